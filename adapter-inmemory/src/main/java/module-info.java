@@ -1,0 +1,4 @@
+/** Every port in memory, with a virtual clock and scheduler. */
+module io.eventsource.adapter.inmemory {
+    requires transitive io.eventsource.ports;
+}

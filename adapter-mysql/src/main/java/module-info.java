@@ -1,0 +1,4 @@
+/** EventLog and AckStore on MySQL / MariaDB through Hibernate ORM. */
+module io.eventsource.adapter.mysql {
+    requires transitive io.eventsource.ports;
+}

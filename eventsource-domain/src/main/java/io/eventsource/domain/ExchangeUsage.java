@@ -1,0 +1,36 @@
+package io.eventsource.domain;
+
+/**
+ * The bindings of an exchange, to judge auto-deletion: an auto-delete exchange is deleted when its last
+ * bound queue goes (an exchange that never had a queue stays). Immutable.
+ *
+ * @param autoDelete whether the exchange is auto-delete (aggregate exchanges are; announcement exchanges are not)
+ * @param boundQueues how many queues are bound to it now
+ */
+public record ExchangeUsage(boolean autoDelete, int boundQueues) {
+    public ExchangeUsage {
+        if (boundQueues < 0) {
+            throw new InvalidValueException("ExchangeUsage boundQueues must be 0 or more, got " + boundQueues);
+        }
+    }
+
+    public static ExchangeUsage declared(boolean autoDelete) {
+        return new ExchangeUsage(autoDelete, 0);
+    }
+
+    public ExchangeUsage queueBound() {
+        return new ExchangeUsage(autoDelete, boundQueues + 1);
+    }
+
+    public ExchangeUsage queueUnbound() {
+        if (boundQueues == 0) {
+            throw new IllegalStateException("no queue bound");
+        }
+        return new ExchangeUsage(autoDelete, boundQueues - 1);
+    }
+
+    /** Whether losing a binding that left this usage deletes the exchange. */
+    public boolean deletedAfterUnbind() {
+        return autoDelete && boundQueues == 0;
+    }
+}

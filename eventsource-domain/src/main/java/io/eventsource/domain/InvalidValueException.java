@@ -1,0 +1,13 @@
+package io.eventsource.domain;
+
+/**
+ * A value was refused: an identifier or name outside its allowed form, a broker name over AMQP's
+ * 255-byte limit, a payload over a configured limit. The message says what was wrong and what is allowed.
+ */
+public final class InvalidValueException extends EventsourceException {
+    private static final long serialVersionUID = 1L;
+
+    public InvalidValueException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,26 @@
+package io.eventsource.domain;
+
+import java.util.regex.Pattern;
+
+/**
+ * A read model a service keeps of an aggregate type, such as {@code projections} or {@code search-index}.
+ *
+ * @param value 1-64 characters of {@code [A-Za-z0-9_.-]}
+ */
+public record Projection(String value) {
+    public static final int MAX_LENGTH = 64;
+    private static final Pattern ALLOWED = Pattern.compile("[A-Za-z0-9_.-]+");
+
+    public Projection {
+        Names.require("Projection", value, MAX_LENGTH, ALLOWED, "[A-Za-z0-9_.-]");
+    }
+
+    public static Projection of(String value) {
+        return new Projection(value);
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

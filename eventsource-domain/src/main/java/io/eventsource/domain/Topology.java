@@ -1,0 +1,59 @@
+package io.eventsource.domain;
+
+import java.util.Objects;
+
+/**
+ * The names of the seed's broker objects and registry keys, under a namespace. For type {@code Product},
+ * id {@code 42}, service {@code ads} and no namespace:
+ *
+ * <table>
+ *   <caption>names</caption>
+ *   <tr><td>{@link #announcementExchange}</td><td>{@code ProductAggregateIds}</td><td>fanout, durable</td></tr>
+ *   <tr><td>{@link #announcementQueue}</td><td>{@code ProductAggregateIds-ads}</td><td>durable, shared by the service's instances</td></tr>
+ *   <tr><td>{@link #aggregateExchange}</td><td>{@code Product-42}</td><td>fanout, auto-delete</td></tr>
+ *   <tr><td>{@link #aggregateQueue}</td><td>{@code Product-42-ads}</td><td>expires when unused, single active consumer</td></tr>
+ *   <tr><td>{@link #servicesKey}</td><td>{@code eventsourceServices}</td><td>the registered bindings</td></tr>
+ *   <tr><td>{@link #healthChecksKey}</td><td>{@code ProductServicesHealthChecks}</td><td>last heartbeat per service</td></tr>
+ * </table>
+ *
+ * Every broker name is checked against AMQP's 255-byte limit when it is made.
+ */
+public record Topology(Namespace namespace) {
+    public Topology {
+        Objects.requireNonNull(namespace, "namespace");
+    }
+
+    public static Topology of(Namespace namespace) {
+        return new Topology(namespace);
+    }
+
+    /** {@code {ns}ProductAggregateIds}: where producers announce the ids of aggregates with new events. */
+    public ExchangeName announcementExchange(AggregateType type) {
+        return new ExchangeName(namespace.apply(type.value() + "AggregateIds"));
+    }
+
+    /** {@code {ns}ProductAggregateIds-ads}: the announcements one service (all its instances) consumes. */
+    public QueueName announcementQueue(AggregateType type, ServiceName service) {
+        return new QueueName(namespace.apply(type.value() + "AggregateIds-" + service.value()));
+    }
+
+    /** {@code {ns}Product-42}: the exchange one aggregate's events are published to. */
+    public ExchangeName aggregateExchange(AggregateRef aggregate) {
+        return new ExchangeName(namespace.apply(aggregate.toString()));
+    }
+
+    /** {@code {ns}Product-42-ads}: one aggregate's events for one service. */
+    public QueueName aggregateQueue(AggregateRef aggregate, ServiceName service) {
+        return new QueueName(namespace.apply(aggregate + "-" + service.value()));
+    }
+
+    /** {@code {ns}eventsourceServices}: the registry key of all registered bindings. */
+    public String servicesKey() {
+        return namespace.apply("eventsourceServices");
+    }
+
+    /** {@code {ns}ProductServicesHealthChecks}: the registry key of the heartbeats of the type's services. */
+    public String healthChecksKey(AggregateType type) {
+        return namespace.apply(type.value() + "ServicesHealthChecks");
+    }
+}

@@ -1,0 +1,67 @@
+package io.eventsource.ports;
+
+import io.eventsource.domain.Ack;
+import io.eventsource.domain.AckKey;
+import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.EventId;
+import io.eventsource.domain.Projection;
+import io.eventsource.domain.ServiceName;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The acks table: one {@link Ack} per (event, service, projection), recording how each binding's
+ * handling of each event ended. Writes follow the domain's ack rules ({@link Ack#mergedWith}): ok is
+ * final, a fail may become ok, attempts add up.
+ *
+ * <p>Implementations are thread-safe and may batch writes from many callers into one transaction.
+ */
+public interface AckStore extends AutoCloseable {
+
+    /**
+     * Records the acks, each merged with the ack already stored under its key. The returned stage
+     * completes once every one of them is durable (so the broker message may be acknowledged), or
+     * completes exceptionally with a {@link PortException} if they could not be stored; in that case
+     * none of them is recorded as ok unless it was before.
+     */
+    CompletionStage<Void> record(Collection<Ack> acks);
+
+    /**
+     * The stored acks among the given keys (absent keys have none).
+     *
+     * @throws PortException if the store cannot be reached
+     */
+    Map<AckKey, Ack> find(Collection<AckKey> keys);
+
+    /**
+     * The highest sequence of the aggregate that the binding (service, projection) has an ack for, ok or
+     * fail; 0 if none.
+     *
+     * @throws PortException if the store cannot be reached
+     */
+    long lastSequence(ServiceName service, Projection projection, AggregateRef aggregate);
+
+    /**
+     * The events among {@code events} that the binding has any ack for, so that a sweeper can find the
+     * ones it has none for.
+     *
+     * @throws PortException if the store cannot be reached
+     */
+    Set<EventId> acknowledged(ServiceName service, Projection projection, Collection<EventId> events);
+
+    /**
+     * Up to {@code limit} acks of the binding whose status is fail, oldest first, for replay.
+     *
+     * @throws PortException if the store cannot be reached
+     */
+    List<Ack> failures(ServiceName service, Projection projection, int limit);
+
+    /** Flushes pending writes and releases resources. Never throws. */
+    @Override
+    default void close() {
+    }
+}

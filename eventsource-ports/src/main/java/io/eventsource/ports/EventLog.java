@@ -1,0 +1,75 @@
+package io.eventsource.ports;
+
+import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.ConcurrencyConflictException;
+import io.eventsource.domain.Event;
+import io.eventsource.domain.EventId;
+import io.eventsource.domain.ExpectedVersion;
+import io.eventsource.domain.NewEvent;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The event log: the source of truth. Each aggregate's events carry sequences 1, 2, 3, ... with no
+ * holes; every event also has a global position, increasing in append order across the whole log. The
+ * log is also the outbox: an event is unpublished until {@link #markPublished} says the broker has it.
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface EventLog extends AutoCloseable {
+
+    /**
+     * Appends events to the aggregate, atomically: all of them get the next sequences, or none is written.
+     *
+     * @return the appended events with their sequences and positions, in order
+     * @throws ConcurrencyConflictException if the aggregate is not at {@code expected} version (also when
+     *         another appender took the same sequence first); nothing is written
+     * @throws io.eventsource.domain.InvalidValueException if an event is over the log's size limits
+     * @throws PortException if the log cannot be reached
+     */
+    List<LoggedEvent> append(AggregateRef aggregate, ExpectedVersion expected, List<NewEvent> events);
+
+    /**
+     * The aggregate's version: its last sequence, 0 if it has no events.
+     *
+     * @throws PortException if the log cannot be reached
+     */
+    long version(AggregateRef aggregate);
+
+    /**
+     * The aggregate's events with sequences {@code from..to} (inclusive) that exist, in sequence order.
+     *
+     * @throws PortException if the log cannot be reached
+     */
+    List<Event> read(AggregateRef aggregate, long fromSequence, long toSequence);
+
+    /**
+     * A page of the whole log after a position, matching the query's filters, in position order: for
+     * replay and catch-up.
+     *
+     * @throws PortException if the log cannot be reached
+     */
+    LogPage read(LogQuery query);
+
+    /**
+     * Up to {@code limit} events not yet marked published that occurred before {@code occurredBefore},
+     * in position order: what the relay publishes after an outage.
+     *
+     * @throws PortException if the log cannot be reached
+     */
+    List<LoggedEvent> unpublished(Instant occurredBefore, int limit);
+
+    /**
+     * Marks the events as published at {@code at}. Idempotent; unknown ids are ignored.
+     *
+     * @throws PortException if the log cannot be reached
+     */
+    void markPublished(Collection<EventId> events, Instant at);
+
+    /** Releases resources. Never throws. */
+    @Override
+    default void close() {
+    }
+}

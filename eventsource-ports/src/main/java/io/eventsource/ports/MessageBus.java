@@ -1,0 +1,95 @@
+package io.eventsource.ports;
+
+import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateType;
+import io.eventsource.domain.Event;
+import io.eventsource.domain.ServiceName;
+import io.eventsource.domain.Topology;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The transport of the seed's flow: announcements of aggregate ids, and one route per active aggregate.
+ * Names come from {@link Topology} under the bus's namespace; durations from the bus's
+ * {@link io.eventsource.domain.ExpiryPolicy}.
+ *
+ * <p>The broker semantics every implementation carries (the contract suite checks them):
+ * <ul>
+ *   <li>The announcement exchange of a type is a durable fanout; each service has one durable
+ *       announcement queue bound to it, shared by all the service's instances.</li>
+ *   <li>An aggregate's exchange is an auto-delete fanout: it is deleted when its last queue goes.
+ *       Each service has one queue per aggregate, with single active consumer, deleted with its
+ *       messages once it has had no consumer and no redeclare for the queue expiry. Publishing does
+ *       not keep a queue alive.</li>
+ *   <li>An aggregate subscription is cancelled by the bus when idle: nothing received, nothing
+ *       unsettled, for the consumer idle timeout. A subscription with traffic is never cancelled for idleness.</li>
+ *   <li>Messages not settled when their subscription ends (cancel, idle, lost connection) return to
+ *       their queue, in order, for the next consumer.</li>
+ * </ul>
+ *
+ * <p>Implementations are thread-safe. Listeners are called on the bus's own threads, one message at a time
+ * per subscription; a listener's exception never ends a subscription or kills a thread.
+ */
+public interface MessageBus extends AutoCloseable {
+
+    /**
+     * Makes sure the type's announcement exchange, the service's announcement queue and their binding
+     * exist. Idempotent.
+     *
+     * @throws PortException if the broker cannot be reached or refuses
+     */
+    void declareAnnouncements(AggregateType type, ServiceName service);
+
+    /**
+     * Makes sure the aggregate's exchange and one aggregate queue per service exist and are bound.
+     * Idempotent; declaring an existing queue restarts its unused period.
+     *
+     * @throws PortException if the broker cannot be reached or refuses
+     */
+    void declareRoute(AggregateRef aggregate, Set<ServiceName> services);
+
+    /**
+     * Publishes events of one aggregate to its exchange, persistent, in the given order, and returns once
+     * the broker has confirmed them all.
+     *
+     * @return {@link PublishResult.Routed} when every event reached at least one queue;
+     *         {@link PublishResult.ExchangeMissing} when the exchange does not exist (it auto-deleted:
+     *         declare the route and publish again); {@link PublishResult.Unroutable} when it exists but
+     *         no queue took the events. Nothing is silently dropped: anything but Routed means the
+     *         events are, at best, partly delivered, and the caller decides.
+     * @throws PortException if the broker cannot be reached, refuses, or does not confirm
+     */
+    PublishResult publish(AggregateRef aggregate, List<Event> events);
+
+    /**
+     * Publishes the aggregate's id to its type's announcement exchange, so that every listening service
+     * starts consuming the aggregate's queue if it does not already.
+     *
+     * @return as {@link #publish}: ExchangeMissing when no service ever declared the type's announcements
+     * @throws PortException if the broker cannot be reached, refuses, or does not confirm
+     */
+    PublishResult announce(AggregateRef aggregate);
+
+    /**
+     * Consumes the service's announcement queue of the type. Each announcement is settled once the listener
+     * returns (or throws: announcements are hints, and the log is the source of truth).
+     *
+     * @throws PortException if the broker cannot be reached or the queue is missing
+     */
+    Subscription subscribeAnnouncements(AggregateType type, ServiceName service, AnnouncementListener listener);
+
+    /**
+     * Consumes the service's queue of the aggregate. With several subscriptions on one queue (several
+     * instances of a service), one at a time is active; another takes over, from the first unsettled
+     * message, when the active one ends. Every delivery is settled by the listener with
+     * {@link Delivery#ack()} or {@link Delivery#requeue()}, possibly later and on another thread.
+     *
+     * @throws PortException if the broker cannot be reached or the queue does not exist (declare the route first)
+     */
+    Subscription subscribeAggregate(AggregateRef aggregate, ServiceName service, DeliveryListener listener);
+
+    /** Releases connections and threads; open subscriptions end without calling their listeners. Never throws. */
+    @Override
+    void close();
+}

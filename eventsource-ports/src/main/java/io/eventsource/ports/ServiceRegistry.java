@@ -1,0 +1,50 @@
+package io.eventsource.ports;
+
+import io.eventsource.domain.AggregateType;
+import io.eventsource.domain.Binding;
+import io.eventsource.domain.ServiceName;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Set;
+
+/**
+ * Who is listening: the registered bindings ({@code eventsourceServices}) and, per aggregate type, each
+ * service's last heartbeat ({@code ProductServicesHealthChecks}). Producers ask it which services to make
+ * queues for. Keys live under the registry's namespace; liveness uses its
+ * {@link io.eventsource.domain.ExpiryPolicy#livenessTtl() liveness TTL}.
+ *
+ * <p>Instants are passed in from the caller's {@link Scheduler}, so that a virtual clock drives liveness
+ * in tests. Implementations are thread-safe.
+ */
+public interface ServiceRegistry extends AutoCloseable {
+
+    /**
+     * Registers each binding if absent and records {@code at} as the last heartbeat of its service for its
+     * aggregate type. Listeners call it when they bind and then every heartbeat interval; calling it again
+     * re-creates whatever the registry lost (a restart). A heartbeat never moves a service's last heartbeat back.
+     *
+     * @throws PortException if the registry cannot be reached
+     */
+    void heartbeat(Collection<Binding> bindings, Instant at);
+
+    /**
+     * The services of the type whose last heartbeat is younger than the liveness TTL at {@code now}; a
+     * service with several instances counts once. One round trip.
+     *
+     * @throws PortException if the registry cannot be reached
+     */
+    Set<ServiceName> liveServices(AggregateType type, Instant now);
+
+    /**
+     * Every binding ever registered (and not lost), live or not.
+     *
+     * @throws PortException if the registry cannot be reached
+     */
+    Set<Binding> bindings();
+
+    /** Releases connections. Never throws. */
+    @Override
+    default void close() {
+    }
+}
