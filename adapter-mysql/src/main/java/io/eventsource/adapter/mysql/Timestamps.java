@@ -1,0 +1,43 @@
+package io.eventsource.adapter.mysql;
+
+import io.eventsource.domain.InvalidValueException;
+
+import java.time.Instant;
+
+/**
+ * Instants as the {@code *_ns} columns hold them: nanoseconds since 1970-01-01T00:00Z in a BIGINT, exact
+ * to the nanosecond, for the years 1677-2262. (DATETIME(6) would do on MySQL 8, but mysql-connector-j
+ * drops the fractions of a second it sends to MariaDB 10, whose version it reads as 5.5.5.)
+ */
+final class Timestamps {
+    static final Instant EARLIEST = Instant.ofEpochSecond(0, Long.MIN_VALUE);
+    static final Instant LATEST = Instant.ofEpochSecond(0, Long.MAX_VALUE);
+
+    private Timestamps() {
+    }
+
+    static long toColumn(Instant instant, String what) {
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw new InvalidValueException(what + " must be between " + EARLIEST + " and " + LATEST
+                    + " to be stored in MySQL, got " + instant);
+        }
+        return nanos(instant);
+    }
+
+    /** For query bounds: clamped into the storable range rather than refused. */
+    static long bound(Instant instant) {
+        return instant.isBefore(EARLIEST) ? Long.MIN_VALUE : instant.isAfter(LATEST) ? Long.MAX_VALUE : nanos(instant);
+    }
+
+    static Instant fromColumn(long nanos) {
+        return Instant.ofEpochSecond(0, nanos);
+    }
+
+    static Instant fromColumn(Long nanos) {
+        return nanos == null ? null : fromColumn(nanos.longValue());
+    }
+
+    private static long nanos(Instant instant) {
+        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+    }
+}
