@@ -33,6 +33,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 /**
@@ -47,8 +49,11 @@ import java.util.function.Function;
  */
 @Singleton
 final class HibernateEventLog implements EventLog {
-    /** An append with ExpectedVersion.ANY retries this often when another appender takes its sequence first. */
-    private static final int ANY_VERSION_ATTEMPTS = 10;
+    /**
+     * An append with ExpectedVersion.ANY tries this often when other appenders keep taking its sequence first,
+     * backing off a random 0-n ms before the n-th retry so that contenders spread out.
+     */
+    private static final int ANY_VERSION_ATTEMPTS = 50;
     private static final int IDS_PER_QUERY = 1_000;
     private static final String SEQUENCE_KEY = "uk_event_aggregate_sequence";
     private static final String EVENT_ID_KEY = "uk_event_id";
@@ -93,6 +98,7 @@ final class HibernateEventLog implements EventLog {
             } catch (RuntimeException e) {
                 boolean raced = Failures.isDuplicateKey(e, SEQUENCE_KEY) || isDeadlock(e);
                 if (raced && expected.value() == -1 && attempt < ANY_VERSION_ATTEMPTS) {
+                    LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(Math.min(attempt, 20) * 1_000_000L + 1));
                     continue;
                 }
                 if (raced || Failures.isDuplicateKey(e, EVENT_ID_KEY)) {
