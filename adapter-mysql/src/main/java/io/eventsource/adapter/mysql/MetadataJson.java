@@ -66,6 +66,7 @@ final class MetadataJson {
 
         Map<String, String> object() {
             Map<String, String> result = new TreeMap<>();
+            skipSpace();
             expect('{');
             skipSpace();
             if (peek() == '}') {
