@@ -37,7 +37,11 @@ final class Timestamps {
         return nanos == null ? null : fromColumn(nanos.longValue());
     }
 
+    /** Only for instants within EARLIEST..LATEST, whose count fits a long (before 1970 the seconds are negative). */
     private static long nanos(Instant instant) {
-        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+        long seconds = instant.getEpochSecond();
+        int nano = instant.getNano();
+        return seconds < 0 && nano > 0 ? (seconds + 1) * 1_000_000_000L + (nano - 1_000_000_000L)
+                : seconds * 1_000_000_000L + nano;
     }
 }
