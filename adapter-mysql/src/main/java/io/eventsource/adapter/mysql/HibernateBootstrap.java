@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Matcher;
@@ -37,13 +38,20 @@ final class HibernateBootstrap {
      * @throws io.eventsource.ports.PermanentPortException if it refuses the user, or the schema does not fit
      */
     static SessionFactory open(MySqlSettings settings) {
+        return open(settings, Map.of());
+    }
+
+    /** As {@link #open(MySqlSettings)}, with Hibernate / HikariCP properties overridden (for tests). */
+    static SessionFactory open(MySqlSettings settings, Map<String, String> overrides) {
         Tables tables = Tables.of(settings);
         String serverVersion = migrate(settings, tables);
         try {
             Configuration configuration = configuration(settings, tables);
+            overrides.forEach(configuration::setProperty);
             mariaDbVersion(serverVersion).ifPresent(version ->
                     // Over mysql-connector-j, MariaDB reports its version as "5.5.5-10.11.x-MariaDB": Hibernate would
-                    // take it for MySQL 5.5 and, among other things, drop fractional seconds. Say what it is.
+                    // take it for MySQL 5.5 (and log that it is unsupported). Say what it is; Hibernate then logs
+                    // HHH90000025 ("does not need to be specified"), which is wrong about this case.
                     configuration.getProperties().put("hibernate.dialect", new MariaDBDialect(version)));
             SessionFactory sessionFactory = configuration.buildSessionFactory();
             LOG.info("MySQL adapter ready on {} with tables {}*", settings.jdbcUrl(), tables.prefix());
