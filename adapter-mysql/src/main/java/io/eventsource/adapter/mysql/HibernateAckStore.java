@@ -38,6 +38,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
@@ -275,7 +276,7 @@ final class HibernateAckStore implements AckStore {
     }
 
     private void complete(List<Pending> batch, PortException failure) {
-        completions.execute(() -> {
+        Runnable completion = () -> {
             for (Pending pending : batch) {
                 if (failure == null) {
                     pending.done().complete(null);
@@ -283,7 +284,13 @@ final class HibernateAckStore implements AckStore {
                     pending.done().completeExceptionally(failure);
                 }
             }
-        });
+        };
+        try {
+            completions.execute(completion);
+        } catch (RejectedExecutionException closing) {
+            // a writer that outlived close(): complete here rather than leave callers waiting
+            completion.run();
+        }
     }
 
     @Override
