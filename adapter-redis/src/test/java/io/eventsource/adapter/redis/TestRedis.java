@@ -80,16 +80,21 @@ final class TestRedis implements AutoCloseable {
         return keys;
     }
 
+    /** Deletes every key under this test's namespace: what a restart without persistence does to them. */
+    void deleteKeys() {
+        Set<String> keys = keys();
+        if (!keys.isEmpty()) {
+            admin.del(keys.toArray(String[]::new));
+        }
+    }
+
     @Override
     public void close() throws Exception {
         for (AutoCloseable registry : opened) {
             registry.close();
         }
         try (admin) {
-            Set<String> keys = keys();
-            if (!keys.isEmpty()) {
-                admin.del(keys.toArray(String[]::new));
-            }
+            deleteKeys();
         }
     }
 }
