@@ -38,8 +38,9 @@ import java.util.Set;
  *   <li>{@code {ns}eventsourceServices}: a set of the registered bindings, each as {@code service:Type:projection}
  *       (none of the three may contain a colon);</li>
  *   <li>{@code {ns}{Type}ServicesHealthChecks}: a sorted set of the type's services scored by their last
- *       heartbeat in epoch milliseconds, so that the instances of a service share one member and the live
- *       services are one range query.</li>
+ *       heartbeat in epoch milliseconds (liveness is exact to the millisecond), so that the instances of a
+ *       service share one member and the live services are one range query; members dead for two liveness TTLs
+ *       are trimmed by the heartbeats.</li>
  * </ul>
  * Every heartbeat re-adds what it carries and resets both keys' time to live to the liveness TTL, so a
  * Redis restart is healed by the next heartbeat and the keys vanish when every listener is gone.
@@ -108,7 +109,7 @@ final class JedisServiceRegistry implements ServiceRegistry {
         }
         long ttlMillis = livenessTtl.toMillis();
         // members older than two TTLs are dead for every caller whose clock is within one TTL of ours
-        double staleBefore = at.minus(livenessTtl.multipliedBy(2)).toEpochMilli();
+        long staleBefore = at.minus(livenessTtl.multipliedBy(2)).toEpochMilli();
         run("record a heartbeat of " + bindings, () -> {
             List<Response<?>> replies = new ArrayList<>();
             // one round trip: the pipeline is written at once and its replies read at once
@@ -120,7 +121,7 @@ final class JedisServiceRegistry implements ServiceRegistry {
                     String healthKey = topology.healthChecksKey(beat.getKey());
                     // GT: a late or skewed instance never moves a service's last heartbeat back
                     replies.add(pipeline.zadd(healthKey, beat.getValue(), ZAddParams.zAddParams().gt()));
-                    replies.add(pipeline.zremrangeByScore(healthKey, "-inf", "(" + (long) staleBefore));
+                    replies.add(pipeline.zremrangeByScore(healthKey, "-inf", "(" + staleBefore));
                     replies.add(pipeline.pexpire(healthKey, ttlMillis));
                 }
                 pipeline.sync();

@@ -110,6 +110,19 @@ class JedisServiceRegistryIT extends ServiceRegistryContract {
     }
 
     @Test
+    void heartbeatsTrimServicesDeadForTwoLivenessTtls() {
+        ServiceRegistry registry = redis.registry(ExpiryPolicy.SEED);
+        registry.heartbeat(List.of(ADS_PROJECTIONS), T0);
+        registry.heartbeat(List.of(API_PROJECTIONS), T0.plusSeconds(60));
+        assertThat(redis.admin().zcard(topology.healthChecksKey(PRODUCT))).as("dead for exactly two TTLs").isEqualTo(2);
+
+        registry.heartbeat(List.of(API_PROJECTIONS), T0.plusSeconds(60).plusMillis(1));
+
+        assertThat(redis.admin().zrange(topology.healthChecksKey(PRODUCT), 0, -1)).containsExactly("api-legacy");
+        assertThat(registry.bindings()).as("bindings stay").containsExactlyInAnyOrder(ADS_PROJECTIONS, API_PROJECTIONS);
+    }
+
+    @Test
     void keysLiveForTheLivenessTtlPastTheLastHeartbeatThenVanish() {
         ExpiryPolicy shortLived = ExpiryPolicy.SEED.withHeartbeatInterval(Duration.ofMillis(100))
                 .withLivenessTtl(Duration.ofMillis(800));
