@@ -201,6 +201,17 @@ class JedisServiceRegistryIT extends ServiceRegistryContract {
     }
 
     @Test
+    void credentialsTheServerRefusesAreAPermanentFailure() {
+        ServiceRegistry registry = redis.registry(redis.settings().withUri(URI.create("redis://nobody:s3cret-pw@"
+                + redis.uri().getHost() + ":" + redis.uri().getPort())), ExpiryPolicy.SEED);
+
+        assertThatThrownBy(registry::bindings)
+                .isInstanceOf(PortException.class)
+                .satisfies(e -> assertThat(((PortException) e).isTransient()).as("transient").isFalse())
+                .hasMessageNotContaining("s3cret-pw");
+    }
+
+    @Test
     void aKeyOfTheWrongTypeIsAPermanentFailure() {
         ServiceRegistry registry = redis.registry(ExpiryPolicy.SEED);
         redis.admin().set(topology.servicesKey(), "not a set");
