@@ -300,6 +300,30 @@ public abstract class MessageBusContract {
     }
 
     @Test
+    void deliversOnTheBusesOwnThreadsNeverOnThePublishersStack() {
+        MessageBus bus = connection();
+        AggregateRef aggregate = freshAggregate();
+        bus.declareRoute(aggregate, Set.of(ADS));
+        ThreadLocal<Boolean> publishing = ThreadLocal.withInitial(() -> false);
+        AtomicBoolean deliveredWhilePublishing = new AtomicBoolean();
+        Recorder ads = Recorder.doing(delivery -> {
+            deliveredWhilePublishing.compareAndSet(false, publishing.get());
+            delivery.ack();
+        });
+        bus.subscribeAggregate(aggregate, ADS, ads);
+
+        publishing.set(true);
+        try {
+            bus.publish(aggregate, events(aggregate, 1, 3));
+        } finally {
+            publishing.set(false);
+        }
+
+        eventually(() -> assertThat(ads.sequences()).containsExactly(1L, 2L, 3L));
+        assertThat(deliveredWhilePublishing).isFalse();
+    }
+
+    @Test
     void publishingToAnAggregateNeverRoutedIsExchangeMissing() {
         AggregateRef aggregate = freshAggregate();
 
