@@ -65,7 +65,11 @@ public abstract class MessageBusContract {
     /** A new connection to the broker under {@link #namespace()}, as one more service instance would open. */
     protected abstract MessageBus connect();
 
-    /** Whether the broker has the queue now. Looking must not count as using the queue (no redeclare). */
+    /**
+     * Whether the broker has the queue now. Looking must not count as using the queue: on RabbitMQ a passive
+     * {@code queue.declare} does (the queue's {@code stat} call restarts its {@code x-expires} timer), so ask
+     * the management HTTP API ({@code GET /api/queues/{vhost}/{name}}) instead.
+     */
     protected abstract boolean queueExists(QueueName name);
 
     /** Whether the broker has the exchange now. */
