@@ -134,6 +134,26 @@ class InMemoryBrokerTest {
     }
 
     @Test
+    void anErrorInAListenerReachesTheSchedulerAndLaterDeliveriesStillArrive() {
+        MessageBus bus = broker.connect();
+        bus.declareRoute(PRODUCT_42, Set.of(ADS));
+        List<Long> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        bus.subscribeAggregate(PRODUCT_42, ADS, delivery -> {
+            received.add(delivery.event().sequence());
+            delivery.ack();
+            if (delivery.event().sequence() == 1) {
+                throw new AssertionError("a test's assertion failing inside a listener");
+            }
+        });
+
+        bus.publish(PRODUCT_42, events(1, 3));
+        scheduler.runDueTasks();
+
+        assertThat(received).containsExactly(1L, 2L, 3L);
+        assertThat(scheduler.failures()).singleElement().isInstanceOf(AssertionError.class);
+    }
+
+    @Test
     void refusesToRedeclareAQueueAsAnotherKind() {
         MessageBus bus = broker.connect();
         // an aggregate type ending in AggregateIds can make an aggregate queue named like an announcement queue
