@@ -21,6 +21,7 @@ import io.eventsource.ports.PublishResult;
 import io.eventsource.ports.Subscription;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -40,7 +41,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * For any sequence of declares, subscribes, cancels, publishes, settles and time steps, the simulated
+ * For any sequence of declares, subscribes, cancels, crashes, publishes, settles and time steps, the simulated
  * broker matches, second by second, a reference model built from the domain's lifecycle rules
  * ({@link QueueUsage}, {@link ConsumerActivity}, {@link ExchangeUsage}) with the seed's 5 s / 30 s.
  */
@@ -50,6 +51,7 @@ class BrokerLifecycleProperties {
     private static final List<AggregateRef> AGGREGATES = List.of(AggregateRef.of("Product", "1"), AggregateRef.of("Product", "2"));
     private static final List<ServiceName> SERVICES = List.of(ServiceName.of("ads"), ServiceName.of("search"));
     private static final Topology TOPOLOGY = Topology.of(Namespace.NONE);
+    private static final int CONNECTIONS = 2;
 
     @Property(tries = 150)
     void aQueueExistsExactlyUntilItHasBeenUnusedForTheExpiry(@ForAll("scenarios") List<Action> scenario) {
@@ -74,7 +76,11 @@ class BrokerLifecycleProperties {
     record Declare(int aggregate, Set<Integer> services) implements Action {
     }
 
-    record Subscribe(int aggregate, int service) implements Action {
+    record Subscribe(int aggregate, int service, int connection) implements Action {
+    }
+
+    /** The service instance behind a connection dies; a new instance connects in its place. */
+    record Crash(int connection) implements Action {
     }
 
     record Cancel(int consumer) implements Action {
@@ -96,14 +102,16 @@ class BrokerLifecycleProperties {
         Arbitrary<Integer> consumer = Arbitraries.integers().between(0, 7);
         Arbitrary<Action> declare = aggregate.flatMap(a -> service.set().ofMaxSize(SERVICES.size())
                 .map(s -> (Action) new Declare(a, s)));
-        Arbitrary<Action> subscribe = aggregate.flatMap(a -> service.map(s -> (Action) new Subscribe(a, s)));
+        Arbitrary<Integer> connection = Arbitraries.integers().between(0, CONNECTIONS - 1);
+        Arbitrary<Action> subscribe = Combinators.combine(aggregate, service, connection).as(Subscribe::new);
+        Arbitrary<Action> crash = connection.map(Crash::new);
         Arbitrary<Action> cancel = consumer.map(Cancel::new);
         Arbitrary<Action> publish = aggregate.flatMap(a -> Arbitraries.integers().between(1, 3).map(n -> (Action) new Publish(a, n)));
         Arbitrary<Action> settle = consumer.flatMap(c -> Arbitraries.of(false, true).map(r -> (Action) new Settle(c, r)));
         Arbitrary<Action> step = Arbitraries.integers().between(1, 12).map(Step::new);
         Arbitrary<Action> action = Arbitraries.frequencyOf(
                 Tuple.of(3, declare), Tuple.of(3, subscribe), Tuple.of(1, cancel), Tuple.of(3, publish),
-                Tuple.of(2, settle), Tuple.of(4, step));
+                Tuple.of(2, settle), Tuple.of(1, crash), Tuple.of(4, step));
         return action.list().ofMinSize(1).ofMaxSize(40);
     }
 
@@ -123,14 +131,16 @@ class BrokerLifecycleProperties {
 
     private static final class ModelConsumer implements DeliveryListener {
         private final String queue;
+        private final int connection;
         private final List<Delivery> pending = new CopyOnWriteArrayList<>();
         private final List<EndReason> endings = new CopyOnWriteArrayList<>();
         private Subscription subscription;
         private ConsumerActivity activity;
         private EndReason ended;
 
-        private ModelConsumer(String queue, Instant now) {
+        private ModelConsumer(String queue, int connection, Instant now) {
             this.queue = queue;
+            this.connection = connection;
             this.activity = ConsumerActivity.startedAt(now);
         }
 
@@ -149,6 +159,7 @@ class BrokerLifecycleProperties {
         private final VirtualScheduler scheduler = new VirtualScheduler();
         private final InMemoryBroker broker = new InMemoryBroker(scheduler, POLICY);
         private final MessageBus bus = broker.connect();
+        private final MessageBus[] instances = {broker.connect(), broker.connect()};
         private final Map<String, ExchangeUsage> exchanges = new HashMap<>();
         private final Map<String, Set<String>> bindings = new HashMap<>();
         private final Map<String, ModelQueue> queues = new LinkedHashMap<>();
@@ -178,6 +189,14 @@ class BrokerLifecycleProperties {
                     ModelConsumer consumer = consumers.get(cancel.consumer() % consumers.size());
                     consumer.subscription.cancel();
                     end(consumer, EndReason.CANCELLED);
+                }
+            } else if (action instanceof Crash crash) {
+                broker.crash(instances[crash.connection()]);
+                instances[crash.connection()] = broker.connect();
+                for (ModelConsumer consumer : consumers) {
+                    if (consumer.connection == crash.connection()) {
+                        end(consumer, EndReason.CONNECTION_LOST);
+                    }
                 }
             } else if (action instanceof Publish publish) {
                 publish(publish);
@@ -219,17 +238,18 @@ class BrokerLifecycleProperties {
             AggregateRef aggregate = AGGREGATES.get(subscribe.aggregate());
             ServiceName service = SERVICES.get(subscribe.service());
             String name = TOPOLOGY.aggregateQueue(aggregate, service).value();
-            ModelConsumer consumer = new ModelConsumer(name, now());
+            ModelConsumer consumer = new ModelConsumer(name, subscribe.connection(), now());
+            MessageBus instance = instances[subscribe.connection()];
             ModelQueue queue = queues.get(name);
             if (queue == null) {
                 try {
-                    bus.subscribeAggregate(aggregate, service, consumer);
+                    instance.subscribeAggregate(aggregate, service, consumer);
                     throw new AssertionError("subscribed to missing queue " + name);
                 } catch (PortException expected) {
                     return;
                 }
             }
-            consumer.subscription = bus.subscribeAggregate(aggregate, service, consumer);
+            consumer.subscription = instance.subscribeAggregate(aggregate, service, consumer);
             consumers.add(consumer);
             queue.consumers.add(consumer);
             queue.usage = queue.usage.consumerAdded(now());
