@@ -6,6 +6,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,7 +33,7 @@ class BindingSetProperties {
         Arbitrary<Binding> binding = Combinators.combine(Arbitraries.of(SERVICES), Arbitraries.of(TYPES),
                 Arbitraries.of(PROJECTIONS)).as(Binding::of);
         Arbitrary<Boolean> release = Arbitraries.frequency(
-                net.jqwik.api.Tuple.of(5, false), net.jqwik.api.Tuple.of(1, true));
+                Tuple.of(5, false), Tuple.of(1, true));
         return Combinators.combine(binding, release).as(Request::new).list().ofMaxSize(60);
     }
 

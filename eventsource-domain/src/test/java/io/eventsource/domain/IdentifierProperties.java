@@ -14,6 +14,7 @@ import net.jqwik.api.constraints.IntRange;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -185,7 +186,7 @@ class IdentifierProperties {
         });
     }
 
-    private static void expectName(java.util.function.Supplier<String> make, String expected, String kind) {
+    private static void expectName(Supplier<String> make, String expected, String kind) {
         if (expected.getBytes(StandardCharsets.UTF_8).length <= 255) {
             assertThat(make.get()).isEqualTo(expected);
         } else {

@@ -9,6 +9,7 @@ import io.eventsource.domain.ExchangeUsage;
 import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.domain.Namespace;
 import io.eventsource.domain.Payload;
+import io.eventsource.domain.QueueName;
 import io.eventsource.domain.QueueUsage;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.domain.Topology;
@@ -377,7 +378,7 @@ class BrokerLifecycleProperties {
                             .isEqualTo(consumer.ended == null ? List.of() : List.of(consumer.ended));
                 }
                 for (var entry : queues.entrySet()) {
-                    assertThat(broker.consumerCount(new io.eventsource.domain.QueueName(entry.getKey())))
+                    assertThat(broker.consumerCount(new QueueName(entry.getKey())))
                             .as("consumers of %s %s", entry.getKey(), when).isEqualTo(entry.getValue().consumers.size());
                 }
             } else {
