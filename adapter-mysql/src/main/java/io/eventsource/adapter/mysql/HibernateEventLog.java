@@ -77,6 +77,10 @@ final class HibernateEventLog implements EventLog {
         for (NewEvent event : batch) {
             metadata.add(checked(aggregate, event));
         }
+        if (batch.stream().map(NewEvent::id).distinct().count() != batch.size()) {
+            throw new InvalidValueException("append to " + aggregate + " refused: its events must have distinct ids, got "
+                    + ids(batch));
+        }
         if (batch.isEmpty()) {
             long actual = version(aggregate);
             if (!expected.admits(actual)) {
@@ -147,26 +151,21 @@ final class HibernateEventLog implements EventLog {
      */
     private List<LoggedEvent> afterRace(AggregateRef aggregate, ExpectedVersion expected, List<NewEvent> batch,
                                         RuntimeException cause) {
-        try (StatelessSession session = sessionFactory.openStatelessSession()) {
-            List<LoggedEvent> replayed = replayed(session, aggregate, expected, batch);
-            if (replayed != null) {
-                return replayed;
-            }
-            if (Failures.isDuplicateKey(cause, EVENT_ID_KEY)) {
-                throw new InvalidValueException("append to " + aggregate + " refused: an event id among "
-                        + ids(batch) + " is already in the log for other events; event ids are unique in the log");
-            }
-            long actual = version(session, aggregate);
-            if (isDeadlock(cause) && expected.admits(actual)) {
-                // nothing changed: the deadlock was with another kind of writer; a retry may pass
-                throw Failures.translate("append to " + aggregate, cause);
-            }
-            throw new ConcurrencyConflictException(aggregate, expected, actual);
-        } catch (ConcurrencyConflictException | InvalidValueException refused) {
-            throw refused;
-        } catch (RuntimeException e) {
-            throw Failures.translate("append to " + aggregate, e);
+        String action = "append to " + aggregate;
+        List<LoggedEvent> replayed = read(action, session -> replayed(session, aggregate, expected, batch));
+        if (replayed != null) {
+            return replayed;
         }
+        if (Failures.isDuplicateKey(cause, EVENT_ID_KEY)) {
+            throw new InvalidValueException(action + " refused: an event id among " + ids(batch)
+                    + " is already in the log for other events; event ids are unique in the log");
+        }
+        long actual = read(action, session -> version(session, aggregate));
+        if (isDeadlock(cause) && expected.admits(actual)) {
+            // nothing changed: the deadlock was with another kind of writer; a retry may pass
+            throw Failures.translate(action, cause);
+        }
+        throw new ConcurrencyConflictException(aggregate, expected, actual);
     }
 
     /** The batch as already logged, if every one of its events is, in order, right after {@code expected}. */
