@@ -1,8 +1,10 @@
 package io.eventsource.adapter.mysql;
 
 import io.eventsource.domain.InvalidValueException;
+import io.eventsource.domain.Namespace;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -90,7 +92,8 @@ public record MySqlSettings(String jdbcUrl, String user, String password, int po
     /**
      * The settings from {@code EVENTSOURCE_JDBC_URL}, {@code EVENTSOURCE_JDBC_USER} and
      * {@code EVENTSOURCE_JDBC_PASSWORD}, each defaulting to the local database ({@value #DEFAULT_JDBC_URL},
-     * eventsource/eventsource); every other setting at its default.
+     * eventsource/eventsource), with the tables of {@code EVENTSOURCE_NAMESPACE} if set
+     * ({@link #withNamespace}); every other setting at its default.
      */
     public static MySqlSettings fromEnvironment() {
         return fromEnvironment(System.getenv());
@@ -100,7 +103,8 @@ public record MySqlSettings(String jdbcUrl, String user, String password, int po
     public static MySqlSettings fromEnvironment(Map<String, String> environment) {
         return of(variable(environment, "EVENTSOURCE_JDBC_URL", DEFAULT_JDBC_URL),
                 variable(environment, "EVENTSOURCE_JDBC_USER", DEFAULT_USER),
-                environment.getOrDefault("EVENTSOURCE_JDBC_PASSWORD", DEFAULT_PASSWORD));
+                environment.getOrDefault("EVENTSOURCE_JDBC_PASSWORD", DEFAULT_PASSWORD))
+                .withNamespace(Namespace.of(variable(environment, "EVENTSOURCE_NAMESPACE", "")));
     }
 
     public MySqlSettings withJdbcUrl(String value) {
@@ -117,6 +121,23 @@ public record MySqlSettings(String jdbcUrl, String user, String password, int po
 
     public MySqlSettings withAckBatching(int batchSize, Duration flushInterval) {
         return new MySqlSettings(jdbcUrl, user, password, poolSize, payloadLimit, batchSize, flushInterval, tablePrefix);
+    }
+
+    /**
+     * The tables of a namespace: its prefix, lower-cased, with every character outside {@code [a-z0-9_]}
+     * made {@code _}, in front of {@value #DEFAULT_TABLE_PREFIX}; {@code staging.} gives {@code staging_es_}.
+     * {@link Namespace#NONE} gives {@value #DEFAULT_TABLE_PREFIX}. (Namespaces differing only in case or
+     * punctuation share tables.)
+     *
+     * @throws InvalidValueException if the resulting prefix is over {@value #MAX_PREFIX_LENGTH} characters
+     *         or does not start with a letter
+     */
+    public MySqlSettings withNamespace(Namespace namespace) {
+        String prefix = namespace.prefix().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        if (!prefix.isEmpty() && !prefix.endsWith("_")) {
+            prefix += "_";
+        }
+        return withTablePrefix(prefix + DEFAULT_TABLE_PREFIX);
     }
 
     public MySqlSettings withTablePrefix(String value) {

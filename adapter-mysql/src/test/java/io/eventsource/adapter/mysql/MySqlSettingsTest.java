@@ -1,6 +1,7 @@
 package io.eventsource.adapter.mysql;
 
 import io.eventsource.domain.InvalidValueException;
+import io.eventsource.domain.Namespace;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -22,6 +23,16 @@ class MySqlSettingsTest {
         assertThat(configured.jdbcUrl()).isEqualTo("jdbc:mysql://db:3307/prod");
         assertThat(configured.user()).isEqualTo("app");
         assertThat(configured.password()).isEqualTo(" secret ");
+    }
+
+    @Test
+    void aNamespaceGetsTablesOfItsOwn() {
+        assertThat(MySqlSettings.defaults().withNamespace(Namespace.of("staging.")).tablePrefix()).isEqualTo("staging_es_");
+        assertThat(MySqlSettings.defaults().withNamespace(Namespace.of("Team-A:it")).tablePrefix()).isEqualTo("team_a_it_es_");
+        assertThat(MySqlSettings.defaults().withNamespace(Namespace.NONE).tablePrefix()).isEqualTo("es_");
+        assertThat(MySqlSettings.fromEnvironment(Map.of("EVENTSOURCE_NAMESPACE", "ci.")).tablePrefix()).isEqualTo("ci_es_");
+        assertThatThrownBy(() -> MySqlSettings.defaults().withNamespace(Namespace.of("1st.")))
+                .isInstanceOf(InvalidValueException.class).hasMessageContaining("starting with a letter");
     }
 
     @Test
