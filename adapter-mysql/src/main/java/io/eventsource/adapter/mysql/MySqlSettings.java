@@ -107,18 +107,22 @@ public record MySqlSettings(String jdbcUrl, String user, String password, int po
                 .withNamespace(Namespace.of(variable(environment, "EVENTSOURCE_NAMESPACE", "")));
     }
 
+    /** These settings with another JDBC URL. */
     public MySqlSettings withJdbcUrl(String value) {
         return new MySqlSettings(value, user, password, poolSize, payloadLimit, ackBatchSize, ackFlushInterval, tablePrefix);
     }
 
+    /** These settings with another pool size. */
     public MySqlSettings withPoolSize(int value) {
         return new MySqlSettings(jdbcUrl, user, password, value, payloadLimit, ackBatchSize, ackFlushInterval, tablePrefix);
     }
 
+    /** These settings with another payload limit, in bytes. */
     public MySqlSettings withPayloadLimit(int value) {
         return new MySqlSettings(jdbcUrl, user, password, poolSize, value, ackBatchSize, ackFlushInterval, tablePrefix);
     }
 
+    /** These settings with another ack batch size and flush interval. */
     public MySqlSettings withAckBatching(int batchSize, Duration flushInterval) {
         return new MySqlSettings(jdbcUrl, user, password, poolSize, payloadLimit, batchSize, flushInterval, tablePrefix);
     }
@@ -140,6 +144,7 @@ public record MySqlSettings(String jdbcUrl, String user, String password, int po
         return withTablePrefix(prefix + DEFAULT_TABLE_PREFIX);
     }
 
+    /** These settings with another table prefix. */
     public MySqlSettings withTablePrefix(String value) {
         return new MySqlSettings(jdbcUrl, user, password, poolSize, payloadLimit, ackBatchSize, ackFlushInterval, value);
     }
