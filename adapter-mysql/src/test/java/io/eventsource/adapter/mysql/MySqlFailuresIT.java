@@ -58,7 +58,7 @@ class MySqlFailuresIT {
                 AggregateRef aggregate = AggregateRef.of("Product", "down");
                 log.append(aggregate, ExpectedVersion.NONE, List.of(event()));
 
-                proxy.close();
+                proxy.cut();
 
                 assertThatThrownBy(() -> log.append(aggregate, ExpectedVersion.exactly(1), List.of(event())))
                         .isInstanceOf(TransientPortException.class).hasMessageContaining("append to Product-down");

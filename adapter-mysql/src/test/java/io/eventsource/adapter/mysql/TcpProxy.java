@@ -67,10 +67,14 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** Refuses new connections and cuts the open ones: the database is gone. */
-    @Override
-    public void close() {
+    void cut() {
         closeQuietly(server);
         sockets.forEach(TcpProxy::closeQuietly);
+    }
+
+    @Override
+    public void close() {
+        cut();
     }
 
     private static void closeQuietly(AutoCloseable closeable) {
