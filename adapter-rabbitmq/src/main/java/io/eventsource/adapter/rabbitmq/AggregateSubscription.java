@@ -24,10 +24,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One consumer of one aggregate queue, on a channel of its own. amqp-client calls the consumer on its dispatch
- * threads; they only decode and hand over to the subscription's {@link SerialExecutor}, which calls the listener and
- * performs every channel operation (acks from any thread included). The consumer is not in the client's recovery
- * records, so a lost connection ends the subscription ({@link EndReason#CONNECTION_LOST}); the core subscribes
- * again on the next announcement.
+ * threads; they only decode and hand over to the subscription's {@link SerialExecutor}, which calls the listener one
+ * delivery at a time. Every operation on the channel (consume, ack, reject, close) holds the subscription's channel
+ * lock, so the channel is never used by two threads at once, and an ack from any thread has been written to the
+ * broker when {@link Delivery#ack()} returns (an ack queued for later could be lost with a crash right after it).
+ * The consumer is not in the client's recovery records, so a lost connection ends the subscription
+ * ({@link EndReason#CONNECTION_LOST}); the core subscribes again on the next announcement.
  */
 final class AggregateSubscription implements Subscription {
     private static final Logger LOG = LoggerFactory.getLogger(AggregateSubscription.class);
@@ -51,6 +53,7 @@ final class AggregateSubscription implements Subscription {
     private final DeliveryListener listener;
     private final Owner owner;
     private final Object lock = new Object();
+    private final Object channelLock = new Object();
     private ConsumerActivity activity;
     private EndReason endReason;
     private Cancellable idleCheck;
@@ -75,8 +78,10 @@ final class AggregateSubscription implements Subscription {
         synchronized (lock) {
             activity = ConsumerActivity.startedAt(owner.scheduler().instant());
         }
-        consuming.basicQos(prefetch);
-        consuming.basicConsume(queue, false, new Callbacks());
+        synchronized (channelLock) {
+            consuming.basicQos(prefetch);
+            consuming.basicConsume(queue, false, new Callbacks());
+        }
         synchronized (lock) {
             if (endReason == null) {
                 scheduleIdleCheck(activity.idleAt(owner.idleTimeout()));
@@ -137,8 +142,8 @@ final class AggregateSubscription implements Subscription {
                 idleCheck.cancel();
             }
         }
-        // after every task queued so far (acks included), and before anything queued later: closing the channel
-        // returns its unsettled messages to the queue, in order, and hands a single-active-consumer queue over
+        // after the listener calls queued so far (they see the end and skip): closing the channel returns its
+        // unsettled messages to the queue, in order, and hands a single-active-consumer queue over
         serial.execute(() -> {
             closeChannel();
             owner.ended(this);
@@ -154,8 +159,10 @@ final class AggregateSubscription implements Subscription {
 
     private void closeChannel() {
         try {
-            // also when already closed: close() is what takes a channel off the connection's recovery list
-            channel.close();
+            synchronized (channelLock) {
+                // also when already closed: close() is what takes a channel off the connection's recovery list
+                channel.close();
+            }
         } catch (IOException | java.util.concurrent.TimeoutException | ShutdownSignalException e) {
             LOG.debug("Closing the channel of {} failed; it is closed anyway", queue, e);
         }
@@ -183,7 +190,7 @@ final class AggregateSubscription implements Subscription {
 
     private void settle(long tag, boolean ack) {
         settled();
-        serial.execute(() -> {
+        synchronized (channelLock) {
             if (!consuming.isOpen()) {
                 return; // the message went back to the queue with the channel
             }
@@ -196,7 +203,7 @@ final class AggregateSubscription implements Subscription {
             } catch (IOException | ShutdownSignalException e) {
                 LOG.debug("Could not settle message {} of {}; it returns to the queue with its channel", tag, queue, e);
             }
-        });
+        }
     }
 
     private void onDelivery(Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
@@ -213,7 +220,7 @@ final class AggregateSubscription implements Subscription {
         } catch (MalformedMessageException e) {
             owner.malformed(queue, e);
             settled();
-            serial.execute(() -> reject(tag));
+            reject(tag);
             return;
         }
         RabbitDelivery delivery = new RabbitDelivery(event, envelope.isRedeliver(), tag);
@@ -231,12 +238,14 @@ final class AggregateSubscription implements Subscription {
     }
 
     private void reject(long tag) {
-        try {
-            if (consuming.isOpen()) {
-                consuming.basicReject(tag, false);
+        synchronized (channelLock) {
+            try {
+                if (consuming.isOpen()) {
+                    consuming.basicReject(tag, false);
+                }
+            } catch (IOException | ShutdownSignalException e) {
+                LOG.debug("Could not reject malformed message {} of {}", tag, queue, e);
             }
-        } catch (IOException | ShutdownSignalException e) {
-            LOG.debug("Could not reject malformed message {} of {}", tag, queue, e);
         }
     }
 

@@ -9,9 +9,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * Runs tasks one at a time, in submission order, on a shared pool. Each subscription owns one: its listener calls and
- * every operation on its channel go through it, so that a channel is never used by two threads at once and acks from
- * any thread reach the channel safely. A task's exception is logged and does not stop later tasks.
+ * Runs tasks one at a time, in submission order, on a shared pool. Each subscription owns one, for its listener calls
+ * (one delivery at a time, in queue order) and its ending (after them). A task's exception is logged and does not
+ * stop later tasks.
  */
 final class SerialExecutor implements Executor {
     private static final Logger LOG = LoggerFactory.getLogger(SerialExecutor.class);

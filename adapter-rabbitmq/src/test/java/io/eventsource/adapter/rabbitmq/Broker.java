@@ -37,6 +37,7 @@ final class Broker implements AutoCloseable {
     private final List<RabbitMqMessageBus> buses = new ArrayList<>();
     private final List<String> queuesToDelete = new ArrayList<>();
     private final List<String> exchangesToDelete = new ArrayList<>();
+    private final String probeExchange;
 
     Broker() throws IOException, TimeoutException {
         this.settings = RabbitMqSettings.local().withUri(uri()).withNamespace(namespace)
@@ -44,6 +45,11 @@ final class Broker implements AutoCloseable {
         ConnectionFactory factory = RabbitMqConnections.factory(settings);
         factory.setAutomaticRecoveryEnabled(false);
         this.admin = factory.newConnection("eventsource test admin");
+        this.probeExchange = namespace.apply("existence-probe");
+        try (Channel channel = admin.createChannel()) {
+            channel.exchangeDeclare(probeExchange, "fanout", false, false, null);
+        }
+        exchangesToDelete.add(probeExchange);
     }
 
     static synchronized URI uri() {
@@ -74,8 +80,15 @@ final class Broker implements AutoCloseable {
         return bus;
     }
 
+    /**
+     * Whether the queue exists, without touching its expiry: a passive declare counts as a redeclare and restarts
+     * it, so this binds the queue to a probe exchange and unbinds it again (404 when the queue is gone).
+     */
     boolean queueExists(String queue) {
-        return passive(channel -> channel.queueDeclarePassive(queue));
+        return passive(channel -> {
+            channel.queueBind(queue, probeExchange, "probe");
+            channel.queueUnbind(queue, probeExchange, "probe");
+        });
     }
 
     boolean exchangeExists(String exchange) {
@@ -125,6 +138,15 @@ final class Broker implements AutoCloseable {
         void run(Channel channel) throws IOException;
     }
 
+    /** Deletes on a throwaway channel, so that an error (already gone) does not stop the next deletion. */
+    private void quietly(Declare delete) {
+        try (Channel channel = admin.createChannel()) {
+            delete.run(channel);
+        } catch (IOException | TimeoutException | com.rabbitmq.client.AlreadyClosedException e) {
+            // gone already
+        }
+    }
+
     private boolean passive(Declare declare) {
         try (Channel channel = admin.createChannel()) {
             declare.run(channel);
@@ -145,12 +167,12 @@ final class Broker implements AutoCloseable {
     public void close() throws IOException, TimeoutException {
         buses.forEach(RabbitMqMessageBus::close);
         scheduler.close();
-        try (Channel channel = admin.createChannel()) {
+        try {
             for (String queue : queuesToDelete) {
-                channel.queueDelete(queue);
+                quietly(channel -> channel.queueDelete(queue));
             }
             for (String exchange : exchangesToDelete) {
-                channel.exchangeDelete(exchange);
+                quietly(channel -> channel.exchangeDelete(exchange));
             }
         } finally {
             admin.close();
