@@ -14,7 +14,9 @@ import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
@@ -35,6 +37,7 @@ final class Broker implements AutoCloseable {
     private final Connection admin;
     private final ThreadScheduler scheduler = new ThreadScheduler();
     private final List<RabbitMqMessageBus> buses = new ArrayList<>();
+    private final Map<RabbitMqMessageBus, Connection> connections = new HashMap<>();
     private final List<String> queuesToDelete = new ArrayList<>();
     private final List<String> exchangesToDelete = new ArrayList<>();
     private final String probeExchange;
@@ -74,10 +77,16 @@ final class Broker implements AutoCloseable {
             SocketConfigurators.defaultConfigurator().configure(socket);
             sockets.add(socket);
         });
-        RabbitMqMessageBus bus = new RabbitMqMessageBus(settings, expiry, scheduler,
-                RabbitMqConnections.open(factory, settings));
+        Connection connection = RabbitMqConnections.open(factory, settings);
+        RabbitMqMessageBus bus = new RabbitMqMessageBus(settings, expiry, scheduler, connection);
         buses.add(bus);
+        connections.put(bus, connection);
         return bus;
+    }
+
+    /** The connection a bus runs on, to declare behind its back what a careless client would. */
+    Connection connectionOf(RabbitMqMessageBus bus) {
+        return connections.get(bus);
     }
 
     /**

@@ -278,6 +278,11 @@ class RabbitMqBrokerBehaviourIT {
         List<AggregateRef> announced = new CopyOnWriteArrayList<>();
         Subscription announcements = bus.subscribeAnnouncements(type, ADS, announced::add);
         bus.declareRoute(expired, Set.of(ADS));
+        // declared through the client's recording path, as a client without our precautions would: the recovery
+        // filter alone must keep it from coming back
+        String recorded = queue(AggregateRef.of("Product", "recorded"), ADS);
+        com.rabbitmq.client.Channel recording = broker.connectionOf(bus).createChannel();
+        recording.queueDeclare(recorded, true, false, false, Map.of("x-expires", 1_000));
         bus.declareRoute(product, Set.of(ADS));
         Recorder before = Recorder.holding();
         bus.subscribeAggregate(product, ADS, before);
@@ -286,6 +291,7 @@ class RabbitMqBrokerBehaviourIT {
         before.deliveries.get(0).ack();
         before.deliveries.get(1).ack(); // the third stays unsettled: the consumer is busy, never idle
         Poll.until("another aggregate's route expired", PATIENCE, () -> !broker.exchangeExists(exchange(expired)));
+        Poll.until("the recorded queue expired", PATIENCE, () -> !broker.queueExists(recorded));
 
         sockets.get(sockets.size() - 1).close();
         Poll.until("the aggregate subscription ended", PATIENCE, () -> before.ended.get() == EndReason.CONNECTION_LOST);
@@ -314,6 +320,8 @@ class RabbitMqBrokerBehaviourIT {
         Poll.until("an announcement arrived on the recovered consumer", PATIENCE, () -> announced.contains(product));
         assertThat(broker.queueExists(queue(expired, ADS))).as("recovery must not resurrect expired queues").isFalse();
         assertThat(broker.exchangeExists(exchange(expired))).isFalse();
+        assertThat(broker.queueExists(recorded)).as("the recovery filter keeps recorded aggregate queues").isFalse();
+        assertThat(recording.isOpen()).as("the recording channel itself was recovered").isTrue();
     }
 
     private long messageCount(String queue) {
