@@ -18,10 +18,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Measures the two costs of the seed's flow on a broker (not a test; run it by hand):
- * route declarations per second (exchange + 3 queues + 3 bindings, as {@code declareRoute} does them) on one thread
- * and on four, and confirmed publishes per second (batches of 100 events per {@code publish}, one confirm wait per batch,
- * and one event per {@code publish}). Everything goes under a fresh {@code bench-} namespace with the seed's 30 s queue expiry, so the
+ * Measures the two costs of the seed's flow on a broker (not a test; run it by hand): route declarations per second
+ * (exchange + 3 queues + 3 bindings, as {@code declareRoute} does them) on one thread and on four, and confirmed
+ * publishes per second (batches of events per {@code publish}, one confirm wait per batch, and one event per
+ * {@code publish}). Everything goes under a fresh {@code bench-} namespace with the seed's 30 s queue expiry, so the
  * broker deletes it all (messages included) half a minute after.
  *
  * <pre>
