@@ -28,6 +28,8 @@ final class RabbitMqConnections {
         factory.setNetworkRecoveryInterval(settings.recoveryInterval().toMillis());
         factory.setConnectionTimeout((int) settings.connectionTimeout().toMillis());
         factory.setHandshakeTimeout((int) settings.connectionTimeout().toMillis());
+        // the client's default lets a declaration wait 10 minutes for a broker that does not answer
+        factory.setChannelRpcTimeout((int) settings.connectionTimeout().toMillis());
         return factory;
     }
 

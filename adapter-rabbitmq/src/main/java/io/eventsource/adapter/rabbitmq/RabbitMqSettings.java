@@ -18,7 +18,8 @@ import java.util.Objects;
  * @param prefetch           how many unsettled messages one subscription may hold at a time (1-65535)
  * @param confirmBatchSize   how many messages a publish sends before it waits for the broker's confirms (1-10000)
  * @param publishTimeout     how long a publish waits for the broker to confirm one batch
- * @param connectionTimeout  how long opening a connection (TCP and AMQP handshake) may take
+ * @param connectionTimeout  how long opening a connection (TCP and AMQP handshake) may take, and how long the broker
+ *                           may take to answer a declaration or a subscription
  * @param recoveryInterval   how long the client waits between attempts to reconnect after a lost connection
  */
 public record RabbitMqSettings(URI uri, Namespace namespace, int prefetch, int confirmBatchSize,
