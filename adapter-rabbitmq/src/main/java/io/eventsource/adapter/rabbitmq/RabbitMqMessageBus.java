@@ -65,6 +65,7 @@ final class RabbitMqMessageBus implements MessageBus {
     private static final Logger LOG = LoggerFactory.getLogger(RabbitMqMessageBus.class);
     private static final int MAX_IDLE_PUBLISHING_CHANNELS = 16;
     private static final int CLOSE_TIMEOUT_MILLIS = 5_000;
+    private static final int MAX_ROUTE_ATTEMPTS = 3;
     private static final AtomicInteger BUS_NUMBERS = new AtomicInteger();
 
     private final RabbitMqSettings settings;
@@ -186,20 +187,29 @@ final class RabbitMqMessageBus implements MessageBus {
             queues.add(topology.aggregateQueue(aggregate, Objects.requireNonNull(service, "service")).value());
         }
         String action = "Declaring the route of " + aggregate + " for " + services;
-        PublishingChannel channel = borrow(action);
-        boolean healthy = false;
-        try {
-            Channel unrecorded = channel.unrecorded();
-            unrecorded.exchangeDeclare(exchange, BuiltinExchangeType.FANOUT, true, true, false, null);
-            for (String queue : queues) {
-                unrecorded.queueDeclare(queue, true, false, false, aggregateQueueArguments);
-                unrecorded.queueBind(queue, exchange, "");
+        for (int attempt = 1; ; attempt++) {
+            PublishingChannel channel = borrow(action);
+            boolean healthy = false;
+            try {
+                Channel unrecorded = channel.unrecorded();
+                unrecorded.exchangeDeclare(exchange, BuiltinExchangeType.FANOUT, true, true, false, null);
+                for (String queue : queues) {
+                    unrecorded.queueDeclare(queue, true, false, false, aggregateQueueArguments);
+                    unrecorded.queueBind(queue, exchange, "");
+                }
+                healthy = true;
+                return;
+            } catch (IOException | ShutdownSignalException e) {
+                if (attempt < MAX_ROUTE_ATTEMPTS && BrokerFailures.isNotFound(e)) {
+                    // the exchange auto-deleted between our declare and a bind (another service's last queue of
+                    // this aggregate expired just then): declare again, on a fresh channel
+                    LOG.debug("{}: the exchange vanished during the declaration; declaring again", action);
+                    continue;
+                }
+                throw BrokerFailures.translate(action, e);
+            } finally {
+                release(channel, healthy);
             }
-            healthy = true;
-        } catch (IOException | ShutdownSignalException e) {
-            throw BrokerFailures.translate(action, e);
-        } finally {
-            release(channel, healthy);
         }
     }
 
