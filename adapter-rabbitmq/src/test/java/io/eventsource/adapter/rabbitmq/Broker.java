@@ -91,7 +91,8 @@ final class Broker implements AutoCloseable {
 
     /**
      * Whether the queue exists, without touching its expiry: a passive declare counts as a redeclare and restarts
-     * it, so this binds the queue to a probe exchange and unbinds it again (404 when the queue is gone).
+     * it, so this binds the queue to a probe exchange and unbinds it again (404 when the queue is gone). Unlike the
+     * management HTTP API, this needs nothing but AMQP (the build machines' broker runs without the plugin).
      */
     boolean queueExists(String queue) {
         return passive(channel -> {
