@@ -127,9 +127,11 @@ final class AggregateSubscription implements Subscription {
                         : activity.idleAt(owner.idleTimeout()));
                 return;
             }
+            // decided under the lock: a message arriving from now on is not handed out, and returns to the queue
+            endReason = EndReason.IDLE;
         }
         LOG.debug("Cancelling the idle consumer of {}", queue);
-        end(EndReason.IDLE, true);
+        finish(EndReason.IDLE, true);
     }
 
     private void end(EndReason reason, boolean notify) {
@@ -142,6 +144,10 @@ final class AggregateSubscription implements Subscription {
                 idleCheck.cancel();
             }
         }
+        finish(reason, notify);
+    }
+
+    private void finish(EndReason reason, boolean notify) {
         // after the listener calls queued so far (they see the end and skip): closing the channel returns its
         // unsettled messages to the queue, in order, and hands a single-active-consumer queue over
         serial.execute(() -> {
