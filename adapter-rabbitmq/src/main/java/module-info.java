@@ -1,4 +1,17 @@
-/** MessageBus on RabbitMQ's amqp-client. */
+/**
+ * {@code MessageBus} on RabbitMQ's amqp-client. The public face is {@code RabbitMqModule} (Dagger) and
+ * {@code RabbitMqSettings}; the implementation is package-private.
+ */
 module io.eventsource.adapter.rabbitmq {
     requires transitive io.eventsource.ports;
+    // amqp-client (automatic module, name from its manifest); transitive because RabbitMqModule provides its
+    // Connection, which the Dagger component generated in the user's module names
+    requires transitive com.rabbitmq.client;
+    requires org.slf4j;
+    requires dagger;
+    requires jakarta.inject;
+    // Dagger may annotate generated factories with @javax.annotation.processing.Generated
+    requires static java.compiler;
+
+    exports io.eventsource.adapter.rabbitmq;
 }

@@ -1,0 +1,82 @@
+package io.eventsource.adapter.rabbitmq;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ShutdownSignalException;
+import com.rabbitmq.client.impl.recovery.AutorecoveringChannel;
+import io.eventsource.ports.PublishResult;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A channel in confirm mode with a return listener, borrowed by one thread at a time from the bus's pool. It publishes
+ * with {@code mandatory}, so that a message that reaches no queue comes back (the broker sends the return before the
+ * confirm), and waits for confirms once per batch, not once per message.
+ */
+final class PublishingChannel {
+    private final Channel channel;
+    private final AtomicInteger returned = new AtomicInteger();
+
+    PublishingChannel(Connection connection) throws IOException {
+        Channel created = connection.createChannel();
+        if (created == null) {
+            throw new IOException("the broker has no free channel on this connection (channel-max reached)");
+        }
+        this.channel = created;
+        channel.confirmSelect();
+        // called on the connection's thread, before the confirm of the returned message
+        channel.addReturnListener(message -> returned.incrementAndGet());
+    }
+
+    boolean isOpen() {
+        return channel.isOpen();
+    }
+
+    /**
+     * The channel for declarations that amqp-client must not record for topology recovery (aggregate objects): the
+     * recovering channel's current delegate, or the channel itself on a connection without recovery.
+     */
+    Channel unrecorded() {
+        return channel instanceof AutorecoveringChannel ? ((AutorecoveringChannel) channel).getDelegate() : channel;
+    }
+
+    /** The channel for declarations that recovery must re-create (announcement objects). */
+    Channel recorded() {
+        return channel;
+    }
+
+    /**
+     * Publishes in order and waits until the broker confirmed them all.
+     *
+     * @throws ShutdownSignalException when the broker closed the channel (e.g. 404: no such exchange)
+     * @throws IOException when the broker nacked, or the connection failed
+     * @throws TimeoutException when a batch was not confirmed within {@code timeoutMillis}
+     */
+    PublishResult publish(String exchange, List<EventEnvelope.Message> messages, int batchSize, long timeoutMillis)
+            throws IOException, InterruptedException, TimeoutException {
+        returned.set(0);
+        int unconfirmed = 0;
+        for (EventEnvelope.Message message : messages) {
+            channel.basicPublish(exchange, "", true, message.properties(), message.body());
+            if (++unconfirmed == batchSize) {
+                channel.waitForConfirmsOrDie(timeoutMillis);
+                unconfirmed = 0;
+            }
+        }
+        if (unconfirmed > 0) {
+            channel.waitForConfirmsOrDie(timeoutMillis);
+        }
+        return returned.get() > 0 ? new PublishResult.Unroutable(exchange) : new PublishResult.Routed();
+    }
+
+    void close() {
+        try {
+            channel.close();
+        } catch (IOException | TimeoutException | ShutdownSignalException e) {
+            // closed already, or the connection is gone: nothing left to release
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.eventsource.adapter.rabbitmq;
+
+import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateType;
+import io.eventsource.domain.Event;
+import io.eventsource.domain.ExchangeName;
+import io.eventsource.domain.ExpiryPolicy;
+import io.eventsource.domain.Namespace;
+import io.eventsource.domain.QueueName;
+import io.eventsource.domain.ServiceName;
+import io.eventsource.domain.Topology;
+import io.eventsource.ports.AnnouncementListener;
+import io.eventsource.ports.DeliveryListener;
+import io.eventsource.ports.MessageBus;
+import io.eventsource.ports.PublishResult;
+import io.eventsource.ports.Subscription;
+import io.eventsource.tck.MessageBusContract;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The message bus contract against the real broker, in real time with short expiries (1 s idle, 2 s expiry). Each
+ * test has its own namespace; what the broker does not expire by itself (announcement objects, exchanges that never
+ * had a queue) is deleted after it.
+ */
+class RabbitMqMessageBusIT extends MessageBusContract {
+    private Broker broker;
+
+    @BeforeEach
+    void openBroker() throws Exception {
+        broker = new Broker();
+    }
+
+    @AfterEach
+    void closeBroker() throws Exception {
+        broker.close();
+    }
+
+    @Override
+    protected ExpiryPolicy expiryPolicy() {
+        return Broker.SHORT;
+    }
+
+    @Override
+    protected Namespace namespace() {
+        return broker.namespace;
+    }
+
+    @Override
+    protected MessageBus connect() {
+        List<Socket> sockets = new CopyOnWriteArrayList<>();
+        return new Tracked(broker.bus(Broker.SHORT, sockets), sockets);
+    }
+
+    @Override
+    protected boolean queueExists(QueueName name) {
+        return broker.queueExists(name.value());
+    }
+
+    @Override
+    protected boolean exchangeExists(ExchangeName name) {
+        return broker.exchangeExists(name.value());
+    }
+
+    /** Cuts the bus's socket: to the broker, the instance died (its client then reconnects, as after a network cut). */
+    @Override
+    protected void crash(MessageBus connection) {
+        List<Socket> sockets = ((Tracked) connection).sockets;
+        try {
+            sockets.get(sockets.size() - 1).close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The broker's expiry and our idle timers are punctual to some milliseconds; this absorbs a loaded machine. */
+    @Override
+    protected Duration margin() {
+        return Duration.ofMillis(300);
+    }
+
+    /** Remembers what needs deleting after the test. */
+    private final class Tracked implements MessageBus {
+        private final MessageBus bus;
+        private final List<Socket> sockets;
+        private final Topology topology = Topology.of(broker.namespace);
+
+        Tracked(MessageBus bus, List<Socket> sockets) {
+            this.bus = bus;
+            this.sockets = sockets;
+        }
+
+        @Override
+        public void declareAnnouncements(AggregateType type, ServiceName service) {
+            broker.deleteAfterwards(topology.announcementQueue(type, service).value(),
+                    topology.announcementExchange(type).value());
+            bus.declareAnnouncements(type, service);
+        }
+
+        @Override
+        public void declareRoute(AggregateRef aggregate, Set<ServiceName> services) {
+            if (services.isEmpty()) {
+                broker.deleteExchangeAfterwards(topology.aggregateExchange(aggregate).value());
+            }
+            bus.declareRoute(aggregate, services);
+        }
+
+        @Override
+        public PublishResult publish(AggregateRef aggregate, List<Event> events) {
+            return bus.publish(aggregate, events);
+        }
+
+        @Override
+        public PublishResult announce(AggregateRef aggregate) {
+            return bus.announce(aggregate);
+        }
+
+        @Override
+        public Subscription subscribeAnnouncements(AggregateType type, ServiceName service, AnnouncementListener listener) {
+            return bus.subscribeAnnouncements(type, service, listener);
+        }
+
+        @Override
+        public Subscription subscribeAggregate(AggregateRef aggregate, ServiceName service, DeliveryListener listener) {
+            return bus.subscribeAggregate(aggregate, service, listener);
+        }
+
+        @Override
+        public void close() {
+            bus.close();
+        }
+    }
+}
