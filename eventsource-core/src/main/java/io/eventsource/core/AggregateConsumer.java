@@ -55,14 +55,27 @@ final class AggregateConsumer implements DeliveryListener {
         owner.forget(this, reason);
     }
 
+    /** Whether the subscription has ended (as told by the bus, or as its handle already shows). */
     boolean hasEnded() {
-        return ended;
+        Subscription current = subscription;
+        return ended || (current != null && !current.isOpen());
+    }
+
+    /**
+     * Makes this consumer's first delivery wait until {@code previous} (an ended consumer of the same
+     * aggregate) has finished whatever it still had in progress: one aggregate never runs in two lanes at once.
+     */
+    void after(AggregateConsumer previous) {
+        lane.submit(previous.lane::whenIdle);
     }
 
     /** Whether it still consumes (or waits as a standby consumer of) the queue. */
     boolean isOpen() {
-        Subscription current = subscription;
-        return !ended && (current == null || current.isOpen());
+        return !hasEnded();
+    }
+
+    CompletableFuture<Void> whenIdle() {
+        return lane.whenIdle();
     }
 
     /** Once the event in progress is done: ends the subscription; queued deliveries return to the queue. */

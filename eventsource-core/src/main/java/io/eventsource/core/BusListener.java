@@ -154,6 +154,9 @@ final class BusListener implements Listener {
             consumers.remove(aggregate, existing);
         }
         AggregateConsumer consumer = new AggregateConsumer(aggregate, this, dispatcher);
+        if (existing != null) {
+            consumer.after(existing);
+        }
         if (consumers.putIfAbsent(aggregate, consumer) != null) {
             return;
         }
@@ -181,7 +184,8 @@ final class BusListener implements Listener {
 
     /** The consumer's subscription ended (idle, queue deleted, connection lost, cancelled): forget it. */
     void forget(AggregateConsumer consumer, EndReason reason) {
-        consumers.remove(consumer.aggregate(), consumer);
+        // kept until its lane is idle, so that a new consumer of the aggregate starts after it (see onAnnouncement)
+        consumer.whenIdle().thenRun(() -> consumers.remove(consumer.aggregate(), consumer));
         LOG.debug("{} stopped consuming {}: {}", service, consumer.aggregate(), reason);
     }
 
