@@ -9,9 +9,9 @@ module io.eventsource.tck {
     requires transitive org.assertj.core;
     requires transitive net.jqwik.api;
 
-    // exports io.eventsource.tck; (added with the first contract suite)
+    exports io.eventsource.tck;
     exports io.eventsource.tck.services;
 
     // JUnit and jqwik instantiate and invoke the abstract suites' test methods reflectively
-    // opens io.eventsource.tck to org.junit.platform.commons, net.jqwik.engine;
+    opens io.eventsource.tck to org.junit.platform.commons, net.jqwik.engine;
 }

@@ -1,0 +1,137 @@
+package io.eventsource.adapter.inmemory;
+
+import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.ConcurrencyConflictException;
+import io.eventsource.domain.Event;
+import io.eventsource.domain.EventId;
+import io.eventsource.domain.ExpectedVersion;
+import io.eventsource.domain.NewEvent;
+import io.eventsource.ports.EventLog;
+import io.eventsource.ports.LogPage;
+import io.eventsource.ports.LogQuery;
+import io.eventsource.ports.LoggedEvent;
+import io.eventsource.ports.PermanentPortException;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/** The event log in memory: the whole log as a list in position order (position n at index n - 1). */
+final class InMemoryEventLog implements EventLog {
+    private final List<LoggedEvent> log = new ArrayList<>();
+    private final Map<AggregateRef, List<Integer>> indexesByAggregate = new HashMap<>();
+    private final Map<EventId, Integer> indexById = new HashMap<>();
+
+    @Override
+    public synchronized List<LoggedEvent> append(AggregateRef aggregate, ExpectedVersion expected, List<NewEvent> events) {
+        Objects.requireNonNull(aggregate, "aggregate");
+        Objects.requireNonNull(expected, "expected");
+        long version = version(aggregate);
+        if (!expected.admits(version)) {
+            throw new ConcurrencyConflictException(aggregate, expected, version);
+        }
+        Set<EventId> ids = new HashSet<>();
+        for (NewEvent event : events) {
+            if (indexById.containsKey(event.id()) || !ids.add(event.id())) {
+                // as the unique key on the event id of a database would: nothing is written
+                throw new PermanentPortException("event id " + event.id() + " is already in the log; nothing was written");
+            }
+        }
+        List<LoggedEvent> appended = new ArrayList<>();
+        List<Integer> indexes = indexesByAggregate.computeIfAbsent(aggregate, any -> new ArrayList<>());
+        for (NewEvent event : events) {
+            LoggedEvent logged = new LoggedEvent(log.size() + 1L, event.at(aggregate, ++version), null);
+            indexes.add(log.size());
+            indexById.put(event.id(), log.size());
+            log.add(logged);
+            appended.add(logged);
+        }
+        return appended;
+    }
+
+    @Override
+    public synchronized long version(AggregateRef aggregate) {
+        List<Integer> indexes = indexesByAggregate.get(aggregate);
+        return indexes == null ? 0 : indexes.size();
+    }
+
+    @Override
+    public synchronized List<Event> read(AggregateRef aggregate, long fromSequence, long toSequence) {
+        List<Integer> indexes = indexesByAggregate.getOrDefault(aggregate, List.of());
+        List<Event> events = new ArrayList<>();
+        long from = Math.max(1, fromSequence);
+        long to = Math.min(indexes.size(), toSequence);
+        for (long sequence = from; sequence <= to; sequence++) {
+            events.add(log.get(indexes.get((int) sequence - 1)).event());
+        }
+        return events;
+    }
+
+    @Override
+    public synchronized LogPage read(LogQuery query) {
+        List<LoggedEvent> page = new ArrayList<>();
+        long lastPosition = query.afterPosition();
+        boolean more = false;
+        for (long index = query.afterPosition(); index < log.size(); index++) {
+            LoggedEvent candidate = log.get((int) index);
+            if (!matches(query, candidate.event())) {
+                continue;
+            }
+            if (page.size() == query.limit()) {
+                more = true;
+                break;
+            }
+            page.add(candidate);
+            lastPosition = candidate.position();
+        }
+        return new LogPage(page, lastPosition, more);
+    }
+
+    private static boolean matches(LogQuery query, Event event) {
+        if (query.type() != null && !query.type().equals(event.aggregate().type())) {
+            return false;
+        }
+        if (query.id() != null && !query.id().equals(event.aggregate().id())) {
+            return false;
+        }
+        if (query.occurredFrom() != null && event.occurredAt().isBefore(query.occurredFrom())) {
+            return false;
+        }
+        return query.occurredBefore() == null || event.occurredAt().isBefore(query.occurredBefore());
+    }
+
+    @Override
+    public synchronized List<LoggedEvent> unpublished(Instant occurredBefore, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be 1 or more, got " + limit);
+        }
+        List<LoggedEvent> found = new ArrayList<>();
+        for (LoggedEvent candidate : log) {
+            if (found.size() == limit) {
+                break;
+            }
+            if (!candidate.isPublished() && candidate.event().occurredAt().isBefore(occurredBefore)) {
+                found.add(candidate);
+            }
+        }
+        return found;
+    }
+
+    @Override
+    public synchronized void markPublished(Collection<EventId> events, Instant at) {
+        Objects.requireNonNull(at, "at");
+        for (EventId id : events) {
+            Integer index = indexById.get(id);
+            if (index != null && !log.get(index).isPublished()) {
+                LoggedEvent unpublished = log.get(index);
+                log.set(index, new LoggedEvent(unpublished.position(), unpublished.event(), at));
+            }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.eventsource.adapter.inmemory;
+
+import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.Event;
+import io.eventsource.domain.EventId;
+import io.eventsource.domain.EventName;
+import io.eventsource.domain.ExpiryPolicy;
+import io.eventsource.domain.Namespace;
+import io.eventsource.domain.Payload;
+import io.eventsource.domain.QueueName;
+import io.eventsource.domain.ServiceName;
+import io.eventsource.domain.Topology;
+import io.eventsource.ports.EndReason;
+import io.eventsource.ports.MessageBus;
+import io.eventsource.ports.PublishResult;
+import io.eventsource.ports.Subscription;
+import io.eventsource.ports.TransientPortException;
+import io.eventsource.tck.Recorder;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** What the simulation offers beyond the port's contract: crashes, outages, operator deletes, inspection. */
+class InMemoryBrokerTest {
+    private static final AggregateRef PRODUCT_42 = AggregateRef.of("Product", "42");
+    private static final ServiceName ADS = ServiceName.of("ads");
+    private static final QueueName QUEUE = Topology.of(Namespace.NONE).aggregateQueue(PRODUCT_42, ADS);
+
+    private final VirtualScheduler scheduler = new VirtualScheduler();
+    private final InMemoryBroker broker = new InMemoryBroker(scheduler, ExpiryPolicy.SEED);
+
+    private static List<Event> events(long from, long to) {
+        return java.util.stream.LongStream.rangeClosed(from, to)
+                .mapToObj(sequence -> new Event(EventId.random(), PRODUCT_42, sequence, EventName.of("ProductRenamed"),
+                        Payload.text("x"), Map.of(), VirtualScheduler.DEFAULT_START))
+                .toList();
+    }
+
+    @Test
+    void aCrashedConnectionLosesItsSubscriptionsAndReturnsTheirMessages() {
+        MessageBus instance = broker.connect();
+        instance.declareRoute(PRODUCT_42, Set.of(ADS));
+        Recorder recorder = Recorder.manual();
+        instance.subscribeAggregate(PRODUCT_42, ADS, recorder);
+        instance.publish(PRODUCT_42, events(1, 3));
+        scheduler.runDueTasks();
+        assertThat(broker.queueDepth(QUEUE)).isEqualTo(3);
+        assertThat(broker.readyMessages(QUEUE)).isZero();
+
+        broker.crash(instance);
+        scheduler.runDueTasks();
+
+        assertThat(recorder.endings()).containsExactly(EndReason.CONNECTION_LOST);
+        assertThat(broker.readyMessages(QUEUE)).isEqualTo(3);
+        assertThat(broker.consumerCount(QUEUE)).isZero();
+        assertThat(broker.connectionCount()).isZero();
+        assertThatThrownBy(() -> instance.publish(PRODUCT_42, events(4, 4))).isInstanceOf(TransientPortException.class);
+    }
+
+    @Test
+    void anOutageEndsEverySubscriptionAndRefusesCallsUntilTheBrokerIsBack() {
+        MessageBus bus = broker.connect();
+        bus.declareRoute(PRODUCT_42, Set.of(ADS));
+        Recorder recorder = Recorder.manual();
+        bus.subscribeAggregate(PRODUCT_42, ADS, recorder);
+
+        broker.stop();
+        scheduler.runDueTasks();
+
+        assertThat(recorder.endings()).containsExactly(EndReason.CONNECTION_LOST);
+        assertThatThrownBy(() -> bus.publish(PRODUCT_42, events(1, 1))).isInstanceOf(TransientPortException.class)
+                .hasMessageContaining("unreachable");
+
+        broker.start();
+        assertThat(bus.publish(PRODUCT_42, events(1, 1))).isEqualTo(new PublishResult.Routed());
+        assertThat(broker.readyMessages(QUEUE)).isEqualTo(1);
+    }
+
+    @Test
+    void anOperatorDeletingAQueueEndsItsConsumersAndDropsItsMessages() {
+        MessageBus bus = broker.connect();
+        bus.declareRoute(PRODUCT_42, Set.of(ADS));
+        Recorder recorder = Recorder.manual();
+        Subscription subscription = bus.subscribeAggregate(PRODUCT_42, ADS, recorder);
+        bus.publish(PRODUCT_42, events(1, 2));
+
+        broker.deleteQueue(QUEUE);
+        scheduler.runDueTasks();
+
+        assertThat(recorder.endings()).containsExactly(EndReason.QUEUE_DELETED);
+        assertThat(recorder.deliveries()).as("nothing is delivered after the end").isEmpty();
+        assertThat(subscription.isOpen()).isFalse();
+        assertThat(broker.queueNames()).isEmpty();
+        assertThat(broker.exchangeNames()).isEmpty();
+    }
+
+    @Test
+    void showsTheTopologyOfTheSeedsFlow() {
+        MessageBus bus = broker.connect(Namespace.of("staging."));
+        bus.declareAnnouncements(PRODUCT_42.type(), ADS);
+        bus.declareRoute(PRODUCT_42, Set.of(ADS, ServiceName.of("search")));
+
+        assertThat(broker.exchangeNames()).containsExactly("staging.Product-42", "staging.ProductAggregateIds");
+        assertThat(broker.queueNames()).containsExactly("staging.Product-42-ads", "staging.Product-42-search",
+                "staging.ProductAggregateIds-ads");
+        assertThat(broker.boundQueues(Topology.of(Namespace.of("staging.")).aggregateExchange(PRODUCT_42)))
+                .containsExactly("staging.Product-42-ads", "staging.Product-42-search");
+    }
+
+    @Test
+    void aStandbyConsumerIsIdleCancelledLikeAnyOther() {
+        MessageBus one = broker.connect();
+        MessageBus two = broker.connect();
+        one.declareRoute(PRODUCT_42, Set.of(ADS));
+        Recorder active = Recorder.acking();
+        Recorder standby = Recorder.acking();
+        one.subscribeAggregate(PRODUCT_42, ADS, active);
+        two.subscribeAggregate(PRODUCT_42, ADS, standby);
+
+        for (int second = 1; second <= 6; second++) {
+            one.publish(PRODUCT_42, events(second, second));
+            scheduler.advanceBy(Duration.ofSeconds(1));
+        }
+
+        assertThat(active.endings()).isEmpty();
+        assertThat(standby.endings()).containsExactly(EndReason.IDLE);
+        assertThat(broker.consumerCount(QUEUE)).isEqualTo(1);
+    }
+
+    @Test
+    void refusesToRedeclareAQueueAsAnotherKind() {
+        MessageBus bus = broker.connect();
+        // an aggregate type ending in AggregateIds can make an aggregate queue named like an announcement queue
+        bus.declareAnnouncements(io.eventsource.domain.AggregateType.of("X"), ServiceName.of("1-ads"));
+
+        assertThatThrownBy(() -> bus.declareRoute(AggregateRef.of("XAggregateIds", "1"), Set.of(ADS)))
+                .isInstanceOf(io.eventsource.ports.PermanentPortException.class)
+                .hasMessageContaining("PRECONDITION_FAILED");
+    }
+}

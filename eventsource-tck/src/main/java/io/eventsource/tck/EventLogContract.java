@@ -1,0 +1,328 @@
+package io.eventsource.tck;
+
+import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateType;
+import io.eventsource.domain.ConcurrencyConflictException;
+import io.eventsource.domain.Event;
+import io.eventsource.domain.EventId;
+import io.eventsource.domain.ExpectedVersion;
+import io.eventsource.domain.NewEvent;
+import io.eventsource.ports.EventLog;
+import io.eventsource.ports.LogPage;
+import io.eventsource.ports.LogQuery;
+import io.eventsource.ports.LoggedEvent;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static io.eventsource.tck.Fixtures.T0;
+import static io.eventsource.tck.Fixtures.freshAggregate;
+import static io.eventsource.tck.Fixtures.freshType;
+import static io.eventsource.tck.Fixtures.newEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The contract of {@link EventLog}: per-aggregate sequences without holes under optimistic concurrency,
+ * a global position order, queries and paging, and the outbox state. An adapter's test extends it and
+ * supplies a log. Every test uses fresh aggregate types and ids, so a log shared with other tests works,
+ * except that {@link EventLog#unpublished} sees the whole log: give each test a log of its own (a fresh
+ * schema or table prefix, or emptied tables) where other writers may be present.
+ */
+public abstract class EventLogContract {
+    private EventLog log;
+
+    /** The log under test, for one test; closed after it. */
+    protected abstract EventLog newEventLog();
+
+    @BeforeEach
+    final void openLog() {
+        log = newEventLog();
+    }
+
+    @AfterEach
+    final void closeLog() {
+        log.close();
+    }
+
+    /** The log under test. */
+    protected final EventLog log() {
+        return log;
+    }
+
+    private static List<NewEvent> newEvents(int count, Instant from) {
+        List<NewEvent> events = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            events.add(newEvent("Happened" + i, from.plusMillis(i)));
+        }
+        return events;
+    }
+
+    private static List<Long> sequences(List<? extends Object> events) {
+        List<Long> sequences = new ArrayList<>();
+        for (Object event : events) {
+            sequences.add(event instanceof LoggedEvent logged ? logged.event().sequence() : ((Event) event).sequence());
+        }
+        return sequences;
+    }
+
+    @Test
+    void anAggregateWithoutEventsIsAtVersionZero() {
+        AggregateRef aggregate = freshAggregate(freshType());
+
+        assertThat(log.version(aggregate)).isZero();
+        assertThat(log.read(aggregate, 1, 100)).isEmpty();
+    }
+
+    @Test
+    void appendsWithConsecutiveSequencesAndIncreasingPositions() {
+        AggregateRef aggregate = freshAggregate(freshType());
+
+        List<LoggedEvent> first = log.append(aggregate, ExpectedVersion.NONE, newEvents(2, T0));
+        List<LoggedEvent> second = log.append(aggregate, ExpectedVersion.exactly(2), newEvents(1, T0));
+        List<LoggedEvent> third = log.append(aggregate, ExpectedVersion.ANY, newEvents(2, T0));
+
+        List<LoggedEvent> all = new ArrayList<>(first);
+        all.addAll(second);
+        all.addAll(third);
+        assertThat(sequences(all)).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(all).extracting(LoggedEvent::position).isSorted().doesNotHaveDuplicates();
+        assertThat(all).allSatisfy(event -> {
+            assertThat(event.isPublished()).isFalse();
+            assertThat(event.event().aggregate()).isEqualTo(aggregate);
+        });
+        assertThat(log.version(aggregate)).isEqualTo(5);
+    }
+
+    @Test
+    void keepsEveryFieldOfAnEvent() {
+        AggregateRef aggregate = freshAggregate(freshType());
+        NewEvent appended = newEvent("ProductCreated", T0.plusMillis(123));
+
+        log.append(aggregate, ExpectedVersion.NONE, List.of(appended));
+
+        assertThat(log.read(aggregate, 1, 1)).containsExactly(appended.at(aggregate, 1));
+    }
+
+    @Test
+    void anAppendAtTheWrongVersionIsAConflictAndWritesNothing() {
+        AggregateRef aggregate = freshAggregate(freshType());
+        log.append(aggregate, ExpectedVersion.NONE, newEvents(2, T0));
+
+        assertThatThrownBy(() -> log.append(aggregate, ExpectedVersion.NONE, newEvents(3, T0)))
+                .isInstanceOfSatisfying(ConcurrencyConflictException.class, conflict -> {
+                    assertThat(conflict.actual()).isEqualTo(2);
+                    assertThat(conflict.aggregate()).isEqualTo(aggregate);
+                });
+        assertThatThrownBy(() -> log.append(aggregate, ExpectedVersion.exactly(1), newEvents(1, T0)))
+                .isInstanceOf(ConcurrencyConflictException.class);
+        assertThatThrownBy(() -> log.append(aggregate, ExpectedVersion.exactly(3), newEvents(1, T0)))
+                .isInstanceOf(ConcurrencyConflictException.class);
+
+        assertThat(log.version(aggregate)).isEqualTo(2);
+        assertThat(sequences(log.read(aggregate, 1, 100))).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void ofConcurrentAppendersExactlyOneWinsEachSequence() throws Exception {
+        AggregateRef aggregate = freshAggregate(freshType());
+        int appenders = 6;
+        int eventsEach = 10;
+        ExecutorService pool = Executors.newFixedThreadPool(appenders);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<List<Event>>> results = new ArrayList<>();
+            for (int a = 0; a < appenders; a++) {
+                Callable<List<Event>> appender = () -> {
+                    start.await();
+                    List<Event> mine = new ArrayList<>();
+                    while (mine.size() < eventsEach) {
+                        long version = log.version(aggregate);
+                        try {
+                            mine.addAll(log.append(aggregate, ExpectedVersion.exactly(version), newEvents(1, T0))
+                                    .stream().map(LoggedEvent::event).toList());
+                        } catch (ConcurrencyConflictException lost) {
+                            // another appender took this sequence: read the version again
+                        }
+                    }
+                    return mine;
+                };
+                results.add(pool.submit(appender));
+            }
+            start.countDown();
+            List<EventId> won = new ArrayList<>();
+            for (Future<List<Event>> result : results) {
+                result.get(60, TimeUnit.SECONDS).forEach(event -> won.add(event.id()));
+            }
+
+            List<Event> stored = log.read(aggregate, 1, Long.MAX_VALUE);
+            assertThat(sequences(stored)).containsExactlyElementsOf(
+                    IntStream.rangeClosed(1, appenders * eventsEach).mapToObj(i -> (long) i).toList());
+            assertThat(stored).extracting(Event::id).containsExactlyInAnyOrderElementsOf(won);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void ofAppendersExpectingANewAggregateOnlyOneSucceeds() throws Exception {
+        AggregateRef aggregate = freshAggregate(freshType());
+        int appenders = 6;
+        ExecutorService pool = Executors.newFixedThreadPool(appenders);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int a = 0; a < appenders; a++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        log.append(aggregate, ExpectedVersion.NONE, newEvents(2, T0));
+                        return true;
+                    } catch (ConcurrencyConflictException lost) {
+                        return false;
+                    }
+                }));
+            }
+            start.countDown();
+            int winners = 0;
+            for (Future<Boolean> result : results) {
+                winners += result.get(60, TimeUnit.SECONDS) ? 1 : 0;
+            }
+
+            assertThat(winners).isEqualTo(1);
+            assertThat(log.version(aggregate)).isEqualTo(2);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void readsTheExistingEventsOfASequenceRange() {
+        AggregateRef aggregate = freshAggregate(freshType());
+        log.append(aggregate, ExpectedVersion.NONE, newEvents(5, T0));
+        log.append(freshAggregate(aggregate.type()), ExpectedVersion.NONE, newEvents(5, T0));
+
+        assertThat(sequences(log.read(aggregate, 2, 4))).containsExactly(2L, 3L, 4L);
+        assertThat(sequences(log.read(aggregate, 4, 9))).containsExactly(4L, 5L);
+        assertThat(log.read(aggregate, 6, 9)).isEmpty();
+        assertThat(log.read(aggregate, 3, 2)).isEmpty();
+    }
+
+    @Test
+    void queriesTheWholeLogByTypeAggregateAndTimeInPositionOrder() {
+        AggregateType product = freshType();
+        AggregateType order = freshType();
+        AggregateRef p1 = freshAggregate(product);
+        AggregateRef p2 = freshAggregate(product);
+        AggregateRef o1 = freshAggregate(order);
+        log.append(p1, ExpectedVersion.NONE, newEvents(2, T0));
+        log.append(o1, ExpectedVersion.NONE, newEvents(2, T0.plusSeconds(10)));
+        log.append(p2, ExpectedVersion.NONE, newEvents(2, T0.plusSeconds(20)));
+        log.append(p1, ExpectedVersion.ANY, newEvents(1, T0.plusSeconds(30)));
+
+        List<LoggedEvent> products = readAll(LogQuery.all().ofType(product));
+        assertThat(products).extracting(e -> e.event().aggregate()).containsExactly(p1, p1, p2, p2, p1);
+        assertThat(products).extracting(LoggedEvent::position).isSorted();
+
+        assertThat(readAll(LogQuery.all().ofAggregate(product, p1.id())))
+                .extracting(e -> e.event().sequence()).containsExactly(1L, 2L, 3L);
+        assertThat(readAll(LogQuery.all().ofType(product).occurredBetween(T0.plusSeconds(20), T0.plusSeconds(30))))
+                .extracting(e -> e.event().aggregate()).containsExactly(p2, p2);
+        assertThat(readAll(LogQuery.all().ofType(order).occurredBetween(T0.plusSeconds(10).plusMillis(1), null)))
+                .extracting(e -> e.event().sequence()).containsExactly(2L);
+        assertThat(readAll(LogQuery.all().ofType(product).after(products.get(2).position())))
+                .extracting(LoggedEvent::position).containsExactly(products.get(3).position(), products.get(4).position());
+    }
+
+    @Test
+    void pagesThroughTheLogWithoutLosingOrRepeatingEvents() {
+        AggregateType type = freshType();
+        for (int i = 0; i < 4; i++) {
+            log.append(freshAggregate(type), ExpectedVersion.NONE, newEvents(3, T0));
+        }
+        LogQuery query = LogQuery.all().ofType(type).limit(5);
+
+        List<LogPage> pages = new ArrayList<>();
+        LogPage page = log.read(query);
+        pages.add(page);
+        while (page.hasMore()) {
+            page = log.read(query.after(page.lastPosition()));
+            pages.add(page);
+        }
+
+        List<LoggedEvent> all = pages.stream().flatMap(p -> p.events().stream()).toList();
+        assertThat(all).hasSize(12).extracting(LoggedEvent::position).isSorted().doesNotHaveDuplicates();
+        assertThat(pages.get(0).events()).hasSize(5);
+        assertThat(pages.get(0).hasMore()).isTrue();
+        assertThat(pages.get(0).lastPosition()).isEqualTo(pages.get(0).events().get(4).position());
+        assertThat(page.hasMore()).isFalse();
+
+        LogPage beyond = log.read(query.after(all.get(11).position()));
+        assertThat(beyond.events()).isEmpty();
+        assertThat(beyond.hasMore()).isFalse();
+        assertThat(beyond.lastPosition()).isEqualTo(all.get(11).position());
+    }
+
+    private List<LoggedEvent> readAll(LogQuery query) {
+        List<LoggedEvent> all = new ArrayList<>();
+        LogPage page;
+        LogQuery next = query;
+        do {
+            page = log.read(next);
+            all.addAll(page.events());
+            next = next.after(page.lastPosition());
+        } while (page.hasMore() && !page.events().isEmpty());
+        return all;
+    }
+
+    @Test
+    void listsUnpublishedEventsUntilTheyAreMarkedPublished() {
+        AggregateType type = freshType();
+        AggregateRef aggregate = freshAggregate(type);
+        List<LoggedEvent> appended = log.append(aggregate, ExpectedVersion.NONE, newEvents(3, T0));
+        Set<EventId> ours = appended.stream().map(e -> e.event().id()).collect(Collectors.toSet());
+
+        assertThat(unpublishedOf(ours, T0.plusSeconds(1))).extracting(e -> e.event().sequence()).containsExactly(1L, 2L, 3L);
+        assertThat(unpublishedOf(ours, T0.plusMillis(2))).extracting(e -> e.event().sequence())
+                .as("only those that occurred before the given instant").containsExactly(1L, 2L);
+
+        Instant publishedAt = T0.plus(Duration.ofMinutes(1));
+        List<EventId> firstTwo = List.of(appended.get(0).event().id(), appended.get(1).event().id());
+        log.markPublished(firstTwo, publishedAt);
+        log.markPublished(firstTwo, publishedAt);
+        log.markPublished(List.of(EventId.random()), publishedAt);
+
+        assertThat(unpublishedOf(ours, T0.plusSeconds(1))).extracting(e -> e.event().sequence()).containsExactly(3L);
+        assertThat(readAll(LogQuery.all().ofAggregate(type, aggregate.id())))
+                .extracting(LoggedEvent::publishedAt).containsExactly(publishedAt, publishedAt, null);
+    }
+
+    @Test
+    void limitsTheUnpublishedEventsOldestFirst() {
+        AggregateRef aggregate = freshAggregate(freshType());
+        List<LoggedEvent> appended = log.append(aggregate, ExpectedVersion.NONE, newEvents(3, T0));
+
+        List<LoggedEvent> firstTwo = log.unpublished(T0.plusSeconds(1), 2);
+
+        assertThat(firstTwo).hasSize(2).extracting(LoggedEvent::position).isSorted();
+        assertThat(firstTwo.get(1).position()).isLessThanOrEqualTo(appended.get(1).position());
+    }
+
+    private List<LoggedEvent> unpublishedOf(Set<EventId> ours, Instant before) {
+        return log.unpublished(before, LogQuery.MAX_LIMIT).stream().filter(e -> ours.contains(e.event().id())).toList();
+    }
+}

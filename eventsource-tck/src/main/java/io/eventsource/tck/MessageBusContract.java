@@ -1,0 +1,657 @@
+package io.eventsource.tck;
+
+import io.eventsource.domain.AggregateId;
+import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateType;
+import io.eventsource.domain.Event;
+import io.eventsource.domain.EventId;
+import io.eventsource.domain.EventName;
+import io.eventsource.domain.ExchangeName;
+import io.eventsource.domain.ExpiryPolicy;
+import io.eventsource.domain.Namespace;
+import io.eventsource.domain.Payload;
+import io.eventsource.domain.QueueName;
+import io.eventsource.domain.ServiceName;
+import io.eventsource.domain.Topology;
+import io.eventsource.ports.Delivery;
+import io.eventsource.ports.EndReason;
+import io.eventsource.ports.MessageBus;
+import io.eventsource.ports.PortException;
+import io.eventsource.ports.PublishResult;
+import io.eventsource.ports.Subscription;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The contract of {@link MessageBus}: the broker semantics of the seed's flow (DESIGN.md section 10), for
+ * every adapter. An adapter's test extends it and says how to connect, how to look at the broker and how
+ * time passes: a simulated broker on a virtual clock moves the clock (and may ask for exactness with a
+ * {@link #margin() margin} of a millisecond); a real broker lets real time pass, with short expiries in its
+ * {@link #expiryPolicy()} (e.g. 1 s idle, 2 s expiry) and a margin that absorbs its timers' lag.
+ *
+ * <p>Each test uses fresh aggregate ids under {@link #namespace()}, so a shared broker works; the
+ * connections a test opens are closed after it.
+ */
+public abstract class MessageBusContract {
+    private static final AggregateType TYPE = AggregateType.of("Product");
+    private static final ServiceName ADS = ServiceName.of("ads");
+    private static final ServiceName SEARCH = ServiceName.of("search");
+
+    private final List<MessageBus> connections = new CopyOnWriteArrayList<>();
+
+    // ---- what an adapter supplies ----
+
+    /** The durations the bus under test enforces (the same instance it was built with). */
+    protected abstract ExpiryPolicy expiryPolicy();
+
+    /** The namespace of the buses {@link #connect()} returns; one per test instance, so tests never collide. */
+    protected abstract Namespace namespace();
+
+    /** A new connection to the broker under {@link #namespace()}, as one more service instance would open. */
+    protected abstract MessageBus connect();
+
+    /** Whether the broker has the queue now. Looking must not count as using the queue (no redeclare). */
+    protected abstract boolean queueExists(QueueName name);
+
+    /** Whether the broker has the exchange now. */
+    protected abstract boolean exchangeExists(ExchangeName name);
+
+    /**
+     * Kills the connection abruptly, as the death of its service instance would, so that the broker
+     * returns its unsettled messages and hands its queues to other consumers.
+     */
+    protected abstract void crash(MessageBus connection);
+
+    /**
+     * How far before a deadline the contract checks that something has not happened yet, and how long after
+     * it the contract waits for it to happen: a millisecond for a virtual clock, some hundreds of milliseconds
+     * for a real broker.
+     */
+    protected abstract Duration margin();
+
+    /** The bus's clock. Real time unless overridden. */
+    protected Instant now() {
+        return Instant.now();
+    }
+
+    /**
+     * Lets {@code duration} pass on the bus's clock, running whatever falls due (zero: just what is due now).
+     * Waits real time unless overridden; a virtual clock is advanced instead.
+     */
+    protected void elapse(Duration duration) {
+        long deadline = System.nanoTime() + duration.toNanos();
+        long left;
+        while ((left = deadline - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(left);
+        }
+    }
+
+    /** How long {@link #eventually} waits for deliveries and other prompt effects. */
+    protected Duration promptly() {
+        return Duration.ofSeconds(5);
+    }
+
+    // ---- helpers ----
+
+    /** A new connection, closed after the test. */
+    protected final MessageBus connection() {
+        MessageBus bus = connect();
+        connections.add(bus);
+        return bus;
+    }
+
+    @AfterEach
+    final void closeConnections() {
+        for (MessageBus bus : connections) {
+            bus.close();
+        }
+    }
+
+    private Topology topology() {
+        return Topology.of(namespace());
+    }
+
+    private static AggregateRef freshAggregate() {
+        return new AggregateRef(TYPE, AggregateId.of(UUID.randomUUID().toString()));
+    }
+
+    private static List<Event> events(AggregateRef aggregate, long from, long to) {
+        List<Event> events = new ArrayList<>();
+        for (long sequence = from; sequence <= to; sequence++) {
+            events.add(new Event(EventId.random(), aggregate, sequence, EventName.of("ProductRenamed"),
+                    Payload.json("{\"n\":" + sequence + "}"), Map.of(), Instant.parse("2030-01-01T00:00:00Z")));
+        }
+        return events;
+    }
+
+    private static List<Long> range(long from, long to) {
+        return LongStream.rangeClosed(from, to).boxed().toList();
+    }
+
+    /** Retries the assertion, letting time pass in small steps, until it holds or {@code within} has passed. */
+    protected final void eventually(Duration within, Runnable assertion) {
+        elapse(Duration.ZERO);
+        Duration step = margin().dividedBy(5);
+        if (step.isZero()) {
+            step = Duration.ofNanos(1000);
+        }
+        Instant deadline = now().plus(within);
+        while (true) {
+            try {
+                assertion.run();
+                return;
+            } catch (AssertionError notYet) {
+                if (!now().isBefore(deadline)) {
+                    throw notYet;
+                }
+                elapse(step);
+            }
+        }
+    }
+
+    private void eventually(Runnable assertion) {
+        eventually(promptly(), assertion);
+    }
+
+    /** Lets time pass until {@code offset} after {@code mark} on the bus's clock (at once if already there). */
+    private void passUntil(Instant mark, Duration offset) {
+        Duration left = Duration.between(now(), mark.plus(offset));
+        if (!left.isNegative()) {
+            elapse(left);
+        }
+    }
+
+    private Duration idle() {
+        return expiryPolicy().consumerIdleTimeout();
+    }
+
+    private Duration expiry() {
+        return expiryPolicy().queueExpiry();
+    }
+
+    private void awaitGone(QueueName queue) {
+        eventually(margin().multipliedBy(2), () -> assertThat(queueExists(queue)).as("queue %s deleted", queue).isFalse());
+    }
+
+    private void awaitEnded(Recorder recorder, EndReason reason, Duration within) {
+        eventually(within, () -> assertThat(recorder.endings()).containsExactly(reason));
+    }
+
+    // ---- announcements ----
+
+    @Test
+    void declaresTheAnnouncementTopologyIdempotently() {
+        MessageBus bus = connection();
+        bus.declareAnnouncements(TYPE, ADS);
+        bus.declareAnnouncements(TYPE, ADS);
+
+        assertThat(exchangeExists(topology().announcementExchange(TYPE))).isTrue();
+        assertThat(queueExists(topology().announcementQueue(TYPE, ADS))).isTrue();
+    }
+
+    @Test
+    void announcesAnAggregateOnceToEachServiceWhateverItsInstances() {
+        MessageBus adsOne = connection();
+        MessageBus adsTwo = connection();
+        MessageBus search = connection();
+        adsOne.declareAnnouncements(TYPE, ADS);
+        search.declareAnnouncements(TYPE, SEARCH);
+        List<AggregateRef> adsHeard = new CopyOnWriteArrayList<>();
+        List<AggregateRef> searchHeard = new CopyOnWriteArrayList<>();
+        adsOne.subscribeAnnouncements(TYPE, ADS, adsHeard::add);
+        adsTwo.subscribeAnnouncements(TYPE, ADS, adsHeard::add);
+        search.subscribeAnnouncements(TYPE, SEARCH, searchHeard::add);
+        AggregateRef aggregate = freshAggregate();
+
+        assertThat(connection().announce(aggregate)).isEqualTo(new PublishResult.Routed());
+
+        eventually(() -> {
+            assertThat(adsHeard).containsExactly(aggregate);
+            assertThat(searchHeard).containsExactly(aggregate);
+        });
+    }
+
+    @Test
+    void announcingATypeNoServiceDeclaredIsExchangeMissing() {
+        AggregateRef aggregate = new AggregateRef(AggregateType.of("Unheard" + UUID.randomUUID().toString().substring(0, 8)),
+                AggregateId.of("1"));
+
+        PublishResult result = connection().announce(aggregate);
+
+        assertThat(result).isEqualTo(new PublishResult.ExchangeMissing(
+                topology().announcementExchange(aggregate.type()).value()));
+    }
+
+    @Test
+    void aThrowingAnnouncementListenerKeepsItsSubscriptionAndEachAnnouncementIsSettled() {
+        MessageBus bus = connection();
+        bus.declareAnnouncements(TYPE, ADS);
+        List<AggregateRef> heard = new CopyOnWriteArrayList<>();
+        Subscription subscription = bus.subscribeAnnouncements(TYPE, ADS, aggregate -> {
+            heard.add(aggregate);
+            throw new IllegalStateException("listener failure on purpose");
+        });
+        AggregateRef first = freshAggregate();
+        AggregateRef second = freshAggregate();
+
+        bus.announce(first);
+        bus.announce(second);
+
+        eventually(() -> assertThat(heard).containsExactly(first, second));
+        elapse(margin());
+        assertThat(heard).as("announcements are settled even when the listener throws").hasSize(2);
+        assertThat(subscription.isOpen()).isTrue();
+    }
+
+    // ---- routes and publishing ----
+
+    @Test
+    void declaringARouteIsIdempotentAndBindsEachQueueOnce() {
+        MessageBus bus = connection();
+        AggregateRef aggregate = freshAggregate();
+        bus.declareRoute(aggregate, Set.of(ADS, SEARCH));
+        bus.declareRoute(aggregate, Set.of(ADS, SEARCH));
+        assertThat(exchangeExists(topology().aggregateExchange(aggregate))).isTrue();
+        assertThat(queueExists(topology().aggregateQueue(aggregate, ADS))).isTrue();
+        assertThat(queueExists(topology().aggregateQueue(aggregate, SEARCH))).isTrue();
+        Recorder ads = Recorder.acking();
+        bus.subscribeAggregate(aggregate, ADS, ads);
+
+        assertThat(bus.publish(aggregate, events(aggregate, 1, 2))).isEqualTo(new PublishResult.Routed());
+
+        eventually(() -> assertThat(ads.sequences()).containsExactly(1L, 2L));
+        elapse(margin());
+        assertThat(ads.sequences()).as("one copy per queue").containsExactly(1L, 2L);
+    }
+
+    @Test
+    void publishesEventsToEveryServiceInOrder() {
+        MessageBus producer = connection();
+        AggregateRef aggregate = freshAggregate();
+        producer.declareRoute(aggregate, Set.of(ADS, SEARCH));
+        Recorder ads = Recorder.acking();
+        Recorder search = Recorder.acking();
+        connection().subscribeAggregate(aggregate, ADS, ads);
+        connection().subscribeAggregate(aggregate, SEARCH, search);
+
+        assertThat(producer.publish(aggregate, events(aggregate, 1, 3))).isEqualTo(new PublishResult.Routed());
+        assertThat(producer.publish(aggregate, events(aggregate, 4, 5))).isEqualTo(new PublishResult.Routed());
+
+        eventually(() -> {
+            assertThat(ads.sequences()).containsExactly(1L, 2L, 3L, 4L, 5L);
+            assertThat(search.sequences()).containsExactly(1L, 2L, 3L, 4L, 5L);
+        });
+        assertThat(ads.deliveries()).noneMatch(Delivery::redelivered);
+    }
+
+    @Test
+    void publishingToAnAggregateNeverRoutedIsExchangeMissing() {
+        AggregateRef aggregate = freshAggregate();
+
+        PublishResult result = connection().publish(aggregate, events(aggregate, 1, 1));
+
+        assertThat(result).isEqualTo(new PublishResult.ExchangeMissing(topology().aggregateExchange(aggregate).value()));
+    }
+
+    @Test
+    void publishingToARouteWithoutQueuesIsUnroutable() {
+        MessageBus bus = connection();
+        AggregateRef aggregate = freshAggregate();
+        bus.declareRoute(aggregate, Set.of());
+
+        PublishResult result = bus.publish(aggregate, events(aggregate, 1, 1));
+
+        assertThat(result).isEqualTo(new PublishResult.Unroutable(topology().aggregateExchange(aggregate).value()));
+    }
+
+    @Test
+    void publishingAfterTheRouteExpiredIsExchangeMissing() {
+        MessageBus bus = connection();
+        AggregateRef aggregate = freshAggregate();
+        bus.declareRoute(aggregate, Set.of(ADS));
+        passUntil(now(), expiry());
+        awaitGone(topology().aggregateQueue(aggregate, ADS));
+
+        PublishResult result = bus.publish(aggregate, events(aggregate, 1, 1));
+
+        assertThat(result).isEqualTo(new PublishResult.ExchangeMissing(topology().aggregateExchange(aggregate).value()));
+        assertThat(exchangeExists(topology().aggregateExchange(aggregate))).isFalse();
+    }
+
+    // ---- queue expiry and auto-delete ----
+
+    @Test
+    void deletesAQueueWithoutConsumerExactlyAtItsExpiryAndItsExchangeWithIt() {
+        MessageBus bus = connection();
+        AggregateRef aggregate = freshAggregate();
+        QueueName queue = topology().aggregateQueue(aggregate, ADS);
+        Instant declared = now();
+        bus.declareRoute(aggregate, Set.of(ADS));
+
+        passUntil(declared, expiry().minus(margin()));
+        assertThat(queueExists(queue)).as("queue still there just before its expiry").isTrue();
+
+        awaitGone(queue);
+        assertThat(exchangeExists(topology().aggregateExchange(aggregate))).isFalse();
+    }
+
+    @Test
+    void aRedeclareRestartsTheExpiry() {
+        MessageBus bus = connection();
+        AggregateRef aggregate = freshAggregate();
+        QueueName queue = topology().aggregateQueue(aggregate, ADS);
+        bus.declareRoute(aggregate, Set.of(ADS));
+        elapse(expiry().dividedBy(2));
+        Instant redeclared = now();
+        bus.declareRoute(aggregate, Set.of(ADS));
+
+        passUntil(redeclared, expiry().minus(margin()));
+        assertThat(queueExists(queue)).as("queue kept alive by the redeclare").isTrue();
+
+        awaitGone(queue);
+    }
+
+    @Test
+    void publishingDoesNotKeepAQueueAlive() {
+        MessageBus bus = connection();
+        AggregateRef aggregate = freshAggregate();
+        QueueName queue = topology().aggregateQueue(aggregate, ADS);
+        Instant declared = now();
+        bus.declareRoute(aggregate, Set.of(ADS));
+        for (int quarter = 1; quarter <= 3; quarter++) {
+            passUntil(declared, expiry().multipliedBy(quarter).dividedBy(4));
+            assertThat(bus.publish(aggregate, events(aggregate, quarter, quarter))).isEqualTo(new PublishResult.Routed());
+        }
+
+        passUntil(declared, expiry().minus(margin()));
+        assertThat(queueExists(queue)).isTrue();
+        awaitGone(queue);
+    }
+
+    @Test
+    void anExpiredQueueDropsItsMessages() {
+        MessageBus bus = connection();
+        AggregateRef aggregate = freshAggregate();
+        QueueName queue = topology().aggregateQueue(aggregate, ADS);
+        bus.declareRoute(aggregate, Set.of(ADS));
+        bus.publish(aggregate, events(aggregate, 1, 2));
+        passUntil(now(), expiry());
+        awaitGone(queue);
+
+        bus.declareRoute(aggregate, Set.of(ADS));
+        Recorder ads = Recorder.acking();
+        bus.subscribeAggregate(aggregate, ADS, ads);
+        bus.publish(aggregate, events(aggregate, 3, 3));
+
+        eventually(() -> assertThat(ads.sequences()).containsExactly(3L));
+    }
+
+    @Test
+    void aConsumerKeepsItsQueueAliveAndItsExpiryStartsWhenTheConsumerGoes() {
+        MessageBus bus = connection();
+        AggregateRef aggregate = freshAggregate();
+        QueueName queue = topology().aggregateQueue(aggregate, ADS);
+        bus.declareRoute(aggregate, Set.of(ADS));
+        Recorder ads = Recorder.acking();
+        bus.subscribeAggregate(aggregate, ADS, ads);
+        Instant start = now();
+        long sequence = 0;
+        // traffic every half idle timeout keeps the consumer, and so the queue, for longer than the expiry
+        while (now().isBefore(start.plus(expiry()).plus(idle()))) {
+            sequence++;
+            bus.publish(aggregate, events(aggregate, sequence, sequence));
+            elapse(idle().dividedBy(2));
+        }
+        assertThat(queueExists(queue)).as("queue with a consumer outlives its expiry").isTrue();
+        assertThat(ads.endings()).isEmpty();
+
+        awaitEnded(ads, EndReason.IDLE, idle().plus(margin().multipliedBy(2)));
+        Instant consumerGone = now();
+        passUntil(consumerGone, expiry().minus(margin()));
+        assertThat(queueExists(queue)).as("expiry counts from when the consumer went").isTrue();
+        awaitGone(queue);
+    }
+
+    @Test
+    void anExchangeGoesWithItsLastQueueOnly() {
+        MessageBus bus = connection();
+        AggregateRef aggregate = freshAggregate();
+        ExchangeName exchange = topology().aggregateExchange(aggregate);
+        QueueName ads = topology().aggregateQueue(aggregate, ADS);
+        QueueName search = topology().aggregateQueue(aggregate, SEARCH);
+        Instant adsDeclared = now();
+        bus.declareRoute(aggregate, Set.of(ADS));
+        elapse(expiry().dividedBy(2));
+        Instant searchDeclared = now();
+        bus.declareRoute(aggregate, Set.of(SEARCH));
+
+        passUntil(adsDeclared, expiry().minus(margin()));
+        assertThat(queueExists(ads)).isTrue();
+        awaitGone(ads);
+        assertThat(exchangeExists(exchange)).as("exchange stays while a queue is bound").isTrue();
+        assertThat(queueExists(search)).isTrue();
+
+        passUntil(searchDeclared, expiry().minus(margin()));
+        assertThat(exchangeExists(exchange)).isTrue();
+        awaitGone(search);
+        assertThat(exchangeExists(exchange)).as("exchange gone with its last queue").isFalse();
+    }
+
+    // ---- single active consumer and hand-over ----
+
+    @Test
+    void oneConsumerAtATimeIsActiveAndTheNextTakesOverFromTheFirstUnsettledMessage() {
+        assertHandOver(false);
+    }
+
+    @Test
+    void aCrashedInstanceHandsItsQueueToTheNextConsumer() {
+        assertHandOver(true);
+    }
+
+    private void assertHandOver(boolean crash) {
+        MessageBus producer = connection();
+        MessageBus first = connection();
+        MessageBus second = connection();
+        AggregateRef aggregate = freshAggregate();
+        producer.declareRoute(aggregate, Set.of(ADS));
+        Recorder one = Recorder.manual();
+        Recorder two = Recorder.manual();
+        Subscription subscriptionOne = first.subscribeAggregate(aggregate, ADS, one);
+        Subscription subscriptionTwo = second.subscribeAggregate(aggregate, ADS, two);
+
+        producer.publish(aggregate, events(aggregate, 1, 6));
+
+        eventually(() -> assertThat(one.deliveries().size() + two.deliveries().size()).isPositive());
+        boolean oneActive = !one.deliveries().isEmpty();
+        Recorder active = oneActive ? one : two;
+        Recorder standby = oneActive ? two : one;
+        eventually(() -> assertThat(active.sequences()).startsWith(1L));
+        active.deliveries().get(0).ack();
+        eventually(() -> assertThat(active.sequences()).startsWith(1L, 2L));
+        active.deliveries().get(1).ack();
+        assertThat(standby.deliveries()).as("the standby receives nothing while the active consumer lives").isEmpty();
+
+        if (crash) {
+            crash(oneActive ? first : second);
+        } else {
+            (oneActive ? subscriptionOne : subscriptionTwo).cancel();
+            awaitEnded(active, EndReason.CANCELLED, promptly());
+        }
+
+        eventually(() -> {
+            standby.ackAll();
+            assertThat(standby.sequences()).containsExactly(3L, 4L, 5L, 6L);
+        });
+        assertThat((oneActive ? subscriptionTwo : subscriptionOne).isOpen()).isTrue();
+    }
+
+    // ---- idle consumers ----
+
+    @Test
+    void cancelsAConsumerIdleForTheIdleTimeout() {
+        MessageBus bus = connection();
+        AggregateRef aggregate = freshAggregate();
+        bus.declareRoute(aggregate, Set.of(ADS));
+        Recorder ads = Recorder.manual();
+        Instant subscribed = now();
+        Subscription subscription = bus.subscribeAggregate(aggregate, ADS, ads);
+
+        passUntil(subscribed, idle().minus(margin()));
+        assertThat(subscription.isOpen()).isTrue();
+
+        awaitEnded(ads, EndReason.IDLE, margin().multipliedBy(3));
+        assertThat(subscription.isOpen()).isFalse();
+    }
+
+    @Test
+    void neverCancelsAConsumerWithTraffic() {
+        MessageBus bus = connection();
+        AggregateRef aggregate = freshAggregate();
+        bus.declareRoute(aggregate, Set.of(ADS));
+        Recorder ads = Recorder.acking();
+        Subscription subscription = bus.subscribeAggregate(aggregate, ADS, ads);
+        Instant start = now();
+        long sequence = 0;
+        while (now().isBefore(start.plus(idle().multipliedBy(3)))) {
+            sequence++;
+            bus.publish(aggregate, events(aggregate, sequence, sequence));
+            elapse(idle().dividedBy(2));
+        }
+
+        assertThat(subscription.isOpen()).isTrue();
+        assertThat(ads.endings()).isEmpty();
+        assertThat(ads.sequences()).hasSize((int) sequence);
+    }
+
+    @Test
+    void neverCancelsAConsumerHoldingAnUnsettledMessage() {
+        MessageBus bus = connection();
+        AggregateRef aggregate = freshAggregate();
+        bus.declareRoute(aggregate, Set.of(ADS));
+        Recorder ads = Recorder.manual();
+        Subscription subscription = bus.subscribeAggregate(aggregate, ADS, ads);
+        bus.publish(aggregate, events(aggregate, 1, 1));
+        eventually(() -> assertThat(ads.sequences()).containsExactly(1L));
+
+        elapse(idle().multipliedBy(2));
+        assertThat(subscription.isOpen()).as("a consumer working on a message is not idle").isTrue();
+
+        Instant settled = now();
+        ads.ackAll();
+        passUntil(settled, idle().minus(margin()));
+        assertThat(subscription.isOpen()).isTrue();
+        awaitEnded(ads, EndReason.IDLE, margin().multipliedBy(3));
+    }
+
+    // ---- settling ----
+
+    @Test
+    void returnsUnsettledMessagesInOrderWhenASubscriptionEnds() {
+        MessageBus bus = connection();
+        AggregateRef aggregate = freshAggregate();
+        bus.declareRoute(aggregate, Set.of(ADS));
+        Recorder first = Recorder.manual();
+        Subscription subscription = bus.subscribeAggregate(aggregate, ADS, first);
+        bus.publish(aggregate, events(aggregate, 1, 4));
+        eventually(() -> assertThat(first.sequences()).startsWith(1L));
+        first.deliveries().get(0).ack();
+
+        subscription.cancel();
+        awaitEnded(first, EndReason.CANCELLED, promptly());
+        assertThat(subscription.isOpen()).isFalse();
+        List<Long> deliveredBefore = first.sequences();
+
+        Recorder second = Recorder.acking();
+        connection().subscribeAggregate(aggregate, ADS, second);
+        eventually(() -> assertThat(second.sequences()).containsExactly(2L, 3L, 4L));
+        for (Delivery delivery : second.deliveries()) {
+            assertThat(delivery.redelivered()).as("redelivered flag of %s", delivery.event())
+                    .isEqualTo(deliveredBefore.contains(delivery.event().sequence()));
+        }
+    }
+
+    @Test
+    void aRequeuedEventIsDeliveredAgainMarkedRedelivered() {
+        MessageBus bus = connection();
+        AggregateRef aggregate = freshAggregate();
+        bus.declareRoute(aggregate, Set.of(ADS));
+        Recorder ads = Recorder.manual();
+        Subscription subscription = bus.subscribeAggregate(aggregate, ADS, ads);
+        bus.publish(aggregate, events(aggregate, 1, 1));
+        eventually(() -> assertThat(ads.sequences()).containsExactly(1L));
+
+        ads.deliveries().get(0).requeue();
+
+        eventually(() -> assertThat(ads.sequences()).containsExactly(1L, 1L));
+        assertThat(ads.deliveries().get(1).redelivered()).isTrue();
+        ads.deliveries().get(1).ack();
+        ads.deliveries().get(1).ack();
+        assertThat(subscription.isOpen()).isTrue();
+    }
+
+    @Test
+    void aThrowingListenerKeepsItsSubscriptionAndGetsTheEventAgain() {
+        MessageBus bus = connection();
+        AggregateRef aggregate = freshAggregate();
+        bus.declareRoute(aggregate, Set.of(ADS));
+        AtomicBoolean failed = new AtomicBoolean();
+        Recorder ads = Recorder.doing(delivery -> {
+            if (failed.compareAndSet(false, true)) {
+                throw new IllegalStateException("listener failure on purpose");
+            }
+            delivery.ack();
+        });
+        Subscription subscription = bus.subscribeAggregate(aggregate, ADS, ads);
+
+        bus.publish(aggregate, events(aggregate, 1, 2));
+
+        eventually(() -> assertThat(ads.sequences()).containsExactlyInAnyOrder(1L, 1L, 2L));
+        assertThat(ads.deliveries().stream().filter(d -> d.event().sequence() == 1L).skip(1).findFirst().orElseThrow()
+                .redelivered()).isTrue();
+        assertThat(subscription.isOpen()).isTrue();
+        assertThat(ads.endings()).isEmpty();
+    }
+
+    @Test
+    void closingAConnectionEndsItsSubscriptionsQuietlyAndReturnsTheirMessages() {
+        MessageBus closing = connect();
+        AggregateRef aggregate = freshAggregate();
+        closing.declareRoute(aggregate, Set.of(ADS));
+        Recorder first = Recorder.manual();
+        Subscription subscription = closing.subscribeAggregate(aggregate, ADS, first);
+        closing.publish(aggregate, events(aggregate, 1, 2));
+        eventually(() -> assertThat(first.sequences()).startsWith(1L));
+
+        closing.close();
+
+        assertThat(subscription.isOpen()).isFalse();
+        Recorder second = Recorder.acking();
+        connection().subscribeAggregate(aggregate, ADS, second);
+        eventually(() -> assertThat(second.sequences()).containsExactly(1L, 2L));
+        assertThat(first.endings()).as("close does not call listeners").isEmpty();
+    }
+
+    @Test
+    void subscribingToAMissingQueueFails() {
+        AggregateRef aggregate = freshAggregate();
+
+        assertThatThrownBy(() -> connection().subscribeAggregate(aggregate, ADS, Recorder.manual()))
+                .isInstanceOf(PortException.class);
+    }
+}
