@@ -229,7 +229,7 @@ class EventsourceTest {
         settle();
 
         Event created = producer.publisher().publish(P1, event("Created")).events().get(0);
-        settle();
+        clock.advanceBy(Duration.ofSeconds(1));
 
         Ack ack = ports.ackStore().find(List.of(AckKey.of(created.id(), ADS_PROJECTIONS))).values().iterator().next();
         assertThat(ack.status()).isEqualTo(AckStatus.OK);
