@@ -25,8 +25,8 @@ import java.util.concurrent.CompletionStage;
  * Handles one delivery for every binding of the service on the event's type, per the domain's rules: skip a
  * binding that acked the event ok; judge the sequence against the binding's last acked one
  * ({@link SequenceVerdict}); fill a gap from the event log first; skip a duplicate that has an ack; run the
- * handler with the {@link FailurePolicy}; record each event's acks and wait until they are durable before the
- * next event; acknowledge the broker message last. Any store failure returns the message to its queue after
+ * handler with the {@link FailurePolicy}; record each ack as its handler finishes, all of an event's acks durable before
+ * the next event; acknowledge the broker message last. Any store failure returns the message to its queue after
  * {@link EventsourceOptions#storeRetryDelay()}, never acknowledged.
  */
 final class Dispatcher {
@@ -144,7 +144,11 @@ final class Dispatcher {
         return keys;
     }
 
-    /** Runs the steps from {@code index}: each event's handlers, then its acks, durable, before the next event. */
+    /**
+     * Runs the steps from {@code index}: each event's handlers, each ack recorded as soon as its handler is done
+     * (so that a crash during another binding's retry does not lose it), all of the event's acks durable before
+     * the next event.
+     */
     private CompletionStage<Void> run(AggregateConsumer consumer, List<Step> steps, int index) {
         if (index == steps.size()) {
             return DONE;
@@ -154,17 +158,17 @@ final class Dispatcher {
         }
         Step step = steps.get(index);
         return handleAll(consumer, step, 0, new ArrayList<>())
-                .thenCompose(this::record)
                 .thenCompose(ignored -> run(consumer, steps, index + 1));
     }
 
-    private CompletionStage<List<Ack>> handleAll(AggregateConsumer consumer, Step step, int index, List<Ack> done) {
+    private CompletionStage<Void> handleAll(AggregateConsumer consumer, Step step, int index,
+                                            List<CompletableFuture<Void>> recorded) {
         if (index == step.bindings().size()) {
-            return CompletableFuture.completedFuture(done);
+            return CompletableFuture.allOf(recorded.toArray(CompletableFuture[]::new));
         }
         return handle(consumer, step.bindings().get(index), step.event(), 1).thenCompose(ack -> {
-            done.add(ack);
-            return handleAll(consumer, step, index + 1, done);
+            recorded.add(record(List.of(ack)).toCompletableFuture());
+            return handleAll(consumer, step, index + 1, recorded);
         });
     }
 
