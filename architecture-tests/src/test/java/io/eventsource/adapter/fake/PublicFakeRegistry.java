@@ -1,0 +1,27 @@
+package io.eventsource.adapter.fake;
+
+import io.eventsource.domain.AggregateType;
+import io.eventsource.domain.Binding;
+import io.eventsource.domain.ServiceName;
+import io.eventsource.ports.ServiceRegistry;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Set;
+
+/** Breaks: an adapter's port implementation is package-private, reached through its Dagger module. */
+public final class PublicFakeRegistry implements ServiceRegistry {
+    @Override
+    public void heartbeat(Collection<Binding> bindings, Instant at) {
+    }
+
+    @Override
+    public Set<ServiceName> liveServices(AggregateType type, Instant now) {
+        return Set.of();
+    }
+
+    @Override
+    public Set<Binding> bindings() {
+        return Set.of();
+    }
+}
