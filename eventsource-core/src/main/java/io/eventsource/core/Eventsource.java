@@ -34,7 +34,7 @@ public final class Eventsource implements AutoCloseable {
     private final Map<ServiceName, BusListener> listeners = new HashMap<>();
     private RoutingPublisher publisher;
     private Relay relay;
-    private boolean closed;
+    private volatile boolean closed;
 
     /**
      * A runtime on the given ports.
@@ -69,7 +69,7 @@ public final class Eventsource implements AutoCloseable {
     public synchronized Publisher publisher() {
         requireOpen();
         if (publisher == null) {
-            publisher = new RoutingPublisher(log, router, scheduler);
+            publisher = new RoutingPublisher(log, router, scheduler, this::isClosed);
             relay = new Relay(log, router, scheduler, options);
             relay.start();
         }
@@ -129,6 +129,10 @@ public final class Eventsource implements AutoCloseable {
     @Override
     public void close() {
         BusListener.await(stop(), options.closeTimeout(), "eventsource runtime");
+    }
+
+    private boolean isClosed() {
+        return closed;
     }
 
     private void requireOpen() {

@@ -119,12 +119,6 @@ final class Router {
         }
     }
 
-    /** Forgets every cached answer (tests, and after a broker restart). */
-    void forget() {
-        liveServices.clear();
-        routes.clear();
-    }
-
     private record Cached(Set<ServiceName> services, Instant at) {
         boolean freshAt(Instant now, Duration ttl) {
             return now.isBefore(at.plus(ttl));

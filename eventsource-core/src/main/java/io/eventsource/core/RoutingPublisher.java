@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 
 /** Appends, then routes and publishes; a broker failure after the append leaves the events to the relay. */
 final class RoutingPublisher implements Publisher {
@@ -25,11 +26,13 @@ final class RoutingPublisher implements Publisher {
     private final EventLog log;
     private final Router router;
     private final Scheduler scheduler;
+    private final BooleanSupplier closed;
 
-    RoutingPublisher(EventLog log, Router router, Scheduler scheduler) {
+    RoutingPublisher(EventLog log, Router router, Scheduler scheduler, BooleanSupplier closed) {
         this.log = log;
         this.router = router;
         this.scheduler = scheduler;
+        this.closed = closed;
     }
 
     @Override
@@ -42,6 +45,9 @@ final class RoutingPublisher implements Publisher {
         }
         for (NewEvent event : events) {
             Objects.requireNonNull(event, "events must not contain null");
+        }
+        if (closed.getAsBoolean()) {
+            throw new IllegalStateException("this eventsource runtime is closed; nothing was appended to " + aggregate);
         }
         List<LoggedEvent> logged = log.append(aggregate, expected, events);
         List<Event> appended = new ArrayList<>(logged.size());

@@ -104,6 +104,17 @@ class EventsourceTest {
     }
 
     @Test
+    void refusesToPublishOnceStoppedAndAppendsNothing() {
+        Eventsource producer = runtime();
+        Publisher publisher = producer.publisher();
+        producer.stop();
+
+        assertThatThrownBy(() -> publisher.publish(P1, event("Created")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThat(log.version(P1)).isZero();
+    }
+
+    @Test
     void refusesASecondListenOfTheSamePairInOneService() {
         Eventsource runtime = runtime();
         Listener ads = runtime.listener(ADS);
