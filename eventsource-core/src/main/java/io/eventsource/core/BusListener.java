@@ -50,6 +50,8 @@ final class BusListener implements Listener {
     private final ExpiryPolicy expiry;
     private final Duration closeTimeout;
     private final Dispatcher dispatcher;
+    private final AckStore acks;
+    private final EventLog log;
     private final Map<Binding, BindingHandlers> handlers = new LinkedHashMap<>();
     private final Map<AggregateType, Subscription> announcements = new ConcurrentHashMap<>();
     private final ConcurrentMap<AggregateRef, AggregateConsumer> consumers = new ConcurrentHashMap<>();
@@ -67,6 +69,8 @@ final class BusListener implements Listener {
         this.scheduler = scheduler;
         this.expiry = expiry;
         this.closeTimeout = options.closeTimeout();
+        this.acks = acks;
+        this.log = log;
         this.dispatcher = new Dispatcher(this, acks, log, scheduler, options);
     }
 
@@ -174,11 +178,35 @@ final class BusListener implements Listener {
         try {
             return bus.subscribeAggregate(aggregate, service, consumer);
         } catch (PortException missing) {
-            // the queue expired, or was never declared for this service (it was not live when the producer
-            // routed): declare it and consume; the next event of the aggregate fills the gap from the log
+            // the queue expired (this service was down longer than the queue expiry), or was never declared for
+            // this service (it was not live when the producer routed): whatever it held is gone
             LOG.debug("{} declares its queue of {} before consuming it: {}", service, aggregate, missing.toString());
             bus.declareRoute(aggregate, Set.of(service));
-            return bus.subscribeAggregate(aggregate, service, consumer);
+            Subscription subscription = bus.subscribeAggregate(aggregate, service, consumer);
+            nudgeIfBehind(aggregate);
+            return subscription;
+        }
+    }
+
+    /**
+     * If a binding of this service is behind the log on the aggregate, publishes the aggregate's last event
+     * again, so that whichever instance of this service is the queue's active consumer receives it and fills the
+     * gap from the log. Going through the queue keeps its single active consumer the only one handling the
+     * aggregate; the other services' queues get a copy that they skip as a duplicate.
+     */
+    private void nudgeIfBehind(AggregateRef aggregate) {
+        long version = log.version(aggregate);
+        if (version == 0) {
+            return;
+        }
+        for (BindingHandlers binding : bindingsOf(aggregate.type())) {
+            Binding bound = binding.binding();
+            if (acks.lastSequence(bound.service(), bound.projection(), aggregate) < version) {
+                LOG.debug("{} is behind the log on {} (version {}); publishing its last event again", bound,
+                        aggregate, version);
+                bus.publish(aggregate, log.read(aggregate, version, version));
+                return;
+            }
         }
     }
 

@@ -55,6 +55,23 @@ final class Relay {
         }
     }
 
+    /**
+     * The relayed events, followed by the aggregate's latest event if it is later: events appended after the
+     * relayed ones were published while these were not, perhaps before some service had a queue for the
+     * aggregate. The latest event makes such a service see the gap and fill it from the log; services that had
+     * it skip it as a duplicate.
+     */
+    private List<Event> withLatest(AggregateRef aggregate, List<Event> relayed) {
+        long last = relayed.get(relayed.size() - 1).sequence();
+        long version = log.version(aggregate);
+        if (version <= last) {
+            return relayed;
+        }
+        List<Event> events = new ArrayList<>(relayed);
+        events.addAll(log.read(aggregate, version, version));
+        return events;
+    }
+
     /** Publishes what is due now; returns how many events it published. Never throws. */
     int runOnce() {
         synchronized (this) {
@@ -72,7 +89,7 @@ final class Relay {
                     byAggregate.computeIfAbsent(entry.event().aggregate(), a -> new ArrayList<>()).add(entry.event());
                 }
                 for (Map.Entry<AggregateRef, List<Event>> entry : byAggregate.entrySet()) {
-                    router.send(entry.getKey(), entry.getValue());
+                    router.send(entry.getKey(), withLatest(entry.getKey(), entry.getValue()));
                     published += entry.getValue().size();
                 }
                 if (due.size() < batchSize) {

@@ -160,7 +160,7 @@ class EventsourceTest {
     }
 
     @Test
-    void keepsAnEventAppendedDuringABrokerOutageAndRelaysItOnce() {
+    void fillsTheGapLeftByABrokerOutageFromTheLogAndSkipsTheRelayedDuplicate() {
         Eventsource producer = runtime();
         listen("ads", "projections", Map.of());
         settle();
@@ -181,20 +181,63 @@ class EventsourceTest {
     }
 
     @Test
-    void fillsAGapFromTheLogBeforeHandlingTheLaterEvent() {
+    void relaysAnOldEventWithTheAggregatesLatestSoThatANewcomerCatchesUp() {
+        Eventsource producer = runtime();
+        broker.stop();
+        producer.publisher().publish(P1, event("Created"));
+        broker.start();
+        // published while no service listened: no queue takes it
+        producer.publisher().publish(P1, event("Renamed"));
+        listen("ads", "projections", Map.of());
+
+        clock.advanceBy(Duration.ofSeconds(12));
+
+        assertThat(handled).containsExactly("ads:Product-1#1", "ads:Product-1#2");
+    }
+
+    @Test
+    void recoversEventsWhoseQueueWasDeletedBeforeTheyWereConsumed() {
         Eventsource producer = runtime();
         listen("ads", "projections", Map.of());
         settle();
         producer.publisher().publish(P1, event("Created"));
-        // the message is lost before anyone consumed it (an operator deleted the queue)
+        producer.publisher().publish(P1, event("Renamed"));
+        // the messages are lost before anyone consumed them (an operator deleted the queue)
         broker.deleteQueue(queue(P1, ADS));
         settle();
-        assertThat(handled).isEmpty();
+
+        // the announcement found no queue: the listener declared it, saw it was behind the log, and had the
+        // last event published again; its gap was filled from the log
+        assertThat(handled).containsExactly("ads:Product-1#1", "ads:Product-1#2");
+        producer.publisher().publish(P1, event("PriceChanged"));
+        settle();
+        assertThat(handled).containsExactly("ads:Product-1#1", "ads:Product-1#2", "ads:Product-1#3");
+    }
+
+    @Test
+    void catchesUpAfterBeingDownLongerThanTheQueueExpiry() {
+        Eventsource producer = runtime();
+        Eventsource first = runtime();
+        first.listener(ADS).listen("Product", "projections").onAny(this::record);
+        first.listener(ADS).start();
+        settle();
+        producer.publisher().publish(P1, event("Created"));
+        settle();
+        broker.crash(buses.get(first));
+        first.stop();
 
         producer.publisher().publish(P1, event("Renamed"));
+        producer.publisher().publish(P2, event("Created"));
+        clock.advanceBy(Duration.ofSeconds(90));
+        assertThat(broker.queueExists(queue(P1, ADS))).as("expired with its messages").isFalse();
+        Eventsource second = runtime();
+        second.listener(ADS).listen("Product", "projections").onAny(this::record);
+        second.listener(ADS).start();
         settle();
 
-        assertThat(handled).containsExactly("ads:Product-1#1", "ads:Product-1#2");
+        // the durable announcement queue kept the news; the expired queues are redeclared and caught up
+        assertThat(handled).containsExactlyInAnyOrder("ads:Product-1#1", "ads:Product-1#2", "ads:Product-2#1");
+        assertThat(handled).containsSubsequence("ads:Product-1#1", "ads:Product-1#2");
     }
 
     @Test
