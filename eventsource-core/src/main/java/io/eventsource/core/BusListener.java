@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +98,8 @@ final class BusListener implements Listener {
     @Override
     public synchronized void start() {
         if (state != State.NEW) {
-            throw new IllegalStateException("listener of " + service + " was already started");
+            throw new IllegalStateException("listener of " + service + " was already started (or stopped); a stopped"
+                    + " listener does not start again: take a new one from Eventsource.listener");
         }
         Map<AggregateType, List<BindingHandlers>> grouped = new LinkedHashMap<>();
         for (BindingHandlers bound : handlers.values()) {
@@ -105,7 +107,8 @@ final class BusListener implements Listener {
             grouped.computeIfAbsent(bound.binding().type(), t -> new ArrayList<>()).add(bound);
         }
         grouped.replaceAll((type, list) -> List.copyOf(list));
-        byType = Map.copyOf(grouped);
+        // insertion order, not Map.copyOf's per-JVM order: a run on the virtual clock replays exactly
+        byType = Collections.unmodifiableMap(grouped);
         state = State.RUNNING;
         if (handlers.isEmpty()) {
             LOG.warn("listener of {} started without bindings; it receives nothing", service);
@@ -221,13 +224,10 @@ final class BusListener implements Listener {
         return byType.getOrDefault(type, List.of());
     }
 
+    /** Whether {@link #stop()} was called (the stop may still be finishing work in progress). */
     boolean isStopping() {
         State current = state;
         return current == State.STOPPING || current == State.STOPPED;
-    }
-
-    boolean isStopped() {
-        return state == State.STOPPED || state == State.STOPPING;
     }
 
     @Override

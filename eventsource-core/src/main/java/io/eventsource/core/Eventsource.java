@@ -86,7 +86,7 @@ public final class Eventsource implements AutoCloseable {
         Objects.requireNonNull(service, "service");
         requireOpen();
         BusListener listener = listeners.get(service);
-        if (listener == null || listener.isStopped()) {
+        if (listener == null || listener.isStopping()) {
             listener = new BusListener(service, bus, registry, acks, log, scheduler, expiry, options);
             listeners.put(service, listener);
         }

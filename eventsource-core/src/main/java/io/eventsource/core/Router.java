@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -100,7 +102,8 @@ final class Router {
         if (cached != null && cached.freshAt(now, liveTtl)) {
             return cached.services();
         }
-        Set<ServiceName> services = Set.copyOf(registry.liveServices(type, now));
+        // the registry's order, not Set.copyOf's per-JVM order: a run on the virtual clock replays exactly
+        Set<ServiceName> services = Collections.unmodifiableSet(new LinkedHashSet<>(registry.liveServices(type, now)));
         liveServices.put(type, new Cached(services, now));
         return services;
     }

@@ -18,6 +18,7 @@ import io.eventsource.ports.MessageBus;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -142,6 +143,25 @@ class DeliveryProperties {
         assertThat(simulation.taskFailures()).as("exceptions that escaped to the scheduler").isEmpty();
     }
 
+    @Example
+    void replaysAScenarioExactly() {
+        List<Step> steps = List.of(new Publish(0, 3), new Publish(1, 2), new Advance(Duration.ofMillis(300)),
+                new Crash(2), new Publish(0, 2), new Broker(false), new Publish(1, 1), new Advance(Duration.ofSeconds(40)),
+                new Broker(true), new Restart(2), new Crash(0), new Crash(1), new Publish(2, 3),
+                new Advance(Duration.ofSeconds(45)), new Restart(1));
+        List<String> first = run(steps);
+        List<String> second = run(steps);
+
+        assertThat(first).isNotEmpty().isEqualTo(second);
+    }
+
+    private static List<String> run(List<Step> steps) {
+        Simulation simulation = new Simulation(2);
+        steps.forEach(simulation::apply);
+        simulation.settle();
+        return simulation.trace();
+    }
+
     /** One broker, one set of stores, a producer and six service instances on one virtual clock. */
     static final class Simulation {
         private final InMemoryPorts ports = InMemoryPorts.create();
@@ -152,6 +172,7 @@ class DeliveryProperties {
         private final int flakiness;
         private final Map<Binding, Map<AggregateRef, List<Long>>> handled = new LinkedHashMap<>();
         private final Set<String> failedOnce = new HashSet<>();
+        private final List<String> trace = new ArrayList<>();
         private final Map<AggregateRef, Instant> lastPublishedAt = new TreeMap<>(Simulation::compare);
         private final Set<AggregateRef> atRisk = new TreeSet<>(Simulation::compare);
         private final Map<ServiceName, Instant> downUntil = new LinkedHashMap<>();
@@ -324,6 +345,11 @@ class DeliveryProperties {
             return clock.failures();
         }
 
+        /** Every handling, with its virtual time, in the order it happened. */
+        List<String> trace() {
+            return trace;
+        }
+
         int laterNews() {
             return laterNews;
         }
@@ -336,6 +362,7 @@ class DeliveryProperties {
             handled.computeIfAbsent(binding, b -> new LinkedHashMap<>())
                     .computeIfAbsent(event.aggregate(), a -> new ArrayList<>())
                     .add(event.sequence());
+            trace.add(clock.instant() + " " + binding + " " + event);
         }
 
         private static int compare(AggregateRef a, AggregateRef b) {
