@@ -41,26 +41,31 @@ public record EventsourceOptions(FailurePolicy failurePolicy, Duration liveServi
                 Duration.ofSeconds(5), 500, Duration.ofSeconds(1), Duration.ofSeconds(30));
     }
 
+    /** These options with another failure policy. */
     public EventsourceOptions withFailurePolicy(FailurePolicy value) {
         return new EventsourceOptions(value, liveServicesCacheTtl, relayGracePeriod, relayInterval, relayBatchSize,
                 storeRetryDelay, closeTimeout);
     }
 
+    /** These options with another cache time of the registry's live services. */
     public EventsourceOptions withLiveServicesCacheTtl(Duration value) {
         return new EventsourceOptions(failurePolicy, value, relayGracePeriod, relayInterval, relayBatchSize,
                 storeRetryDelay, closeTimeout);
     }
 
+    /** These options with another relay grace period and interval. */
     public EventsourceOptions withRelay(Duration gracePeriod, Duration interval) {
         return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, gracePeriod, interval, relayBatchSize,
                 storeRetryDelay, closeTimeout);
     }
 
+    /** These options with another delay before a message is returned to its queue after a store failure. */
     public EventsourceOptions withStoreRetryDelay(Duration value) {
         return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, relayGracePeriod, relayInterval,
                 relayBatchSize, value, closeTimeout);
     }
 
+    /** These options with another close timeout. */
     public EventsourceOptions withCloseTimeout(Duration value) {
         return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, relayGracePeriod, relayInterval,
                 relayBatchSize, storeRetryDelay, value);
