@@ -91,6 +91,30 @@ class EventsourceTest {
     }
 
     @Test
+    void dispatchesByEventNameThenCatchAllAndAcksEventsNoHandlerWants() {
+        Eventsource producer = runtime();
+        List<String> calls = new CopyOnWriteArrayList<>();
+        Listener products = runtime().listener(ServiceName.of("products"));
+        products.listen("Product", "projections").on("Created", e -> calls.add("created " + e.sequence()));
+        products.listen("Product", "audit").onAny(e -> calls.add("audit " + e.sequence()));
+        products.listen("Order", "projections").on("Placed", e -> calls.add("order " + e.sequence()))
+                .onAny(e -> calls.add("order other " + e.sequence()));
+        products.start();
+        settle();
+
+        List<Event> events = producer.publisher().publish(P1, ExpectedVersion.ANY, List.of(event("Created"), event("Renamed"))).events();
+        producer.publisher().publish(AggregateRef.of("Order", "7"), event("Placed"));
+        producer.publisher().publish(AggregateRef.of("Order", "7"), event("Shipped"));
+        settle();
+
+        assertThat(calls).containsExactlyInAnyOrder("created 1", "audit 1", "audit 2", "order 1", "order other 2");
+        Binding projections = Binding.of("products", "Product", "projections");
+        assertThat(ports.ackStore().find(List.of(AckKey.of(events.get(1).id(), projections))))
+                .as("an event the projection has no handler for is acked ok")
+                .hasValueSatisfying(new org.assertj.core.api.Condition<>(Ack::isOk, "ok"));
+    }
+
+    @Test
     void aBatchAtTheWrongVersionWritesNothingAndSaysWhy() {
         Eventsource producer = runtime();
         producer.publisher().publish(P1, ExpectedVersion.NONE, List.of(event("Created")));
