@@ -39,6 +39,7 @@ final class Dispatcher {
     private final Scheduler scheduler;
     private final FailurePolicy failurePolicy;
     private final Duration storeRetryDelay;
+    private final int maxGapFill;
 
     Dispatcher(BusListener owner, AckStore acks, EventLog log, Scheduler scheduler, EventsourceOptions options) {
         this.owner = owner;
@@ -47,6 +48,7 @@ final class Dispatcher {
         this.scheduler = scheduler;
         this.failurePolicy = options.failurePolicy();
         this.storeRetryDelay = options.storeRetryDelay();
+        this.maxGapFill = options.maxGapFill();
     }
 
     /** Processes the delivery in its aggregate's lane; the stage completes when it is settled or handed back. */
@@ -63,16 +65,18 @@ final class Dispatcher {
             delivery.ack();
             return DONE;
         }
-        List<Step> steps;
+        Plan plan;
         try {
-            steps = plan(event, bindings);
+            plan = plan(event, bindings);
         } catch (RuntimeException e) {
             requeueLater(delivery, e);
             return DONE;
         }
-        return run(consumer, steps, 0).handle((ignored, error) -> {
+        return run(consumer, plan.steps(), 0).handle((ignored, error) -> {
             Throwable cause = unwrap(error);
-            if (cause == null) {
+            if (cause == null && plan.partial()) {
+                delivery.requeue();
+            } else if (cause == null) {
                 delivery.ack();
             } else if (!(cause instanceof Abandoned)) {
                 requeueLater(delivery, cause);
@@ -82,7 +86,7 @@ final class Dispatcher {
     }
 
     /** The events to handle, in sequence order, each with the bindings that still need it. */
-    private List<Step> plan(Event event, List<BindingHandlers> bindings) {
+    private Plan plan(Event event, List<BindingHandlers> bindings) {
         AggregateRef aggregate = event.aggregate();
         Map<AckKey, Ack> found = acks.find(keys(List.of(event), bindings));
         Map<BindingHandlers, Long> lastHandled = new HashMap<>();
@@ -108,8 +112,12 @@ final class Dispatcher {
             needEvent.add(binding);
         }
         List<Step> steps = new ArrayList<>();
+        boolean partial = event.sequence() - firstMissing > maxGapFill;
         if (firstMissing < event.sequence()) {
-            List<Event> missing = log.read(aggregate, firstMissing, event.sequence() - 1);
+            // a long history (a binding new to an old aggregate) is filled a bounded chunk per pass: the delivery
+            // goes back to the queue and comes again for the next chunk
+            long lastRead = partial ? firstMissing + maxGapFill - 1 : event.sequence() - 1;
+            List<Event> missing = log.read(aggregate, firstMissing, lastRead);
             Map<AckKey, Ack> missingAcks = acks.find(keys(missing, needEvent));
             for (Event earlier : missing) {
                 List<BindingHandlers> need = new ArrayList<>();
@@ -128,10 +136,10 @@ final class Dispatcher {
                         steps.size(), aggregate, event);
             }
         }
-        if (!needEvent.isEmpty()) {
+        if (!needEvent.isEmpty() && !partial) {
             steps.add(new Step(event, needEvent));
         }
-        return steps;
+        return new Plan(steps, partial);
     }
 
     private static List<AckKey> keys(List<Event> events, List<BindingHandlers> bindings) {
@@ -231,6 +239,10 @@ final class Dispatcher {
             cause = cause.getCause();
         }
         return cause;
+    }
+
+    /** The steps of one delivery; partial when its gap is longer than one pass fills. */
+    private record Plan(List<Step> steps, boolean partial) {
     }
 
     /** One event and the bindings that still need it. */

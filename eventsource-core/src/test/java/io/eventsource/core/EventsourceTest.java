@@ -265,6 +265,25 @@ class EventsourceTest {
     }
 
     @Test
+    void fillsALongHistoryInBoundedPassesInOrder() {
+        Eventsource producer = runtime();
+        for (int i = 0; i < 7; i++) {
+            producer.publisher().publish(P1, event("Changed"));
+        }
+        Eventsource listening = runtime(ports.ackStore(), EventsourceOptions.defaults().withMaxGapFill(3));
+        listening.listener(ADS).listen("Product", "projections").onAny(this::record);
+        listening.listener(ADS).start();
+        settle();
+
+        producer.publisher().publish(P1, event("Changed"));
+        settle();
+
+        assertThat(handled).containsExactly("ads:Product-1#1", "ads:Product-1#2", "ads:Product-1#3", "ads:Product-1#4",
+                "ads:Product-1#5", "ads:Product-1#6", "ads:Product-1#7", "ads:Product-1#8");
+        assertThat(broker.queueDepth(queue(P1, ADS))).isZero();
+    }
+
+    @Test
     void retriesAFailingHandlerWithBackoffThenRecordsFailAndGoesOn() {
         Eventsource producer = runtime();
         AtomicInteger attempts = new AtomicInteger();
