@@ -382,8 +382,9 @@ class DeliveryProperties {
 
             void start() {
                 connection = broker.connect();
+                // small gap-fill passes, so that long gaps are filled over several redeliveries
                 runtime = new Eventsource(ports.eventLog(), ports.ackStore(), ports.registry(), connection, clock,
-                        ports.expiry());
+                        ports.expiry(), EventsourceOptions.defaults().withMaxGapFill(2));
                 Listener listener = runtime.listener(service);
                 for (String projection : PROJECTIONS.get(service)) {
                     ProjectionBinding binding = listener.listen(PRODUCT, io.eventsource.domain.Projection.of(projection));
