@@ -12,6 +12,7 @@ module io.eventsource.tck {
     exports io.eventsource.tck;
     exports io.eventsource.tck.services;
 
-    // JUnit and jqwik instantiate and invoke the abstract suites' test methods reflectively
-    opens io.eventsource.tck to org.junit.platform.commons, net.jqwik.engine;
+    // JUnit invokes the abstract suites' (package-private) test methods reflectively when the TCK is on the
+    // module path; add net.jqwik.engine here once a suite has @Property methods (naming an absent module warns)
+    opens io.eventsource.tck to org.junit.platform.commons;
 }

@@ -65,7 +65,11 @@ public abstract class MessageBusContract {
     /** A new connection to the broker under {@link #namespace()}, as one more service instance would open. */
     protected abstract MessageBus connect();
 
-    /** Whether the broker has the queue now. Looking must not count as using the queue (no redeclare). */
+    /**
+     * Whether the broker has the queue now. Looking must not count as using the queue: on RabbitMQ a passive
+     * {@code queue.declare} does (the queue's {@code stat} call restarts its {@code x-expires} timer), so ask
+     * the management HTTP API ({@code GET /api/queues/{vhost}/{name}}) instead.
+     */
     protected abstract boolean queueExists(QueueName name);
 
     /** Whether the broker has the exchange now. */
@@ -297,6 +301,30 @@ public abstract class MessageBusContract {
             assertThat(search.sequences()).containsExactly(1L, 2L, 3L, 4L, 5L);
         });
         assertThat(ads.deliveries()).noneMatch(Delivery::redelivered);
+    }
+
+    @Test
+    void deliversOnTheBusesOwnThreadsNeverOnThePublishersStack() {
+        MessageBus bus = connection();
+        AggregateRef aggregate = freshAggregate();
+        bus.declareRoute(aggregate, Set.of(ADS));
+        ThreadLocal<Boolean> publishing = ThreadLocal.withInitial(() -> false);
+        AtomicBoolean deliveredWhilePublishing = new AtomicBoolean();
+        Recorder ads = Recorder.doing(delivery -> {
+            deliveredWhilePublishing.compareAndSet(false, publishing.get());
+            delivery.ack();
+        });
+        bus.subscribeAggregate(aggregate, ADS, ads);
+
+        publishing.set(true);
+        try {
+            bus.publish(aggregate, events(aggregate, 1, 3));
+        } finally {
+            publishing.set(false);
+        }
+
+        eventually(() -> assertThat(ads.sequences()).containsExactly(1L, 2L, 3L));
+        assertThat(deliveredWhilePublishing).isFalse();
     }
 
     @Test

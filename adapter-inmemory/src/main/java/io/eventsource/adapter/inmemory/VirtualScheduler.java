@@ -28,8 +28,12 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class VirtualScheduler implements Scheduler {
     /** Where {@link #VirtualScheduler()} starts the clock: a fixed instant, so runs are reproducible. */
     public static final Instant DEFAULT_START = Instant.parse("2030-01-01T00:00:00Z");
-    /** How many tasks {@link #runUntilIdle()} runs at most before it concludes that some task reschedules forever. */
-    public static final int RUN_UNTIL_IDLE_LIMIT = 1_000_000;
+    /**
+     * How many tasks run at one instant, or in one {@link #runUntilIdle()}, before the scheduler concludes that
+     * some task reschedules itself forever (a listener that always fails and requeues, say) and throws rather
+     * than hang the test.
+     */
+    public static final int RUNAWAY_LIMIT = 100_000;
 
     private static final System.Logger LOG = System.getLogger(VirtualScheduler.class.getName());
     private static final Comparator<Task> DUE_ORDER =
@@ -109,8 +113,20 @@ public final class VirtualScheduler implements Scheduler {
                 }
             }
             int ran = 0;
+            int ranAtThisInstant = 0;
+            Instant instant = null;
             Task task;
             while ((task = nextDueBy(target)) != null) {
+                Instant runsAt = instant();
+                if (runsAt.equals(instant)) {
+                    if (++ranAtThisInstant > RUNAWAY_LIMIT) {
+                        throw new IllegalStateException(RUNAWAY_LIMIT + " tasks ran at " + instant + " without time"
+                                + " moving: a task reschedules itself forever (a listener that always fails?)");
+                    }
+                } else {
+                    instant = runsAt;
+                    ranAtThisInstant = 1;
+                }
                 run(task);
                 ran++;
             }
@@ -137,7 +153,7 @@ public final class VirtualScheduler implements Scheduler {
      * {@link #advanceBy} there).
      *
      * @return how many tasks ran
-     * @throws IllegalStateException if more than {@link #RUN_UNTIL_IDLE_LIMIT} tasks ran (some task reschedules forever)
+     * @throws IllegalStateException if more than {@link #RUNAWAY_LIMIT} tasks ran (some task reschedules forever)
      */
     public int runUntilIdle() {
         beginMove();
@@ -145,7 +161,7 @@ public final class VirtualScheduler implements Scheduler {
             int ran = 0;
             Task task;
             while ((task = nextDueBy(Instant.MAX)) != null) {
-                if (ran == RUN_UNTIL_IDLE_LIMIT) {
+                if (ran == RUNAWAY_LIMIT) {
                     throw new IllegalStateException("still busy after " + ran + " tasks: a task reschedules itself"
                             + " forever (a periodic task?); move the clock with advanceBy instead");
                 }

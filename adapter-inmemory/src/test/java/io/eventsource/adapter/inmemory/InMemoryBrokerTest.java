@@ -1,6 +1,7 @@
 package io.eventsource.adapter.inmemory;
 
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.EventId;
 import io.eventsource.domain.EventName;
@@ -12,6 +13,7 @@ import io.eventsource.domain.ServiceName;
 import io.eventsource.domain.Topology;
 import io.eventsource.ports.EndReason;
 import io.eventsource.ports.MessageBus;
+import io.eventsource.ports.PermanentPortException;
 import io.eventsource.ports.PublishResult;
 import io.eventsource.ports.Subscription;
 import io.eventsource.ports.TransientPortException;
@@ -22,6 +24,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -36,7 +40,7 @@ class InMemoryBrokerTest {
     private final InMemoryBroker broker = new InMemoryBroker(scheduler, ExpiryPolicy.SEED);
 
     private static List<Event> events(long from, long to) {
-        return java.util.stream.LongStream.rangeClosed(from, to)
+        return LongStream.rangeClosed(from, to)
                 .mapToObj(sequence -> new Event(EventId.random(), PRODUCT_42, sequence, EventName.of("ProductRenamed"),
                         Payload.text("x"), Map.of(), VirtualScheduler.DEFAULT_START))
                 .toList();
@@ -134,13 +138,33 @@ class InMemoryBrokerTest {
     }
 
     @Test
+    void anErrorInAListenerReachesTheSchedulerAndLaterDeliveriesStillArrive() {
+        MessageBus bus = broker.connect();
+        bus.declareRoute(PRODUCT_42, Set.of(ADS));
+        List<Long> received = new CopyOnWriteArrayList<>();
+        bus.subscribeAggregate(PRODUCT_42, ADS, delivery -> {
+            received.add(delivery.event().sequence());
+            delivery.ack();
+            if (delivery.event().sequence() == 1) {
+                throw new AssertionError("a test's assertion failing inside a listener");
+            }
+        });
+
+        bus.publish(PRODUCT_42, events(1, 3));
+        scheduler.runDueTasks();
+
+        assertThat(received).containsExactly(1L, 2L, 3L);
+        assertThat(scheduler.failures()).singleElement().isInstanceOf(AssertionError.class);
+    }
+
+    @Test
     void refusesToRedeclareAQueueAsAnotherKind() {
         MessageBus bus = broker.connect();
         // an aggregate type ending in AggregateIds can make an aggregate queue named like an announcement queue
-        bus.declareAnnouncements(io.eventsource.domain.AggregateType.of("X"), ServiceName.of("1-ads"));
+        bus.declareAnnouncements(AggregateType.of("X"), ServiceName.of("1-ads"));
 
         assertThatThrownBy(() -> bus.declareRoute(AggregateRef.of("XAggregateIds", "1"), Set.of(ADS)))
-                .isInstanceOf(io.eventsource.ports.PermanentPortException.class)
+                .isInstanceOf(PermanentPortException.class)
                 .hasMessageContaining("PRECONDITION_FAILED");
     }
 }

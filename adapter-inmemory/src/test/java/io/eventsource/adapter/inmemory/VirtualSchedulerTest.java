@@ -121,6 +121,25 @@ class VirtualSchedulerTest {
     }
 
     @Test
+    void aTaskReschedulingItselfForeverAtOneInstantIsStoppedRatherThanHangingTheTest() {
+        Runnable[] forever = new Runnable[1];
+        forever[0] = () -> scheduler.schedule(Duration.ZERO, forever[0]);
+        scheduler.schedule(Duration.ofSeconds(1), forever[0]);
+
+        assertThatThrownBy(() -> scheduler.advanceBy(Duration.ofSeconds(2))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("reschedules itself forever");
+    }
+
+    @Test
+    void manyTasksAtManyInstantsAreNoRunaway() {
+        for (int i = 0; i < 3 * VirtualScheduler.RUNAWAY_LIMIT; i++) {
+            scheduler.schedule(Duration.ofMillis(i / 1000), () -> { });
+        }
+
+        assertThat(scheduler.advanceBy(Duration.ofHours(1))).isEqualTo(3 * VirtualScheduler.RUNAWAY_LIMIT);
+    }
+
+    @Test
     void otherThreadsMayScheduleWhileTheClockMoves() throws InterruptedException {
         List<Integer> ran = new CopyOnWriteArrayList<>();
         Thread[] threads = new Thread[4];
