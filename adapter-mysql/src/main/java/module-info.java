@@ -2,8 +2,8 @@
 module io.eventsource.adapter.mysql {
     requires transitive io.eventsource.ports;
 
-    // MySqlModule provides a SessionFactory: a component that includes the module names the type
-    requires transitive org.hibernate.orm.core;
+    // Hibernate ORM stays inside: the SessionFactory is made by a package-private class, so no component names it
+    requires org.hibernate.orm.core;
     // the entities' mapping annotations and the exceptions Hibernate throws
     requires jakarta.persistence;
     // Hibernate's SessionFactory extends javax.naming.Referenceable: without it the type does not resolve

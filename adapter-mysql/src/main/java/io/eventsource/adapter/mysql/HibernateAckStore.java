@@ -71,6 +71,8 @@ final class HibernateAckStore implements AckStore {
     private final int batchSize;
     private final long flushIntervalNanos;
     private final int retries;
+    /** The database this store releases when it closes; null when the SessionFactory belongs to the caller. */
+    private final HibernateDatabase database;
 
     private final Object lock = new Object();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -83,13 +85,25 @@ final class HibernateAckStore implements AckStore {
     private record Pending(List<Ack> acks, CompletableFuture<Void> done) {
     }
 
+    /** A store on the component's shared database, released by {@link #close()} once the queued acks are written. */
     @Inject
+    HibernateAckStore(HibernateDatabase database, MySqlSettings settings) {
+        this(database.acquire(), settings, DEFAULT_RETRIES, database);
+    }
+
+    /** A store on a SessionFactory that the caller owns and closes. */
     HibernateAckStore(SessionFactory sessionFactory, MySqlSettings settings) {
         this(sessionFactory, settings, DEFAULT_RETRIES);
     }
 
     HibernateAckStore(SessionFactory sessionFactory, MySqlSettings settings, int retries) {
+        this(sessionFactory, settings, retries, null);
+    }
+
+    private HibernateAckStore(SessionFactory sessionFactory, MySqlSettings settings, int retries,
+                              HibernateDatabase database) {
         this.sessionFactory = Objects.requireNonNull(sessionFactory, "sessionFactory");
+        this.database = database;
         this.tables = Tables.of(settings);
         this.batchSize = settings.ackBatchSize();
         this.flushIntervalNanos = settings.ackFlushInterval().toNanos();
@@ -397,6 +411,9 @@ final class HibernateAckStore implements AckStore {
             completions.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (database != null) {
+            database.release();
         }
     }
 

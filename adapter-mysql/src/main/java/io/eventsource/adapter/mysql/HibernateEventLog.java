@@ -33,6 +33,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
@@ -60,11 +61,33 @@ final class HibernateEventLog implements EventLog {
 
     private final SessionFactory sessionFactory;
     private final int payloadLimit;
+    /** The database this log releases when it closes; null when the SessionFactory belongs to the caller. */
+    private final HibernateDatabase database;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
+    /** A log on the component's shared database, released by {@link #close()}. */
     @Inject
+    HibernateEventLog(HibernateDatabase database, MySqlSettings settings) {
+        this(database.acquire(), settings, database);
+    }
+
+    /** A log on a SessionFactory that the caller owns and closes. */
     HibernateEventLog(SessionFactory sessionFactory, MySqlSettings settings) {
+        this(sessionFactory, settings, null);
+    }
+
+    private HibernateEventLog(SessionFactory sessionFactory, MySqlSettings settings, HibernateDatabase database) {
         this.sessionFactory = Objects.requireNonNull(sessionFactory, "sessionFactory");
         this.payloadLimit = settings.payloadLimit();
+        this.database = database;
+    }
+
+    /** Releases the shared database (closed with the last port that uses it). Never throws. */
+    @Override
+    public void close() {
+        if (database != null && closed.compareAndSet(false, true)) {
+            database.release();
+        }
     }
 
     @Override

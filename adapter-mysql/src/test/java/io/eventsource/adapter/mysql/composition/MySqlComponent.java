@@ -7,7 +7,6 @@ import io.eventsource.adapter.mysql.MySqlSettings;
 import io.eventsource.ports.AckStore;
 import io.eventsource.ports.EventLog;
 import jakarta.inject.Singleton;
-import org.hibernate.SessionFactory;
 
 /** A composition as a user writes one, in a package of its own: only the module and the settings are visible. */
 @Singleton
@@ -16,8 +15,6 @@ interface MySqlComponent {
     EventLog eventLog();
 
     AckStore ackStore();
-
-    SessionFactory sessionFactory();
 
     @Component.Factory
     interface Factory {
