@@ -1,5 +1,6 @@
 package io.eventsource.examples;
 
+import io.eventsource.core.EventHandler;
 import io.eventsource.core.Eventsource;
 import io.eventsource.core.Listener;
 import io.eventsource.core.Publication;
@@ -20,12 +21,18 @@ import io.eventsource.ports.LogPage;
 import io.eventsource.ports.LogQuery;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,6 +50,7 @@ public final class Demo {
     static final Projection PROJECTIONS = Projection.of("projections");
     private static final int AGGREGATES = 30;
     private static final int EVENTS = 300;
+    private static final Instant SCRIPT_START = Instant.parse("2030-01-01T00:00:00Z");
 
     private final DemoStack stack;
 
@@ -80,8 +88,10 @@ public final class Demo {
         Publisher publisher = eventsource.publisher();
         List<Event> published = new ArrayList<>();
         int pending = 0;
-        for (NewEventFor next : script()) {
-            Publication publication = publisher.publish(next.aggregate(), next.event());
+        // ids are fixed by the script, so that every run of the demo is the same; times are the stack's clock (on
+        // the virtual clock, the same in every run too)
+        for (NewEventFor next : script(EVENTS, AGGREGATES, 42, "demo-", i -> SCRIPT_START.plusMillis(i))) {
+            Publication publication = publisher.publish(next.aggregate(), next.occurredAt(stack.now()));
             published.addAll(publication.events());
             if (!publication.isSent()) {
                 pending++;
@@ -97,39 +107,57 @@ public final class Demo {
     }
 
     /** The producer's script: every product created first, then a seeded mix of changes. */
-    private static List<NewEventFor> script() {
-        Random random = new Random(42);
+    static List<NewEventFor> script(int events, int aggregates, long seed, String idPrefix,
+                                    IntFunction<Instant> occurredAt) {
+        Random random = new Random(seed);
         List<NewEventFor> script = new ArrayList<>();
         List<AggregateRef> products = new ArrayList<>();
-        for (int i = 1; i <= AGGREGATES; i++) {
-            AggregateRef product = new AggregateRef(PRODUCT, io.eventsource.domain.AggregateId.of("p-" + (100 + i)));
+        for (int i = 1; i <= aggregates; i++) {
+            AggregateRef product = product(i);
             products.add(product);
-            script.add(event(product, "ProductCreated", "{\"name\":\"Product " + (100 + i) + "\",\"price\":"
-                    + (500 + random.nextInt(9500)) + "}", script.size()));
+            script.add(new NewEventFor(product, created(random, product, idPrefix + script.size(),
+                    occurredAt.apply(script.size()))));
         }
         List<AggregateRef> listed = new ArrayList<>(products);
-        while (script.size() < EVENTS) {
+        while (script.size() < events) {
             AggregateRef product = listed.get(random.nextInt(listed.size()));
-            int dice = random.nextInt(100);
-            if (dice < 45) {
-                script.add(event(product, "PriceChanged", "{\"price\":" + (500 + random.nextInt(9500)) + "}", script.size()));
-            } else if (dice < 80) {
-                script.add(event(product, "StockAdjusted", "{\"delta\":" + (random.nextInt(40) - 10) + "}", script.size()));
-            } else if (dice < 96 || listed.size() < 5) {
-                script.add(event(product, "ProductRenamed", "{\"name\":\"Product " + product.id() + " v"
-                        + random.nextInt(10) + "\"}", script.size()));
-            } else {
-                script.add(event(product, "ProductDiscontinued", "{}", script.size()));
+            NewEvent next = change(random, product, listed.size() >= 5, idPrefix + script.size(),
+                    occurredAt.apply(script.size()));
+            if ("ProductDiscontinued".equals(next.name().value())) {
                 listed.remove(product);
             }
+            script.add(new NewEventFor(product, next));
         }
         return script;
     }
 
-    private static NewEventFor event(AggregateRef product, String name, String json, int index) {
-        // ids and times are fixed by the script, so that every run of the demo is the same
-        return new NewEventFor(product, new NewEvent(EventId.of("demo-" + index), EventName.of(name), Payload.json(json),
-                Map.of(), java.time.Instant.parse("2030-01-01T00:00:00Z").plusMillis(index)));
+    /** The {@code i}-th product of the scripts, {@code Product-p-(100+i)}. */
+    static AggregateRef product(int i) {
+        return new AggregateRef(PRODUCT, io.eventsource.domain.AggregateId.of("p-" + (100 + i)));
+    }
+
+    /** The first event of a product. */
+    static NewEvent created(Random random, AggregateRef product, String id, Instant at) {
+        return event(id, "ProductCreated", "{\"name\":\"Product " + product.id().value() + "\",\"price\":"
+                + (500 + random.nextInt(9500)) + "}", at);
+    }
+
+    /** A later event of a product: a price, stock or name change, or (if allowed) its discontinuation. */
+    static NewEvent change(Random random, AggregateRef product, boolean mayDiscontinue, String id, Instant at) {
+        int dice = random.nextInt(100);
+        if (dice < 45) {
+            return event(id, "PriceChanged", "{\"price\":" + (500 + random.nextInt(9500)) + "}", at);
+        } else if (dice < 80) {
+            return event(id, "StockAdjusted", "{\"delta\":" + (random.nextInt(40) - 10) + "}", at);
+        } else if (dice < 96 || !mayDiscontinue) {
+            return event(id, "ProductRenamed", "{\"name\":\"Product " + product.id().value() + " v"
+                    + random.nextInt(10) + "\"}", at);
+        }
+        return event(id, "ProductDiscontinued", "{}", at);
+    }
+
+    private static NewEvent event(String id, String name, String json, Instant at) {
+        return new NewEvent(EventId.of(id), EventName.of(name), Payload.json(json), Map.of(), at);
     }
 
     /** Counts the acks of every published event for every binding, from the event log and the ack store. */
@@ -160,7 +188,12 @@ public final class Demo {
         return new AckSummary(Math.max(events, published), bindings.size(), ok, fail);
     }
 
-    private record NewEventFor(AggregateRef aggregate, NewEvent event) {
+    /** One event of a script and its aggregate. */
+    record NewEventFor(AggregateRef aggregate, NewEvent event) {
+        /** The event as having occurred at {@code at}: when it is published, on the stack's clock. */
+        NewEvent occurredAt(Instant at) {
+            return new NewEvent(event.id(), event.name(), event.payload(), event.metadata(), at);
+        }
     }
 
     /** The acks of every event for every binding. */
@@ -207,12 +240,16 @@ public final class Demo {
         }
     }
 
-    /** One service's projection of Product events. */
+    /**
+     * One service's projection of Product events. Handlers of different aggregates run concurrently on real
+     * services, so each applies its event under the projector's lock.
+     */
     abstract static class Projector {
         private final Map<AggregateRef, Long> lastSequence = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
         private int handled;
         private int outOfOrder;
         private int repeats;
+        private BiConsumer<Event, String> observer = (event, view) -> { };
 
         abstract ServiceName service();
 
@@ -220,8 +257,28 @@ public final class Demo {
 
         abstract String summary();
 
-        /** Every handler goes through here first: counts, and checks the per-aggregate order. */
-        final synchronized void seen(Event event) {
+        /** What the projection holds about one product, after its latest event. */
+        abstract String view(String productId);
+
+        /** Calls {@code value} with each handled event and the projection's {@link #view} of its product after it. */
+        final synchronized Projector observedBy(BiConsumer<Event, String> value) {
+            observer = Objects.requireNonNull(value, "observer");
+            return this;
+        }
+
+        /** A handler that counts the event, checks its order, applies {@code body}, then tells the observer. */
+        final EventHandler applying(EventHandler body) {
+            return event -> {
+                synchronized (this) {
+                    seen(event);
+                    body.handle(event);
+                    observer.accept(event, view(event.aggregate().id().value()));
+                }
+            };
+        }
+
+        /** Counts the event and checks the per-aggregate order (as one instance sees it). */
+        private void seen(Event event) {
             handled++;
             long last = lastSequence.getOrDefault(event.aggregate(), 0L);
             if (event.sequence() <= last) {
@@ -249,7 +306,7 @@ public final class Demo {
     static final class Catalog extends Projector {
         private final Map<String, long[]> priceAndStock = new TreeMap<>();
         private final Map<String, String> names = new TreeMap<>();
-        private int discontinued;
+        private final Set<String> discontinued = new TreeSet<>();
 
         @Override
         ServiceName service() {
@@ -258,29 +315,23 @@ public final class Demo {
 
         @Override
         void bind(Listener listener) {
+            // an instance may take a product over from another instance of the service, after its creation
             listener.listen(PRODUCT, PROJECTIONS)
-                    .on("ProductCreated", e -> {
-                        seen(e);
+                    .on("ProductCreated", applying(e -> {
                         names.put(e.aggregate().id().value(), Json.text(e, "name"));
-                        priceAndStock.put(e.aggregate().id().value(), new long[] {Json.number(e, "price"), 0});
-                    })
-                    .on("PriceChanged", e -> {
-                        seen(e);
-                        priceAndStock.get(e.aggregate().id().value())[0] = Json.number(e, "price");
-                    })
-                    .on("StockAdjusted", e -> {
-                        seen(e);
-                        long[] entry = priceAndStock.get(e.aggregate().id().value());
+                        entry(e)[0] = Json.number(e, "price");
+                    }))
+                    .on("PriceChanged", applying(e -> entry(e)[0] = Json.number(e, "price")))
+                    .on("StockAdjusted", applying(e -> {
+                        long[] entry = entry(e);
                         entry[1] = Math.max(0, entry[1] + Json.number(e, "delta"));
-                    })
-                    .on("ProductRenamed", e -> {
-                        seen(e);
-                        names.put(e.aggregate().id().value(), Json.text(e, "name"));
-                    })
-                    .on("ProductDiscontinued", e -> {
-                        seen(e);
-                        discontinued++;
-                    });
+                    }))
+                    .on("ProductRenamed", applying(e -> names.put(e.aggregate().id().value(), Json.text(e, "name"))))
+                    .on("ProductDiscontinued", applying(e -> discontinued.add(e.aggregate().id().value())));
+        }
+
+        private long[] entry(Event event) {
+            return priceAndStock.computeIfAbsent(event.aggregate().id().value(), id -> new long[2]);
         }
 
         @Override
@@ -292,15 +343,23 @@ public final class Demo {
                 units += entry[1];
             }
             return String.format(Locale.ROOT, "%d products (%d discontinued), %d units in stock worth %.2f",
-                    names.size(), discontinued, units, value / 100.0);
+                    priceAndStock.size(), discontinued.size(), units, value / 100.0);
+        }
+
+        @Override
+        String view(String productId) {
+            long[] entry = priceAndStock.getOrDefault(productId, new long[2]);
+            return String.format(Locale.ROOT, "\"%s\" at %.2f, %d in stock%s", names.getOrDefault(productId, "?"),
+                    entry[0] / 100.0, entry[1], discontinued.contains(productId) ? ", discontinued" : "");
         }
     }
 
     /** {@code ads}: promotes price drops, withdraws the ads of discontinued products. */
     static final class Ads extends Projector {
         private final Map<String, Long> prices = new TreeMap<>();
+        private final Set<String> promoted = new TreeSet<>();
+        private final Set<String> withdrawn = new TreeSet<>();
         private int promotions;
-        private int withdrawn;
 
         @Override
         ServiceName service() {
@@ -310,35 +369,43 @@ public final class Demo {
         @Override
         void bind(Listener listener) {
             listener.listen(PRODUCT, PROJECTIONS)
-                    .on("ProductCreated", e -> {
-                        seen(e);
-                        prices.put(e.aggregate().id().value(), Json.number(e, "price"));
-                    })
-                    .on("PriceChanged", e -> {
-                        seen(e);
+                    .on("ProductCreated", applying(e -> prices.put(e.aggregate().id().value(), Json.number(e, "price"))))
+                    .on("PriceChanged", applying(e -> {
+                        String id = e.aggregate().id().value();
                         long price = Json.number(e, "price");
-                        Long before = prices.put(e.aggregate().id().value(), price);
+                        Long before = prices.put(id, price);
                         if (before != null && price < before) {
                             promotions++;
+                            promoted.add(id);
+                        } else {
+                            promoted.remove(id);
                         }
-                    })
-                    .on("ProductDiscontinued", e -> {
-                        seen(e);
-                        withdrawn++;
-                    })
-                    .onAny(this::seen);
+                    }))
+                    .on("ProductDiscontinued", applying(e -> withdrawn.add(e.aggregate().id().value())))
+                    .onAny(applying(e -> { }));
         }
 
         @Override
         synchronized String summary() {
             return String.format(Locale.ROOT, "%d price drops promoted over %d products, %d ads withdrawn", promotions,
-                    prices.size(), withdrawn);
+                    prices.size(), withdrawn.size());
+        }
+
+        @Override
+        String view(String productId) {
+            if (withdrawn.contains(productId)) {
+                return "ad withdrawn";
+            }
+            Long price = prices.get(productId);
+            String shown = price == null ? "price unknown" : String.format(Locale.ROOT, "%.2f", price / 100.0);
+            return promoted.contains(productId) ? "promoted: price drop to " + shown : "ad at " + shown;
         }
     }
 
     /** {@code api-legacy}: a counter per event name, all through the catch-all handler. */
     static final class LegacyApi extends Projector {
         private final Map<String, Integer> counts = new TreeMap<>();
+        private final Map<String, Integer> perProduct = new TreeMap<>();
 
         @Override
         ServiceName service() {
@@ -347,15 +414,20 @@ public final class Demo {
 
         @Override
         void bind(Listener listener) {
-            listener.listen(PRODUCT, PROJECTIONS).onAny(e -> {
-                seen(e);
+            listener.listen(PRODUCT, PROJECTIONS).onAny(applying(e -> {
                 counts.merge(e.name().value(), 1, Integer::sum);
-            });
+                perProduct.merge(e.aggregate().id().value(), 1, Integer::sum);
+            }));
         }
 
         @Override
         synchronized String summary() {
             return "events by name " + counts;
+        }
+
+        @Override
+        String view(String productId) {
+            return perProduct.getOrDefault(productId, 0) + " events of this product served";
         }
     }
 

@@ -15,7 +15,7 @@ import java.util.function.BooleanSupplier;
 interface DemoStack extends AutoCloseable {
 
     /** The compositions the demo knows, by the name given as its first argument. */
-    List<String> NAMES = List.of("inmemory");
+    List<String> NAMES = List.of("inmemory", "real");
 
     /**
      * Opens the named composition.
@@ -25,6 +25,10 @@ interface DemoStack extends AutoCloseable {
     static DemoStack open(String name) {
         if ("inmemory".equals(name)) {
             return InMemoryStack.open();
+        }
+        if ("real".equals(name)) {
+            // RabbitMQ, Redis and MySQL from the environment, under a namespace of this run's own
+            return RealStack.fresh(RealSettings.fromEnvironment(), "demo");
         }
         throw new IllegalArgumentException("unknown composition \"" + name + "\"; known: " + NAMES);
     }
@@ -45,6 +49,9 @@ interface DemoStack extends AutoCloseable {
      * @return whether it settled
      */
     boolean awaitUntil(BooleanSupplier settled, Duration limit);
+
+    /** The time on this composition's clock. */
+    java.time.Instant now();
 
     /** How long the demo's run took on this composition's clock. */
     Duration elapsed();

@@ -63,6 +63,11 @@ final class InMemoryStack implements DemoStack {
     }
 
     @Override
+    public Instant now() {
+        return clock.instant();
+    }
+
+    @Override
     public Duration elapsed() {
         return Duration.between(startedAt, clock.instant());
     }

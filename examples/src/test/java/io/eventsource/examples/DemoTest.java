@@ -30,6 +30,6 @@ class DemoTest {
     void namesTheKnownCompositionsWhenGivenAnUnknownOne() {
         assertThatThrownBy(() -> DemoStack.open("rabbitmq-on-mars"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("known: [inmemory]");
+                .hasMessageContaining("known: [inmemory, real]");
     }
 }

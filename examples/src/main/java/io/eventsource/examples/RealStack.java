@@ -1,0 +1,170 @@
+package io.eventsource.examples;
+
+import io.eventsource.core.Eventsource;
+import io.eventsource.domain.Binding;
+import io.eventsource.domain.Namespace;
+import io.eventsource.ports.AckStore;
+import io.eventsource.ports.EventLog;
+import io.eventsource.ports.ServiceRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One runtime on {@link RealServicesComposition}: time is real, so waiting is polling with a deadline. A stack
+ * opened {@link #fresh} lives under a namespace of its own and drops it when it closes.
+ */
+final class RealStack implements DemoStack {
+    private static final Logger LOG = LoggerFactory.getLogger(RealStack.class);
+    private static final long POLL_MILLIS = 100;
+
+    private final RealSettings settings;
+    private final RealServicesComposition composition;
+    private final boolean dropOnClose;
+    private final Instant startedAt = Instant.now();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    static {
+        // Hibernate logs through JBoss Logging, which falls back to java.util.logging unless told otherwise: send it
+        // to SLF4J like everything else, so that one configuration (simplelogger.properties) decides
+        if (System.getProperty("org.jboss.logging.provider") == null) {
+            System.setProperty("org.jboss.logging.provider", "slf4j");
+        }
+    }
+
+    private RealStack(RealSettings settings, boolean dropOnClose) {
+        this.settings = settings;
+        this.composition = settings.compose();
+        this.dropOnClose = dropOnClose;
+        // the adapters connect lazily: connect now, so that a missing service fails here and not mid-run
+        composition.eventsource();
+    }
+
+    /** A runtime with these settings, their namespace left as it is on close. */
+    static RealStack open(RealSettings settings) {
+        return new RealStack(settings, false);
+    }
+
+    /**
+     * A runtime under a namespace made for this run, {@code {base}{label}-{8 hex}.} (the base being the settings'
+     * namespace, from {@code EVENTSOURCE_NAMESPACE}), whose durable broker objects and tables {@link #close()} drops.
+     */
+    static RealStack fresh(RealSettings settings, String label) {
+        return new RealStack(settings.withNamespace(freshNamespace(settings.namespace(), label)), true);
+    }
+
+    /** {@code {base}{label}-{8 hex}.}: a namespace no earlier run used. */
+    static Namespace freshNamespace(Namespace base, String label) {
+        return Namespace.of(base.prefix() + label + "-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+    }
+
+    @Override
+    public String name() {
+        return "real";
+    }
+
+    RealSettings settings() {
+        return settings;
+    }
+
+    Namespace namespace() {
+        return settings.namespace();
+    }
+
+    @Override
+    public Eventsource eventsource() {
+        return composition.eventsource();
+    }
+
+    @Override
+    public EventLog eventLog() {
+        return composition.eventLog();
+    }
+
+    @Override
+    public AckStore ackStore() {
+        return composition.ackStore();
+    }
+
+    ServiceRegistry registry() {
+        return composition.serviceRegistry();
+    }
+
+    /** Polls {@code settled} every 100 ms until it holds or {@code limit} has passed; a failing poll counts as not yet. */
+    @Override
+    public boolean awaitUntil(BooleanSupplier settled, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            try {
+                if (settled.getAsBoolean()) {
+                    return true;
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("not settled: {}", e.toString());
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    @Override
+    public Instant now() {
+        return composition.scheduler().instant();
+    }
+
+    @Override
+    public Duration elapsed() {
+        return Duration.between(startedAt, Instant.now());
+    }
+
+    /**
+     * Stops the runtime (work in progress finishes), closes the ports and the scheduler; for a {@link #fresh}
+     * stack, then drops its namespace. Idempotent; never throws.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        Set<Binding> bindings = Set.of();
+        if (dropOnClose) {
+            try {
+                bindings = composition.serviceRegistry().bindings();
+            } catch (RuntimeException e) {
+                LOG.warn("Could not read the bindings of {} to drop their announcement queues: {}", namespace(),
+                        e.toString());
+            }
+        }
+        composition.eventsource().close();
+        quietly("the message bus", composition.messageBus());
+        quietly("the service registry", composition.serviceRegistry());
+        quietly("the ack store", composition.ackStore());
+        quietly("the event log", composition.eventLog());
+        composition.scheduler().close();
+        if (dropOnClose) {
+            NamespaceCleanup.drop(settings, bindings);
+        }
+    }
+
+    private static void quietly(String what, AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.warn("Closing {} failed", what, e);
+        }
+    }
+}
