@@ -3,8 +3,10 @@ package io.eventsource.examples;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import io.eventsource.adapter.mysql.MySqlSettings;
 import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Binding;
+import io.eventsource.domain.Namespace;
 import io.eventsource.domain.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +33,19 @@ final class NamespaceCleanup {
     private NamespaceCleanup() {
     }
 
-    /** Drops the announcement objects of these bindings and the namespace's tables. Never throws; logs what failed. */
+    /**
+     * Drops the announcement objects of these bindings and the namespace's tables. Never throws; logs what failed.
+     *
+     * @throws IllegalArgumentException if the settings' adapters are not all in the same namespace, or in none
+     *         (that would drop what other runs share)
+     */
     static void drop(RealSettings settings, Collection<Binding> bindings) {
+        Namespace namespace = settings.namespace();
+        if (namespace.equals(Namespace.NONE) || !settings.redis().namespace().equals(namespace)
+                || !settings.mySql().tablePrefix().equals(MySqlSettings.defaults().withNamespace(namespace).tablePrefix())) {
+            throw new IllegalArgumentException("refusing to drop: the settings are not all under one namespace of their"
+                    + " own: " + settings);
+        }
         dropAnnouncements(settings, bindings);
         dropTables(settings);
     }
