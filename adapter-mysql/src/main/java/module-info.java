@@ -1,4 +1,27 @@
 /** EventLog and AckStore on MySQL / MariaDB through Hibernate ORM. */
 module io.eventsource.adapter.mysql {
     requires transitive io.eventsource.ports;
+
+    // MySqlModule provides a SessionFactory: a component that includes the module names the type
+    requires transitive org.hibernate.orm.core;
+    // the entities' mapping annotations and the exceptions Hibernate throws
+    requires jakarta.persistence;
+    // Hibernate's SessionFactory extends javax.naming.Referenceable: without it the type does not resolve
+    requires java.naming;
+    // JDBC: the migrations and the ack store's multi-row upsert run below Hibernate
+    requires java.sql;
+    requires org.slf4j;
+
+    requires dagger;
+    requires jakarta.inject;
+    // Dagger may emit @javax.annotation.processing.Generated on the factories it writes here
+    requires static java.compiler;
+
+    // Not required: mysql-connector-j (found by java.sql.Driver service loading; its module name is
+    // file-derived) and hibernate-hikaricp / HikariCP (named by class in the Hibernate settings).
+
+    exports io.eventsource.adapter.mysql;
+
+    // Hibernate reads and writes the entities' fields reflectively; nobody else sees them
+    opens io.eventsource.adapter.mysql.entity to org.hibernate.orm.core;
 }

@@ -1,4 +1,17 @@
-/** The runtime users call: publisher, listener, dispatcher, relay, sweeper. */
+/**
+ * The runtime users call: the publisher (append, route, publish, announce), the listener (bindings,
+ * heartbeats, announcements, one serial lane per aggregate, dedupe, gap fill, retries, acks) and the relay
+ * (publishes what a broker outage left unpublished). It runs the domain's rules against the ports; it
+ * imports no adapter.
+ */
 module io.eventsource.core {
     requires transitive io.eventsource.ports;
+    requires org.slf4j;
+    // EventsourceModule is a Dagger module; the runtime itself is plain constructors
+    requires dagger;
+    requires jakarta.inject;
+    // Dagger may emit @javax.annotation.processing.Generated on its generated factories
+    requires static java.compiler;
+
+    exports io.eventsource.core;
 }

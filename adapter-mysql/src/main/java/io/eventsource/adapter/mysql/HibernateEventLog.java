@@ -1,0 +1,415 @@
+package io.eventsource.adapter.mysql;
+
+import io.eventsource.adapter.mysql.entity.Columns;
+import io.eventsource.adapter.mysql.entity.EventRow;
+import io.eventsource.domain.AggregateId;
+import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateType;
+import io.eventsource.domain.ConcurrencyConflictException;
+import io.eventsource.domain.Event;
+import io.eventsource.domain.EventId;
+import io.eventsource.domain.EventName;
+import io.eventsource.domain.ExpectedVersion;
+import io.eventsource.domain.InvalidValueException;
+import io.eventsource.domain.NewEvent;
+import io.eventsource.domain.Payload;
+import io.eventsource.ports.EventLog;
+import io.eventsource.ports.LogPage;
+import io.eventsource.ports.LogQuery;
+import io.eventsource.ports.LoggedEvent;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import org.hibernate.SessionFactory;
+import org.hibernate.StatelessSession;
+import org.hibernate.Transaction;
+import org.hibernate.query.SelectionQuery;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+
+/**
+ * The event log in {@code <prefix>event}. An append reads the aggregate's version, checks the expected
+ * one and inserts the next sequences in one transaction; the unique key on (aggregate, sequence) makes
+ * a concurrent appender that took a sequence first turn the slower one into a conflict, and the event-id
+ * key recognises a retried append of the very same events.
+ *
+ * <p>Positions come from AUTO_INCREMENT: they increase in insert order, but transactions commit in their
+ * own order, so a reader of the whole log can briefly see position n+1 before n commits. Catch-up readers
+ * must not treat such a hole as final; the core's sweeper works from acks, not from positions.
+ */
+@Singleton
+final class HibernateEventLog implements EventLog {
+    /**
+     * An append with ExpectedVersion.ANY tries this often when other appenders keep taking its sequence first,
+     * backing off a random 0-n ms before the n-th retry so that contenders spread out.
+     */
+    private static final int ANY_VERSION_ATTEMPTS = 50;
+    private static final int IDS_PER_QUERY = 1_000;
+    private static final String SEQUENCE_KEY = "uk_event_aggregate_sequence";
+    private static final String EVENT_ID_KEY = "uk_event_id";
+
+    private final SessionFactory sessionFactory;
+    private final int payloadLimit;
+
+    @Inject
+    HibernateEventLog(SessionFactory sessionFactory, MySqlSettings settings) {
+        this.sessionFactory = Objects.requireNonNull(sessionFactory, "sessionFactory");
+        this.payloadLimit = settings.payloadLimit();
+    }
+
+    @Override
+    public List<LoggedEvent> append(AggregateRef aggregate, ExpectedVersion expected, List<NewEvent> events) {
+        Objects.requireNonNull(aggregate, "aggregate");
+        Objects.requireNonNull(expected, "expected");
+        List<NewEvent> batch = List.copyOf(Objects.requireNonNull(events, "events"));
+        checkColumns(aggregate);
+        List<String> metadata = new ArrayList<>(batch.size());
+        for (NewEvent event : batch) {
+            metadata.add(checked(aggregate, event));
+        }
+        if (batch.stream().map(NewEvent::id).distinct().count() != batch.size()) {
+            throw new InvalidValueException("append to " + aggregate + " refused: its events must have distinct ids, got "
+                    + ids(batch));
+        }
+        if (batch.isEmpty()) {
+            long actual = version(aggregate);
+            if (!expected.admits(actual)) {
+                throw new ConcurrencyConflictException(aggregate, expected, actual);
+            }
+            return List.of();
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return insert(aggregate, expected, batch, metadata);
+            } catch (ConcurrencyConflictException stale) {
+                List<LoggedEvent> replayed = readQuietly(session -> replayed(session, aggregate, expected, batch));
+                if (replayed != null) {
+                    return replayed;
+                }
+                throw stale;
+            } catch (InvalidValueException refused) {
+                throw refused;
+            } catch (RuntimeException e) {
+                boolean raced = Failures.isDuplicateKey(e, SEQUENCE_KEY) || isDeadlock(e);
+                if (raced && expected.value() == -1 && attempt < ANY_VERSION_ATTEMPTS) {
+                    LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(Math.min(attempt, 20) * 1_000_000L + 1));
+                    continue;
+                }
+                if (raced || Failures.isDuplicateKey(e, EVENT_ID_KEY)) {
+                    return afterRace(aggregate, expected, batch, e);
+                }
+                throw Failures.translate("append to " + aggregate, e);
+            }
+        }
+    }
+
+    private List<LoggedEvent> insert(AggregateRef aggregate, ExpectedVersion expected, List<NewEvent> batch,
+                                     List<String> metadata) {
+        try (StatelessSession session = sessionFactory.openStatelessSession()) {
+            Transaction transaction = session.beginTransaction();
+            try {
+                long actual = version(session, aggregate);
+                if (!expected.admits(actual)) {
+                    throw new ConcurrencyConflictException(aggregate, expected, actual);
+                }
+                List<LoggedEvent> logged = new ArrayList<>(batch.size());
+                long sequence = actual;
+                for (int i = 0; i < batch.size(); i++) {
+                    NewEvent event = batch.get(i);
+                    sequence++;
+                    Payload payload = event.payload();
+                    EventRow row = new EventRow(event.id().value(), aggregate.type().value(), aggregate.id().value(),
+                            sequence, event.name().value(), payload.bytes(), payload.contentType(), metadata.get(i),
+                            Timestamps.toColumn(event.occurredAt(), "Event occurredAt"));
+                    session.insert(row);
+                    Event stored = new Event(event.id(), aggregate, sequence, event.name(), payload, event.metadata(),
+                            event.occurredAt());
+                    logged.add(new LoggedEvent(row.position(), stored, null));
+                }
+                transaction.commit();
+                return List.copyOf(logged);
+            } catch (RuntimeException e) {
+                rollbackQuietly(transaction);
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * After a lost race, a deadlock or a known event id: the very same events already logged (a retried
+     * append whose first try committed) are returned as they are; otherwise the append conflicts.
+     */
+    private List<LoggedEvent> afterRace(AggregateRef aggregate, ExpectedVersion expected, List<NewEvent> batch,
+                                        RuntimeException cause) {
+        String action = "append to " + aggregate;
+        List<LoggedEvent> replayed = read(action, session -> replayed(session, aggregate, expected, batch));
+        if (replayed != null) {
+            return replayed;
+        }
+        if (Failures.isDuplicateKey(cause, EVENT_ID_KEY)) {
+            throw new InvalidValueException(action + " refused: an event id among " + ids(batch)
+                    + " is already in the log for other events; event ids are unique in the log");
+        }
+        long actual = read(action, session -> version(session, aggregate));
+        if (isDeadlock(cause) && expected.admits(actual)) {
+            // nothing changed: the deadlock was with another kind of writer; a retry may pass
+            throw Failures.translate(action, cause);
+        }
+        throw new ConcurrencyConflictException(aggregate, expected, actual);
+    }
+
+    /** The batch as already logged, if every one of its events is, in order, right after {@code expected}. */
+    private static List<LoggedEvent> replayed(StatelessSession session, AggregateRef aggregate, ExpectedVersion expected,
+                                              List<NewEvent> batch) {
+        List<EventRow> rows = session.createSelectionQuery("from EventRow e where e.eventId in :ids order by e.position",
+                        EventRow.class)
+                .setParameterList("ids", batch.stream().map(event -> event.id().value()).toList())
+                .getResultList();
+        if (rows.size() != batch.size()) {
+            return null;
+        }
+        List<LoggedEvent> logged = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            EventRow row = rows.get(i);
+            LoggedEvent event = toLogged(row);
+            boolean inPlace = event.event().aggregate().equals(aggregate)
+                    && row.eventId().equals(batch.get(i).id().value())
+                    && (i == 0 ? expected.value() == -1 || row.sequence() == expected.value() + 1
+                    : row.sequence() == rows.get(i - 1).sequence() + 1);
+            if (!inPlace || !sameContent(event.event(), batch.get(i))) {
+                return null;
+            }
+            logged.add(event);
+        }
+        return List.copyOf(logged);
+    }
+
+    private static boolean sameContent(Event logged, NewEvent event) {
+        return logged.name().equals(event.name()) && logged.payload().equals(event.payload())
+                && logged.metadata().equals(event.metadata())
+                && logged.occurredAt().equals(event.occurredAt());
+    }
+
+    @Override
+    public long version(AggregateRef aggregate) {
+        Objects.requireNonNull(aggregate, "aggregate");
+        return read("read the version of " + aggregate, session -> version(session, aggregate));
+    }
+
+    private static long version(StatelessSession session, AggregateRef aggregate) {
+        Long version = session.createSelectionQuery("select max(e.sequence) from EventRow e"
+                        + " where e.aggregateType = :type and e.aggregateId = :id", Long.class)
+                .setParameter("type", aggregate.type().value())
+                .setParameter("id", aggregate.id().value())
+                .getSingleResult();
+        return version == null ? 0 : version;
+    }
+
+    @Override
+    public List<Event> read(AggregateRef aggregate, long fromSequence, long toSequence) {
+        Objects.requireNonNull(aggregate, "aggregate");
+        if (fromSequence > toSequence) {
+            return List.of();
+        }
+        return read("read " + aggregate + " #" + fromSequence + "-" + toSequence, session -> session
+                .createSelectionQuery("from EventRow e where e.aggregateType = :type and e.aggregateId = :id"
+                        + " and e.sequence between :from and :to order by e.sequence", EventRow.class)
+                .setParameter("type", aggregate.type().value())
+                .setParameter("id", aggregate.id().value())
+                .setParameter("from", fromSequence)
+                .setParameter("to", toSequence)
+                .getResultList()
+                .stream().map(row -> toLogged(row).event()).toList());
+    }
+
+    @Override
+    public LogPage read(LogQuery query) {
+        Objects.requireNonNull(query, "query");
+        // only fixed text is joined here; every value is a parameter
+        StringBuilder hql = new StringBuilder("from EventRow e where e.position > :after");
+        if (query.type() != null) {
+            hql.append(" and e.aggregateType = :type");
+        }
+        if (query.id() != null) {
+            hql.append(" and e.aggregateId = :id");
+        }
+        if (query.occurredFrom() != null) {
+            hql.append(" and e.occurredAt >= :from");
+        }
+        if (query.occurredBefore() != null) {
+            hql.append(" and e.occurredAt < :before");
+        }
+        hql.append(" order by e.position");
+        List<EventRow> rows = read("read the log after position " + query.afterPosition(), session -> {
+            SelectionQuery<EventRow> select = session.createSelectionQuery(hql.toString(), EventRow.class)
+                    .setParameter("after", query.afterPosition())
+                    .setMaxResults(query.limit() + 1);
+            if (query.type() != null) {
+                select.setParameter("type", query.type().value());
+            }
+            if (query.id() != null) {
+                select.setParameter("id", query.id().value());
+            }
+            if (query.occurredFrom() != null) {
+                select.setParameter("from", Timestamps.bound(query.occurredFrom()));
+            }
+            if (query.occurredBefore() != null) {
+                select.setParameter("before", Timestamps.bound(query.occurredBefore()));
+            }
+            return select.getResultList();
+        });
+        boolean hasMore = rows.size() > query.limit();
+        List<LoggedEvent> events = rows.stream().limit(query.limit()).map(HibernateEventLog::toLogged).toList();
+        long lastPosition = events.isEmpty() ? query.afterPosition() : events.get(events.size() - 1).position();
+        return new LogPage(events, lastPosition, hasMore);
+    }
+
+    @Override
+    public List<LoggedEvent> unpublished(Instant occurredBefore, int limit) {
+        Objects.requireNonNull(occurredBefore, "occurredBefore");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be 1 or more, got " + limit);
+        }
+        return read("read unpublished events", session -> session
+                .createSelectionQuery("from EventRow e where e.publishedAt is null and e.occurredAt < :before"
+                        + " order by e.position", EventRow.class)
+                .setParameter("before", Timestamps.bound(occurredBefore))
+                .setMaxResults(limit)
+                .getResultList()
+                .stream().map(HibernateEventLog::toLogged).toList());
+    }
+
+    @Override
+    public void markPublished(Collection<EventId> events, Instant at) {
+        Objects.requireNonNull(at, "at");
+        List<String> ids = new ArrayList<>(new LinkedHashSet<>(Objects.requireNonNull(events, "events")).stream()
+                .map(EventId::value).toList());
+        if (ids.isEmpty()) {
+            return;
+        }
+        long publishedAt = Timestamps.toColumn(at, "published at");
+        try (StatelessSession session = sessionFactory.openStatelessSession()) {
+            Transaction transaction = session.beginTransaction();
+            try {
+                for (int from = 0; from < ids.size(); from += IDS_PER_QUERY) {
+                    // the first publication stands: marking again changes nothing
+                    session.createMutationQuery("update EventRow e set e.publishedAt = :at"
+                                    + " where e.eventId in :ids and e.publishedAt is null")
+                            .setParameter("at", publishedAt)
+                            .setParameterList("ids", ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY)))
+                            .executeUpdate();
+                }
+                transaction.commit();
+            } catch (RuntimeException e) {
+                rollbackQuietly(transaction);
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            throw Failures.translate("mark " + ids.size() + " events published", e);
+        }
+    }
+
+    /** For a second look after a refusal: a failure here leaves the refusal as it was. */
+    private <T> T readQuietly(Function<StatelessSession, T> work) {
+        try {
+            return read("look up a retried append", work);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private <T> T read(String action, Function<StatelessSession, T> work) {
+        try (StatelessSession session = sessionFactory.openStatelessSession()) {
+            Transaction transaction = session.beginTransaction();
+            try {
+                T result = work.apply(session);
+                transaction.commit();
+                return result;
+            } catch (RuntimeException e) {
+                rollbackQuietly(transaction);
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            throw Failures.translate(action, e);
+        }
+    }
+
+    static LoggedEvent toLogged(EventRow row) {
+        Map<String, String> metadata;
+        try {
+            metadata = MetadataJson.read(row.metadata());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("event " + row.eventId() + " at position " + row.position() + ": "
+                    + e.getMessage(), e);
+        }
+        Event event = new Event(EventId.of(row.eventId()),
+                new AggregateRef(AggregateType.of(row.aggregateType()), AggregateId.of(row.aggregateId())),
+                row.sequence(), EventName.of(row.name()), new Payload(row.payload(), row.contentType()), metadata,
+                Timestamps.fromColumn(row.occurredAt()));
+        return new LoggedEvent(row.position(), event, Timestamps.fromColumn(row.publishedAt()));
+    }
+
+    /** Checks what the domain does not bound: the payload against the limit, the metadata against its column. */
+    private String checked(AggregateRef aggregate, NewEvent event) {
+        Objects.requireNonNull(event, "events must not contain null");
+        check("EventId", event.id().value(), Columns.EVENT_ID);
+        check("EventName", event.name().value(), Columns.EVENT_NAME);
+        check("Payload content type", event.payload().contentType(), Columns.CONTENT_TYPE);
+        if (event.payload().size() > payloadLimit) {
+            throw new InvalidValueException("Event payload of " + event.name() + " " + event.id() + " for " + aggregate
+                    + " is " + event.payload().size() + " bytes, over the event log's limit of " + payloadLimit
+                    + " bytes (MySqlSettings.payloadLimit): keep large bodies elsewhere and put a reference in the event");
+        }
+        String metadata = MetadataJson.write(event.metadata());
+        int bytes = metadata.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > Columns.METADATA) {
+            throw new InvalidValueException("Event metadata of " + event.name() + " " + event.id() + " for " + aggregate
+                    + " is " + bytes + " bytes as JSON, over the event log's limit of " + Columns.METADATA
+                    + " bytes: keep metadata to a few short headers");
+        }
+        Timestamps.toColumn(event.occurredAt(), "Event occurredAt of " + event.id());
+        return metadata;
+    }
+
+    private static void checkColumns(AggregateRef aggregate) {
+        check("AggregateType", aggregate.type().value(), Columns.AGGREGATE_TYPE);
+        check("AggregateId", aggregate.id().value(), Columns.AGGREGATE_ID);
+    }
+
+    /** The columns match the domain's limits today; this keeps a refusal readable should the two drift apart. */
+    static void check(String what, String value, int columnSize) {
+        if (value.length() > columnSize) {
+            throw new InvalidValueException(what + " \"" + (value.length() > 80 ? value.substring(0, 77) + "..." : value)
+                    + "\" is " + value.length() + " characters; the MySQL column holds at most " + columnSize);
+        }
+    }
+
+    private static boolean isDeadlock(Throwable failure) {
+        SQLException sql = Failures.sqlCause(failure);
+        return sql != null && (sql.getErrorCode() == 1213 || "40001".equals(sql.getSQLState()));
+    }
+
+    private static List<String> ids(List<NewEvent> batch) {
+        return batch.stream().map(event -> event.id().value()).toList();
+    }
+
+    static void rollbackQuietly(Transaction transaction) {
+        try {
+            if (transaction.isActive()) {
+                transaction.rollback();
+            }
+        } catch (RuntimeException ignored) {
+            // the connection is gone or the transaction already ended: nothing was committed either way
+        }
+    }
+}

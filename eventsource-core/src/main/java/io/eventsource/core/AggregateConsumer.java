@@ -1,0 +1,94 @@
+package io.eventsource.core;
+
+import io.eventsource.domain.AggregateRef;
+import io.eventsource.ports.Delivery;
+import io.eventsource.ports.DeliveryListener;
+import io.eventsource.ports.EndReason;
+import io.eventsource.ports.Subscription;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * This listener's consumer of one aggregate queue: the bus subscription and the serial lane its deliveries
+ * run in. Once the subscription ends, deliveries still queued in the lane are dropped unhandled: the bus has
+ * returned them to the queue for the next consumer, and handling them here too would run one aggregate in two
+ * places at once.
+ */
+final class AggregateConsumer implements DeliveryListener {
+    private final AggregateRef aggregate;
+    private final BusListener owner;
+    private final Dispatcher dispatcher;
+    private final SerialLane lane;
+    private volatile Subscription subscription;
+    private volatile boolean ended;
+
+    AggregateConsumer(AggregateRef aggregate, BusListener owner, Dispatcher dispatcher) {
+        this.aggregate = aggregate;
+        this.owner = owner;
+        this.dispatcher = dispatcher;
+        this.lane = new SerialLane(owner.service() + "/" + aggregate);
+    }
+
+    AggregateRef aggregate() {
+        return aggregate;
+    }
+
+    void subscribed(Subscription value) {
+        subscription = value;
+        if (ended) {
+            value.cancel();
+        }
+    }
+
+    @Override
+    public void onDelivery(Delivery delivery) {
+        if (ended || owner.isStopping()) {
+            // left unsettled: it returns to the queue when the subscription ends
+            return;
+        }
+        lane.submit(() -> dispatcher.process(this, delivery));
+    }
+
+    @Override
+    public void onEnded(EndReason reason) {
+        ended = true;
+        owner.forget(this, reason);
+    }
+
+    /** Whether the subscription has ended (as told by the bus, or as its handle already shows). */
+    boolean hasEnded() {
+        Subscription current = subscription;
+        return ended || (current != null && !current.isOpen());
+    }
+
+    /**
+     * Makes this consumer's first delivery wait until {@code previous} (an ended consumer of the same
+     * aggregate) has finished whatever it still had in progress: one aggregate never runs in two lanes at once.
+     */
+    void after(AggregateConsumer previous) {
+        lane.submit(previous.lane::whenIdle);
+    }
+
+    /** Whether it still consumes (or waits as a standby consumer of) the queue. */
+    boolean isOpen() {
+        return !hasEnded();
+    }
+
+    CompletableFuture<Void> whenIdle() {
+        return lane.whenIdle();
+    }
+
+    /** Once the event in progress is done: ends the subscription; queued deliveries return to the queue. */
+    CompletableFuture<Void> stop() {
+        return lane.whenIdle().thenRun(this::cancel);
+    }
+
+    /** Ends the subscription now (also when its subscribe call failed). */
+    void cancel() {
+        ended = true;
+        Subscription current = subscription;
+        if (current != null) {
+            current.cancel();
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.eventsource.core;
+
+import io.eventsource.domain.Binding;
+import io.eventsource.domain.EventName;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/** A binding and its handlers: one per event name and one catch-all, fixed once the listener starts. */
+final class BindingHandlers implements ProjectionBinding {
+    private final Binding binding;
+    private final Map<EventName, EventHandler> byName = new HashMap<>();
+    private EventHandler any;
+    private volatile boolean frozen;
+
+    BindingHandlers(Binding binding) {
+        this.binding = binding;
+    }
+
+    @Override
+    public Binding binding() {
+        return binding;
+    }
+
+    @Override
+    public synchronized ProjectionBinding on(EventName name, EventHandler handler) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(handler, "handler");
+        requireNotFrozen();
+        if (byName.containsKey(name)) {
+            throw new IllegalStateException("binding " + binding + " already has a handler for " + name
+                    + "; one handler per event name (do several things in one handler)");
+        }
+        byName.put(name, handler);
+        return this;
+    }
+
+    @Override
+    public synchronized ProjectionBinding onAny(EventHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        requireNotFrozen();
+        if (any != null) {
+            throw new IllegalStateException("binding " + binding + " already has a catch-all handler");
+        }
+        any = handler;
+        return this;
+    }
+
+    synchronized void freeze() {
+        frozen = true;
+    }
+
+    /** The handler of the name, else the catch-all, else null (nothing to do for this event). */
+    synchronized EventHandler handlerFor(EventName name) {
+        EventHandler handler = byName.get(name);
+        return handler != null ? handler : any;
+    }
+
+    private void requireNotFrozen() {
+        if (frozen) {
+            throw new IllegalStateException("handlers of " + binding + " are fixed once its listener has started;"
+                    + " attach them before Listener.start()");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return binding.toString();
+    }
+}

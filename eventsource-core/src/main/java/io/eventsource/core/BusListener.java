@@ -1,0 +1,278 @@
+package io.eventsource.core;
+
+import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateType;
+import io.eventsource.domain.Binding;
+import io.eventsource.domain.BindingSet;
+import io.eventsource.domain.ExpiryPolicy;
+import io.eventsource.domain.Projection;
+import io.eventsource.domain.ServiceName;
+import io.eventsource.ports.AckStore;
+import io.eventsource.ports.Cancellable;
+import io.eventsource.ports.EndReason;
+import io.eventsource.ports.EventLog;
+import io.eventsource.ports.MessageBus;
+import io.eventsource.ports.PortException;
+import io.eventsource.ports.Scheduler;
+import io.eventsource.ports.ServiceRegistry;
+import io.eventsource.ports.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The listener of one service on the message bus: bindings, heartbeats, announcement consumers, and one
+ * {@link AggregateConsumer} per announced aggregate.
+ */
+final class BusListener implements Listener {
+    private static final Logger LOG = LoggerFactory.getLogger(BusListener.class);
+
+    private enum State { NEW, RUNNING, STOPPING, STOPPED }
+
+    private final ServiceName service;
+    private final MessageBus bus;
+    private final ServiceRegistry registry;
+    private final Scheduler scheduler;
+    private final ExpiryPolicy expiry;
+    private final Duration closeTimeout;
+    private final Dispatcher dispatcher;
+    private final AckStore acks;
+    private final EventLog log;
+    private final Map<Binding, BindingHandlers> handlers = new LinkedHashMap<>();
+    private final Map<AggregateType, Subscription> announcements = new ConcurrentHashMap<>();
+    private final ConcurrentMap<AggregateRef, AggregateConsumer> consumers = new ConcurrentHashMap<>();
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private volatile State state = State.NEW;
+    private volatile Map<AggregateType, List<BindingHandlers>> byType = Map.of();
+    private BindingSet bindings = BindingSet.empty();
+    private Cancellable heartbeat;
+
+    BusListener(ServiceName service, MessageBus bus, ServiceRegistry registry, AckStore acks, EventLog log,
+                Scheduler scheduler, ExpiryPolicy expiry, EventsourceOptions options) {
+        this.service = service;
+        this.bus = bus;
+        this.registry = registry;
+        this.scheduler = scheduler;
+        this.expiry = expiry;
+        this.closeTimeout = options.closeTimeout();
+        this.acks = acks;
+        this.log = log;
+        this.dispatcher = new Dispatcher(this, acks, log, scheduler, options);
+    }
+
+    @Override
+    public ServiceName service() {
+        return service;
+    }
+
+    @Override
+    public synchronized ProjectionBinding listen(AggregateType type, Projection projection) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(projection, "projection");
+        if (state != State.NEW) {
+            throw new IllegalStateException("listener of " + service + " has " + (state == State.RUNNING
+                    ? "started" : "stopped") + "; bind projections before start()");
+        }
+        Binding binding = new Binding(service, type, projection);
+        bindings = bindings.with(binding);
+        BindingHandlers bound = new BindingHandlers(binding);
+        handlers.put(binding, bound);
+        return bound;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (state != State.NEW) {
+            throw new IllegalStateException("listener of " + service + " was already started (or stopped); a stopped"
+                    + " listener does not start again: take a new one from Eventsource.listener");
+        }
+        Map<AggregateType, List<BindingHandlers>> grouped = new LinkedHashMap<>();
+        for (BindingHandlers bound : handlers.values()) {
+            bound.freeze();
+            grouped.computeIfAbsent(bound.binding().type(), t -> new ArrayList<>()).add(bound);
+        }
+        grouped.replaceAll((type, list) -> List.copyOf(list));
+        // insertion order, not Map.copyOf's per-JVM order: a run on the virtual clock replays exactly
+        byType = Collections.unmodifiableMap(grouped);
+        state = State.RUNNING;
+        if (handlers.isEmpty()) {
+            LOG.warn("listener of {} started without bindings; it receives nothing", service);
+            return;
+        }
+        beat();
+        heartbeat = scheduler.scheduleAtFixedRate(expiry.heartbeatInterval(), expiry.heartbeatInterval(), this::beat);
+    }
+
+    /** Heart-beats the bindings and (re)subscribes any announcement queue whose consumer is gone. */
+    private void beat() {
+        if (state != State.RUNNING) {
+            return;
+        }
+        try {
+            registry.heartbeat(bindings.all(), scheduler.instant());
+        } catch (RuntimeException e) {
+            LOG.warn("{} could not heart-beat its bindings; trying again in {}: {}", service,
+                    expiry.heartbeatInterval(), e.toString());
+        }
+        for (AggregateType type : byType.keySet()) {
+            Subscription current = announcements.get(type);
+            if (current != null && current.isOpen()) {
+                continue;
+            }
+            try {
+                bus.declareAnnouncements(type, service);
+                Subscription subscription = bus.subscribeAnnouncements(type, service, this::onAnnouncement);
+                announcements.put(type, subscription);
+                if (state != State.RUNNING) {
+                    subscription.cancel();
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("{} could not consume the announcements of {}; trying again in {}: {}", service, type,
+                        expiry.heartbeatInterval(), e.toString());
+            }
+        }
+    }
+
+    /** An aggregate has news: consume its queue unless this listener already does. */
+    private void onAnnouncement(AggregateRef aggregate) {
+        if (state != State.RUNNING || !byType.containsKey(aggregate.type())) {
+            return;
+        }
+        AggregateConsumer existing = consumers.get(aggregate);
+        if (existing != null) {
+            if (existing.isOpen()) {
+                return;
+            }
+            consumers.remove(aggregate, existing);
+        }
+        AggregateConsumer consumer = new AggregateConsumer(aggregate, this, dispatcher);
+        if (existing != null) {
+            consumer.after(existing);
+        }
+        if (consumers.putIfAbsent(aggregate, consumer) != null) {
+            return;
+        }
+        try {
+            consumer.subscribed(subscribe(aggregate, consumer));
+        } catch (RuntimeException e) {
+            consumers.remove(aggregate, consumer);
+            consumer.cancel();
+            LOG.warn("{} could not consume {}; the next announcement or gap fill brings its events: {}", service,
+                    aggregate, e.toString());
+        }
+    }
+
+    private Subscription subscribe(AggregateRef aggregate, AggregateConsumer consumer) {
+        try {
+            return bus.subscribeAggregate(aggregate, service, consumer);
+        } catch (PortException missing) {
+            // the queue expired (this service was down longer than the queue expiry), or was never declared for
+            // this service (it was not live when the producer routed): whatever it held is gone
+            LOG.debug("{} declares its queue of {} before consuming it: {}", service, aggregate, missing.toString());
+            bus.declareRoute(aggregate, Set.of(service));
+            Subscription subscription = bus.subscribeAggregate(aggregate, service, consumer);
+            nudgeIfBehind(aggregate);
+            return subscription;
+        }
+    }
+
+    /**
+     * If a binding of this service is behind the log on the aggregate, publishes the aggregate's last event
+     * again, so that whichever instance of this service is the queue's active consumer receives it and fills the
+     * gap from the log. Going through the queue keeps its single active consumer the only one handling the
+     * aggregate; the other services' queues get a copy that they skip as a duplicate.
+     */
+    private void nudgeIfBehind(AggregateRef aggregate) {
+        long version = log.version(aggregate);
+        if (version == 0) {
+            return;
+        }
+        for (BindingHandlers binding : bindingsOf(aggregate.type())) {
+            Binding bound = binding.binding();
+            if (acks.lastSequence(bound.service(), bound.projection(), aggregate) < version) {
+                LOG.debug("{} is behind the log on {} (version {}); publishing its last event again", bound,
+                        aggregate, version);
+                bus.publish(aggregate, log.read(aggregate, version, version));
+                return;
+            }
+        }
+    }
+
+    /** The consumer's subscription ended (idle, queue deleted, connection lost, cancelled): forget it. */
+    void forget(AggregateConsumer consumer, EndReason reason) {
+        // kept until its lane is idle, so that a new consumer of the aggregate starts after it (see onAnnouncement)
+        consumer.whenIdle().thenRun(() -> consumers.remove(consumer.aggregate(), consumer));
+        LOG.debug("{} stopped consuming {}: {}", service, consumer.aggregate(), reason);
+    }
+
+    List<BindingHandlers> bindingsOf(AggregateType type) {
+        return byType.getOrDefault(type, List.of());
+    }
+
+    /** Whether {@link #stop()} was called (the stop may still be finishing work in progress). */
+    boolean isStopping() {
+        State current = state;
+        return current == State.STOPPING || current == State.STOPPED;
+    }
+
+    @Override
+    public CompletionStage<Void> stop() {
+        List<AggregateConsumer> running;
+        synchronized (this) {
+            if (state == State.STOPPING || state == State.STOPPED) {
+                return stopped;
+            }
+            state = State.STOPPING;
+            if (heartbeat != null) {
+                heartbeat.cancel();
+            }
+            running = new ArrayList<>(consumers.values());
+        }
+        announcements.values().forEach(Subscription::cancel);
+        List<CompletableFuture<Void>> finishing = new ArrayList<>();
+        for (AggregateConsumer consumer : running) {
+            finishing.add(consumer.stop());
+        }
+        CompletableFuture.allOf(finishing.toArray(CompletableFuture[]::new)).whenComplete((ignored, error) -> {
+            // any consumer added while stopping received nothing it started
+            consumers.values().forEach(AggregateConsumer::cancel);
+            consumers.clear();
+            state = State.STOPPED;
+            stopped.complete(null);
+        });
+        return stopped;
+    }
+
+    @Override
+    public void close() {
+        await(stop().toCompletableFuture(), closeTimeout, "listener of " + service);
+    }
+
+    /** Waits for {@code done} at most {@code timeout}; logs instead of throwing. */
+    static void await(CompletableFuture<Void> done, Duration timeout, String what) {
+        try {
+            done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("{} did not finish its work in progress within {}; closing anyway", what, timeout);
+        } catch (ExecutionException e) {
+            LOG.warn("{} failed while stopping", what, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,260 @@
+package io.eventsource.core;
+
+import io.eventsource.domain.Ack;
+import io.eventsource.domain.AckKey;
+import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.Event;
+import io.eventsource.domain.SequenceVerdict;
+import io.eventsource.ports.AckStore;
+import io.eventsource.ports.Delivery;
+import io.eventsource.ports.EventLog;
+import io.eventsource.ports.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Handles one delivery for every binding of the service on the event's type, per the domain's rules: skip a
+ * binding that acked the event ok; judge the sequence against the binding's last acked one
+ * ({@link SequenceVerdict}); fill a gap from the event log first; skip a duplicate that has an ack; run the
+ * handler with the {@link FailurePolicy}; record each ack as its handler finishes, all of an event's acks durable before
+ * the next event; acknowledge the broker message last. Any store failure returns the message to its queue after
+ * {@link EventsourceOptions#storeRetryDelay()}, never acknowledged.
+ */
+final class Dispatcher {
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    private final BusListener owner;
+    private final AckStore acks;
+    private final EventLog log;
+    private final Scheduler scheduler;
+    private final FailurePolicy failurePolicy;
+    private final Duration storeRetryDelay;
+    private final int maxGapFill;
+
+    Dispatcher(BusListener owner, AckStore acks, EventLog log, Scheduler scheduler, EventsourceOptions options) {
+        this.owner = owner;
+        this.acks = acks;
+        this.log = log;
+        this.scheduler = scheduler;
+        this.failurePolicy = options.failurePolicy();
+        this.storeRetryDelay = options.storeRetryDelay();
+        this.maxGapFill = options.maxGapFill();
+    }
+
+    /** Processes the delivery in its aggregate's lane; the stage completes when it is settled or handed back. */
+    CompletionStage<Void> process(AggregateConsumer consumer, Delivery delivery) {
+        if (consumer.hasEnded() || owner.isStopping()) {
+            // not started: the bus returns it to the queue when the subscription ends
+            return DONE;
+        }
+        Event event = delivery.event();
+        List<BindingHandlers> bindings = owner.bindingsOf(event.aggregate().type());
+        if (bindings.isEmpty()) {
+            LOG.warn("{} received {} but binds no projection of {}; acknowledging it", owner.service(), event,
+                    event.aggregate().type());
+            delivery.ack();
+            return DONE;
+        }
+        Plan plan;
+        try {
+            plan = plan(event, bindings);
+        } catch (RuntimeException e) {
+            requeueLater(delivery, e);
+            return DONE;
+        }
+        return run(consumer, plan.steps(), 0).handle((ignored, error) -> {
+            Throwable cause = unwrap(error);
+            if (cause == null && plan.partial()) {
+                delivery.requeue();
+            } else if (cause == null) {
+                delivery.ack();
+            } else if (!(cause instanceof Abandoned)) {
+                requeueLater(delivery, cause);
+            }
+            return null;
+        });
+    }
+
+    /** The events to handle, in sequence order, each with the bindings that still need it. */
+    private Plan plan(Event event, List<BindingHandlers> bindings) {
+        AggregateRef aggregate = event.aggregate();
+        Map<AckKey, Ack> found = acks.find(keys(List.of(event), bindings));
+        Map<BindingHandlers, Long> lastHandled = new HashMap<>();
+        List<BindingHandlers> needEvent = new ArrayList<>();
+        long firstMissing = event.sequence();
+        for (BindingHandlers binding : bindings) {
+            Ack ack = found.get(AckKey.of(event.id(), binding.binding()));
+            if (ack != null && ack.isOk()) {
+                continue;
+            }
+            long last = acks.lastSequence(binding.binding().service(), binding.binding().projection(), aggregate);
+            SequenceVerdict verdict = SequenceVerdict.of(last, event.sequence());
+            if (verdict instanceof SequenceVerdict.Duplicate) {
+                if (ack != null) {
+                    continue;
+                }
+                LOG.warn("{} has no ack for {} although it handled later events of {}; handling it now, late",
+                        binding, event, aggregate);
+            } else if (verdict instanceof SequenceVerdict.Gap gap) {
+                firstMissing = Math.min(firstMissing, gap.firstMissing());
+            }
+            lastHandled.put(binding, last);
+            needEvent.add(binding);
+        }
+        List<Step> steps = new ArrayList<>();
+        boolean partial = event.sequence() - firstMissing > maxGapFill;
+        if (firstMissing < event.sequence()) {
+            // a long history (a binding new to an old aggregate) is filled a bounded chunk per pass: the delivery
+            // goes back to the queue and comes again for the next chunk
+            long lastRead = partial ? firstMissing + maxGapFill - 1 : event.sequence() - 1;
+            List<Event> missing = log.read(aggregate, firstMissing, lastRead);
+            Map<AckKey, Ack> missingAcks = acks.find(keys(missing, needEvent));
+            for (Event earlier : missing) {
+                List<BindingHandlers> need = new ArrayList<>();
+                for (BindingHandlers binding : needEvent) {
+                    if (earlier.sequence() > lastHandled.get(binding)
+                            && !missingAcks.containsKey(AckKey.of(earlier.id(), binding.binding()))) {
+                        need.add(binding);
+                    }
+                }
+                if (!need.isEmpty()) {
+                    steps.add(new Step(earlier, need));
+                }
+            }
+            if (!steps.isEmpty()) {
+                LOG.debug("{} fills a gap of {} event(s) of {} from the log before {}", owner.service(),
+                        steps.size(), aggregate, event);
+            }
+        }
+        if (!needEvent.isEmpty() && !partial) {
+            steps.add(new Step(event, needEvent));
+        }
+        return new Plan(steps, partial);
+    }
+
+    private static List<AckKey> keys(List<Event> events, List<BindingHandlers> bindings) {
+        List<AckKey> keys = new ArrayList<>(events.size() * bindings.size());
+        for (Event event : events) {
+            for (BindingHandlers binding : bindings) {
+                keys.add(AckKey.of(event.id(), binding.binding()));
+            }
+        }
+        return keys;
+    }
+
+    /**
+     * Runs the steps from {@code index}: each event's handlers, each ack recorded as soon as its handler is done
+     * (so that a crash during another binding's retry does not lose it), all of the event's acks durable before
+     * the next event.
+     */
+    private CompletionStage<Void> run(AggregateConsumer consumer, List<Step> steps, int index) {
+        if (index == steps.size()) {
+            return DONE;
+        }
+        if (consumer.hasEnded()) {
+            return CompletableFuture.failedFuture(new Abandoned());
+        }
+        Step step = steps.get(index);
+        return handleAll(consumer, step, 0, new ArrayList<>())
+                .thenCompose(ignored -> run(consumer, steps, index + 1));
+    }
+
+    private CompletionStage<Void> handleAll(AggregateConsumer consumer, Step step, int index,
+                                            List<CompletableFuture<Void>> recorded) {
+        if (index == step.bindings().size()) {
+            return CompletableFuture.allOf(recorded.toArray(CompletableFuture[]::new));
+        }
+        return handle(consumer, step.bindings().get(index), step.event(), 1).thenCompose(ack -> {
+            recorded.add(record(List.of(ack)).toCompletableFuture());
+            return handleAll(consumer, step, index + 1, recorded);
+        });
+    }
+
+    private CompletionStage<Void> record(List<Ack> outcome) {
+        try {
+            return acks.record(outcome);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Runs the binding's handler for the event, retrying on the scheduler per the failure policy. */
+    private CompletionStage<Ack> handle(AggregateConsumer consumer, BindingHandlers binding, Event event, int attempt) {
+        EventHandler handler = binding.handlerFor(event.name());
+        if (handler == null) {
+            return CompletableFuture.completedFuture(Ack.ok(event, binding.binding(), attempt, scheduler.instant()));
+        }
+        try {
+            handler.handle(event);
+            return CompletableFuture.completedFuture(Ack.ok(event, binding.binding(), attempt, scheduler.instant()));
+        } catch (Throwable failure) {
+            if (failure instanceof VirtualMachineError error) {
+                throw error;
+            }
+            if (!failurePolicy.retriesAfter(attempt)) {
+                LOG.warn("{} failed to handle {} after {} attempt(s); recording it as failed and going on",
+                        binding, event, attempt, failure);
+                return CompletableFuture.completedFuture(
+                        Ack.fail(event, binding.binding(), attempt, String.valueOf(failure), scheduler.instant()));
+            }
+            Duration backoff = failurePolicy.backoffAfter(attempt);
+            LOG.debug("{} failed to handle {} (attempt {}); retrying in {}", binding, event, attempt, backoff, failure);
+            CompletableFuture<Ack> retried = new CompletableFuture<>();
+            scheduler.schedule(backoff, () -> {
+                if (consumer.hasEnded()) {
+                    retried.completeExceptionally(new Abandoned());
+                    return;
+                }
+                handle(consumer, binding, event, attempt + 1).whenComplete((ack, error) -> {
+                    if (error != null) {
+                        retried.completeExceptionally(error);
+                    } else {
+                        retried.complete(ack);
+                    }
+                });
+            });
+            return retried;
+        }
+    }
+
+    private void requeueLater(Delivery delivery, Throwable cause) {
+        LOG.warn("{} could not handle {} now; returning it to its queue in {}: {}", owner.service(),
+                delivery.event(), storeRetryDelay, String.valueOf(cause));
+        scheduler.schedule(storeRetryDelay, delivery::requeue);
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    /** The steps of one delivery; partial when its gap is longer than one pass fills. */
+    private record Plan(List<Step> steps, boolean partial) {
+    }
+
+    /** One event and the bindings that still need it. */
+    private record Step(Event event, List<BindingHandlers> bindings) {
+    }
+
+    /** The subscription ended while the delivery was in progress: the bus has returned it to the queue. */
+    private static final class Abandoned extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Abandoned() {
+            super("subscription ended", null, false, false);
+        }
+    }
+}

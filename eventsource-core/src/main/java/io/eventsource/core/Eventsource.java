@@ -1,0 +1,143 @@
+package io.eventsource.core;
+
+import io.eventsource.domain.ExpiryPolicy;
+import io.eventsource.domain.ServiceName;
+import io.eventsource.ports.AckStore;
+import io.eventsource.ports.EventLog;
+import io.eventsource.ports.MessageBus;
+import io.eventsource.ports.Scheduler;
+import io.eventsource.ports.ServiceRegistry;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The runtime of one process on one set of ports: its {@link #publisher()} and one {@link #listener} per
+ * service. Build it with the constructor or provide it with {@link EventsourceModule}.
+ *
+ * <p>The ports belong to whoever composed them: {@link #close()} stops the runtime (listeners, relay) and
+ * leaves the ports open. Thread-safe.
+ */
+public final class Eventsource implements AutoCloseable {
+    private final EventLog log;
+    private final AckStore acks;
+    private final ServiceRegistry registry;
+    private final MessageBus bus;
+    private final Scheduler scheduler;
+    private final ExpiryPolicy expiry;
+    private final EventsourceOptions options;
+    private final Router router;
+    private final Map<ServiceName, BusListener> listeners = new HashMap<>();
+    private RoutingPublisher publisher;
+    private Relay relay;
+    private volatile boolean closed;
+
+    /**
+     * A runtime on the given ports.
+     *
+     * @param expiry the lifecycle durations, the same instance the adapters were given
+     * @param options the runtime's tunables ({@link EventsourceOptions#defaults()})
+     */
+    public Eventsource(EventLog log, AckStore acks, ServiceRegistry registry, MessageBus bus, Scheduler scheduler,
+                       ExpiryPolicy expiry, EventsourceOptions options) {
+        this.log = Objects.requireNonNull(log, "log");
+        this.acks = Objects.requireNonNull(acks, "acks");
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.bus = Objects.requireNonNull(bus, "bus");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.expiry = Objects.requireNonNull(expiry, "expiry");
+        this.options = Objects.requireNonNull(options, "options");
+        this.router = new Router(bus, registry, log, scheduler, expiry, options);
+    }
+
+    /** A runtime on the given ports with {@link EventsourceOptions#defaults()}. */
+    public Eventsource(EventLog log, AckStore acks, ServiceRegistry registry, MessageBus bus, Scheduler scheduler,
+                       ExpiryPolicy expiry) {
+        this(log, acks, registry, bus, scheduler, expiry, EventsourceOptions.defaults());
+    }
+
+    /**
+     * The publisher. The first call also starts the relay, which publishes events that a broker outage left
+     * unpublished, every {@link EventsourceOptions#relayInterval()}.
+     *
+     * @throws IllegalStateException if the runtime is closed
+     */
+    public synchronized Publisher publisher() {
+        requireOpen();
+        if (publisher == null) {
+            publisher = new RoutingPublisher(log, router, scheduler, this::isClosed);
+            relay = new Relay(log, router, scheduler, options);
+            relay.start();
+        }
+        return publisher;
+    }
+
+    /**
+     * The listener of {@code service} in this runtime: the same one on every call until it is stopped, so that
+     * the one-binding rule holds across the whole process.
+     *
+     * @throws IllegalStateException if the runtime is closed
+     */
+    public synchronized Listener listener(ServiceName service) {
+        Objects.requireNonNull(service, "service");
+        requireOpen();
+        BusListener listener = listeners.get(service);
+        if (listener == null || listener.isStopping()) {
+            listener = new BusListener(service, bus, registry, acks, log, scheduler, expiry, options);
+            listeners.put(service, listener);
+        }
+        return listener;
+    }
+
+    /** Publishes now what the relay would publish at its next run; returns how many events it published. */
+    public int relayNow() {
+        Relay current;
+        synchronized (this) {
+            requireOpen();
+            current = relay != null ? relay : new Relay(log, router, scheduler, options);
+        }
+        return current.runOnce();
+    }
+
+    /**
+     * Stops every listener gracefully and the relay, non-blocking.
+     *
+     * @return completes once the listeners' work in progress has finished
+     */
+    public CompletableFuture<Void> stop() {
+        List<CompletableFuture<Void>> stopping = new ArrayList<>();
+        synchronized (this) {
+            closed = true;
+            if (relay != null) {
+                relay.stop();
+            }
+            for (BusListener listener : listeners.values()) {
+                stopping.add(listener.stop().toCompletableFuture());
+            }
+        }
+        return CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * {@link #stop()} and wait for it, at most the {@link EventsourceOptions#closeTimeout() close timeout}. On
+     * a virtual scheduler, call {@link #stop()} and advance the clock instead. Never throws.
+     */
+    @Override
+    public void close() {
+        BusListener.await(stop(), options.closeTimeout(), "eventsource runtime");
+    }
+
+    private boolean isClosed() {
+        return closed;
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("this eventsource runtime is closed");
+        }
+    }
+}

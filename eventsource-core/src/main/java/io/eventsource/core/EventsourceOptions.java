@@ -1,0 +1,99 @@
+package io.eventsource.core;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The runtime's tunables beyond the {@link io.eventsource.domain.ExpiryPolicy}.
+ *
+ * @param failurePolicy what a listener does when a handler throws
+ * @param liveServicesCacheTtl how long the publisher trusts the registry's answer about a type's live services
+ * @param relayGracePeriod an event still unpublished this long after it occurred is published by the relay
+ *                         (shorter would race the publisher that is still publishing it)
+ * @param relayInterval how often the relay looks for unpublished events
+ * @param relayBatchSize how many unpublished events the relay reads at a time, 1-10000
+ * @param storeRetryDelay after an ack store or event log failure, how long a listener holds the message before
+ *                        returning it to its queue (so that an outage does not spin)
+ * @param closeTimeout how long {@link Listener#close()} and {@link Eventsource#close()} wait for work in progress
+ * @param maxGapFill how many missing events a listener reads from the log and handles for one delivery, 1 or
+ *                   more; a longer gap (a binding new to an aggregate with a long history) is filled over several
+ *                   passes, the message going back to its queue between them
+ */
+public record EventsourceOptions(FailurePolicy failurePolicy, Duration liveServicesCacheTtl, Duration relayGracePeriod,
+                                 Duration relayInterval, int relayBatchSize, Duration storeRetryDelay,
+                                 Duration closeTimeout, int maxGapFill) {
+
+    public EventsourceOptions {
+        Objects.requireNonNull(failurePolicy, "failurePolicy");
+        notNegative("liveServicesCacheTtl", liveServicesCacheTtl);
+        notNegative("relayGracePeriod", relayGracePeriod);
+        positive("relayInterval", relayInterval);
+        notNegative("storeRetryDelay", storeRetryDelay);
+        positive("closeTimeout", closeTimeout);
+        if (maxGapFill < 1) {
+            throw new IllegalArgumentException("EventsourceOptions maxGapFill must be 1 or more, got " + maxGapFill);
+        }
+        if (relayBatchSize < 1 || relayBatchSize > 10_000) {
+            throw new IllegalArgumentException("EventsourceOptions relayBatchSize must be 1-10000, got " + relayBatchSize);
+        }
+    }
+
+    /**
+     * The defaults: the seed's failure policy, live services cached 1 s, relay after 5 s every 5 s in batches
+     * of 500, 1 s before returning a message after a store failure, 30 s to close, gaps filled 1000 events a pass.
+     */
+    public static EventsourceOptions defaults() {
+        return new EventsourceOptions(FailurePolicy.seed(), Duration.ofSeconds(1), Duration.ofSeconds(5),
+                Duration.ofSeconds(5), 500, Duration.ofSeconds(1), Duration.ofSeconds(30), 1000);
+    }
+
+    /** These options with another failure policy. */
+    public EventsourceOptions withFailurePolicy(FailurePolicy value) {
+        return new EventsourceOptions(value, liveServicesCacheTtl, relayGracePeriod, relayInterval, relayBatchSize,
+                storeRetryDelay, closeTimeout, maxGapFill);
+    }
+
+    /** These options with another cache time of the registry's live services. */
+    public EventsourceOptions withLiveServicesCacheTtl(Duration value) {
+        return new EventsourceOptions(failurePolicy, value, relayGracePeriod, relayInterval, relayBatchSize,
+                storeRetryDelay, closeTimeout, maxGapFill);
+    }
+
+    /** These options with another relay grace period and interval. */
+    public EventsourceOptions withRelay(Duration gracePeriod, Duration interval) {
+        return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, gracePeriod, interval, relayBatchSize,
+                storeRetryDelay, closeTimeout, maxGapFill);
+    }
+
+    /** These options with another delay before a message is returned to its queue after a store failure. */
+    public EventsourceOptions withStoreRetryDelay(Duration value) {
+        return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, relayGracePeriod, relayInterval,
+                relayBatchSize, value, closeTimeout, maxGapFill);
+    }
+
+    /** These options with another close timeout. */
+    public EventsourceOptions withCloseTimeout(Duration value) {
+        return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, relayGracePeriod, relayInterval,
+                relayBatchSize, storeRetryDelay, value, maxGapFill);
+    }
+
+    /** These options with another bound of the events filled from the log per delivery. */
+    public EventsourceOptions withMaxGapFill(int value) {
+        return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, relayGracePeriod, relayInterval,
+                relayBatchSize, storeRetryDelay, closeTimeout, value);
+    }
+
+    private static void notNegative(String name, Duration value) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative()) {
+            throw new IllegalArgumentException("EventsourceOptions " + name + " must be zero or positive, got " + value);
+        }
+    }
+
+    private static void positive(String name, Duration value) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException("EventsourceOptions " + name + " must be positive, got " + value);
+        }
+    }
+}

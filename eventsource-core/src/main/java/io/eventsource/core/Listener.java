@@ -1,0 +1,65 @@
+package io.eventsource.core;
+
+import io.eventsource.domain.AggregateType;
+import io.eventsource.domain.Projection;
+import io.eventsource.domain.ServiceName;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The listening side of one service in this process ({@link Eventsource#listener}): bind projections with
+ * {@link #listen}, attach handlers, then {@link #start()}.
+ *
+ * <p>Once started it registers its bindings in the registry and heart-beats them every
+ * {@link io.eventsource.domain.ExpiryPolicy#heartbeatInterval() heartbeat interval}; consumes the service's
+ * announcement queue of each bound aggregate type; on an announced aggregate, consumes the service's queue of
+ * that aggregate unless it already does (the bus ends idle consumers; the next announcement starts one
+ * again); and handles each event for every binding of the service on the event's type: skipping what a
+ * binding acked ok, filling a sequence gap from the event log first, retrying a failing handler with backoff
+ * per {@link FailurePolicy}, recording one ack per binding, and acknowledging the broker message only once
+ * the acks are durable. A store failure returns the message to its queue. Events of one aggregate are
+ * handled one at a time in sequence order; different aggregates concurrently.
+ */
+public interface Listener extends AutoCloseable {
+
+    /** The service this listener listens for. */
+    ServiceName service();
+
+    /**
+     * Binds the projection to the aggregate type for this service.
+     *
+     * @return the binding, to which handlers attach
+     * @throws io.eventsource.domain.DuplicateBindingException if this service already binds the pair
+     * @throws IllegalStateException if the listener has started
+     */
+    ProjectionBinding listen(AggregateType type, Projection projection);
+
+    /** As {@link #listen(AggregateType, Projection)}, with names given as text. */
+    default ProjectionBinding listen(String type, String projection) {
+        return listen(AggregateType.of(type), Projection.of(projection));
+    }
+
+    /**
+     * Starts listening with the bindings and handlers made so far; they cannot change afterwards. A broker or
+     * registry that cannot be reached now is retried every heartbeat interval.
+     *
+     * @throws IllegalStateException if already started or stopped
+     */
+    void start();
+
+    /**
+     * Stops gracefully: no new event is started, events queued locally go back to the broker, the event in
+     * progress in each aggregate finishes (handler, ack, broker ack), then the subscriptions end.
+     * Non-blocking; idempotent.
+     *
+     * @return completes once the work in progress has finished
+     */
+    CompletionStage<Void> stop();
+
+    /**
+     * {@link #stop()} and wait for it, at most the {@link EventsourceOptions#closeTimeout() close timeout}.
+     * On a virtual scheduler, call {@link #stop()} and advance the clock instead.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,99 @@
+package io.eventsource.core;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * Runs asynchronous tasks one at a time, in submission order: a task starts only when the previous one's stage
+ * has completed. A task runs on the thread that submitted it (when the lane was idle) or on the thread that
+ * completed the previous task's stage; no thread of its own, and no thread ever blocks waiting. A task that
+ * throws or fails is logged and the lane goes on. This is what keeps one aggregate's events strictly serial
+ * while the bus threads, retry timers and store completions that drive them vary.
+ */
+final class SerialLane {
+    private static final Logger LOG = LoggerFactory.getLogger(SerialLane.class);
+
+    private final String name;
+    private final Queue<Supplier<? extends CompletionStage<?>>> tasks = new ArrayDeque<>();
+    private boolean running;
+    private CompletableFuture<Void> idle;
+
+    SerialLane(String name) {
+        this.name = name;
+    }
+
+    void submit(Supplier<? extends CompletionStage<?>> task) {
+        synchronized (this) {
+            tasks.add(task);
+            if (running) {
+                return;
+            }
+            running = true;
+        }
+        drain();
+    }
+
+    /** Completes once no task is running or queued. */
+    synchronized CompletableFuture<Void> whenIdle() {
+        if (!running) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (idle == null) {
+            idle = new CompletableFuture<>();
+        }
+        return idle;
+    }
+
+    private void drain() {
+        while (true) {
+            Supplier<? extends CompletionStage<?>> next;
+            CompletableFuture<Void> becameIdle = null;
+            synchronized (this) {
+                next = tasks.poll();
+                if (next == null) {
+                    running = false;
+                    becameIdle = idle;
+                    idle = null;
+                }
+            }
+            if (next == null) {
+                if (becameIdle != null) {
+                    becameIdle.complete(null);
+                }
+                return;
+            }
+            CompletableFuture<?> stage;
+            try {
+                stage = next.get().toCompletableFuture();
+            } catch (RuntimeException | Error e) {
+                if (e instanceof VirtualMachineError) {
+                    throw e;
+                }
+                LOG.error("task in lane {} failed; the lane goes on", name, e);
+                continue;
+            }
+            if (!stage.isDone()) {
+                stage.whenComplete((result, error) -> {
+                    logFailure(error);
+                    drain();
+                });
+                return;
+            }
+            if (stage.isCompletedExceptionally()) {
+                stage.whenComplete((result, error) -> logFailure(error));
+            }
+        }
+    }
+
+    private void logFailure(Throwable error) {
+        if (error != null) {
+            LOG.error("task in lane {} failed; the lane goes on", name, error);
+        }
+    }
+}

@@ -1,0 +1,404 @@
+package io.eventsource.core;
+
+import io.eventsource.adapter.inmemory.InMemoryBroker;
+import io.eventsource.adapter.inmemory.VirtualScheduler;
+import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateType;
+import io.eventsource.domain.Binding;
+import io.eventsource.domain.Event;
+import io.eventsource.domain.EventId;
+import io.eventsource.domain.EventName;
+import io.eventsource.domain.ExpectedVersion;
+import io.eventsource.domain.NewEvent;
+import io.eventsource.domain.Namespace;
+import io.eventsource.domain.Payload;
+import io.eventsource.domain.ServiceName;
+import io.eventsource.domain.Topology;
+import io.eventsource.ports.MessageBus;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.statistics.Statistics;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The simulation: random publishes over many aggregates; three services with two instances each, every
+ * instance on its own connection to one simulated broker; random instance crashes and restarts, broker
+ * outages and time jumps past the idle, expiry and liveness durations; flaky handlers that fail their first
+ * attempt. All on the virtual clock, so a failing case replays exactly from the seed jqwik prints.
+ */
+class DeliveryProperties {
+    private static final AggregateType PRODUCT = AggregateType.of("Product");
+    private static final List<ServiceName> SERVICES = List.of(ServiceName.of("products"), ServiceName.of("ads"),
+            ServiceName.of("api-legacy"));
+    /** ads keeps two projections, so that one delivery is dispatched to two bindings. */
+    private static final Map<ServiceName, List<String>> PROJECTIONS = Map.of(SERVICES.get(0), List.of("projections"),
+            SERVICES.get(1), List.of("projections", "search"), SERVICES.get(2), List.of("projections"));
+    private static final int INSTANCES_PER_SERVICE = 2;
+    private static final int AGGREGATES = 12;
+    private static final Topology TOPOLOGY = Topology.of(Namespace.NONE);
+
+    /**
+     * NAMED EXCLUSION -- stranded without later news. Until the sweeper exists (a later issue), two kinds of
+     * event are recovered only when a later event of the same aggregate arrives and the gap is filled from the
+     * log: (1) an event left in an aggregate queue whose consumer died (an instance crash or a broker outage
+     * with the message in flight or waiting) while no other instance consumed that queue: no announcement
+     * will come for it, and the queue expires with it; (2) an event published in the moment after a service
+     * that was entirely down came back, before the producer's cache of live services saw it (it is not routed to
+     * the service, and the service already consumes the aggregate's queue, so the announcement does not help).
+     * (A service down for longer than the queue expiry is NOT excluded: its durable announcement queue keeps
+     * the news, and the listener catches up when it finds its queue gone.) Such scenarios stay in the
+     * generator; the simulation notes each aggregate they put at risk, and the scenario ends with one more event
+     * of each, the "later news" the sweeper will make unnecessary. The assertion is not weakened: every event of
+     * every aggregate, in order, none twice, for every binding. Other aggregates get no such help.
+     */
+    static final boolean STRANDED_WITHOUT_LATER_NEWS_EXCLUDED = true;
+
+    sealed interface Step {
+    }
+
+    /** The producer appends and publishes {@code count} events of aggregate {@code aggregate}. */
+    record Publish(int aggregate, int count) implements Step {
+    }
+
+    /** The instance's process dies: its connection drops, its runtime stops without any further work. */
+    record Crash(int instance) implements Step {
+    }
+
+    /** A crashed instance starts again: new connection, new runtime, same service and bindings. */
+    record Restart(int instance) implements Step {
+    }
+
+    /** The virtual clock moves on, running everything that falls due. */
+    record Advance(Duration by) implements Step {
+    }
+
+    /** The broker goes down (every call fails, every subscription ends) or comes back. */
+    record Broker(boolean up) implements Step {
+    }
+
+    @Provide
+    Arbitrary<List<Step>> scenarios() {
+        Arbitrary<Step> publish = Combinators.combine(Arbitraries.integers().between(0, AGGREGATES - 1),
+                Arbitraries.integers().between(1, 3)).as(Publish::new);
+        Arbitrary<Step> crash = Arbitraries.integers().between(0, SERVICES.size() * INSTANCES_PER_SERVICE - 1).map(Crash::new);
+        Arbitrary<Step> restart = Arbitraries.integers().between(0, SERVICES.size() * INSTANCES_PER_SERVICE - 1).map(Restart::new);
+        Arbitrary<Step> shortWait = Arbitraries.integers().between(0, 1500).map(ms -> new Advance(Duration.ofMillis(ms)));
+        // past the 5 s idle timeout, the 30 s queue expiry and the 30 s liveness
+        Arbitrary<Step> longWait = Arbitraries.integers().between(4, 75).map(s -> new Advance(Duration.ofSeconds(s)));
+        Arbitrary<Step> broker = Arbitraries.of(true, false).map(Broker::new);
+        return Arbitraries.frequencyOf(
+                        net.jqwik.api.Tuple.of(12, publish),
+                        net.jqwik.api.Tuple.of(3, crash),
+                        net.jqwik.api.Tuple.of(3, restart),
+                        net.jqwik.api.Tuple.of(6, shortWait),
+                        net.jqwik.api.Tuple.of(2, longWait),
+                        net.jqwik.api.Tuple.of(1, broker))
+                .list().ofMinSize(1).ofMaxSize(70);
+    }
+
+    @Property(tries = 500)
+    void everyBindingHandlesEveryEventOfEveryAggregateInOrderOnce(
+            @ForAll("scenarios") List<Step> steps,
+            @ForAll @IntRange(min = 0, max = 4) int flakiness) {
+        Simulation simulation = new Simulation(flakiness);
+        for (Step step : steps) {
+            simulation.apply(step);
+        }
+        simulation.settle();
+
+        Statistics.label("crashes").collect(steps.stream().filter(Crash.class::isInstance).count() > 0);
+        Statistics.label("broker outages").collect(steps.stream().anyMatch(s -> s instanceof Broker b && !b.up()));
+        Statistics.label("long waits").collect(steps.stream().anyMatch(s -> s instanceof Advance a
+                && a.by().compareTo(Duration.ofSeconds(30)) > 0));
+        Statistics.label("aggregates given later news").collect(simulation.laterNews());
+
+        for (Binding binding : simulation.bindings()) {
+            for (Map.Entry<AggregateRef, Long> aggregate : simulation.versions().entrySet()) {
+                List<Long> expected = LongStream.rangeClosed(1, aggregate.getValue()).boxed().toList();
+                assertThat(simulation.handled(binding, aggregate.getKey()))
+                        .as("%s handled %s in order, each once", binding, aggregate.getKey())
+                        .isEqualTo(expected);
+            }
+        }
+        assertThat(simulation.unpublished()).as("events left unpublished in the log").isZero();
+        assertThat(simulation.taskFailures()).as("exceptions that escaped to the scheduler").isEmpty();
+    }
+
+    @Example
+    void replaysAScenarioExactly() {
+        List<Step> steps = List.of(new Publish(0, 3), new Publish(1, 2), new Advance(Duration.ofMillis(300)),
+                new Crash(2), new Publish(0, 2), new Broker(false), new Publish(1, 1), new Advance(Duration.ofSeconds(40)),
+                new Broker(true), new Restart(2), new Crash(0), new Crash(1), new Publish(2, 3),
+                new Advance(Duration.ofSeconds(45)), new Restart(1));
+        List<String> first = run(steps);
+        List<String> second = run(steps);
+
+        assertThat(first).isNotEmpty().isEqualTo(second);
+    }
+
+    private static List<String> run(List<Step> steps) {
+        Simulation simulation = new Simulation(2);
+        steps.forEach(simulation::apply);
+        simulation.settle();
+        return simulation.trace();
+    }
+
+    /** One broker, one set of stores, a producer and six service instances on one virtual clock. */
+    static final class Simulation {
+        private final InMemoryPorts ports = InMemoryPorts.create();
+        private final VirtualScheduler clock = ports.scheduler();
+        private final InMemoryBroker broker = ports.broker();
+        private final Eventsource producer;
+        private final Instance[] instances = new Instance[SERVICES.size() * INSTANCES_PER_SERVICE];
+        private final int flakiness;
+        private final Map<Binding, Map<AggregateRef, List<Long>>> handled = new LinkedHashMap<>();
+        private final Set<String> failedOnce = new HashSet<>();
+        private final List<String> trace = new ArrayList<>();
+        private final Map<AggregateRef, Instant> lastPublishedAt = new TreeMap<>(Simulation::compare);
+        private final Set<AggregateRef> atRisk = new TreeSet<>(Simulation::compare);
+        private final Map<ServiceName, Instant> downUntil = new LinkedHashMap<>();
+        private boolean brokerUp = true;
+        private int nextEvent;
+        private int laterNews;
+
+        Simulation(int flakiness) {
+            this.flakiness = flakiness;
+            producer = new Eventsource(ports.eventLog(), ports.ackStore(), ports.registry(), broker.connect(), clock,
+                    ports.expiry());
+            for (int i = 0; i < instances.length; i++) {
+                instances[i] = new Instance(SERVICES.get(i / INSTANCES_PER_SERVICE));
+                instances[i].start();
+            }
+            clock.advanceBy(Duration.ofMillis(10));
+        }
+
+        void apply(Step step) {
+            if (step instanceof Publish publish) {
+                publish(publish.aggregate(), publish.count());
+            } else if (step instanceof Crash crash) {
+                Instance instance = instances[crash.instance()];
+                if (instance.up) {
+                    Set<AggregateRef> consumed = consumedQueues(List.of(instance.service));
+                    instance.crash();
+                    markStrandedAtRisk(consumed, List.of(instance.service));
+                    noteServiceDown(instance.service);
+                }
+            } else if (step instanceof Restart restart) {
+                Instance instance = instances[restart.instance()];
+                if (!instance.up) {
+                    instance.start();
+                    noteServiceUp(instance.service);
+                }
+            } else if (step instanceof Advance advance) {
+                clock.advanceBy(advance.by());
+            } else if (step instanceof Broker change) {
+                if (brokerUp && !change.up()) {
+                    Set<AggregateRef> consumed = consumedQueues(SERVICES);
+                    broker.stop();
+                    markStrandedAtRisk(consumed, SERVICES);
+                    brokerUp = false;
+                } else if (!brokerUp && change.up()) {
+                    broker.start();
+                    brokerUp = true;
+                }
+            }
+        }
+
+        /** Traffic stops: everything comes back, the later news of the exclusion is published, time passes. */
+        void settle() {
+            if (!brokerUp) {
+                apply(new Broker(true));
+            }
+            for (int i = 0; i < instances.length; i++) {
+                apply(new Restart(i));
+            }
+            clock.advanceBy(Duration.ofSeconds(2));
+            if (STRANDED_WITHOUT_LATER_NEWS_EXCLUDED) {
+                for (AggregateRef aggregate : List.copyOf(atRisk)) {
+                    publish(aggregate, 1);
+                    laterNews++;
+                }
+            }
+            for (int i = 0; i < 120; i++) {
+                clock.advanceBy(Duration.ofSeconds(1));
+            }
+        }
+
+        private void publish(int aggregate, int count) {
+            publish(AggregateRef.of("Product", "p" + aggregate), count);
+        }
+
+        private void publish(AggregateRef aggregate, int count) {
+            List<NewEvent> events = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int n = nextEvent++;
+                events.add(new NewEvent(EventId.of("e" + n), EventName.of(n % 3 == 0 ? "Created" : "Changed"),
+                        Payload.text("event " + n), Map.of(), clock.instant()));
+            }
+            producer.publisher().publish(aggregate, ExpectedVersion.ANY, events);
+            lastPublishedAt.put(aggregate, clock.instant());
+            for (Instant backAt : downUntil.values()) {
+                if (backAt != null && clock.instant().isBefore(backAt)) {
+                    // published before the producer's cache of live services saw a service back
+                    atRisk.add(aggregate);
+                }
+            }
+        }
+
+        /** The aggregates whose queue of one of these services has a consumer now. */
+        private Set<AggregateRef> consumedQueues(List<ServiceName> services) {
+            Set<AggregateRef> consumed = new TreeSet<>(Simulation::compare);
+            for (AggregateRef aggregate : lastPublishedAt.keySet()) {
+                for (ServiceName service : services) {
+                    if (broker.consumerCount(TOPOLOGY.aggregateQueue(aggregate, service)) > 0) {
+                        consumed.add(aggregate);
+                    }
+                }
+            }
+            return consumed;
+        }
+
+        /**
+         * The stranded case of the exclusion: a queue that had a consumer, has none since the crash or outage, and
+         * still holds messages (in flight or waiting): no announcement will come for them.
+         */
+        private void markStrandedAtRisk(Set<AggregateRef> consumedBefore, List<ServiceName> services) {
+            for (AggregateRef aggregate : consumedBefore) {
+                for (ServiceName service : services) {
+                    var queue = TOPOLOGY.aggregateQueue(aggregate, service);
+                    if (broker.consumerCount(queue) == 0 && broker.queueDepth(queue) > 0) {
+                        atRisk.add(aggregate);
+                    }
+                }
+            }
+        }
+
+        private void noteServiceDown(ServiceName service) {
+            if (instancesUp(service) == 0) {
+                downUntil.put(service, null);
+            }
+        }
+
+        private void noteServiceUp(ServiceName service) {
+            if (downUntil.containsKey(service) && downUntil.get(service) == null) {
+                // the producer's cache of live services may lag by its TTL
+                downUntil.put(service, clock.instant().plus(EventsourceOptions.defaults().liveServicesCacheTtl()));
+            }
+        }
+
+        private int instancesUp(ServiceName service) {
+            int up = 0;
+            for (Instance instance : instances) {
+                if (instance.service.equals(service) && instance.up) {
+                    up++;
+                }
+            }
+            return up;
+        }
+
+        List<Binding> bindings() {
+            List<Binding> all = new ArrayList<>();
+            for (ServiceName service : SERVICES) {
+                for (String projection : PROJECTIONS.get(service)) {
+                    all.add(new Binding(service, PRODUCT, io.eventsource.domain.Projection.of(projection)));
+                }
+            }
+            return all;
+        }
+
+        Map<AggregateRef, Long> versions() {
+            Map<AggregateRef, Long> versions = new TreeMap<>(Simulation::compare);
+            for (AggregateRef aggregate : lastPublishedAt.keySet()) {
+                versions.put(aggregate, ports.eventLog().version(aggregate));
+            }
+            return versions;
+        }
+
+        List<Long> handled(Binding binding, AggregateRef aggregate) {
+            return handled.getOrDefault(binding, Map.of()).getOrDefault(aggregate, List.of());
+        }
+
+        int unpublished() {
+            return ports.eventLog().unpublished(clock.instant().plusSeconds(1), 10_000).size();
+        }
+
+        List<Throwable> taskFailures() {
+            return clock.failures();
+        }
+
+        /** Every handling, with its virtual time, in the order it happened. */
+        List<String> trace() {
+            return trace;
+        }
+
+        int laterNews() {
+            return laterNews;
+        }
+
+        private synchronized void handle(Binding binding, Event event) {
+            String key = binding + "/" + event.id();
+            if (flakiness > 0 && Math.floorMod(key.hashCode(), 5) < flakiness && failedOnce.add(key)) {
+                throw new IllegalStateException("flaky projection fails its first attempt at " + event);
+            }
+            handled.computeIfAbsent(binding, b -> new LinkedHashMap<>())
+                    .computeIfAbsent(event.aggregate(), a -> new ArrayList<>())
+                    .add(event.sequence());
+            trace.add(clock.instant() + " " + binding + " " + event);
+        }
+
+        private static int compare(AggregateRef a, AggregateRef b) {
+            return a.toString().compareTo(b.toString());
+        }
+
+        /** One process of a service: its own connection and runtime. */
+        final class Instance {
+            private final ServiceName service;
+            private MessageBus connection;
+            private Eventsource runtime;
+            private boolean up;
+
+            Instance(ServiceName service) {
+                this.service = service;
+            }
+
+            void start() {
+                connection = broker.connect();
+                // small gap-fill passes, so that long gaps are filled over several redeliveries
+                runtime = new Eventsource(ports.eventLog(), ports.ackStore(), ports.registry(), connection, clock,
+                        ports.expiry(), EventsourceOptions.defaults().withMaxGapFill(2));
+                Listener listener = runtime.listener(service);
+                for (String projection : PROJECTIONS.get(service)) {
+                    ProjectionBinding binding = listener.listen(PRODUCT, io.eventsource.domain.Projection.of(projection));
+                    binding.onAny(event -> handle(binding.binding(), event));
+                }
+                listener.start();
+                up = true;
+            }
+
+            void crash() {
+                broker.crash(connection);
+                runtime.stop();
+                up = false;
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.eventsource.core;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SerialLaneTest {
+
+    @Test
+    void startsATaskOnlyWhenThePreviousStageHasCompleted() {
+        SerialLane lane = new SerialLane("test");
+        List<String> log = new ArrayList<>();
+        CompletableFuture<Void> first = new CompletableFuture<>();
+
+        lane.submit(() -> {
+            log.add("first started");
+            return first;
+        });
+        lane.submit(() -> {
+            log.add("second started");
+            return CompletableFuture.completedFuture(null);
+        });
+        assertThat(log).containsExactly("first started");
+        assertThat(lane.whenIdle()).isNotDone();
+
+        log.add("first completed");
+        first.complete(null);
+
+        assertThat(log).containsExactly("first started", "first completed", "second started");
+        assertThat(lane.whenIdle()).isDone();
+    }
+
+    @Test
+    void goesOnAfterATaskThrowsOrFails() {
+        SerialLane lane = new SerialLane("test");
+        List<Integer> ran = new ArrayList<>();
+
+        lane.submit(() -> {
+            ran.add(1);
+            throw new IllegalStateException("boom");
+        });
+        lane.submit(() -> {
+            ran.add(2);
+            return CompletableFuture.failedFuture(new IllegalStateException("failed stage"));
+        });
+        lane.submit(() -> {
+            ran.add(3);
+            return CompletableFuture.completedFuture(null);
+        });
+
+        assertThat(ran).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void runsTenThousandCompletedTasksWithoutGrowingTheStack() {
+        SerialLane lane = new SerialLane("test");
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        int[] count = {0};
+        lane.submit(() -> gate);
+        for (int i = 0; i < 10_000; i++) {
+            lane.submit(() -> {
+                count[0]++;
+                return CompletableFuture.completedFuture(null);
+            });
+        }
+
+        gate.complete(null);
+
+        assertThat(count[0]).isEqualTo(10_000);
+    }
+}

@@ -1,0 +1,61 @@
+package io.eventsource.core;
+
+import io.eventsource.ports.Cancellable;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SystemSchedulerTest {
+
+    @Test
+    void runsADelayedTaskAndKeepsRunningAfterATaskThrows() throws InterruptedException {
+        try (SystemScheduler scheduler = new SystemScheduler(1)) {
+            CountDownLatch ran = new CountDownLatch(1);
+            scheduler.schedule(Duration.ZERO, () -> {
+                throw new IllegalStateException("a failing task");
+            });
+            scheduler.schedule(Duration.ofMillis(10), ran::countDown);
+
+            assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void repeatsAFixedRateTaskUntilCancelledEvenWhenItThrows() throws InterruptedException {
+        try (SystemScheduler scheduler = new SystemScheduler(2)) {
+            AtomicInteger runs = new AtomicInteger();
+            CountDownLatch three = new CountDownLatch(3);
+            Cancellable task = scheduler.scheduleAtFixedRate(Duration.ZERO, Duration.ofMillis(5), () -> {
+                runs.incrementAndGet();
+                three.countDown();
+                throw new IllegalStateException("every run fails");
+            });
+
+            assertThat(three.await(5, TimeUnit.SECONDS)).isTrue();
+            task.cancel();
+            int afterCancel = runs.get();
+            CountDownLatch later = new CountDownLatch(1);
+            scheduler.schedule(Duration.ofMillis(50), later::countDown);
+            assertThat(later.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(runs.get()).isLessThanOrEqualTo(afterCancel + 1);
+        }
+    }
+
+    @Test
+    void doesNotRunACancelledTask() throws InterruptedException {
+        try (SystemScheduler scheduler = new SystemScheduler(1)) {
+            AtomicInteger runs = new AtomicInteger();
+            scheduler.schedule(Duration.ofMillis(20), runs::incrementAndGet).cancel();
+            CountDownLatch later = new CountDownLatch(1);
+            scheduler.schedule(Duration.ofMillis(60), later::countDown);
+
+            assertThat(later.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(runs.get()).isZero();
+        }
+    }
+}

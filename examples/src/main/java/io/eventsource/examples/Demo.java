@@ -1,0 +1,383 @@
+package io.eventsource.examples;
+
+import io.eventsource.core.Eventsource;
+import io.eventsource.core.Listener;
+import io.eventsource.core.Publication;
+import io.eventsource.core.Publisher;
+import io.eventsource.domain.Ack;
+import io.eventsource.domain.AckKey;
+import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateType;
+import io.eventsource.domain.Binding;
+import io.eventsource.domain.Event;
+import io.eventsource.domain.EventId;
+import io.eventsource.domain.EventName;
+import io.eventsource.domain.NewEvent;
+import io.eventsource.domain.Payload;
+import io.eventsource.domain.Projection;
+import io.eventsource.domain.ServiceName;
+import io.eventsource.ports.LogPage;
+import io.eventsource.ports.LogQuery;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The seed's scenario, end to end: a producer publishes a few hundred events over a few dozen {@code Product}
+ * aggregates; three services, {@code products}, {@code ads} and {@code api-legacy}, each project them their own
+ * way. Prints each projection and the acks (events x bindings: ok, fail), and fails unless every binding
+ * handled every event, in order, ok.
+ *
+ * <p>Run it with {@code mvn -q -B -pl examples -am -DskipTests -Pdemo package}; the first argument (property
+ * {@code demo.stack}) picks the composition, {@code inmemory} by default.
+ */
+public final class Demo {
+    static final AggregateType PRODUCT = AggregateType.of("Product");
+    static final Projection PROJECTIONS = Projection.of("projections");
+    private static final int AGGREGATES = 30;
+    private static final int EVENTS = 300;
+
+    private final DemoStack stack;
+
+    Demo(DemoStack stack) {
+        this.stack = stack;
+    }
+
+    /** Runs the demo on the composition named by {@code args[0]} ({@code inmemory} if absent). */
+    public static void main(String[] args) {
+        String name = args.length > 0 && !args[0].isBlank() ? args[0] : "inmemory";
+        Result result;
+        try (DemoStack stack = DemoStack.open(name)) {
+            result = new Demo(stack).run();
+        }
+        result.print(System.out);
+        if (!result.allOk()) {
+            throw new IllegalStateException("not every binding handled every event ok: " + result.acks());
+        }
+    }
+
+    Result run() {
+        Eventsource eventsource = stack.eventsource();
+        Catalog products = new Catalog();
+        Ads ads = new Ads();
+        LegacyApi legacy = new LegacyApi();
+        List<Projector> projectors = List.of(products, ads, legacy);
+        for (Projector projector : projectors) {
+            Listener listener = eventsource.listener(projector.service());
+            projector.bind(listener);
+            listener.start();
+        }
+        // let the listeners register and declare their announcement queues before the producer starts
+        stack.awaitUntil(() -> false, Duration.ofMillis(200));
+
+        Publisher publisher = eventsource.publisher();
+        List<Event> published = new ArrayList<>();
+        int pending = 0;
+        for (NewEventFor next : script()) {
+            Publication publication = publisher.publish(next.aggregate(), next.event());
+            published.addAll(publication.events());
+            if (!publication.isSent()) {
+                pending++;
+            }
+        }
+        List<Binding> bindings = new ArrayList<>();
+        for (Projector projector : projectors) {
+            bindings.add(new Binding(projector.service(), PRODUCT, PROJECTIONS));
+        }
+        boolean settled = stack.awaitUntil(() -> acks(published.size(), bindings).settled(), Duration.ofMinutes(5));
+        AckSummary acks = acks(published.size(), bindings);
+        return new Result(stack.name(), published.size(), pending, settled, stack.elapsed(), projectors, acks);
+    }
+
+    /** The producer's script: every product created first, then a seeded mix of changes. */
+    private static List<NewEventFor> script() {
+        Random random = new Random(42);
+        List<NewEventFor> script = new ArrayList<>();
+        List<AggregateRef> products = new ArrayList<>();
+        for (int i = 1; i <= AGGREGATES; i++) {
+            AggregateRef product = new AggregateRef(PRODUCT, io.eventsource.domain.AggregateId.of("p-" + (100 + i)));
+            products.add(product);
+            script.add(event(product, "ProductCreated", "{\"name\":\"Product " + (100 + i) + "\",\"price\":"
+                    + (500 + random.nextInt(9500)) + "}", script.size()));
+        }
+        List<AggregateRef> listed = new ArrayList<>(products);
+        while (script.size() < EVENTS) {
+            AggregateRef product = listed.get(random.nextInt(listed.size()));
+            int dice = random.nextInt(100);
+            if (dice < 45) {
+                script.add(event(product, "PriceChanged", "{\"price\":" + (500 + random.nextInt(9500)) + "}", script.size()));
+            } else if (dice < 80) {
+                script.add(event(product, "StockAdjusted", "{\"delta\":" + (random.nextInt(40) - 10) + "}", script.size()));
+            } else if (dice < 96 || listed.size() < 5) {
+                script.add(event(product, "ProductRenamed", "{\"name\":\"Product " + product.id() + " v"
+                        + random.nextInt(10) + "\"}", script.size()));
+            } else {
+                script.add(event(product, "ProductDiscontinued", "{}", script.size()));
+                listed.remove(product);
+            }
+        }
+        return script;
+    }
+
+    private static NewEventFor event(AggregateRef product, String name, String json, int index) {
+        // ids and times are fixed by the script, so that every run of the demo is the same
+        return new NewEventFor(product, new NewEvent(EventId.of("demo-" + index), EventName.of(name), Payload.json(json),
+                Map.of(), java.time.Instant.parse("2030-01-01T00:00:00Z").plusMillis(index)));
+    }
+
+    /** Counts the acks of every published event for every binding, from the event log and the ack store. */
+    private AckSummary acks(int published, List<Binding> bindings) {
+        int ok = 0;
+        int fail = 0;
+        int events = 0;
+        LogQuery query = LogQuery.all().ofType(PRODUCT);
+        LogPage page;
+        do {
+            page = stack.eventLog().read(query);
+            List<AckKey> keys = new ArrayList<>();
+            for (var logged : page.events()) {
+                events++;
+                for (Binding binding : bindings) {
+                    keys.add(AckKey.of(logged.event().id(), binding));
+                }
+            }
+            for (Ack ack : stack.ackStore().find(keys).values()) {
+                if (ack.isOk()) {
+                    ok++;
+                } else {
+                    fail++;
+                }
+            }
+            query = query.after(page.lastPosition());
+        } while (page.hasMore());
+        return new AckSummary(Math.max(events, published), bindings.size(), ok, fail);
+    }
+
+    private record NewEventFor(AggregateRef aggregate, NewEvent event) {
+    }
+
+    /** The acks of every event for every binding. */
+    record AckSummary(int events, int bindings, int ok, int fail) {
+        int expected() {
+            return events * bindings;
+        }
+
+        int missing() {
+            return expected() - ok - fail;
+        }
+
+        boolean settled() {
+            return missing() == 0;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%d events x %d bindings = %d acks: ok %d, fail %d, missing %d", events,
+                    bindings, expected(), ok, fail, missing());
+        }
+    }
+
+    /** What the demo prints. */
+    record Result(String stack, int published, int pending, boolean settled, Duration elapsed,
+                  List<Projector> projectors, AckSummary acks) {
+        boolean allOk() {
+            boolean inOrder = projectors.stream().allMatch(p -> p.outOfOrder() == 0 && p.repeats() == 0);
+            return settled && inOrder && acks.ok() == acks.expected();
+        }
+
+        void print(java.io.PrintStream out) {
+            out.printf(Locale.ROOT, "eventsource demo on the %s composition: %d events published (%d left to the relay),"
+                    + " settled after %.1f s of %s time%n", stack, published, pending, elapsed.toMillis() / 1000.0,
+                    "inmemory".equals(stack) ? "virtual" : "real");
+            for (Projector projector : projectors) {
+                out.printf(Locale.ROOT, "  %-11s %s; %d events handled, %s%n", projector.service(), projector.summary(),
+                        projector.handled(), projector.outOfOrder() == 0 && projector.repeats() == 0
+                                ? "each aggregate in order, none twice"
+                                : projector.outOfOrder() + " out of order, " + projector.repeats() + " repeated");
+            }
+            out.println("  acks: " + acks);
+            out.println(allOk() ? "every binding handled every event ok" : "NOT every binding handled every event ok");
+        }
+    }
+
+    /** One service's projection of Product events. */
+    abstract static class Projector {
+        private final Map<AggregateRef, Long> lastSequence = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
+        private int handled;
+        private int outOfOrder;
+        private int repeats;
+
+        abstract ServiceName service();
+
+        abstract void bind(Listener listener);
+
+        abstract String summary();
+
+        /** Every handler goes through here first: counts, and checks the per-aggregate order. */
+        final synchronized void seen(Event event) {
+            handled++;
+            long last = lastSequence.getOrDefault(event.aggregate(), 0L);
+            if (event.sequence() <= last) {
+                repeats++;
+            } else if (event.sequence() != last + 1) {
+                outOfOrder++;
+            }
+            lastSequence.put(event.aggregate(), Math.max(last, event.sequence()));
+        }
+
+        synchronized int handled() {
+            return handled;
+        }
+
+        synchronized int outOfOrder() {
+            return outOfOrder;
+        }
+
+        synchronized int repeats() {
+            return repeats;
+        }
+    }
+
+    /** {@code products}: the catalog itself. */
+    static final class Catalog extends Projector {
+        private final Map<String, long[]> priceAndStock = new TreeMap<>();
+        private final Map<String, String> names = new TreeMap<>();
+        private int discontinued;
+
+        @Override
+        ServiceName service() {
+            return ServiceName.of("products");
+        }
+
+        @Override
+        void bind(Listener listener) {
+            listener.listen(PRODUCT, PROJECTIONS)
+                    .on("ProductCreated", e -> {
+                        seen(e);
+                        names.put(e.aggregate().id().value(), Json.text(e, "name"));
+                        priceAndStock.put(e.aggregate().id().value(), new long[] {Json.number(e, "price"), 0});
+                    })
+                    .on("PriceChanged", e -> {
+                        seen(e);
+                        priceAndStock.get(e.aggregate().id().value())[0] = Json.number(e, "price");
+                    })
+                    .on("StockAdjusted", e -> {
+                        seen(e);
+                        long[] entry = priceAndStock.get(e.aggregate().id().value());
+                        entry[1] = Math.max(0, entry[1] + Json.number(e, "delta"));
+                    })
+                    .on("ProductRenamed", e -> {
+                        seen(e);
+                        names.put(e.aggregate().id().value(), Json.text(e, "name"));
+                    })
+                    .on("ProductDiscontinued", e -> {
+                        seen(e);
+                        discontinued++;
+                    });
+        }
+
+        @Override
+        synchronized String summary() {
+            long value = 0;
+            long units = 0;
+            for (long[] entry : priceAndStock.values()) {
+                value += entry[0] * entry[1];
+                units += entry[1];
+            }
+            return String.format(Locale.ROOT, "%d products (%d discontinued), %d units in stock worth %.2f",
+                    names.size(), discontinued, units, value / 100.0);
+        }
+    }
+
+    /** {@code ads}: promotes price drops, withdraws the ads of discontinued products. */
+    static final class Ads extends Projector {
+        private final Map<String, Long> prices = new TreeMap<>();
+        private int promotions;
+        private int withdrawn;
+
+        @Override
+        ServiceName service() {
+            return ServiceName.of("ads");
+        }
+
+        @Override
+        void bind(Listener listener) {
+            listener.listen(PRODUCT, PROJECTIONS)
+                    .on("ProductCreated", e -> {
+                        seen(e);
+                        prices.put(e.aggregate().id().value(), Json.number(e, "price"));
+                    })
+                    .on("PriceChanged", e -> {
+                        seen(e);
+                        long price = Json.number(e, "price");
+                        Long before = prices.put(e.aggregate().id().value(), price);
+                        if (before != null && price < before) {
+                            promotions++;
+                        }
+                    })
+                    .on("ProductDiscontinued", e -> {
+                        seen(e);
+                        withdrawn++;
+                    })
+                    .onAny(this::seen);
+        }
+
+        @Override
+        synchronized String summary() {
+            return String.format(Locale.ROOT, "%d price drops promoted over %d products, %d ads withdrawn", promotions,
+                    prices.size(), withdrawn);
+        }
+    }
+
+    /** {@code api-legacy}: a counter per event name, all through the catch-all handler. */
+    static final class LegacyApi extends Projector {
+        private final Map<String, Integer> counts = new TreeMap<>();
+
+        @Override
+        ServiceName service() {
+            return ServiceName.of("api-legacy");
+        }
+
+        @Override
+        void bind(Listener listener) {
+            listener.listen(PRODUCT, PROJECTIONS).onAny(e -> {
+                seen(e);
+                counts.merge(e.name().value(), 1, Integer::sum);
+            });
+        }
+
+        @Override
+        synchronized String summary() {
+            return "events by name " + counts;
+        }
+    }
+
+    /** Just enough JSON reading for the demo's flat payloads. */
+    static final class Json {
+        private Json() {
+        }
+
+        static long number(Event event, String field) {
+            Matcher m = Pattern.compile("\"" + field + "\":(-?\\d+)").matcher(event.payload().asText());
+            if (!m.find()) {
+                throw new IllegalArgumentException(event + " has no number field " + field);
+            }
+            return Long.parseLong(m.group(1));
+        }
+
+        static String text(Event event, String field) {
+            Matcher m = Pattern.compile("\"" + field + "\":\"([^\"]*)\"").matcher(event.payload().asText());
+            if (!m.find()) {
+                throw new IllegalArgumentException(event + " has no text field " + field);
+            }
+            return m.group(1);
+        }
+    }
+}
