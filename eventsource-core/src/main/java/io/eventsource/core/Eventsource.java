@@ -93,16 +93,6 @@ public final class Eventsource implements AutoCloseable {
         return listener;
     }
 
-    /** Publishes now what the relay would publish at its next run; returns how many events it published. */
-    public int relayNow() {
-        Relay current;
-        synchronized (this) {
-            requireOpen();
-            current = relay != null ? relay : new Relay(log, router, scheduler, options);
-        }
-        return current.runOnce();
-    }
-
     /**
      * Stops every listener gracefully and the relay, non-blocking.
      *
