@@ -226,27 +226,7 @@ class RabbitMqBrokerBehaviourIT {
     }
 
     @Test
-    void aListenerThatThrowsGetsTheMessageAgainAndTheConsumerGoesOn() {
-        RabbitMqMessageBus bus = broker.bus(Broker.SHORT);
-        bus.declareRoute(product, Set.of(ADS));
-        List<Long> seen = new CopyOnWriteArrayList<>();
-        Subscription subscription = bus.subscribeAggregate(product, ADS, delivery -> {
-            seen.add(delivery.event().sequence());
-            if (seen.size() == 1) {
-                throw new IllegalStateException("handler bug");
-            }
-            delivery.ack();
-        });
-
-        bus.publish(product, Recorder.events(product, 1, 1));
-
-        Poll.until("redelivered after the failure", PATIENCE, () -> seen.size() == 2);
-        assertThat(seen).containsExactly(1L, 1L);
-        assertThat(subscription.isOpen()).isTrue();
-    }
-
-    @Test
-    void announcementsReachEveryServiceOnce() {
+    void announcesToADeclaredServiceAndRefusesToConsumeUndeclaredAnnouncements() {
         RabbitMqMessageBus bus = broker.bus(Broker.SHORT);
         AggregateType type = product.type();
         bus.declareAnnouncements(type, ADS);
