@@ -18,43 +18,59 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
  * The scenario's producer, on the real services ({@link RealServicesComposition}, configured from the
- * environment): publishes {@code N} events over {@code M} {@code Product} aggregates (every product created first,
- * then a random mix of changes), then waits until every live service's binding has an ack for each of them and
- * prints the acks per binding. Exits 0 if every binding handled every event ok, 1 otherwise.
+ * environment): waits until the services it expects are live (the scenario's three unless named), publishes
+ * {@code N} events over {@code M} {@code Product} aggregates (every product created first, then a random mix of
+ * changes), then waits until every live service's binding has an ack for each of them and prints the acks per
+ * binding. Exits 0 if every binding handled every event ok, 1 otherwise.
  *
- * <pre>{@code java -cp ... io.eventsource.examples.Producer 1000 100}</pre>
+ * <pre>{@code java -cp ... io.eventsource.examples.Producer 1000 100 [service ...]}</pre>
  */
 public final class Producer {
     private static final int DEFAULT_EVENTS = 1000;
     private static final int DEFAULT_AGGREGATES = 100;
     private static final Duration ACK_DEADLINE = Duration.ofMinutes(3);
+    private static final Duration LIVE_DEADLINE = Duration.ofMinutes(2);
     private static final int KEYS_PER_FIND = 1000;
 
     private Producer() {
     }
 
-    /** {@code args}: the number of events (default 1000) and of aggregates (default 100). */
+    /**
+     * {@code args}: the number of events (default 1000) and of aggregates (default 100), then the services to wait
+     * for (default {@code products ads api-legacy}).
+     */
     public static void main(String[] args) {
         int events = args.length > 0 ? positive(args[0], "events") : DEFAULT_EVENTS;
         int aggregates = args.length > 1 ? positive(args[1], "aggregates") : DEFAULT_AGGREGATES;
         if (aggregates > events) {
-            throw new IllegalArgumentException("usage: Producer [events] [aggregates], with events >= aggregates; got "
-                    + events + " events over " + aggregates + " aggregates");
+            throw new IllegalArgumentException("usage: Producer [events] [aggregates] [service ...], with events >= "
+                    + "aggregates; got " + events + " events over " + aggregates + " aggregates");
+        }
+        Set<ServiceName> expected = new TreeSet<>(Comparator.comparing(ServiceName::value));
+        for (int i = 2; i < args.length; i++) {
+            expected.add(ServiceName.of(args[i]));
+        }
+        if (expected.isEmpty()) {
+            ServiceInstance.SERVICES.keySet().forEach(name -> expected.add(ServiceName.of(name)));
         }
         int status;
         try (RealStack stack = RealStack.open(RealSettings.fromEnvironment())) {
-            status = run(stack, events, aggregates, System.out) ? 0 : 1;
+            status = run(stack, events, aggregates, expected, System.out) ? 0 : 1;
         }
         System.exit(status);
     }
 
-    private static boolean run(RealStack stack, int count, int aggregates, PrintStream out) {
+    private static boolean run(RealStack stack, int count, int aggregates, Set<ServiceName> expected, PrintStream out) {
+        out.println("waiting for " + expected + " to listen to " + Demo.PRODUCT + " in namespace " + stack.namespace());
+        stack.awaitUntil(() -> stack.registry().liveServices(Demo.PRODUCT, Instant.now()).containsAll(expected),
+                LIVE_DEADLINE);
         Set<ServiceName> live = stack.registry().liveServices(Demo.PRODUCT, Instant.now());
-        out.println("live services of " + Demo.PRODUCT + " in namespace " + stack.namespace() + ": " + live);
+        out.println("live services of " + Demo.PRODUCT + ": " + live);
         Publisher publisher = stack.eventsource().publisher();
         String run = UUID.randomUUID().toString().substring(0, 8);
         long started = System.nanoTime();
