@@ -43,7 +43,8 @@ import java.util.regex.Pattern;
  * handled every event, in order, ok.
  *
  * <p>Run it with {@code mvn -q -B -pl examples -am -DskipTests -Pdemo package}; the first argument (property
- * {@code demo.stack}) picks the composition, {@code inmemory} by default.
+ * {@code demo.stack}) picks the composition: {@code inmemory} by default, {@code real} for RabbitMQ, Redis and MySQL
+ * configured from the environment ({@link RealSettings}), in a namespace of the run's own.
  */
 public final class Demo {
     static final AggregateType PRODUCT = AggregateType.of("Product");
@@ -63,6 +64,10 @@ public final class Demo {
         String name = args.length > 0 && !args[0].isBlank() ? args[0] : "inmemory";
         Result result;
         try (DemoStack stack = DemoStack.open(name)) {
+            if (stack instanceof RealStack real) {
+                System.out.println("on RabbitMQ, Redis and MySQL in namespace " + real.namespace()
+                        + " (dropped afterwards)");
+            }
             result = new Demo(stack).run();
         }
         result.print(System.out);
