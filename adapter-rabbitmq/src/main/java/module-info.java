@@ -4,9 +4,9 @@
  */
 module io.eventsource.adapter.rabbitmq {
     requires transitive io.eventsource.ports;
-    // amqp-client (automatic module, name from its manifest); transitive because RabbitMqModule provides its
-    // Connection, which the Dagger component generated in the user's module names
-    requires transitive com.rabbitmq.client;
+    // amqp-client (automatic module, name from its manifest); not transitive: the bus opens its own connection, so
+    // no amqp-client type appears in a user's component
+    requires com.rabbitmq.client;
     requires org.slf4j;
     requires dagger;
     requires jakarta.inject;

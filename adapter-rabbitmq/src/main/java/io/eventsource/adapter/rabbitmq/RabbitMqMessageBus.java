@@ -106,10 +106,19 @@ final class RabbitMqMessageBus implements MessageBus {
     };
 
     /**
+     * A bus on a connection of its own to the settings' broker (recovery on, announcement filter).
+     *
+     * @throws io.eventsource.ports.PortException when the broker cannot be reached or refuses the credentials
+     */
+    @Inject
+    RabbitMqMessageBus(RabbitMqSettings settings, ExpiryPolicy expiry, Scheduler scheduler) {
+        this(settings, expiry, scheduler, RabbitMqConnections.open(settings));
+    }
+
+    /**
      * @param connection a connection opened by {@link RabbitMqConnections} (recovery on, announcement filter); the bus
      *                   owns it and closes it with itself
      */
-    @Inject
     RabbitMqMessageBus(RabbitMqSettings settings, ExpiryPolicy expiry, Scheduler scheduler, Connection connection) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.expiry = Objects.requireNonNull(expiry, "expiry");
