@@ -15,11 +15,7 @@ module io.eventsource.examples {
     requires jakarta.inject;
     // Dagger may emit @javax.annotation.processing.Generated on the generated components
     requires static java.compiler;
-    // a demo run in a namespace of its own drops it afterwards: the durable announcement queues on the broker
-    // (amqp-client, an automatic module named in its manifest) and the tables (JDBC; the driver is found as a
-    // java.sql.Driver service, never required by name)
-    requires com.rabbitmq.client;
-    requires java.sql;
+    // the real stack logs what it could not close
     requires org.slf4j;
 
     exports io.eventsource.examples;

@@ -65,8 +65,9 @@ public final class Demo {
         Result result;
         try (DemoStack stack = DemoStack.open(name)) {
             if (stack instanceof RealStack real) {
-                System.out.println("on RabbitMQ, Redis and MySQL in namespace " + real.namespace()
-                        + " (dropped afterwards)");
+                System.out.println("on RabbitMQ, Redis and MySQL in namespace " + real.namespace() + " (its tables "
+                        + real.settings().mySql().tablePrefix() + "* and its durable " + PRODUCT
+                        + "AggregateIds exchange and queues stay; the rest expires)");
             }
             result = new Demo(stack).run();
         }

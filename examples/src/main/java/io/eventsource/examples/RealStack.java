@@ -1,7 +1,6 @@
 package io.eventsource.examples;
 
 import io.eventsource.core.Eventsource;
-import io.eventsource.domain.Binding;
 import io.eventsource.domain.Namespace;
 import io.eventsource.ports.AckStore;
 import io.eventsource.ports.EventLog;
@@ -11,23 +10,18 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
-/**
- * One runtime on {@link RealServicesComposition}: time is real, so waiting is polling with a deadline. A stack
- * opened {@link #fresh} lives under a namespace of its own and drops it when it closes.
- */
+/** One runtime on {@link RealServicesComposition}: time is real, so waiting is polling with a deadline. */
 final class RealStack implements DemoStack {
     private static final Logger LOG = LoggerFactory.getLogger(RealStack.class);
     private static final long POLL_MILLIS = 100;
 
     private final RealSettings settings;
     private final RealServicesComposition composition;
-    private final boolean dropOnClose;
     private final Instant startedAt = Instant.now();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -39,25 +33,24 @@ final class RealStack implements DemoStack {
         }
     }
 
-    private RealStack(RealSettings settings, boolean dropOnClose) {
+    private RealStack(RealSettings settings) {
         this.settings = settings;
         this.composition = settings.compose();
-        this.dropOnClose = dropOnClose;
         // the adapters connect lazily: connect now, so that a missing service fails here and not mid-run
         composition.eventsource();
     }
 
-    /** A runtime with these settings, their namespace left as it is on close. */
+    /** A runtime with these settings. */
     static RealStack open(RealSettings settings) {
-        return new RealStack(settings, false);
+        return new RealStack(settings);
     }
 
     /**
      * A runtime under a namespace made for this run, {@code {base}{label}-{8 hex}.} (the base being the settings'
-     * namespace, from {@code EVENTSOURCE_NAMESPACE}), whose durable broker objects and tables {@link #close()} drops.
+     * namespace, from {@code EVENTSOURCE_NAMESPACE}), so that it meets no other run's queues, keys or rows.
      */
     static RealStack fresh(RealSettings settings, String label) {
-        return new RealStack(settings.withNamespace(freshNamespace(settings.namespace(), label)), true);
+        return new RealStack(settings.withNamespace(freshNamespace(settings.namespace(), label)));
     }
 
     /** {@code {base}{label}-{8 hex}.}: a namespace no earlier run used. */
@@ -131,23 +124,11 @@ final class RealStack implements DemoStack {
         return Duration.between(startedAt, Instant.now());
     }
 
-    /**
-     * Stops the runtime (work in progress finishes), closes the ports and the scheduler; for a {@link #fresh}
-     * stack, then drops its namespace. Idempotent; never throws.
-     */
+    /** Stops the runtime (work in progress finishes), closes the ports, then the scheduler. Idempotent; never throws. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
-        }
-        Set<Binding> bindings = Set.of();
-        if (dropOnClose) {
-            try {
-                bindings = composition.serviceRegistry().bindings();
-            } catch (RuntimeException e) {
-                LOG.warn("Could not read the bindings of {} to drop their announcement queues: {}", namespace(),
-                        e.toString());
-            }
         }
         composition.eventsource().close();
         quietly("the message bus", composition.messageBus());
@@ -155,9 +136,6 @@ final class RealStack implements DemoStack {
         quietly("the ack store", composition.ackStore());
         quietly("the event log", composition.eventLog());
         composition.scheduler().close();
-        if (dropOnClose) {
-            NamespaceCleanup.drop(settings, bindings);
-        }
     }
 
     private static void quietly(String what, AutoCloseable closeable) {

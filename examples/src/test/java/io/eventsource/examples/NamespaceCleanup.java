@@ -25,7 +25,8 @@ import java.util.Set;
 /**
  * Drops what a namespace leaves behind that does not go by itself: the durable announcement exchanges and queues
  * on the broker, and the tables. (Aggregate queues and exchanges expire; the registry's Redis keys expire a
- * liveness TTL after the last heartbeat.) For runs made in a namespace of their own: demos and tests.
+ * liveness TTL after the last heartbeat.) For test runs made in a namespace of their own. (Test code: the
+ * client libraries stay out of the production classes outside their adapters.)
  */
 final class NamespaceCleanup {
     private static final Logger LOG = LoggerFactory.getLogger(NamespaceCleanup.class);
