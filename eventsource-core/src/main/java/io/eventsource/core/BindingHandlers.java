@@ -12,6 +12,7 @@ final class BindingHandlers implements ProjectionBinding {
     private final Binding binding;
     private final Map<EventName, EventHandler> byName = new HashMap<>();
     private EventHandler any;
+    private boolean fromBeginning;
     private volatile boolean frozen;
 
     BindingHandlers(Binding binding) {
@@ -45,6 +46,18 @@ final class BindingHandlers implements ProjectionBinding {
         }
         any = handler;
         return this;
+    }
+
+    @Override
+    public synchronized ProjectionBinding fromBeginning() {
+        requireNotFrozen();
+        fromBeginning = true;
+        return this;
+    }
+
+    /** Whether the binding is owed every event of its type ({@link #fromBeginning()}). */
+    synchronized boolean owedEverything() {
+        return fromBeginning;
     }
 
     synchronized void freeze() {

@@ -4,6 +4,7 @@ import io.eventsource.domain.AggregateRef;
 import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Binding;
 import io.eventsource.domain.BindingSet;
+import io.eventsource.domain.Event;
 import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.domain.Projection;
 import io.eventsource.domain.ServiceName;
@@ -53,6 +54,7 @@ final class BusListener implements Listener {
     private final Dispatcher dispatcher;
     private final AckStore acks;
     private final EventLog log;
+    private final SweepPolicy sweep;
     private final Map<Binding, BindingHandlers> handlers = new LinkedHashMap<>();
     private final Map<AggregateType, Subscription> announcements = new ConcurrentHashMap<>();
     private final ConcurrentMap<AggregateRef, AggregateConsumer> consumers = new ConcurrentHashMap<>();
@@ -61,6 +63,7 @@ final class BusListener implements Listener {
     private volatile Map<AggregateType, List<BindingHandlers>> byType = Map.of();
     private BindingSet bindings = BindingSet.empty();
     private Cancellable heartbeat;
+    private Sweeper sweeper;
 
     BusListener(ServiceName service, MessageBus bus, ServiceRegistry registry, AckStore acks, EventLog log,
                 Scheduler scheduler, ExpiryPolicy expiry, EventsourceOptions options) {
@@ -72,6 +75,7 @@ final class BusListener implements Listener {
         this.closeTimeout = options.closeTimeout();
         this.acks = acks;
         this.log = log;
+        this.sweep = options.sweep();
         this.dispatcher = new Dispatcher(this, acks, log, scheduler, options);
     }
 
@@ -116,6 +120,10 @@ final class BusListener implements Listener {
         }
         beat();
         heartbeat = scheduler.scheduleAtFixedRate(expiry.heartbeatInterval(), expiry.heartbeatInterval(), this::beat);
+        if (sweep.enabled()) {
+            sweeper = new Sweeper(this, byType, log, acks, scheduler, sweep);
+            sweeper.start();
+        }
     }
 
     /** Heart-beats the bindings and (re)subscribes any announcement queue whose consumer is gone. */
@@ -213,6 +221,29 @@ final class BusListener implements Listener {
         }
     }
 
+    /**
+     * Re-drives an aggregate that a binding of this service has no ack for through the normal path (see
+     * {@link Sweeper}): declares the aggregate's route for this service, consumes its queue here unless this
+     * listener already does, and publishes {@code firstMissing} and the aggregate's latest event to the
+     * aggregate's exchange, for the queue's active consumer to handle and fill the gap from the log.
+     *
+     * @throws io.eventsource.ports.PortException if the broker or the log cannot be reached
+     */
+    void redrive(AggregateRef aggregate, Event firstMissing) {
+        if (state != State.RUNNING) {
+            return;
+        }
+        bus.declareRoute(aggregate, Set.of(service));
+        onAnnouncement(aggregate);
+        List<Event> events = new ArrayList<>(2);
+        events.add(firstMissing);
+        long version = log.version(aggregate);
+        if (version > firstMissing.sequence()) {
+            events.addAll(log.read(aggregate, version, version));
+        }
+        bus.publish(aggregate, events);
+    }
+
     /** The consumer's subscription ended (idle, queue deleted, connection lost, cancelled): forget it. */
     void forget(AggregateConsumer consumer, EndReason reason) {
         // kept until its lane is idle, so that a new consumer of the aggregate starts after it (see onAnnouncement)
@@ -240,6 +271,9 @@ final class BusListener implements Listener {
             state = State.STOPPING;
             if (heartbeat != null) {
                 heartbeat.cancel();
+            }
+            if (sweeper != null) {
+                sweeper.stop();
             }
             running = new ArrayList<>(consumers.values());
         }

@@ -34,4 +34,16 @@ public interface ProjectionBinding {
      * @throws IllegalStateException if a catch-all is already attached, or the listener has started
      */
     ProjectionBinding onAny(EventHandler handler);
+
+    /**
+     * Makes this binding owed every event of its aggregate type ever appended, not only those that occurred
+     * since its listener started less the sweeper's {@link SweepPolicy#lookback() lookback}: the sweeper
+     * re-drives, a bounded number per run, every aggregate whose events this binding has no ack for. For a new
+     * projection that must be built from the whole history. (Without it, a binding still handles the whole
+     * history of every aggregate that has news: the gap fill starts at the binding's first unhandled sequence.)
+     *
+     * @return this binding
+     * @throws IllegalStateException if the listener has started
+     */
+    ProjectionBinding fromBeginning();
 }

@@ -13,7 +13,8 @@
  * order, one at a time, also across instances of a service; an event acked ok is not handed to that binding
  * again; a sequence gap is filled from the event log before the later event is handled; a failing handler is
  * retried with backoff and then recorded as failed ({@link io.eventsource.core.FailurePolicy}); the broker
- * message is acknowledged only after its acks are durable. Time is read only through the
+ * message is acknowledged only after its acks are durable; a sweeper re-drives, past a grace period, the events
+ * that a binding has no ack for ({@link io.eventsource.core.SweepPolicy}). Time is read only through the
  * {@link io.eventsource.ports.Scheduler}.
  */
 package io.eventsource.core;
