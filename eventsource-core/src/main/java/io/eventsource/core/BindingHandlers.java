@@ -1,22 +1,26 @@
 package io.eventsource.core;
 
 import io.eventsource.domain.Binding;
+import io.eventsource.domain.Event;
 import io.eventsource.domain.EventName;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /** A binding and its handlers: one per event name and one catch-all, fixed once the listener starts. */
 final class BindingHandlers implements ProjectionBinding {
     private final Binding binding;
+    private final BusListener owner;
     private final Map<EventName, EventHandler> byName = new HashMap<>();
     private EventHandler any;
     private boolean fromBeginning;
     private volatile boolean frozen;
 
-    BindingHandlers(Binding binding) {
+    BindingHandlers(Binding binding, BusListener owner) {
         this.binding = binding;
+        this.owner = owner;
     }
 
     @Override
@@ -53,6 +57,11 @@ final class BindingHandlers implements ProjectionBinding {
         requireNotFrozen();
         fromBeginning = true;
         return this;
+    }
+
+    @Override
+    public List<Event> replayFailures(int limit) {
+        return owner.replayFailures(this, limit);
     }
 
     /** Whether the binding is owed every event of its type ({@link #fromBeginning()}). */

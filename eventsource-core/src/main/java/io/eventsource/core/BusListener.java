@@ -1,5 +1,6 @@
 package io.eventsource.core;
 
+import io.eventsource.domain.Ack;
 import io.eventsource.domain.AggregateRef;
 import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Binding;
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +47,9 @@ final class BusListener implements Listener {
 
     private enum State { NEW, RUNNING, STOPPING, STOPPED }
 
+    /** Upper bound of the failures replayed per call. */
+    private static final int MAX_REPLAY = 10_000;
+
     private final ServiceName service;
     private final MessageBus bus;
     private final ServiceRegistry registry;
@@ -55,6 +60,7 @@ final class BusListener implements Listener {
     private final AckStore acks;
     private final EventLog log;
     private final SweepPolicy sweep;
+    private final FailurePolicy failurePolicy;
     private final Map<Binding, BindingHandlers> handlers = new LinkedHashMap<>();
     private final Map<AggregateType, Subscription> announcements = new ConcurrentHashMap<>();
     private final ConcurrentMap<AggregateRef, AggregateConsumer> consumers = new ConcurrentHashMap<>();
@@ -76,6 +82,7 @@ final class BusListener implements Listener {
         this.acks = acks;
         this.log = log;
         this.sweep = options.sweep();
+        this.failurePolicy = options.failurePolicy();
         this.dispatcher = new Dispatcher(this, acks, log, scheduler, options);
     }
 
@@ -94,7 +101,7 @@ final class BusListener implements Listener {
         }
         Binding binding = new Binding(service, type, projection);
         bindings = bindings.with(binding);
-        BindingHandlers bound = new BindingHandlers(binding);
+        BindingHandlers bound = new BindingHandlers(binding, this);
         handlers.put(binding, bound);
         return bound;
     }
@@ -121,7 +128,7 @@ final class BusListener implements Listener {
         beat();
         heartbeat = scheduler.scheduleAtFixedRate(expiry.heartbeatInterval(), expiry.heartbeatInterval(), this::beat);
         if (sweep.enabled()) {
-            sweeper = new Sweeper(this, byType, log, acks, scheduler, sweep);
+            sweeper = new Sweeper(this, byType, log, acks, scheduler, sweep, failurePolicy);
             sweeper.start();
         }
     }
@@ -242,6 +249,54 @@ final class BusListener implements Listener {
             events.addAll(log.read(aggregate, version, version));
         }
         bus.publish(aggregate, events);
+    }
+
+    /** See {@link ProjectionBinding#replayFailures}. */
+    List<Event> replayFailures(BindingHandlers binding, int limit) {
+        if (limit < 1 || limit > MAX_REPLAY) {
+            throw new IllegalArgumentException("replayFailures limit must be 1-" + MAX_REPLAY + ", got " + limit);
+        }
+        if (state != State.RUNNING) {
+            throw new IllegalStateException("listener of " + service + " is " + (state == State.NEW ? "not started"
+                    : "stopped") + "; failures are replayed through a running listener");
+        }
+        Binding bound = binding.binding();
+        Map<AggregateRef, List<Ack>> byAggregate = new LinkedHashMap<>();
+        for (Ack failure : acks.failures(bound.service(), bound.projection(), limit)) {
+            byAggregate.computeIfAbsent(failure.aggregate(), a -> new ArrayList<>()).add(failure);
+        }
+        List<Event> replayed = new ArrayList<>();
+        for (Map.Entry<AggregateRef, List<Ack>> entry : byAggregate.entrySet()) {
+            AggregateRef aggregate = entry.getKey();
+            List<Ack> failures = entry.getValue();
+            failures.sort(Comparator.comparingLong(Ack::sequence));
+            List<Event> failed = new ArrayList<>();
+            List<Event> toPublish = new ArrayList<>();
+            for (Ack failure : failures) {
+                List<Event> found = log.read(aggregate, failure.sequence(), failure.sequence());
+                if (found.isEmpty() || !found.get(0).id().equals(failure.key().eventId())) {
+                    LOG.warn("{} has a failed ack for {} at {}#{} that the event log does not hold; not replaying it",
+                            bound, failure.key().eventId(), aggregate, failure.sequence());
+                    continue;
+                }
+                failed.add(found.get(0));
+                toPublish.add(Dispatcher.markedForReplay(found.get(0), bound));
+            }
+            if (failed.isEmpty()) {
+                continue;
+            }
+            // the latest event after the replays: a parked binding whose replay succeeds fills the rest from the log
+            long version = log.version(aggregate);
+            if (version > failed.get(failed.size() - 1).sequence()) {
+                toPublish.addAll(log.read(aggregate, version, version));
+            }
+            bus.declareRoute(aggregate, Set.of(service));
+            onAnnouncement(aggregate);
+            bus.publish(aggregate, toPublish);
+            replayed.addAll(failed);
+            LOG.info("{} replays {} failed event(s) of {}", bound, failed.size(), aggregate);
+        }
+        return replayed;
     }
 
     /** The consumer's subscription ended (idle, queue deleted, connection lost, cancelled): forget it. */

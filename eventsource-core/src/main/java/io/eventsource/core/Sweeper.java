@@ -2,6 +2,7 @@ package io.eventsource.core;
 
 import io.eventsource.domain.AggregateRef;
 import io.eventsource.domain.AggregateType;
+import io.eventsource.domain.Binding;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.EventId;
 import io.eventsource.ports.AckStore;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +58,12 @@ import java.util.Set;
  * what covers the previous process's stranded events. Every instance of a service sweeps; a re-drive that
  * another instance also made costs one duplicate message, which the dedupe skips.
  *
+ * <p><b>Parked aggregates</b> ({@link FailurePolicy.Exhausted#PARK}): an event that a binding has no ack for
+ * because the binding is parked on its aggregate is not re-driven (it waits for the replay of the failure), and
+ * the checkpoint goes past it; the sweeper keeps such (binding, aggregate) pairs in memory and re-drives the
+ * aggregate once the binding is no longer parked on it but still behind, in case the replay's own re-drive was
+ * lost. Checked only under that policy.
+ *
  * <p>Runs on the scheduler, one run at a time; never throws.
  */
 final class Sweeper {
@@ -68,17 +76,21 @@ final class Sweeper {
     private final AckStore acks;
     private final Scheduler scheduler;
     private final SweepPolicy policy;
+    private final boolean parks;
+    private final Parking parking;
     private final List<TypeSweep> types = new ArrayList<>();
     private Cancellable task;
     private boolean running;
 
     Sweeper(BusListener owner, Map<AggregateType, List<BindingHandlers>> byType, EventLog log, AckStore acks,
-            Scheduler scheduler, SweepPolicy policy) {
+            Scheduler scheduler, SweepPolicy policy, FailurePolicy failurePolicy) {
         this.owner = owner;
         this.log = log;
         this.acks = acks;
         this.scheduler = scheduler;
         this.policy = policy;
+        this.parks = failurePolicy.parks();
+        this.parking = new Parking(log, acks);
         Instant owedFrom = scheduler.instant().minus(policy.lookback());
         byType.forEach((type, bindings) -> types.add(new TypeSweep(type, bindings, owedFrom)));
     }
@@ -131,6 +143,8 @@ final class Sweeper {
 
     private int sweep(TypeSweep state, Instant dueBefore) {
         Map<AggregateRef, Event> firstMissing = new LinkedHashMap<>();
+        Map<Parked, Boolean> parkedNow = new HashMap<>();
+        unparkedButBehind(state, firstMissing, parkedNow);
         long position = state.cursor;
         boolean advancing = position == state.checkpoint;
         boolean endOfPass = false;
@@ -149,10 +163,17 @@ final class Sweeper {
                 Event event = logged.event();
                 boolean missing = false;
                 for (BindingHandlers binding : state.bindings) {
-                    if (state.owes(binding, event) && !acked.get(binding).contains(event.id())) {
-                        missing = true;
-                        break;
+                    if (!state.owes(binding, event) || acked.get(binding).contains(event.id())) {
+                        continue;
                     }
+                    Parked pair = new Parked(binding, event.aggregate());
+                    if (parks && parkedNow.computeIfAbsent(pair, p -> parking.isParked(binding.binding(), p.aggregate()))) {
+                        // waits for the replay of its failure; watched in case the replay's re-drive is lost
+                        state.parked.merge(pair, event.sequence(), Math::max);
+                        continue;
+                    }
+                    missing = true;
+                    break;
                 }
                 if (missing && !firstMissing.containsKey(event.aggregate())) {
                     if (firstMissing.size() == policy.maxRedrivesPerRun()) {
@@ -186,6 +207,35 @@ final class Sweeper {
         return redriven;
     }
 
+    /**
+     * Adds to {@code firstMissing} the watched aggregates whose binding is no longer parked on them but has not
+     * handled up to what the checkpoint passed; forgets those it has.
+     */
+    private void unparkedButBehind(TypeSweep state, Map<AggregateRef, Event> firstMissing,
+                                   Map<Parked, Boolean> parkedNow) {
+        Iterator<Map.Entry<Parked, Long>> watched = state.parked.entrySet().iterator();
+        while (watched.hasNext()) {
+            Map.Entry<Parked, Long> entry = watched.next();
+            Parked pair = entry.getKey();
+            Binding binding = pair.binding().binding();
+            long last = acks.lastSequence(binding.service(), binding.projection(), pair.aggregate());
+            if (last >= entry.getValue()) {
+                watched.remove();
+                continue;
+            }
+            boolean parked = parking.isParked(binding, pair.aggregate(), last);
+            parkedNow.put(pair, parked);
+            if (parked || firstMissing.containsKey(pair.aggregate())
+                    || firstMissing.size() == policy.maxRedrivesPerRun()) {
+                continue;
+            }
+            List<Event> next = log.read(pair.aggregate(), last + 1, last + 1);
+            if (!next.isEmpty()) {
+                firstMissing.put(pair.aggregate(), next.get(0));
+            }
+        }
+    }
+
     /** Per binding, which of the events it is owed it has an ack for (one query per binding). */
     private Map<BindingHandlers, Set<EventId>> acknowledged(TypeSweep state, List<LoggedEvent> events) {
         Map<BindingHandlers, Set<EventId>> acked = new HashMap<>();
@@ -210,6 +260,10 @@ final class Sweeper {
         return latest.isBefore(dueBefore);
     }
 
+    /** A binding and an aggregate that the binding may be parked on. */
+    private record Parked(BindingHandlers binding, AggregateRef aggregate) {
+    }
+
     /** The sweep of one aggregate type: its bindings in this listener, its checkpoint and its cursor. */
     private static final class TypeSweep {
         private final AggregateType type;
@@ -221,6 +275,8 @@ final class Sweeper {
         private long checkpoint;
         /** Where the next run reads from. */
         private long cursor;
+        /** Parked pairs whose events the checkpoint passed, with the highest such sequence. */
+        private final Map<Parked, Long> parked = new LinkedHashMap<>();
 
         TypeSweep(AggregateType type, List<BindingHandlers> bindings, Instant owedFrom) {
             this.type = type;
