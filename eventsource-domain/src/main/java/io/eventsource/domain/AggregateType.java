@@ -6,14 +6,22 @@ import java.util.regex.Pattern;
  * The kind of aggregate whose events are carried, such as {@code Product} or {@code Order}. It names
  * the announcement exchange ({@code ProductAggregateIds}) and prefixes every aggregate's exchange and queues.
  *
- * @param value 1-64 characters of {@code [A-Za-z0-9_]}, starting with a letter
+ * @param value 1-64 characters of {@code [A-Za-z0-9_]}, starting with a letter, not ending in
+ *              {@code AggregateIds} (such a type's queues would take the names of another type's
+ *              announcement queues: {@code ProductAggregateIds-42-ads})
  */
 public record AggregateType(String value) {
     public static final int MAX_LENGTH = 64;
     private static final Pattern ALLOWED = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
+    private static final String ANNOUNCEMENT_SUFFIX = "AggregateIds";
 
     public AggregateType {
         Names.require("AggregateType", value, MAX_LENGTH, ALLOWED, "[A-Za-z0-9_] starting with a letter");
+        if (value.endsWith(ANNOUNCEMENT_SUFFIX)) {
+            throw new InvalidValueException("AggregateType must not end in \"" + ANNOUNCEMENT_SUFFIX + "\", got \""
+                    + value + "\": its aggregate queues would take the names of the announcement queues of type \""
+                    + value.substring(0, value.length() - ANNOUNCEMENT_SUFFIX.length()) + "\"");
+        }
     }
 
     public static AggregateType of(String value) {
