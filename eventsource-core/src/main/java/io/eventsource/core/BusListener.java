@@ -15,9 +15,11 @@ import io.eventsource.ports.EndReason;
 import io.eventsource.ports.EventLog;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.PortException;
+import io.eventsource.ports.PublishResult;
 import io.eventsource.ports.Scheduler;
 import io.eventsource.ports.ServiceRegistry;
 import io.eventsource.ports.Subscription;
+import io.eventsource.ports.TransientPortException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -240,15 +242,36 @@ final class BusListener implements Listener {
         if (state != State.RUNNING) {
             return;
         }
-        bus.declareRoute(aggregate, Set.of(service));
-        onAnnouncement(aggregate);
         List<Event> events = new ArrayList<>(2);
         events.add(firstMissing);
         long version = log.version(aggregate);
         if (version > firstMissing.sequence()) {
             events.addAll(log.read(aggregate, version, version));
         }
-        bus.publish(aggregate, events);
+        sendThroughOwnQueue(aggregate, events);
+    }
+
+    /**
+     * Declares the aggregate's route for this service, consumes its queue here unless this listener already does
+     * (a standby consumer if another instance is the active one), and publishes the events to the aggregate's
+     * exchange, for the queue's active consumer.
+     *
+     * @throws io.eventsource.ports.PortException if the broker cannot be reached, or did not route the events
+     */
+    private void sendThroughOwnQueue(AggregateRef aggregate, List<Event> events) {
+        bus.declareRoute(aggregate, Set.of(service));
+        onAnnouncement(aggregate);
+        PublishResult result = bus.publish(aggregate, events);
+        if (!result.isRouted()) {
+            // the queue expired or was deleted between the declare and the publish: once more
+            bus.declareRoute(aggregate, Set.of(service));
+            onAnnouncement(aggregate);
+            result = bus.publish(aggregate, events);
+            if (!result.isRouted()) {
+                throw new TransientPortException("the broker did not route " + events.size() + " event(s) of "
+                        + aggregate + " to the queue of " + service + " just declared: " + result);
+            }
+        }
     }
 
     /** See {@link ProjectionBinding#replayFailures}. */
@@ -290,9 +313,7 @@ final class BusListener implements Listener {
             if (version > failed.get(failed.size() - 1).sequence()) {
                 toPublish.addAll(log.read(aggregate, version, version));
             }
-            bus.declareRoute(aggregate, Set.of(service));
-            onAnnouncement(aggregate);
-            bus.publish(aggregate, toPublish);
+            sendThroughOwnQueue(aggregate, toPublish);
             replayed.addAll(failed);
             LOG.info("{} replays {} failed event(s) of {}", bound, failed.size(), aggregate);
         }

@@ -42,8 +42,14 @@ final class Parking {
         return ack != null && !ack.isOk();
     }
 
-    /** As {@link #isParked(Binding, AggregateRef, long)}, reading the binding's last sequence first. */
-    boolean isParked(Binding binding, AggregateRef aggregate) {
-        return isParked(binding, aggregate, acks.lastSequence(binding.service(), binding.projection(), aggregate));
+    /**
+     * The sequence of the failed event that parks the binding on the aggregate (its later events wait), or 0 if
+     * the binding is not parked on it.
+     *
+     * @throws io.eventsource.ports.PortException if the log or the ack store cannot be reached
+     */
+    long parkedAt(Binding binding, AggregateRef aggregate) {
+        long last = acks.lastSequence(binding.service(), binding.projection(), aggregate);
+        return isParked(binding, aggregate, last) ? last : 0;
     }
 }

@@ -143,7 +143,7 @@ final class Sweeper {
 
     private int sweep(TypeSweep state, Instant dueBefore) {
         Map<AggregateRef, Event> firstMissing = new LinkedHashMap<>();
-        Map<Parked, Boolean> parkedNow = new HashMap<>();
+        Map<Parked, Long> parkedNow = new HashMap<>();
         unparkedButBehind(state, firstMissing, parkedNow);
         long position = state.cursor;
         boolean advancing = position == state.checkpoint;
@@ -167,7 +167,8 @@ final class Sweeper {
                         continue;
                     }
                     Parked pair = new Parked(binding, event.aggregate());
-                    if (parks && parkedNow.computeIfAbsent(pair, p -> parking.isParked(binding.binding(), p.aggregate()))) {
+                    if (parks && isParkedBefore(event, parkedNow.computeIfAbsent(pair,
+                            p -> parking.parkedAt(binding.binding(), p.aggregate())))) {
                         // waits for the replay of its failure; watched in case the replay's re-drive is lost
                         state.parked.merge(pair, event.sequence(), Math::max);
                         continue;
@@ -212,7 +213,7 @@ final class Sweeper {
      * handled up to what the checkpoint passed; forgets those it has.
      */
     private void unparkedButBehind(TypeSweep state, Map<AggregateRef, Event> firstMissing,
-                                   Map<Parked, Boolean> parkedNow) {
+                                   Map<Parked, Long> parkedNow) {
         Iterator<Map.Entry<Parked, Long>> watched = state.parked.entrySet().iterator();
         while (watched.hasNext()) {
             Map.Entry<Parked, Long> entry = watched.next();
@@ -224,7 +225,7 @@ final class Sweeper {
                 continue;
             }
             boolean parked = parking.isParked(binding, pair.aggregate(), last);
-            parkedNow.put(pair, parked);
+            parkedNow.put(pair, parked ? last : 0L);
             if (parked || firstMissing.containsKey(pair.aggregate())
                     || firstMissing.size() == policy.maxRedrivesPerRun()) {
                 continue;
@@ -234,6 +235,11 @@ final class Sweeper {
                 firstMissing.put(pair.aggregate(), next.get(0));
             }
         }
+    }
+
+    /** Whether the event is one that waits behind the failed event at {@code parkedAt} (0: not parked). */
+    private static boolean isParkedBefore(Event event, long parkedAt) {
+        return parkedAt > 0 && event.sequence() > parkedAt;
     }
 
     /** Per binding, which of the events it is owed it has an ack for (one query per binding). */

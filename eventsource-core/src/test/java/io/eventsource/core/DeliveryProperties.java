@@ -43,7 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The simulation: random publishes over many aggregates; three services with two instances each, every
  * instance on its own connection to one simulated broker; random instance crashes and restarts, broker
  * outages and time jumps past the idle, expiry and liveness durations; flaky handlers that fail their first
- * attempt. All on the virtual clock, so a failing case replays exactly from the seed jqwik prints.
+ * attempt (retried by two services; parking the aggregate for the third, whose failures are replayed at the end). All on the virtual clock, so a failing case replays exactly from the seed jqwik prints.
  *
  * <p>No scenario is excluded and no aggregate gets help: events stranded with no later news of their aggregate
  * (left in a queue whose consumer died while no other instance consumed it, or published before the producer's
@@ -58,6 +58,14 @@ class DeliveryProperties {
     private static final Map<ServiceName, List<String>> PROJECTIONS = Map.of(SERVICES.get(0), List.of("projections"),
             SERVICES.get(1), List.of("projections", "search"), SERVICES.get(2), List.of("projections"));
     private static final int INSTANCES_PER_SERVICE = 2;
+    /**
+     * api-legacy parks an aggregate on a failure, after a single attempt: every flaky failure parks, and the
+     * simulation replays its failures once traffic stops, as an operator would.
+     */
+    private static final ServiceName PARKING = SERVICES.get(2);
+    private static final FailurePolicy PARK_AT_ONCE = FailurePolicy.park().withMaxAttempts(1);
+    /** Replay rounds at most: a replay may fill a gap in which another flaky event fails and parks again. */
+    private static final int MAX_REPLAY_ROUNDS = 200;
     private static final int AGGREGATES = 12;
     private static final Topology TOPOLOGY = Topology.of(Namespace.NONE);
 
@@ -130,6 +138,7 @@ class DeliveryProperties {
         Statistics.label("long waits").collect(steps.stream().anyMatch(s -> s instanceof Advance a
                 && a.by().compareTo(Duration.ofSeconds(30)) > 0));
         Statistics.label("aggregates at risk of stranding, left to the sweeper").collect(simulation.stranded());
+        Statistics.label("replay rounds of the parking service").collect(simulation.replayRounds());
 
         for (Binding binding : simulation.bindings()) {
             for (Map.Entry<AggregateRef, Long> aggregate : simulation.versions().entrySet()) {
@@ -178,6 +187,7 @@ class DeliveryProperties {
         private final Map<ServiceName, Instant> downUntil = new LinkedHashMap<>();
         private boolean brokerUp = true;
         private int nextEvent;
+        private int replayRounds;
 
         Simulation(int flakiness) {
             this.flakiness = flakiness;
@@ -232,6 +242,30 @@ class DeliveryProperties {
             }
             for (long s = 0; s < SETTLE.toSeconds(); s++) {
                 clock.advanceBy(Duration.ofSeconds(1));
+            }
+            replayFailuresOfTheParkingService();
+        }
+
+        /** Replays the parking service's failures until it has none, from one of its instances. */
+        private void replayFailuresOfTheParkingService() {
+            Instance replaying = null;
+            for (Instance instance : instances) {
+                if (instance.service.equals(PARKING) && replaying == null) {
+                    replaying = instance;
+                }
+            }
+            while (replayRounds < MAX_REPLAY_ROUNDS) {
+                boolean any = false;
+                for (ProjectionBinding binding : replaying.bindings) {
+                    any |= !binding.replayFailures(10_000).isEmpty();
+                }
+                if (!any) {
+                    return;
+                }
+                replayRounds++;
+                for (int s = 0; s < 3; s++) {
+                    clock.advanceBy(Duration.ofSeconds(1));
+                }
             }
         }
 
@@ -342,6 +376,10 @@ class DeliveryProperties {
             return trace;
         }
 
+        int replayRounds() {
+            return replayRounds;
+        }
+
         /** How many aggregates the scenario put at risk of stranding with no later news. */
         int stranded() {
             return atRisk.size();
@@ -367,6 +405,7 @@ class DeliveryProperties {
             private final ServiceName service;
             private MessageBus connection;
             private Eventsource runtime;
+            private final List<ProjectionBinding> bindings = new ArrayList<>();
             private boolean up;
 
             Instance(ServiceName service) {
@@ -378,11 +417,14 @@ class DeliveryProperties {
                 // small gap-fill passes, so that long gaps are filled over several redeliveries
                 runtime = new Eventsource(ports.eventLog(), ports.ackStore(), ports.registry(), connection, clock,
                         ports.expiry(), EventsourceOptions.defaults().withMaxGapFill(2)
-                                .withSweep(SweepPolicy.defaults().withLookback(SWEEP_LOOKBACK)));
+                                .withSweep(SweepPolicy.defaults().withLookback(SWEEP_LOOKBACK))
+                                .withFailurePolicy(service.equals(PARKING) ? PARK_AT_ONCE : FailurePolicy.seed()));
                 Listener listener = runtime.listener(service);
+                bindings.clear();
                 for (String projection : PROJECTIONS.get(service)) {
                     ProjectionBinding binding = listener.listen(PRODUCT, io.eventsource.domain.Projection.of(projection));
                     binding.onAny(event -> handle(binding.binding(), event));
+                    bindings.add(binding);
                 }
                 listener.start();
                 up = true;
