@@ -24,6 +24,13 @@ public record EventsourceOptions(FailurePolicy failurePolicy, Duration liveServi
                                  Duration relayInterval, int relayBatchSize, Duration storeRetryDelay,
                                  Duration closeTimeout, int maxGapFill, SweepPolicy sweep) {
 
+    /**
+     * Checks the options.
+     *
+     * @throws NullPointerException if a policy or a duration is null
+     * @throws IllegalArgumentException if a duration is negative, {@code relayInterval} or {@code closeTimeout} is
+     *         zero, {@code maxGapFill} is below 1 or {@code relayBatchSize} is outside 1-10000
+     */
     public EventsourceOptions {
         Objects.requireNonNull(failurePolicy, "failurePolicy");
         Objects.requireNonNull(sweep, "sweep");

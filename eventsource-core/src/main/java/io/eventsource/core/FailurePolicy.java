@@ -39,6 +39,13 @@ public record FailurePolicy(int maxAttempts, Duration firstBackoff, Duration max
     public static final FailurePolicy SEED = new FailurePolicy(3, Duration.ofMillis(200), Duration.ofSeconds(5),
             Exhausted.RECORD_FAIL_AND_CONTINUE);
 
+    /**
+     * Checks the policy.
+     *
+     * @throws NullPointerException if {@code firstBackoff}, {@code maxBackoff} or {@code whenExhausted} is null
+     * @throws IllegalArgumentException if {@code maxAttempts} is below 1, {@code firstBackoff} is negative or
+     *         {@code maxBackoff} is shorter than {@code firstBackoff}
+     */
     public FailurePolicy {
         Objects.requireNonNull(firstBackoff, "firstBackoff");
         Objects.requireNonNull(maxBackoff, "maxBackoff");

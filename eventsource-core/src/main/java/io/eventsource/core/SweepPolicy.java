@@ -33,6 +33,13 @@ public record SweepPolicy(boolean enabled, Duration interval, Duration gracePeri
     public static final SweepPolicy DEFAULT = new SweepPolicy(true, Duration.ofSeconds(30), Duration.ofSeconds(60),
             Duration.ofMinutes(15), 500, 100);
 
+    /**
+     * Checks the policy (also when disabled).
+     *
+     * @throws NullPointerException if a duration is null
+     * @throws IllegalArgumentException if {@code interval} is not positive, {@code gracePeriod} or {@code lookback}
+     *         is negative, {@code pageSize} is outside 1-10000 or {@code maxRedrivesPerRun} is below 1
+     */
     public SweepPolicy {
         Objects.requireNonNull(interval, "interval");
         Objects.requireNonNull(gracePeriod, "gracePeriod");
