@@ -1,7 +1,7 @@
 /**
  * The runtime users call: the publisher (append, route, publish, announce), the listener (bindings,
- * heartbeats, announcements, one serial lane per aggregate, dedupe, gap fill, retries, acks) and the relay
- * (publishes what a broker outage left unpublished). It runs the domain's rules against the ports; it
+ * heartbeats, announcements, one serial lane per aggregate, dedupe, gap fill, retries, acks, the sweeper that
+ * re-drives what a binding has no ack for) and the relay (publishes what a broker outage left unpublished). It runs the domain's rules against the ports; it
  * imports no adapter.
  */
 module io.eventsource.core {

@@ -1,21 +1,26 @@
 package io.eventsource.core;
 
 import io.eventsource.domain.Binding;
+import io.eventsource.domain.Event;
 import io.eventsource.domain.EventName;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /** A binding and its handlers: one per event name and one catch-all, fixed once the listener starts. */
 final class BindingHandlers implements ProjectionBinding {
     private final Binding binding;
+    private final BusListener owner;
     private final Map<EventName, EventHandler> byName = new HashMap<>();
     private EventHandler any;
+    private boolean fromBeginning;
     private volatile boolean frozen;
 
-    BindingHandlers(Binding binding) {
+    BindingHandlers(Binding binding, BusListener owner) {
         this.binding = binding;
+        this.owner = owner;
     }
 
     @Override
@@ -45,6 +50,23 @@ final class BindingHandlers implements ProjectionBinding {
         }
         any = handler;
         return this;
+    }
+
+    @Override
+    public synchronized ProjectionBinding fromBeginning() {
+        requireNotFrozen();
+        fromBeginning = true;
+        return this;
+    }
+
+    @Override
+    public List<Event> replayFailures(int limit) {
+        return owner.replayFailures(this, limit);
+    }
+
+    /** Whether the binding is owed every event of its type ({@link #fromBeginning()}). */
+    synchronized boolean owedEverything() {
+        return fromBeginning;
     }
 
     synchronized void freeze() {

@@ -1,9 +1,11 @@
 package io.eventsource.core;
 
+import io.eventsource.domain.Ack;
 import io.eventsource.domain.AggregateRef;
 import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Binding;
 import io.eventsource.domain.BindingSet;
+import io.eventsource.domain.Event;
 import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.domain.Projection;
 import io.eventsource.domain.ServiceName;
@@ -13,15 +15,18 @@ import io.eventsource.ports.EndReason;
 import io.eventsource.ports.EventLog;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.PortException;
+import io.eventsource.ports.PublishResult;
 import io.eventsource.ports.Scheduler;
 import io.eventsource.ports.ServiceRegistry;
 import io.eventsource.ports.Subscription;
+import io.eventsource.ports.TransientPortException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +49,9 @@ final class BusListener implements Listener {
 
     private enum State { NEW, RUNNING, STOPPING, STOPPED }
 
+    /** Upper bound of the failures replayed per call. */
+    private static final int MAX_REPLAY = 10_000;
+
     private final ServiceName service;
     private final MessageBus bus;
     private final ServiceRegistry registry;
@@ -53,6 +61,8 @@ final class BusListener implements Listener {
     private final Dispatcher dispatcher;
     private final AckStore acks;
     private final EventLog log;
+    private final SweepPolicy sweep;
+    private final FailurePolicy failurePolicy;
     private final Map<Binding, BindingHandlers> handlers = new LinkedHashMap<>();
     private final Map<AggregateType, Subscription> announcements = new ConcurrentHashMap<>();
     private final ConcurrentMap<AggregateRef, AggregateConsumer> consumers = new ConcurrentHashMap<>();
@@ -61,6 +71,7 @@ final class BusListener implements Listener {
     private volatile Map<AggregateType, List<BindingHandlers>> byType = Map.of();
     private BindingSet bindings = BindingSet.empty();
     private Cancellable heartbeat;
+    private Sweeper sweeper;
 
     BusListener(ServiceName service, MessageBus bus, ServiceRegistry registry, AckStore acks, EventLog log,
                 Scheduler scheduler, ExpiryPolicy expiry, EventsourceOptions options) {
@@ -72,6 +83,8 @@ final class BusListener implements Listener {
         this.closeTimeout = options.closeTimeout();
         this.acks = acks;
         this.log = log;
+        this.sweep = options.sweep();
+        this.failurePolicy = options.failurePolicy();
         this.dispatcher = new Dispatcher(this, acks, log, scheduler, options);
     }
 
@@ -90,7 +103,7 @@ final class BusListener implements Listener {
         }
         Binding binding = new Binding(service, type, projection);
         bindings = bindings.with(binding);
-        BindingHandlers bound = new BindingHandlers(binding);
+        BindingHandlers bound = new BindingHandlers(binding, this);
         handlers.put(binding, bound);
         return bound;
     }
@@ -116,6 +129,10 @@ final class BusListener implements Listener {
         }
         beat();
         heartbeat = scheduler.scheduleAtFixedRate(expiry.heartbeatInterval(), expiry.heartbeatInterval(), this::beat);
+        if (sweep.enabled()) {
+            sweeper = new Sweeper(this, byType, log, acks, scheduler, sweep, failurePolicy);
+            sweeper.start();
+        }
     }
 
     /** Heart-beats the bindings and (re)subscribes any announcement queue whose consumer is gone. */
@@ -213,6 +230,96 @@ final class BusListener implements Listener {
         }
     }
 
+    /**
+     * Re-drives an aggregate that a binding of this service has no ack for through the normal path (see
+     * {@link Sweeper}): declares the aggregate's route for this service, consumes its queue here unless this
+     * listener already does, and publishes {@code firstMissing} and the aggregate's latest event to the
+     * aggregate's exchange, for the queue's active consumer to handle and fill the gap from the log.
+     *
+     * @throws io.eventsource.ports.PortException if the broker or the log cannot be reached
+     */
+    void redrive(AggregateRef aggregate, Event firstMissing) {
+        if (state != State.RUNNING) {
+            return;
+        }
+        List<Event> events = new ArrayList<>(2);
+        events.add(firstMissing);
+        long version = log.version(aggregate);
+        if (version > firstMissing.sequence()) {
+            events.addAll(log.read(aggregate, version, version));
+        }
+        sendThroughOwnQueue(aggregate, events);
+    }
+
+    /**
+     * Declares the aggregate's route for this service, consumes its queue here unless this listener already does
+     * (a standby consumer if another instance is the active one), and publishes the events to the aggregate's
+     * exchange, for the queue's active consumer.
+     *
+     * @throws io.eventsource.ports.PortException if the broker cannot be reached, or did not route the events
+     */
+    private void sendThroughOwnQueue(AggregateRef aggregate, List<Event> events) {
+        bus.declareRoute(aggregate, Set.of(service));
+        onAnnouncement(aggregate);
+        PublishResult result = bus.publish(aggregate, events);
+        if (!result.isRouted()) {
+            // the queue expired or was deleted between the declare and the publish: once more
+            bus.declareRoute(aggregate, Set.of(service));
+            onAnnouncement(aggregate);
+            result = bus.publish(aggregate, events);
+            if (!result.isRouted()) {
+                throw new TransientPortException("the broker did not route " + events.size() + " event(s) of "
+                        + aggregate + " to the queue of " + service + " just declared: " + result);
+            }
+        }
+    }
+
+    /** See {@link ProjectionBinding#replayFailures}. */
+    List<Event> replayFailures(BindingHandlers binding, int limit) {
+        if (limit < 1 || limit > MAX_REPLAY) {
+            throw new IllegalArgumentException("replayFailures limit must be 1-" + MAX_REPLAY + ", got " + limit);
+        }
+        if (state != State.RUNNING) {
+            throw new IllegalStateException("listener of " + service + " is " + (state == State.NEW ? "not started"
+                    : "stopped") + "; failures are replayed through a running listener");
+        }
+        Binding bound = binding.binding();
+        Map<AggregateRef, List<Ack>> byAggregate = new LinkedHashMap<>();
+        for (Ack failure : acks.failures(bound.service(), bound.projection(), limit)) {
+            byAggregate.computeIfAbsent(failure.aggregate(), a -> new ArrayList<>()).add(failure);
+        }
+        List<Event> replayed = new ArrayList<>();
+        for (Map.Entry<AggregateRef, List<Ack>> entry : byAggregate.entrySet()) {
+            AggregateRef aggregate = entry.getKey();
+            List<Ack> failures = entry.getValue();
+            failures.sort(Comparator.comparingLong(Ack::sequence));
+            List<Event> failed = new ArrayList<>();
+            List<Event> toPublish = new ArrayList<>();
+            for (Ack failure : failures) {
+                List<Event> found = log.read(aggregate, failure.sequence(), failure.sequence());
+                if (found.isEmpty() || !found.get(0).id().equals(failure.key().eventId())) {
+                    LOG.warn("{} has a failed ack for {} at {}#{} that the event log does not hold; not replaying it",
+                            bound, failure.key().eventId(), aggregate, failure.sequence());
+                    continue;
+                }
+                failed.add(found.get(0));
+                toPublish.add(Dispatcher.markedForReplay(found.get(0), bound));
+            }
+            if (failed.isEmpty()) {
+                continue;
+            }
+            // the latest event after the replays: a parked binding whose replay succeeds fills the rest from the log
+            long version = log.version(aggregate);
+            if (version > failed.get(failed.size() - 1).sequence()) {
+                toPublish.addAll(log.read(aggregate, version, version));
+            }
+            sendThroughOwnQueue(aggregate, toPublish);
+            replayed.addAll(failed);
+            LOG.info("{} replays {} failed event(s) of {}", bound, failed.size(), aggregate);
+        }
+        return replayed;
+    }
+
     /** The consumer's subscription ended (idle, queue deleted, connection lost, cancelled): forget it. */
     void forget(AggregateConsumer consumer, EndReason reason) {
         // kept until its lane is idle, so that a new consumer of the aggregate starts after it (see onAnnouncement)
@@ -240,6 +347,9 @@ final class BusListener implements Listener {
             state = State.STOPPING;
             if (heartbeat != null) {
                 heartbeat.cancel();
+            }
+            if (sweeper != null) {
+                sweeper.stop();
             }
             running = new ArrayList<>(consumers.values());
         }

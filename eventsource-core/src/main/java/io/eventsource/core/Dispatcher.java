@@ -3,6 +3,7 @@ package io.eventsource.core;
 import io.eventsource.domain.Ack;
 import io.eventsource.domain.AckKey;
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.Binding;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.SequenceVerdict;
 import io.eventsource.ports.AckStore;
@@ -15,8 +16,10 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -28,10 +31,21 @@ import java.util.concurrent.CompletionStage;
  * handler with the {@link FailurePolicy}; record each ack as its handler finishes, all of an event's acks durable before
  * the next event; acknowledge the broker message last. Any store failure returns the message to its queue after
  * {@link EventsourceOptions#storeRetryDelay()}, never acknowledged.
+ *
+ * <p>Under {@link FailurePolicy.Exhausted#PARK}, a binding parked on the aggregate ({@link Parking}) is left out of
+ * the aggregate's later events, and a binding whose handler fails for good in a delivery is left out of the rest
+ * of it; the message is still acknowledged (the log keeps what the parked binding has not handled). A delivery
+ * marked as a replay for a binding ({@link #REPLAY_FOR}) hands the event to that binding again if its ack is
+ * fail; the mark is removed before any handler sees the event.
  */
 final class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    /**
+     * The metadata key that marks a published copy of an event as a replay of one binding's failure; its value
+     * is {@link #replayTag(Binding)}.
+     */
+    static final String REPLAY_FOR = "eventsource-replay-for";
 
     private final BusListener owner;
     private final AckStore acks;
@@ -40,6 +54,7 @@ final class Dispatcher {
     private final FailurePolicy failurePolicy;
     private final Duration storeRetryDelay;
     private final int maxGapFill;
+    private final Parking parking;
 
     Dispatcher(BusListener owner, AckStore acks, EventLog log, Scheduler scheduler, EventsourceOptions options) {
         this.owner = owner;
@@ -49,6 +64,27 @@ final class Dispatcher {
         this.failurePolicy = options.failurePolicy();
         this.storeRetryDelay = options.storeRetryDelay();
         this.maxGapFill = options.maxGapFill();
+        this.parking = new Parking(log, acks);
+    }
+
+    /** The value of {@link #REPLAY_FOR} that names the binding. */
+    static String replayTag(Binding binding) {
+        return binding.service().value() + "/" + binding.projection().value();
+    }
+
+    /** A copy of the event marked as a replay for the binding. */
+    static Event markedForReplay(Event event, Binding binding) {
+        Map<String, String> metadata = new HashMap<>(event.metadata());
+        metadata.put(REPLAY_FOR, replayTag(binding));
+        return new Event(event.id(), event.aggregate(), event.sequence(), event.name(), event.payload(), metadata,
+                event.occurredAt());
+    }
+
+    private static Event unmarked(Event event) {
+        Map<String, String> metadata = new HashMap<>(event.metadata());
+        metadata.remove(REPLAY_FOR);
+        return new Event(event.id(), event.aggregate(), event.sequence(), event.name(), event.payload(), metadata,
+                event.occurredAt());
     }
 
     /** Processes the delivery in its aggregate's lane; the stage completes when it is settled or handed back. */
@@ -57,7 +93,8 @@ final class Dispatcher {
             // not started: the bus returns it to the queue when the subscription ends
             return DONE;
         }
-        Event event = delivery.event();
+        String replayFor = delivery.event().metadata().get(REPLAY_FOR);
+        Event event = replayFor == null ? delivery.event() : unmarked(delivery.event());
         List<BindingHandlers> bindings = owner.bindingsOf(event.aggregate().type());
         if (bindings.isEmpty()) {
             LOG.warn("{} received {} but binds no projection of {}; acknowledging it", owner.service(), event,
@@ -67,12 +104,12 @@ final class Dispatcher {
         }
         Plan plan;
         try {
-            plan = plan(event, bindings);
+            plan = plan(event, bindings, replayFor);
         } catch (RuntimeException e) {
             requeueLater(delivery, e);
             return DONE;
         }
-        return run(consumer, plan.steps(), 0).handle((ignored, error) -> {
+        return run(consumer, plan.steps(), 0, new HashSet<>()).handle((ignored, error) -> {
             Throwable cause = unwrap(error);
             if (cause == null && plan.partial()) {
                 delivery.requeue();
@@ -86,7 +123,7 @@ final class Dispatcher {
     }
 
     /** The events to handle, in sequence order, each with the bindings that still need it. */
-    private Plan plan(Event event, List<BindingHandlers> bindings) {
+    private Plan plan(Event event, List<BindingHandlers> bindings, String replayFor) {
         AggregateRef aggregate = event.aggregate();
         Map<AckKey, Ack> found = acks.find(keys(List.of(event), bindings));
         Map<BindingHandlers, Long> lastHandled = new HashMap<>();
@@ -97,6 +134,12 @@ final class Dispatcher {
             if (ack != null && ack.isOk()) {
                 continue;
             }
+            if (ack != null && replayTag(binding.binding()).equals(replayFor)) {
+                // a replay of this binding's failure: handled again now, after whatever gap the others fill
+                lastHandled.put(binding, Long.MAX_VALUE);
+                needEvent.add(binding);
+                continue;
+            }
             long last = acks.lastSequence(binding.binding().service(), binding.binding().projection(), aggregate);
             SequenceVerdict verdict = SequenceVerdict.of(last, event.sequence());
             if (verdict instanceof SequenceVerdict.Duplicate) {
@@ -105,6 +148,9 @@ final class Dispatcher {
                 }
                 LOG.warn("{} has no ack for {} although it handled later events of {}; handling it now, late",
                         binding, event, aggregate);
+            } else if (failurePolicy.parks() && parking.isParked(binding.binding(), aggregate, last)) {
+                LOG.debug("{} is parked on {} by its failed event {}; {} waits", binding, aggregate, last, event);
+                continue;
             } else if (verdict instanceof SequenceVerdict.Gap gap) {
                 firstMissing = Math.min(firstMissing, gap.firstMissing());
             }
@@ -157,7 +203,8 @@ final class Dispatcher {
      * (so that a crash during another binding's retry does not lose it), all of the event's acks durable before
      * the next event.
      */
-    private CompletionStage<Void> run(AggregateConsumer consumer, List<Step> steps, int index) {
+    private CompletionStage<Void> run(AggregateConsumer consumer, List<Step> steps, int index,
+                                      Set<BindingHandlers> parked) {
         if (index == steps.size()) {
             return DONE;
         }
@@ -165,18 +212,26 @@ final class Dispatcher {
             return CompletableFuture.failedFuture(new Abandoned());
         }
         Step step = steps.get(index);
-        return handleAll(consumer, step, 0, new ArrayList<>())
-                .thenCompose(ignored -> run(consumer, steps, index + 1));
+        return handleAll(consumer, step, 0, new ArrayList<>(), parked)
+                .thenCompose(ignored -> run(consumer, steps, index + 1, parked));
     }
 
     private CompletionStage<Void> handleAll(AggregateConsumer consumer, Step step, int index,
-                                            List<CompletableFuture<Void>> recorded) {
+                                            List<CompletableFuture<Void>> recorded, Set<BindingHandlers> parked) {
         if (index == step.bindings().size()) {
             return CompletableFuture.allOf(recorded.toArray(CompletableFuture[]::new));
         }
-        return handle(consumer, step.bindings().get(index), step.event(), 1).thenCompose(ack -> {
+        BindingHandlers binding = step.bindings().get(index);
+        if (parked.contains(binding)) {
+            // parked by an earlier event of this delivery: this one waits for the replay
+            return handleAll(consumer, step, index + 1, recorded, parked);
+        }
+        return handle(consumer, binding, step.event(), 1).thenCompose(ack -> {
             recorded.add(record(List.of(ack)).toCompletableFuture());
-            return handleAll(consumer, step, index + 1, recorded);
+            if (!ack.isOk() && failurePolicy.parks()) {
+                parked.add(binding);
+            }
+            return handleAll(consumer, step, index + 1, recorded, parked);
         });
     }
 
@@ -202,8 +257,9 @@ final class Dispatcher {
                 throw error;
             }
             if (!failurePolicy.retriesAfter(attempt)) {
-                LOG.warn("{} failed to handle {} after {} attempt(s); recording it as failed and going on",
-                        binding, event, attempt, failure);
+                LOG.warn("{} failed to handle {} after {} attempt(s); recording it as failed and {}", binding, event,
+                        attempt, failurePolicy.parks() ? "parking " + event.aggregate() + " for it until it is replayed"
+                                : "going on", failure);
                 return CompletableFuture.completedFuture(
                         Ack.fail(event, binding.binding(), attempt, String.valueOf(failure), scheduler.instant()));
             }

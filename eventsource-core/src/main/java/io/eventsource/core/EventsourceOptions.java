@@ -18,13 +18,22 @@ import java.util.Objects;
  * @param maxGapFill how many missing events a listener reads from the log and handles for one delivery, 1 or
  *                   more; a longer gap (a binding new to an aggregate with a long history) is filled over several
  *                   passes, the message going back to its queue between them
+ * @param sweep how listeners find and re-drive events that a binding has no ack for
  */
 public record EventsourceOptions(FailurePolicy failurePolicy, Duration liveServicesCacheTtl, Duration relayGracePeriod,
                                  Duration relayInterval, int relayBatchSize, Duration storeRetryDelay,
-                                 Duration closeTimeout, int maxGapFill) {
+                                 Duration closeTimeout, int maxGapFill, SweepPolicy sweep) {
 
+    /**
+     * Checks the options.
+     *
+     * @throws NullPointerException if a policy or a duration is null
+     * @throws IllegalArgumentException if a duration is negative, {@code relayInterval} or {@code closeTimeout} is
+     *         zero, {@code maxGapFill} is below 1 or {@code relayBatchSize} is outside 1-10000
+     */
     public EventsourceOptions {
         Objects.requireNonNull(failurePolicy, "failurePolicy");
+        Objects.requireNonNull(sweep, "sweep");
         notNegative("liveServicesCacheTtl", liveServicesCacheTtl);
         notNegative("relayGracePeriod", relayGracePeriod);
         positive("relayInterval", relayInterval);
@@ -40,47 +49,54 @@ public record EventsourceOptions(FailurePolicy failurePolicy, Duration liveServi
 
     /**
      * The defaults: the seed's failure policy, live services cached 1 s, relay after 5 s every 5 s in batches
-     * of 500, 1 s before returning a message after a store failure, 30 s to close, gaps filled 1000 events a pass.
+     * of 500, 1 s before returning a message after a store failure, 30 s to close, gaps filled 1000 events a pass,
+     * {@link SweepPolicy#defaults() the sweeper's defaults}.
      */
     public static EventsourceOptions defaults() {
         return new EventsourceOptions(FailurePolicy.seed(), Duration.ofSeconds(1), Duration.ofSeconds(5),
-                Duration.ofSeconds(5), 500, Duration.ofSeconds(1), Duration.ofSeconds(30), 1000);
+                Duration.ofSeconds(5), 500, Duration.ofSeconds(1), Duration.ofSeconds(30), 1000, SweepPolicy.defaults());
     }
 
     /** These options with another failure policy. */
     public EventsourceOptions withFailurePolicy(FailurePolicy value) {
         return new EventsourceOptions(value, liveServicesCacheTtl, relayGracePeriod, relayInterval, relayBatchSize,
-                storeRetryDelay, closeTimeout, maxGapFill);
+                storeRetryDelay, closeTimeout, maxGapFill, sweep);
     }
 
     /** These options with another cache time of the registry's live services. */
     public EventsourceOptions withLiveServicesCacheTtl(Duration value) {
         return new EventsourceOptions(failurePolicy, value, relayGracePeriod, relayInterval, relayBatchSize,
-                storeRetryDelay, closeTimeout, maxGapFill);
+                storeRetryDelay, closeTimeout, maxGapFill, sweep);
     }
 
     /** These options with another relay grace period and interval. */
     public EventsourceOptions withRelay(Duration gracePeriod, Duration interval) {
         return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, gracePeriod, interval, relayBatchSize,
-                storeRetryDelay, closeTimeout, maxGapFill);
+                storeRetryDelay, closeTimeout, maxGapFill, sweep);
     }
 
     /** These options with another delay before a message is returned to its queue after a store failure. */
     public EventsourceOptions withStoreRetryDelay(Duration value) {
         return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, relayGracePeriod, relayInterval,
-                relayBatchSize, value, closeTimeout, maxGapFill);
+                relayBatchSize, value, closeTimeout, maxGapFill, sweep);
     }
 
     /** These options with another close timeout. */
     public EventsourceOptions withCloseTimeout(Duration value) {
         return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, relayGracePeriod, relayInterval,
-                relayBatchSize, storeRetryDelay, value, maxGapFill);
+                relayBatchSize, storeRetryDelay, value, maxGapFill, sweep);
     }
 
     /** These options with another bound of the events filled from the log per delivery. */
     public EventsourceOptions withMaxGapFill(int value) {
         return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, relayGracePeriod, relayInterval,
-                relayBatchSize, storeRetryDelay, closeTimeout, value);
+                relayBatchSize, storeRetryDelay, closeTimeout, value, sweep);
+    }
+
+    /** These options with another sweep policy ({@link SweepPolicy#disabled()} to switch the sweeper off). */
+    public EventsourceOptions withSweep(SweepPolicy value) {
+        return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, relayGracePeriod, relayInterval,
+                relayBatchSize, storeRetryDelay, closeTimeout, maxGapFill, value);
     }
 
     private static void notNegative(String name, Duration value) {

@@ -21,13 +21,31 @@ public record FailurePolicy(int maxAttempts, Duration firstBackoff, Duration max
          * The seed's policy: record the ack as {@code fail} (for replay) and go on with the aggregate's next
          * event.
          */
-        RECORD_FAIL_AND_CONTINUE
+        RECORD_FAIL_AND_CONTINUE,
+        /**
+         * Record the ack as {@code fail} and park the aggregate for that binding: the aggregate's later events
+         * wait for that binding (they are not handed to it and get no ack of it; other bindings go on) until
+         * the failed event is replayed successfully ({@link ProjectionBinding#replayFailures}); then the binding
+         * handles them in sequence order, filled from the log. A binding is parked on an aggregate exactly while
+         * the last event of it that the binding has an ack for has failed, so the parking is kept in the ack
+         * store and holds for every instance of the service and across restarts. The sweeper does not re-drive
+         * a parked aggregate. Costs one log read and one ack lookup per event and binding while this policy is
+         * in force.
+         */
+        PARK
     }
 
     /** The seed's policy with three attempts, 200 ms then 400 ms apart: record the failure and go on. */
     public static final FailurePolicy SEED = new FailurePolicy(3, Duration.ofMillis(200), Duration.ofSeconds(5),
             Exhausted.RECORD_FAIL_AND_CONTINUE);
 
+    /**
+     * Checks the policy.
+     *
+     * @throws NullPointerException if {@code firstBackoff}, {@code maxBackoff} or {@code whenExhausted} is null
+     * @throws IllegalArgumentException if {@code maxAttempts} is below 1, {@code firstBackoff} is negative or
+     *         {@code maxBackoff} is shorter than {@code firstBackoff}
+     */
     public FailurePolicy {
         Objects.requireNonNull(firstBackoff, "firstBackoff");
         Objects.requireNonNull(maxBackoff, "maxBackoff");
@@ -52,6 +70,21 @@ public record FailurePolicy(int maxAttempts, Duration firstBackoff, Duration max
     /** This policy with another number of attempts. */
     public FailurePolicy withMaxAttempts(int value) {
         return new FailurePolicy(value, firstBackoff, maxBackoff, whenExhausted);
+    }
+
+    /** The seed's attempts and backoffs, parking the aggregate for the binding once they are used up. */
+    public static FailurePolicy park() {
+        return SEED.withWhenExhausted(Exhausted.PARK);
+    }
+
+    /** This policy with another outcome once the attempts are used up. */
+    public FailurePolicy withWhenExhausted(Exhausted value) {
+        return new FailurePolicy(maxAttempts, firstBackoff, maxBackoff, value);
+    }
+
+    /** Whether a binding's failed event parks its aggregate for that binding ({@link Exhausted#PARK}). */
+    public boolean parks() {
+        return whenExhausted == Exhausted.PARK;
     }
 
     /** This policy with other backoffs. */

@@ -19,6 +19,12 @@ import java.util.concurrent.CompletionStage;
  * per {@link FailurePolicy}, recording one ack per binding, and acknowledging the broker message only once
  * the acks are durable. A store failure returns the message to its queue. Events of one aggregate are
  * handled one at a time in sequence order; different aggregates concurrently.
+ *
+ * <p>It also sweeps, per {@link SweepPolicy}: every interval it reads the log of each bound type and, for an
+ * event that a binding is owed and has no ack for past the grace period (one that the normal path lost with no
+ * later news of its aggregate), re-drives the aggregate through its queue: declares the aggregate's route for
+ * this service, consumes the queue unless it already does, and publishes the first missing and the latest event
+ * of the aggregate, so that the queue's single active consumer fills the gap from the log in order.
  */
 public interface Listener extends AutoCloseable {
 

@@ -1,7 +1,10 @@
 package io.eventsource.core;
 
 import io.eventsource.domain.Binding;
+import io.eventsource.domain.Event;
 import io.eventsource.domain.EventName;
+
+import java.util.List;
 
 /**
  * One binding of a service to an aggregate type for one projection, as made by {@link Listener#listen}:
@@ -34,4 +37,35 @@ public interface ProjectionBinding {
      * @throws IllegalStateException if a catch-all is already attached, or the listener has started
      */
     ProjectionBinding onAny(EventHandler handler);
+
+    /**
+     * Makes this binding owed every event of its aggregate type ever appended, not only those that occurred
+     * since its listener started less the sweeper's {@link SweepPolicy#lookback() lookback}: the sweeper
+     * re-drives, a bounded number per run, every aggregate whose events this binding has no ack for. For a new
+     * projection that must be built from the whole history. (Without it, a binding still handles the whole
+     * history of every aggregate that has news: the gap fill starts at the binding's first unhandled sequence.)
+     *
+     * @return this binding
+     * @throws IllegalStateException if the listener has started
+     */
+    ProjectionBinding fromBeginning();
+
+    /**
+     * Replays up to {@code limit} of this binding's failed events (its acks with status fail, oldest first):
+     * each is handed to this binding's handler again through its aggregate's queue, so by the instance of the
+     * service that consumes the aggregate, in the aggregate's order of work (never at the same time as another
+     * event of the aggregate for this binding), with the {@link FailurePolicy}'s retries. Its ack becomes ok if
+     * the handler now succeeds, or stays fail with the attempts added up; the service's other bindings are not
+     * affected. Once a replay succeeds on an aggregate that the failure had parked
+     * ({@link FailurePolicy.Exhausted#PARK}), the binding goes on with the aggregate's later events in sequence
+     * order. The replays are handled after this returns: read the ack store to see how they ended.
+     *
+     * @param limit how many failures to replay at most, 1-10000
+     * @return the events sent for replay, per aggregate in sequence order, aggregates by oldest failure
+     * @throws IllegalStateException if the listener is not running
+     * @throws IllegalArgumentException if {@code limit} is out of range
+     * @throws io.eventsource.ports.PortException if the ack store, the event log or the broker cannot be reached;
+     *         failures of aggregates sent before it stay sent, so calling again is safe
+     */
+    List<Event> replayFailures(int limit);
 }

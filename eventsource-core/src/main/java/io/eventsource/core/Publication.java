@@ -21,6 +21,11 @@ public sealed interface Publication {
 
     /** Appended, routed to the live services' queues and announced. */
     record Sent(List<Event> events) implements Publication {
+        /**
+         * Copies the events.
+         *
+         * @throws NullPointerException if {@code events} is null or holds a null
+         */
         public Sent {
             events = List.copyOf(Objects.requireNonNull(events, "events"));
         }
@@ -34,6 +39,11 @@ public sealed interface Publication {
      * @param reason what failed
      */
     record Pending(List<Event> events, String reason) implements Publication {
+        /**
+         * Copies the events.
+         *
+         * @throws NullPointerException if {@code events} or {@code reason} is null, or {@code events} holds a null
+         */
         public Pending {
             events = List.copyOf(Objects.requireNonNull(events, "events"));
             Objects.requireNonNull(reason, "reason");

@@ -12,8 +12,11 @@
  * <p>Guarantees, per (service, projection) binding: the events of one aggregate are handled in sequence
  * order, one at a time, also across instances of a service; an event acked ok is not handed to that binding
  * again; a sequence gap is filled from the event log before the later event is handled; a failing handler is
- * retried with backoff and then recorded as failed ({@link io.eventsource.core.FailurePolicy}); the broker
- * message is acknowledged only after its acks are durable. Time is read only through the
+ * retried with backoff and then recorded as failed, and either the aggregate's next event follows or, with the
+ * park option, the aggregate waits for that binding ({@link io.eventsource.core.FailurePolicy}); failed events
+ * can be replayed ({@link io.eventsource.core.ProjectionBinding#replayFailures}); the broker
+ * message is acknowledged only after its acks are durable; a sweeper re-drives, past a grace period, the events
+ * that a binding has no ack for ({@link io.eventsource.core.SweepPolicy}). Time is read only through the
  * {@link io.eventsource.ports.Scheduler}.
  */
 package io.eventsource.core;

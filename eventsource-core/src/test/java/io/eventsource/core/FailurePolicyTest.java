@@ -30,6 +30,28 @@ class FailurePolicyTest {
     }
 
     @Test
+    void parksWithTheSeedsAttemptsWhenAsked() {
+        assertThat(FailurePolicy.seed().parks()).isFalse();
+        assertThat(FailurePolicy.park().parks()).isTrue();
+        assertThat(FailurePolicy.park().maxAttempts()).isEqualTo(FailurePolicy.seed().maxAttempts());
+        assertThat(FailurePolicy.park().withWhenExhausted(FailurePolicy.Exhausted.RECORD_FAIL_AND_CONTINUE))
+                .isEqualTo(FailurePolicy.seed());
+    }
+
+    @Test
+    void refusesASweepPolicyThatCannotWorkWithTheRule() {
+        assertThatThrownBy(() -> SweepPolicy.defaults().withTiming(Duration.ZERO, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("interval must be positive");
+        assertThatThrownBy(() -> SweepPolicy.defaults().withLookback(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lookback must be zero or positive");
+        assertThatThrownBy(() -> SweepPolicy.defaults().withBounds(10_001, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pageSize must be 1-10000");
+        assertThatThrownBy(() -> SweepPolicy.defaults().withBounds(500, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxRedrivesPerRun must be 1 or more");
+        assertThat(SweepPolicy.disabled().enabled()).isFalse();
+    }
+
+    @Test
     void refusesNonsenseWithTheRule() {
         assertThatThrownBy(() -> FailurePolicy.seed().withMaxAttempts(0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxAttempts must be 1 or more");

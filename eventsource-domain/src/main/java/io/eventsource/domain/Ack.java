@@ -21,6 +21,12 @@ public record Ack(AckKey key, AckStatus status, int attempts, String lastError, 
     /** Longest error text kept; longer ones are cut, never stored unbounded. */
     public static final int MAX_ERROR_LENGTH = 1000;
 
+    /**
+     * Truncates {@code lastError} to {@link #MAX_ERROR_LENGTH} characters (null becomes empty).
+     *
+     * @throws NullPointerException if {@code key}, {@code status}, {@code aggregate} or {@code at} is null
+     * @throws InvalidValueException if {@code attempts} or {@code sequence} is below 1
+     */
     public Ack {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(status, "status");
@@ -45,6 +51,7 @@ public record Ack(AckKey key, AckStatus status, int attempts, String lastError, 
         return new Ack(AckKey.of(event.id(), binding), AckStatus.FAIL, attempts, error, event.aggregate(), event.sequence(), at);
     }
 
+    /** Whether the binding handled the event successfully; such an ack is final. */
     public boolean isOk() {
         return status == AckStatus.OK;
     }

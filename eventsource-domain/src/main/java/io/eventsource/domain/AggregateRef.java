@@ -7,11 +7,22 @@ import java.util.Objects;
  * sequence order; events of different aggregates are handled concurrently.
  */
 public record AggregateRef(AggregateType type, AggregateId id) {
+    /**
+     * The aggregate {@code type}-{@code id}.
+     *
+     * @throws NullPointerException if {@code type} or {@code id} is null
+     */
     public AggregateRef {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(id, "id");
     }
 
+    /**
+     * The aggregate of the given written type and id: {@code of("Product", "42")} is {@code Product-42}.
+     *
+     * @throws InvalidValueException if {@code type} is not a valid {@link AggregateType} or {@code id} not a
+     *         valid {@link AggregateId}
+     */
     public static AggregateRef of(String type, String id) {
         return new AggregateRef(AggregateType.of(type), AggregateId.of(id));
     }

@@ -11,10 +11,20 @@ import java.util.regex.Pattern;
  *              announcement queues: {@code ProductAggregateIds-42-ads})
  */
 public record AggregateType(String value) {
+    /**
+     * The longest aggregate type, in characters: bounded so that stores can index it and the broker names it
+     * is part of stay within AMQP's 255 bytes.
+     */
     public static final int MAX_LENGTH = 64;
     private static final Pattern ALLOWED = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
     private static final String ANNOUNCEMENT_SUFFIX = "AggregateIds";
 
+    /**
+     * Checks the value's form.
+     *
+     * @throws InvalidValueException if the value is null, empty, longer than {@link #MAX_LENGTH} or is not
+     *         {@code [A-Za-z][A-Za-z0-9_]*}, or ends in {@code AggregateIds}
+     */
     public AggregateType {
         Names.require("AggregateType", value, MAX_LENGTH, ALLOWED, "[A-Za-z0-9_] starting with a letter");
         if (value.endsWith(ANNOUNCEMENT_SUFFIX)) {
@@ -24,6 +34,11 @@ public record AggregateType(String value) {
         }
     }
 
+    /**
+     * The aggregate type written {@code value}, such as {@code Product}.
+     *
+     * @throws InvalidValueException as the constructor does
+     */
     public static AggregateType of(String value) {
         return new AggregateType(value);
     }

@@ -16,6 +16,7 @@ public final class BindingSet {
         this.bindings = bindings;
     }
 
+    /** The set with no bindings: a listener before its first {@code listen}. */
     public static BindingSet empty() {
         return EMPTY;
     }
@@ -44,6 +45,7 @@ public final class BindingSet {
         return new BindingSet(Collections.unmodifiableSet(fewer));
     }
 
+    /** Whether this set holds the binding (the same service, aggregate type and projection). */
     public boolean contains(Binding binding) {
         return bindings.contains(binding);
     }
@@ -64,6 +66,7 @@ public final class BindingSet {
         return bindings;
     }
 
+    /** How many bindings this set holds. */
     public int size() {
         return bindings.size();
     }

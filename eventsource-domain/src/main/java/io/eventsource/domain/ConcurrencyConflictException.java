@@ -10,6 +10,10 @@ public final class ConcurrencyConflictException extends EventsourceException {
     private final transient ExpectedVersion expected;
     private final long actual;
 
+    /**
+     * The refusal of an append to {@code aggregate} that expected {@code expected} and found the aggregate at
+     * version {@code actual}; the message says that nothing was written.
+     */
     public ConcurrencyConflictException(AggregateRef aggregate, ExpectedVersion expected, long actual) {
         super("append to " + aggregate + " expected " + expected + " but the aggregate is at version "
                 + actual + "; nothing was written");
@@ -18,10 +22,12 @@ public final class ConcurrencyConflictException extends EventsourceException {
         this.actual = actual;
     }
 
+    /** The aggregate of the refused append (not kept across Java serialization: null after it). */
     public AggregateRef aggregate() {
         return aggregate;
     }
 
+    /** The version the refused append expected (not kept across Java serialization: null after it). */
     public ExpectedVersion expected() {
         return expected;
     }

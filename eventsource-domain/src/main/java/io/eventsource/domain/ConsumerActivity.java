@@ -14,6 +14,12 @@ import java.util.Objects;
  * @param inFlight messages received and not yet settled
  */
 public record ConsumerActivity(Instant lastActiveAt, int inFlight) {
+    /**
+     * An activity as last observed.
+     *
+     * @throws NullPointerException if {@code lastActiveAt} is null
+     * @throws InvalidValueException if {@code inFlight} is negative
+     */
     public ConsumerActivity {
         Objects.requireNonNull(lastActiveAt, "lastActiveAt");
         if (inFlight < 0) {
@@ -21,14 +27,22 @@ public record ConsumerActivity(Instant lastActiveAt, int inFlight) {
         }
     }
 
+    /** A consumer that started at {@code now} holding no message: its idle period starts now. */
     public static ConsumerActivity startedAt(Instant now) {
         return new ConsumerActivity(now, 0);
     }
 
+    /** The activity after a message is received at {@code now}: one more in flight, and the idle period restarts. */
     public ConsumerActivity received(Instant now) {
         return new ConsumerActivity(now, inFlight + 1);
     }
 
+    /**
+     * The activity after a message is settled (acked or requeued) at {@code now}: one fewer in flight, and the
+     * idle period restarts.
+     *
+     * @throws IllegalStateException if no message is in flight
+     */
     public ConsumerActivity settled(Instant now) {
         if (inFlight == 0) {
             throw new IllegalStateException("no message in flight to settle");

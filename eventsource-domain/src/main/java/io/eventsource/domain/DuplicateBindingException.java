@@ -8,6 +8,7 @@ public final class DuplicateBindingException extends EventsourceException {
     private static final long serialVersionUID = 1L;
     private final transient Binding binding;
 
+    /** The refusal of {@code binding}, with a message naming its service, aggregate type and projection. */
     public DuplicateBindingException(Binding binding) {
         super("service \"" + binding.service().value() + "\" already binds projection \""
                 + binding.projection().value() + "\" to aggregate type \"" + binding.type().value()

@@ -19,6 +19,14 @@ import java.util.Objects;
  */
 public record Event(EventId id, AggregateRef aggregate, long sequence, EventName name, Payload payload,
                     Map<String, String> metadata, Instant occurredAt) {
+    /**
+     * Copies the metadata (null means none), so later changes to the caller's map do not reach the event.
+     *
+     * @throws NullPointerException if {@code id}, {@code aggregate}, {@code name}, {@code payload} or
+     *         {@code occurredAt} is null
+     * @throws InvalidValueException if {@code sequence} is below 1, or a metadata key is null or empty or a
+     *         metadata value is null
+     */
     public Event {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(aggregate, "aggregate");

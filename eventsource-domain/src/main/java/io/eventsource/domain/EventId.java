@@ -9,13 +9,25 @@ import java.util.regex.Pattern;
  * @param value 1-64 characters of {@code [A-Za-z0-9_.:-]}, typically a UUID
  */
 public record EventId(String value) {
+    /** The longest event id, in characters: room for a prefixed UUID, bounded so that stores can key acks by it. */
     public static final int MAX_LENGTH = 64;
     private static final Pattern ALLOWED = Pattern.compile("[A-Za-z0-9_.:-]+");
 
+    /**
+     * Checks the value's form.
+     *
+     * @throws InvalidValueException if the value is null, empty, longer than {@link #MAX_LENGTH} or holds a character
+     *         outside {@code [A-Za-z0-9_.:-]}
+     */
     public EventId {
         Names.require("EventId", value, MAX_LENGTH, ALLOWED, "[A-Za-z0-9_.:-]");
     }
 
+    /**
+     * The event id written {@code value}, such as a UUID.
+     *
+     * @throws InvalidValueException as the constructor does
+     */
     public static EventId of(String value) {
         return new EventId(value);
     }

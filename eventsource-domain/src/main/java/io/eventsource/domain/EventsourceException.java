@@ -6,6 +6,7 @@ package io.eventsource.domain;
 public abstract class EventsourceException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** A refusal whose {@code message} says which rule was broken, by what value. */
     protected EventsourceException(String message) {
         super(message);
     }

@@ -12,6 +12,11 @@ public record ExpectedVersion(long value) {
     /** The aggregate must have no events yet. */
     public static final ExpectedVersion NONE = new ExpectedVersion(0);
 
+    /**
+     * Checks the expectation.
+     *
+     * @throws InvalidValueException if {@code value} is below -1
+     */
     public ExpectedVersion {
         if (value < -1) {
             throw new InvalidValueException("ExpectedVersion must be -1 (any), 0 (no events yet) or a sequence, got " + value);

@@ -21,6 +21,13 @@ public record ExpiryPolicy(Duration consumerIdleTimeout, Duration queueExpiry, D
     public static final ExpiryPolicy SEED = new ExpiryPolicy(Duration.ofSeconds(5), Duration.ofSeconds(30),
             Duration.ofSeconds(5), Duration.ofSeconds(30));
 
+    /**
+     * Checks that the durations fit together: all positive, a consumer goes idle before its queue expires, and a
+     * service heart-beats more often than its liveness runs out.
+     *
+     * @throws NullPointerException if a duration is null
+     * @throws InvalidValueException if one of these does not hold, or the queue expiry is under 1 ms
+     */
     public ExpiryPolicy {
         positive("consumerIdleTimeout", consumerIdleTimeout);
         positive("queueExpiry", queueExpiry);
@@ -51,18 +58,22 @@ public record ExpiryPolicy(Duration consumerIdleTimeout, Duration queueExpiry, D
         return SEED;
     }
 
+    /** This policy with another consumer idle timeout, checked as the constructor checks it. */
     public ExpiryPolicy withConsumerIdleTimeout(Duration value) {
         return new ExpiryPolicy(value, queueExpiry, heartbeatInterval, livenessTtl);
     }
 
+    /** This policy with another queue expiry, checked as the constructor checks it. */
     public ExpiryPolicy withQueueExpiry(Duration value) {
         return new ExpiryPolicy(consumerIdleTimeout, value, heartbeatInterval, livenessTtl);
     }
 
+    /** This policy with another heartbeat interval, checked as the constructor checks it. */
     public ExpiryPolicy withHeartbeatInterval(Duration value) {
         return new ExpiryPolicy(consumerIdleTimeout, queueExpiry, value, livenessTtl);
     }
 
+    /** This policy with another liveness TTL, checked as the constructor checks it. */
     public ExpiryPolicy withLivenessTtl(Duration value) {
         return new ExpiryPolicy(consumerIdleTimeout, queueExpiry, heartbeatInterval, value);
     }

@@ -7,6 +7,7 @@ package io.eventsource.domain;
 public final class InvalidValueException extends EventsourceException {
     private static final long serialVersionUID = 1L;
 
+    /** A refusal whose {@code message} names the value, what was wrong with it and what is allowed. */
     public InvalidValueException(String message) {
         super(message);
     }

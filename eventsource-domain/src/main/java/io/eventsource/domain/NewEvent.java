@@ -15,6 +15,12 @@ import java.util.Objects;
  * @param occurredAt when it happened, read from the producer's clock
  */
 public record NewEvent(EventId id, EventName name, Payload payload, Map<String, String> metadata, Instant occurredAt) {
+    /**
+     * Copies the metadata (null means none), so later changes to the caller's map do not reach the event.
+     *
+     * @throws NullPointerException if {@code id}, {@code name}, {@code payload} or {@code occurredAt} is null
+     * @throws InvalidValueException if a metadata key is null or empty or a metadata value is null
+     */
     public NewEvent {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");

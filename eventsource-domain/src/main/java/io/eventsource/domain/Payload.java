@@ -12,10 +12,18 @@ import java.util.regex.Pattern;
  * @param contentType a media type such as {@code application/json}: 1-100 characters, no spaces or control characters
  */
 public record Payload(byte[] bytes, String contentType) {
+    /** The content type of JSON bodies, as {@link #json} sets it. */
     public static final String JSON = "application/json";
+    /** The content type of UTF-8 text bodies, as {@link #text} sets it. */
     public static final String TEXT = "text/plain;charset=utf-8";
     private static final Pattern CONTENT_TYPE = Pattern.compile("[\\x21-\\x7E]+");
 
+    /**
+     * Copies the bytes, so later changes to the caller's array do not reach the event.
+     *
+     * @throws InvalidValueException if {@code bytes} is null (use an empty array for no body), or the content type
+     *         is not 1-100 printable ASCII characters without spaces
+     */
     public Payload {
         if (bytes == null) {
             throw new InvalidValueException("Payload bytes must not be null; use an empty array for no body");

@@ -14,6 +14,12 @@ import java.util.Optional;
  * @param consumers how many consumers it has now
  */
 public record QueueUsage(Instant lastUsedAt, int consumers) {
+    /**
+     * A usage as last observed.
+     *
+     * @throws NullPointerException if {@code lastUsedAt} is null
+     * @throws InvalidValueException if {@code consumers} is negative
+     */
     public QueueUsage {
         Objects.requireNonNull(lastUsedAt, "lastUsedAt");
         if (consumers < 0) {
@@ -31,6 +37,7 @@ public record QueueUsage(Instant lastUsedAt, int consumers) {
         return new QueueUsage(now, consumers);
     }
 
+    /** A consumer attached at {@code now}: the queue is in use, and cannot expire, while it has one. */
     public QueueUsage consumerAdded(Instant now) {
         return new QueueUsage(now, consumers + 1);
     }

@@ -33,6 +33,7 @@ public sealed interface SequenceVerdict {
 
     /** Events {@code firstMissing..lastMissing} (inclusive) have not been handled: read them from the log first. */
     record Gap(long firstMissing, long lastMissing) implements SequenceVerdict {
+        /** How many events are missing, 1 or more. */
         public long size() {
             return lastMissing - firstMissing + 1;
         }

@@ -9,13 +9,28 @@ import java.util.regex.Pattern;
  * @param value 1-64 characters of {@code [A-Za-z0-9_.-]}
  */
 public record ServiceName(String value) {
+    /**
+     * The longest service name, in characters: bounded so that stores can index it and the queue names it ends
+     * stay within AMQP's 255 bytes.
+     */
     public static final int MAX_LENGTH = 64;
     private static final Pattern ALLOWED = Pattern.compile("[A-Za-z0-9_.-]+");
 
+    /**
+     * Checks the value's form.
+     *
+     * @throws InvalidValueException if the value is null, empty, longer than {@link #MAX_LENGTH} or holds a character
+     *         outside {@code [A-Za-z0-9_.-]}
+     */
     public ServiceName {
         Names.require("ServiceName", value, MAX_LENGTH, ALLOWED, "[A-Za-z0-9_.-]");
     }
 
+    /**
+     * The service written {@code value}, such as {@code ads}.
+     *
+     * @throws InvalidValueException as the constructor does
+     */
     public static ServiceName of(String value) {
         return new ServiceName(value);
     }

@@ -19,10 +19,16 @@ import java.util.Objects;
  * Every broker name is checked against AMQP's 255-byte limit when it is made.
  */
 public record Topology(Namespace namespace) {
+    /**
+     * Names under a namespace.
+     *
+     * @throws NullPointerException if {@code namespace} is null; use {@link Namespace#NONE} for the seed's bare names
+     */
     public Topology {
         Objects.requireNonNull(namespace, "namespace");
     }
 
+    /** The names under {@code namespace} ({@link Namespace#NONE} for the seed's bare names). */
     public static Topology of(Namespace namespace) {
         return new Topology(namespace);
     }

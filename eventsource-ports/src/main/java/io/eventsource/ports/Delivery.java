@@ -8,6 +8,7 @@ import io.eventsource.domain.Event;
  */
 public interface Delivery {
 
+    /** The event the message carries, with its aggregate and sequence. */
     Event event();
 
     /** Whether the broker delivered this message before (to this or another consumer). */

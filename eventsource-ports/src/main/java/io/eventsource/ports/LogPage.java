@@ -11,6 +11,11 @@ import java.util.Objects;
  * @param hasMore whether more matching events may follow
  */
 public record LogPage(List<LoggedEvent> events, long lastPosition, boolean hasMore) {
+    /**
+     * Copies the events.
+     *
+     * @throws NullPointerException if {@code events} is null or holds a null
+     */
     public LogPage {
         events = List.copyOf(Objects.requireNonNull(events, "events"));
     }

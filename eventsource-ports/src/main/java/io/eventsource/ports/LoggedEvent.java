@@ -14,6 +14,12 @@ import java.util.Optional;
  * @param publishedAt when the broker confirmed it, or {@code null} while unpublished
  */
 public record LoggedEvent(long position, Event event, Instant publishedAt) {
+    /**
+     * An event at its place in the log.
+     *
+     * @throws NullPointerException if {@code event} is null
+     * @throws IllegalArgumentException if {@code position} is below 1
+     */
     public LoggedEvent {
         Objects.requireNonNull(event, "event");
         if (position < 1) {
@@ -21,10 +27,12 @@ public record LoggedEvent(long position, Event event, Instant publishedAt) {
         }
     }
 
+    /** Whether the broker confirmed the event; an unpublished one is the relay's to publish. */
     public boolean isPublished() {
         return publishedAt != null;
     }
 
+    /** When the broker confirmed the event; empty while it is unpublished. */
     public Optional<Instant> published() {
         return Optional.ofNullable(publishedAt);
     }

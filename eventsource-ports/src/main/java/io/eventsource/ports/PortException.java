@@ -7,6 +7,12 @@ package io.eventsource.ports;
 public abstract class PortException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A failure behind a port.
+     *
+     * @param message what failed, in the port's words
+     * @param cause the client's exception behind it, kept for diagnosis (may be null)
+     */
     protected PortException(String message, Throwable cause) {
         super(message, cause);
     }

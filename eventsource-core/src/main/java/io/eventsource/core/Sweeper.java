@@ -1,0 +1,306 @@
+package io.eventsource.core;
+
+import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateType;
+import io.eventsource.domain.Binding;
+import io.eventsource.domain.Event;
+import io.eventsource.domain.EventId;
+import io.eventsource.ports.AckStore;
+import io.eventsource.ports.Cancellable;
+import io.eventsource.ports.EventLog;
+import io.eventsource.ports.LogPage;
+import io.eventsource.ports.LogQuery;
+import io.eventsource.ports.LoggedEvent;
+import io.eventsource.ports.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The sweeper of one listener (guarantee G2): finds events in the log that a binding of the listener has no
+ * ack for, past a grace period, and re-drives their aggregates. It is the backstop for what the normal path can
+ * lose with no later news to trigger a gap fill: messages that expired with a queue whose consumer died while no
+ * other instance consumed it, and events published in the moment before a producer's cache of live services saw
+ * a service come back (not routed to it at all).
+ *
+ * <p><b>How it re-drives</b> an aggregate: through the normal path, never by calling a handler itself. It
+ * declares the aggregate's route for this service (recreating the service's queue if it expired, and restarting
+ * its expiry), makes this listener consume that queue unless it already does (as an announcement would: a
+ * standby consumer if another instance is the active one), and publishes the aggregate's first missing event
+ * and its latest event to the aggregate's exchange. Whichever instance is the queue's single active consumer
+ * receives them and handles them in the aggregate's lane: the first missing event is handled (late, if a later
+ * one was handled before), and the latest one makes it fill any gap from the log in sequence order. So order
+ * per aggregate, one-at-a-time and effectively-once hold exactly as for any delivery; other services' queues
+ * get a copy that they skip as a duplicate. Calling the handlers from the sweeper instead would run an aggregate
+ * outside its queue's single active consumer, possibly at the same time as another instance.
+ *
+ * <p><b>Cost.</b> Each run reads each bound type's log in pages ({@link SweepPolicy#pageSize()}, at most
+ * {@value #MAX_PAGES_PER_RUN} pages a run) filtered by the type, asks the ack store which of a page's events
+ * each binding has an ack for (one query per binding and page), and re-drives at most
+ * {@link SweepPolicy#maxRedrivesPerRun()} aggregates. An in-memory checkpoint per type advances past the
+ * positions that every binding of the type has an ack for (ok or fail: failures are for replay), so a run reads
+ * only from the oldest event still missing; a cursor lets the next run go on where a bounded run stopped, and
+ * goes back to the checkpoint once a pass reaches the events younger than the grace period. A run stops at the
+ * first event younger than the grace period, measured from the later of its occurrence and its publication: an
+ * event at a lower position that commits late is never passed by the checkpoint before its grace is over.
+ *
+ * <p><b>What a binding is owed</b>: events that occurred at or after the listener's start minus the
+ * {@link SweepPolicy#lookback() lookback}, or all of them for a binding that asked
+ * {@link ProjectionBinding#fromBeginning()}. The checkpoint lives in memory: after a restart the lookback is
+ * what covers the previous process's stranded events. Every instance of a service sweeps; a re-drive that
+ * another instance also made costs one duplicate message, which the dedupe skips.
+ *
+ * <p><b>Parked aggregates</b> ({@link FailurePolicy.Exhausted#PARK}): an event that a binding has no ack for
+ * because the binding is parked on its aggregate is not re-driven (it waits for the replay of the failure), and
+ * the checkpoint goes past it; the sweeper keeps such (binding, aggregate) pairs in memory and re-drives the
+ * aggregate once the binding is no longer parked on it but still behind, in case the replay's own re-drive was
+ * lost. Checked only under that policy.
+ *
+ * <p>Runs on the scheduler, one run at a time; never throws.
+ */
+final class Sweeper {
+    private static final Logger LOG = LoggerFactory.getLogger(Sweeper.class);
+    /** Upper bound of log pages per type and run. */
+    static final int MAX_PAGES_PER_RUN = 20;
+
+    private final BusListener owner;
+    private final EventLog log;
+    private final AckStore acks;
+    private final Scheduler scheduler;
+    private final SweepPolicy policy;
+    private final boolean parks;
+    private final Parking parking;
+    private final List<TypeSweep> types = new ArrayList<>();
+    private Cancellable task;
+    private boolean running;
+
+    Sweeper(BusListener owner, Map<AggregateType, List<BindingHandlers>> byType, EventLog log, AckStore acks,
+            Scheduler scheduler, SweepPolicy policy, FailurePolicy failurePolicy) {
+        this.owner = owner;
+        this.log = log;
+        this.acks = acks;
+        this.scheduler = scheduler;
+        this.policy = policy;
+        this.parks = failurePolicy.parks();
+        this.parking = new Parking(log, acks);
+        Instant owedFrom = scheduler.instant().minus(policy.lookback());
+        byType.forEach((type, bindings) -> types.add(new TypeSweep(type, bindings, owedFrom)));
+    }
+
+    synchronized void start() {
+        if (task == null) {
+            task = scheduler.scheduleAtFixedRate(policy.interval(), policy.interval(), this::runOnce);
+        }
+    }
+
+    synchronized void stop() {
+        if (task != null) {
+            task.cancel();
+        }
+    }
+
+    /** Sweeps every bound type once; returns how many aggregates it re-drove. Never throws. */
+    int runOnce() {
+        synchronized (this) {
+            if (running) {
+                return 0;
+            }
+            running = true;
+        }
+        int redriven = 0;
+        try {
+            Instant dueBefore = scheduler.instant().minus(policy.gracePeriod());
+            for (TypeSweep type : types) {
+                if (owner.isStopping()) {
+                    break;
+                }
+                try {
+                    redriven += sweep(type, dueBefore);
+                } catch (RuntimeException e) {
+                    LOG.warn("{} could not sweep {} now; it tries again in {}: {}", owner.service(), type.type,
+                            policy.interval(), e.toString());
+                }
+            }
+            if (redriven > 0) {
+                LOG.info("{} re-drove {} aggregate(s) with events some binding had no ack for", owner.service(),
+                        redriven);
+            }
+        } finally {
+            synchronized (this) {
+                running = false;
+            }
+        }
+        return redriven;
+    }
+
+    private int sweep(TypeSweep state, Instant dueBefore) {
+        Map<AggregateRef, Event> firstMissing = new LinkedHashMap<>();
+        Map<Parked, Long> parkedNow = new HashMap<>();
+        unparkedButBehind(state, firstMissing, parkedNow);
+        long position = state.cursor;
+        boolean advancing = position == state.checkpoint;
+        boolean endOfPass = false;
+        scan:
+        for (int pages = 0; pages < MAX_PAGES_PER_RUN; pages++) {
+            LogPage page = log.read(state.query(position, policy.pageSize()));
+            List<LoggedEvent> due = new ArrayList<>();
+            for (LoggedEvent logged : page.events()) {
+                if (!isDue(logged, dueBefore)) {
+                    break;
+                }
+                due.add(logged);
+            }
+            Map<BindingHandlers, Set<EventId>> acked = acknowledged(state, due);
+            for (LoggedEvent logged : due) {
+                Event event = logged.event();
+                boolean missing = false;
+                for (BindingHandlers binding : state.bindings) {
+                    if (!state.owes(binding, event) || acked.get(binding).contains(event.id())) {
+                        continue;
+                    }
+                    Parked pair = new Parked(binding, event.aggregate());
+                    if (parks && isParkedBefore(event, parkedNow.computeIfAbsent(pair,
+                            p -> parking.parkedAt(binding.binding(), p.aggregate())))) {
+                        // waits for the replay of its failure; watched in case the replay's re-drive is lost
+                        state.parked.merge(pair, event.sequence(), Math::max);
+                        continue;
+                    }
+                    missing = true;
+                    break;
+                }
+                if (missing && !firstMissing.containsKey(event.aggregate())) {
+                    if (firstMissing.size() == policy.maxRedrivesPerRun()) {
+                        // the next run goes on from here
+                        break scan;
+                    }
+                    firstMissing.put(event.aggregate(), event);
+                }
+                advancing = advancing && !missing;
+                if (advancing) {
+                    state.checkpoint = logged.position();
+                }
+                position = logged.position();
+            }
+            if (due.size() < page.events().size() || !page.hasMore()) {
+                endOfPass = true;
+                break;
+            }
+        }
+        state.cursor = endOfPass ? state.checkpoint : position;
+        int redriven = 0;
+        for (Map.Entry<AggregateRef, Event> entry : firstMissing.entrySet()) {
+            if (owner.isStopping()) {
+                break;
+            }
+            LOG.debug("{} has no ack of some binding for {} and is past the grace period; re-driving {}",
+                    owner.service(), entry.getValue(), entry.getKey());
+            owner.redrive(entry.getKey(), entry.getValue());
+            redriven++;
+        }
+        return redriven;
+    }
+
+    /**
+     * Adds to {@code firstMissing} the watched aggregates whose binding is no longer parked on them but has not
+     * handled up to what the checkpoint passed; forgets those it has.
+     */
+    private void unparkedButBehind(TypeSweep state, Map<AggregateRef, Event> firstMissing,
+                                   Map<Parked, Long> parkedNow) {
+        Iterator<Map.Entry<Parked, Long>> watched = state.parked.entrySet().iterator();
+        while (watched.hasNext()) {
+            Map.Entry<Parked, Long> entry = watched.next();
+            Parked pair = entry.getKey();
+            Binding binding = pair.binding().binding();
+            long last = acks.lastSequence(binding.service(), binding.projection(), pair.aggregate());
+            if (last >= entry.getValue()) {
+                watched.remove();
+                continue;
+            }
+            boolean parked = parking.isParked(binding, pair.aggregate(), last);
+            parkedNow.put(pair, parked ? last : 0L);
+            if (parked || firstMissing.containsKey(pair.aggregate())
+                    || firstMissing.size() == policy.maxRedrivesPerRun()) {
+                continue;
+            }
+            List<Event> next = log.read(pair.aggregate(), last + 1, last + 1);
+            if (!next.isEmpty()) {
+                firstMissing.put(pair.aggregate(), next.get(0));
+            }
+        }
+    }
+
+    /** Whether the event is one that waits behind the failed event at {@code parkedAt} (0: not parked). */
+    private static boolean isParkedBefore(Event event, long parkedAt) {
+        return parkedAt > 0 && event.sequence() > parkedAt;
+    }
+
+    /** Per binding, which of the events it is owed it has an ack for (one query per binding). */
+    private Map<BindingHandlers, Set<EventId>> acknowledged(TypeSweep state, List<LoggedEvent> events) {
+        Map<BindingHandlers, Set<EventId>> acked = new HashMap<>();
+        for (BindingHandlers binding : state.bindings) {
+            List<EventId> owed = new ArrayList<>(events.size());
+            for (LoggedEvent logged : events) {
+                if (state.owes(binding, logged.event())) {
+                    owed.add(logged.event().id());
+                }
+            }
+            acked.put(binding, owed.isEmpty() ? Set.of()
+                    : acks.acknowledged(binding.binding().service(), binding.binding().projection(), owed));
+        }
+        return acked;
+    }
+
+    /** Past the grace period both since it occurred and since it was published (a back-dated event waits too). */
+    private static boolean isDue(LoggedEvent logged, Instant dueBefore) {
+        Instant occurred = logged.event().occurredAt();
+        Instant published = logged.publishedAt();
+        Instant latest = published != null && published.isAfter(occurred) ? published : occurred;
+        return latest.isBefore(dueBefore);
+    }
+
+    /** A binding and an aggregate that the binding may be parked on. */
+    private record Parked(BindingHandlers binding, AggregateRef aggregate) {
+    }
+
+    /** The sweep of one aggregate type: its bindings in this listener, its checkpoint and its cursor. */
+    private static final class TypeSweep {
+        private final AggregateType type;
+        private final List<BindingHandlers> bindings;
+        private final Instant owedFrom;
+        /** Null if a binding is owed everything; else the earliest instant any binding is owed events from. */
+        private final Instant readFrom;
+        /** Every binding has an ack for every owed event at this position or before. */
+        private long checkpoint;
+        /** Where the next run reads from. */
+        private long cursor;
+        /** Parked pairs whose events the checkpoint passed, with the highest such sequence. */
+        private final Map<Parked, Long> parked = new LinkedHashMap<>();
+
+        TypeSweep(AggregateType type, List<BindingHandlers> bindings, Instant owedFrom) {
+            this.type = type;
+            this.bindings = bindings;
+            this.owedFrom = owedFrom;
+            boolean everything = false;
+            for (BindingHandlers binding : bindings) {
+                everything |= binding.owedEverything();
+            }
+            this.readFrom = everything ? null : owedFrom;
+        }
+
+        LogQuery query(long after, int pageSize) {
+            return LogQuery.all().ofType(type).after(after).occurredBetween(readFrom, null).limit(pageSize);
+        }
+
+        boolean owes(BindingHandlers binding, Event event) {
+            return binding.owedEverything() || !event.occurredAt().isBefore(owedFrom);
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package io.eventsource.core;
+
+import io.eventsource.adapter.inmemory.InMemoryBroker;
+import io.eventsource.adapter.inmemory.VirtualScheduler;
+import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.Event;
+import io.eventsource.domain.EventId;
+import io.eventsource.domain.EventName;
+import io.eventsource.domain.ExpectedVersion;
+import io.eventsource.domain.Namespace;
+import io.eventsource.domain.NewEvent;
+import io.eventsource.domain.Payload;
+import io.eventsource.domain.QueueName;
+import io.eventsource.domain.ServiceName;
+import io.eventsource.domain.Topology;
+import io.eventsource.ports.EventLog;
+import io.eventsource.ports.LogPage;
+import io.eventsource.ports.LogQuery;
+import io.eventsource.ports.LoggedEvent;
+import io.eventsource.ports.MessageBus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The sweeper on the in-memory adapter and the virtual clock: events with no later news still arrive. */
+class SweeperTest {
+    private static final AggregateRef P1 = AggregateRef.of("Product", "1");
+    private static final AggregateRef P2 = AggregateRef.of("Product", "2");
+    private static final AggregateRef P3 = AggregateRef.of("Product", "3");
+    private static final ServiceName ADS = ServiceName.of("ads");
+    private static final Duration GRACE_AND_INTERVAL = SweepPolicy.defaults().gracePeriod()
+            .plus(SweepPolicy.defaults().interval());
+
+    private final InMemoryPorts ports = InMemoryPorts.create();
+    private final VirtualScheduler clock = ports.scheduler();
+    private final InMemoryBroker broker = ports.broker();
+    private final CountingLog log = new CountingLog(ports.eventLog());
+    private final List<Eventsource> runtimes = new ArrayList<>();
+    private final List<MessageBus> buses = new ArrayList<>();
+    private final List<String> handled = new CopyOnWriteArrayList<>();
+    private int nextId;
+
+    @AfterEach
+    void noTaskFailed() {
+        runtimes.forEach(Eventsource::stop);
+        clock.advanceBy(Duration.ofSeconds(1));
+        assertThat(clock.failures()).as("exceptions escaping to the scheduler").isEmpty();
+    }
+
+    @Test
+    void redrivesAnEventStrandedInTheQueueOfACrashedConsumerWithNoLaterNews() {
+        Eventsource producer = runtime(EventsourceOptions.defaults());
+        strandOneEvent(producer);
+        listenAs(ADS, EventsourceOptions.defaults(), false);
+
+        clock.advanceBy(Duration.ofSeconds(40));
+        assertThat(handled).as("no announcement comes for it; its queue expired with it").isEmpty();
+        assertThat(broker.queueExists(queue(P1, ADS))).isFalse();
+        clock.advanceBy(GRACE_AND_INTERVAL);
+
+        assertThat(handled).containsExactly("ads:Product-1#1");
+        assertThat(broker.queueDepth(queue(P1, ADS))).isZero();
+    }
+
+    @Test
+    void leavesAStrandedEventToTheNextNewsWhenSweepingIsDisabled() {
+        EventsourceOptions noSweep = EventsourceOptions.defaults().withSweep(SweepPolicy.disabled());
+        Eventsource producer = runtime(noSweep);
+        strandOneEvent(producer);
+        listenAs(ADS, noSweep, false);
+
+        clock.advanceBy(GRACE_AND_INTERVAL.multipliedBy(3));
+        assertThat(handled).isEmpty();
+
+        producer.publisher().publish(P1, event());
+        clock.advanceBy(Duration.ofSeconds(1));
+        assertThat(handled).containsExactly("ads:Product-1#1", "ads:Product-1#2");
+    }
+
+    @Test
+    void owesABindingWhatOccurredSinceItsStartLessTheLookbackOrEverythingIfItAsked() {
+        Eventsource producer = runtime(EventsourceOptions.defaults());
+        // appended while nobody listened: no queue takes them
+        producer.publisher().publish(P1, event());
+        producer.publisher().publish(P2, event());
+        clock.advanceBy(SweepPolicy.defaults().lookback().plusMinutes(5));
+        producer.publisher().publish(P3, event());
+        clock.advanceBy(Duration.ofMinutes(1));
+        listenAs(ServiceName.of("products"), EventsourceOptions.defaults(), false);
+        listenAs(ServiceName.of("search"), EventsourceOptions.defaults(), true);
+
+        clock.advanceBy(GRACE_AND_INTERVAL);
+
+        assertThat(handled).filteredOn(h -> h.startsWith("products:")).containsExactly("products:Product-3#1");
+        assertThat(handled).filteredOn(h -> h.startsWith("search:"))
+                .containsExactlyInAnyOrder("search:Product-1#1", "search:Product-2#1", "search:Product-3#1");
+    }
+
+    @Test
+    void readsTheLogOnlyPastItsCheckpointOnceEveryBindingHasAcked() {
+        Eventsource producer = runtime(EventsourceOptions.defaults());
+        listenAs(ADS, EventsourceOptions.defaults(), false);
+        clock.advanceBy(Duration.ofMillis(100));
+        producer.publisher().publish(P1, ExpectedVersion.ANY, List.of(event(), event()));
+        producer.publisher().publish(P2, event());
+        clock.advanceBy(Duration.ofSeconds(1));
+        assertThat(handled).hasSize(3);
+
+        clock.advanceBy(GRACE_AND_INTERVAL.plus(SweepPolicy.defaults().interval()));
+
+        assertThat(log.sweepReadsAfter).as("a run reads from the checkpoint, past the events every binding acked")
+                .isNotEmpty().last().isEqualTo(3L);
+        assertThat(handled).as("nothing re-driven").hasSize(3);
+    }
+
+    @Test
+    void redrivesABoundedNumberOfAggregatesPerRunAndGoesOnFromThereNextRun() {
+        EventsourceOptions oneAtATime = EventsourceOptions.defaults()
+                .withSweep(SweepPolicy.defaults().withBounds(500, 1));
+        Eventsource producer = runtime(oneAtATime);
+        producer.publisher().publish(P1, event());
+        producer.publisher().publish(P2, event());
+        producer.publisher().publish(P3, event());
+        listenAs(ADS, oneAtATime, true);
+
+        clock.advanceBy(GRACE_AND_INTERVAL);
+        assertThat(handled).containsExactly("ads:Product-1#1");
+        clock.advanceBy(SweepPolicy.defaults().interval());
+        assertThat(handled).containsExactly("ads:Product-1#1", "ads:Product-2#1");
+        clock.advanceBy(SweepPolicy.defaults().interval());
+        assertThat(handled).containsExactly("ads:Product-1#1", "ads:Product-2#1", "ads:Product-3#1");
+    }
+
+    /**
+     * Leaves event 1 of P1 in the ads queue with no consumer and no announcement to come: the only instance of ads
+     * crashes while its handler waits to retry it.
+     */
+    private void strandOneEvent(Eventsource producer) {
+        AtomicInteger attempts = new AtomicInteger();
+        Eventsource first = runtime(EventsourceOptions.defaults().withSweep(SweepPolicy.disabled()));
+        first.listener(ADS).listen("Product", "projections").onAny(e -> {
+            attempts.incrementAndGet();
+            throw new IllegalStateException("not yet");
+        });
+        first.listener(ADS).start();
+        clock.advanceBy(Duration.ofMillis(100));
+        producer.publisher().publish(P1, event());
+        clock.runDueTasks();
+        assertThat(attempts).hasValue(1);
+        broker.crash(buses.get(buses.size() - 1));
+        first.stop();
+        assertThat(broker.queueDepth(queue(P1, ADS))).isEqualTo(1);
+        assertThat(broker.consumerCount(queue(P1, ADS))).isZero();
+    }
+
+    private void listenAs(ServiceName service, EventsourceOptions options, boolean fromBeginning) {
+        Listener listener = runtime(options).listener(service);
+        ProjectionBinding binding = listener.listen("Product", "projections")
+                .onAny(e -> handled.add(service + ":" + e.aggregate() + "#" + e.sequence()));
+        if (fromBeginning) {
+            binding.fromBeginning();
+        }
+        listener.start();
+    }
+
+    private Eventsource runtime(EventsourceOptions options) {
+        MessageBus bus = broker.connect();
+        buses.add(bus);
+        Eventsource runtime = new Eventsource(log, ports.ackStore(), ports.registry(), bus, clock, ports.expiry(), options);
+        runtimes.add(runtime);
+        return runtime;
+    }
+
+    private NewEvent event() {
+        return new NewEvent(EventId.of("e-" + nextId++), EventName.of("Changed"), Payload.text("x"), Map.of(),
+                clock.instant());
+    }
+
+    private static QueueName queue(AggregateRef aggregate, ServiceName service) {
+        return Topology.of(Namespace.NONE).aggregateQueue(aggregate, service);
+    }
+
+    /** The in-memory log, noting where each typed page read (the sweeper's) starts. */
+    private static final class CountingLog implements EventLog {
+        private final EventLog log;
+        private final List<Long> sweepReadsAfter = new CopyOnWriteArrayList<>();
+
+        CountingLog(EventLog log) {
+            this.log = log;
+        }
+
+        @Override
+        public List<LoggedEvent> append(AggregateRef aggregate, ExpectedVersion expected, List<NewEvent> events) {
+            return log.append(aggregate, expected, events);
+        }
+
+        @Override
+        public long version(AggregateRef aggregate) {
+            return log.version(aggregate);
+        }
+
+        @Override
+        public List<Event> read(AggregateRef aggregate, long fromSequence, long toSequence) {
+            return log.read(aggregate, fromSequence, toSequence);
+        }
+
+        @Override
+        public LogPage read(LogQuery query) {
+            if (query.type() != null) {
+                sweepReadsAfter.add(query.afterPosition());
+            }
+            return log.read(query);
+        }
+
+        @Override
+        public List<LoggedEvent> unpublished(Instant occurredBefore, int limit) {
+            return log.unpublished(occurredBefore, limit);
+        }
+
+        @Override
+        public void markPublished(Collection<EventId> events, Instant at) {
+            log.markPublished(events, at);
+        }
+    }
+}
