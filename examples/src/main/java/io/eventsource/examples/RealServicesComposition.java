@@ -10,6 +10,7 @@ import io.eventsource.adapter.redis.RedisModule;
 import io.eventsource.adapter.redis.RedisSettings;
 import io.eventsource.core.Eventsource;
 import io.eventsource.core.EventsourceModule;
+import io.eventsource.core.EventsourceOptions;
 import io.eventsource.core.SystemScheduler;
 import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.ports.AckStore;
@@ -26,7 +27,8 @@ import jakarta.inject.Singleton;
  *
  * <pre>{@code
  * RealServicesComposition composition = DaggerRealServicesComposition.factory().create(ExpiryPolicy.seed(),
- *         RabbitMqSettings.fromEnvironment(), RedisSettings.fromEnvironment(), MySqlSettings.fromEnvironment());
+ *         EventsourceOptions.defaults(), RabbitMqSettings.fromEnvironment(), RedisSettings.fromEnvironment(),
+ *         MySqlSettings.fromEnvironment());
  * Eventsource eventsource = composition.eventsource();
  * }</pre>
  *
@@ -59,10 +61,12 @@ public interface RealServicesComposition {
     /**
      * Creates the composition. All processes that share a namespace must use the same {@link ExpiryPolicy}: its
      * queue expiry is an argument of every aggregate queue, and the broker refuses a redeclaration with another.
+     * The {@link EventsourceOptions} tune the runtime (failure policy, relay, sweeper).
      */
     @Component.Factory
     interface Factory {
-        RealServicesComposition create(@BindsInstance ExpiryPolicy expiry, @BindsInstance RabbitMqSettings rabbitMq,
-                                       @BindsInstance RedisSettings redis, @BindsInstance MySqlSettings mySql);
+        RealServicesComposition create(@BindsInstance ExpiryPolicy expiry, @BindsInstance EventsourceOptions options,
+                                       @BindsInstance RabbitMqSettings rabbitMq, @BindsInstance RedisSettings redis,
+                                       @BindsInstance MySqlSettings mySql);
     }
 }

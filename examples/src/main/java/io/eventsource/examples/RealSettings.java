@@ -3,6 +3,7 @@ package io.eventsource.examples;
 import io.eventsource.adapter.mysql.MySqlSettings;
 import io.eventsource.adapter.rabbitmq.RabbitMqSettings;
 import io.eventsource.adapter.redis.RedisSettings;
+import io.eventsource.core.EventsourceOptions;
 import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.domain.InvalidValueException;
 import io.eventsource.domain.Namespace;
@@ -18,12 +19,14 @@ import java.util.regex.Pattern;
 
 /**
  * Everything {@link RealServicesComposition} is created with, read from the environment: each adapter's
- * {@code fromEnvironment()} (addresses, credentials, {@code EVENTSOURCE_NAMESPACE}) and the lifecycle durations,
+ * {@code fromEnvironment()} (addresses, credentials, {@code EVENTSOURCE_NAMESPACE}), the runtime's default options, and
+ * the lifecycle durations,
  * the seed's unless overridden by {@code EVENTSOURCE_CONSUMER_IDLE_TIMEOUT}, {@code EVENTSOURCE_QUEUE_EXPIRY},
  * {@code EVENTSOURCE_HEARTBEAT_INTERVAL} or {@code EVENTSOURCE_LIVENESS_TTL} (such as {@code 3s}, {@code 500ms},
  * {@code 1m} or {@code PT3S}).
  */
-record RealSettings(ExpiryPolicy expiry, RabbitMqSettings rabbitMq, RedisSettings redis, MySqlSettings mySql) {
+record RealSettings(ExpiryPolicy expiry, EventsourceOptions options, RabbitMqSettings rabbitMq, RedisSettings redis,
+                    MySqlSettings mySql) {
     static final String IDLE_VARIABLE = "EVENTSOURCE_CONSUMER_IDLE_TIMEOUT";
     static final String EXPIRY_VARIABLE = "EVENTSOURCE_QUEUE_EXPIRY";
     static final String HEARTBEAT_VARIABLE = "EVENTSOURCE_HEARTBEAT_INTERVAL";
@@ -32,6 +35,7 @@ record RealSettings(ExpiryPolicy expiry, RabbitMqSettings rabbitMq, RedisSetting
 
     RealSettings {
         Objects.requireNonNull(expiry, "expiry");
+        Objects.requireNonNull(options, "options");
         Objects.requireNonNull(rabbitMq, "rabbitMq");
         Objects.requireNonNull(redis, "redis");
         Objects.requireNonNull(mySql, "mySql");
@@ -48,8 +52,9 @@ record RealSettings(ExpiryPolicy expiry, RabbitMqSettings rabbitMq, RedisSetting
      * @throws InvalidValueException naming the variable, if one is malformed
      */
     static RealSettings fromEnvironment(Map<String, String> environment) {
-        return new RealSettings(expiryFromEnvironment(environment), RabbitMqSettings.fromEnvironment(environment),
-                RedisSettings.fromEnvironment(environment), MySqlSettings.fromEnvironment(environment));
+        return new RealSettings(expiryFromEnvironment(environment), EventsourceOptions.defaults(),
+                RabbitMqSettings.fromEnvironment(environment), RedisSettings.fromEnvironment(environment),
+                MySqlSettings.fromEnvironment(environment));
     }
 
     /** The seed's durations, each overridden by its variable if set. */
@@ -68,21 +73,25 @@ record RealSettings(ExpiryPolicy expiry, RabbitMqSettings rabbitMq, RedisSetting
 
     /** These settings under another namespace: its broker names, its Redis keys, its tables. */
     RealSettings withNamespace(Namespace namespace) {
-        return new RealSettings(expiry, rabbitMq.withNamespace(namespace), redis.withNamespace(namespace),
+        return new RealSettings(expiry, options, rabbitMq.withNamespace(namespace), redis.withNamespace(namespace),
                 mySql.withNamespace(namespace));
     }
 
     RealSettings withExpiry(ExpiryPolicy value) {
-        return new RealSettings(value, rabbitMq, redis, mySql);
+        return new RealSettings(value, options, rabbitMq, redis, mySql);
+    }
+
+    RealSettings withOptions(EventsourceOptions value) {
+        return new RealSettings(expiry, value, rabbitMq, redis, mySql);
     }
 
     RealSettings withMySql(MySqlSettings value) {
-        return new RealSettings(expiry, rabbitMq, redis, value);
+        return new RealSettings(expiry, options, rabbitMq, redis, value);
     }
 
     /** Creates the composition; each call is one more runtime with connections of its own. */
     RealServicesComposition compose() {
-        return DaggerRealServicesComposition.factory().create(expiry, rabbitMq, redis, mySql);
+        return DaggerRealServicesComposition.factory().create(expiry, options, rabbitMq, redis, mySql);
     }
 
     private static ExpiryPolicy override(ExpiryPolicy expiry, Map<String, String> environment, String variable,
