@@ -6,7 +6,6 @@ import io.eventsource.domain.Ack;
 import io.eventsource.domain.AckKey;
 import io.eventsource.domain.AckStatus;
 import io.eventsource.domain.AggregateRef;
-import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Binding;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.EventId;
@@ -17,11 +16,9 @@ import io.eventsource.domain.NewEvent;
 import io.eventsource.domain.Payload;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.domain.Topology;
-import io.eventsource.ports.AnnouncementListener;
-import io.eventsource.ports.DeliveryListener;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.PublishResult;
-import io.eventsource.ports.Subscription;
+import io.eventsource.tck.ForwardingMessageBus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +26,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -269,41 +265,18 @@ class ParkAndReplayTest {
     }
 
     /** A connection that counts publishes to aggregate exchanges. */
-    private record CountingBus(MessageBus bus, AtomicInteger publishes) implements MessageBus {
-        @Override
-        public void declareAnnouncements(AggregateType type, ServiceName service) {
-            bus.declareAnnouncements(type, service);
-        }
+    private static final class CountingBus extends ForwardingMessageBus {
+        private final AtomicInteger publishes;
 
-        @Override
-        public void declareRoute(AggregateRef aggregate, Set<ServiceName> services) {
-            bus.declareRoute(aggregate, services);
+        CountingBus(MessageBus bus, AtomicInteger publishes) {
+            super(bus);
+            this.publishes = publishes;
         }
 
         @Override
         public PublishResult publish(AggregateRef aggregate, List<Event> events) {
             publishes.incrementAndGet();
-            return bus.publish(aggregate, events);
-        }
-
-        @Override
-        public PublishResult announce(AggregateRef aggregate) {
-            return bus.announce(aggregate);
-        }
-
-        @Override
-        public Subscription subscribeAnnouncements(AggregateType type, ServiceName service, AnnouncementListener listener) {
-            return bus.subscribeAnnouncements(type, service, listener);
-        }
-
-        @Override
-        public Subscription subscribeAggregate(AggregateRef aggregate, ServiceName service, DeliveryListener listener) {
-            return bus.subscribeAggregate(aggregate, service, listener);
-        }
-
-        @Override
-        public void close() {
-            bus.close();
+            return super.publish(aggregate, events);
         }
     }
 }

@@ -2,18 +2,14 @@ package io.eventsource.adapter.rabbitmq;
 
 import io.eventsource.domain.AggregateRef;
 import io.eventsource.domain.AggregateType;
-import io.eventsource.domain.Event;
 import io.eventsource.domain.ExchangeName;
 import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.domain.Namespace;
 import io.eventsource.domain.QueueName;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.domain.Topology;
-import io.eventsource.ports.AnnouncementListener;
-import io.eventsource.ports.DeliveryListener;
 import io.eventsource.ports.MessageBus;
-import io.eventsource.ports.PublishResult;
-import io.eventsource.ports.Subscription;
+import io.eventsource.tck.ForwardingMessageBus;
 import io.eventsource.tck.MessageBusContract;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,13 +90,12 @@ class RabbitMqMessageBusIT extends MessageBusContract {
     }
 
     /** Remembers what needs deleting after the test. */
-    private final class Tracked implements MessageBus {
-        private final MessageBus bus;
+    private final class Tracked extends ForwardingMessageBus {
         private final List<Socket> sockets;
         private final Topology topology = Topology.of(broker.namespace);
 
         Tracked(MessageBus bus, List<Socket> sockets) {
-            this.bus = bus;
+            super(bus);
             this.sockets = sockets;
         }
 
@@ -108,7 +103,7 @@ class RabbitMqMessageBusIT extends MessageBusContract {
         public void declareAnnouncements(AggregateType type, ServiceName service) {
             broker.deleteAfterwards(topology.announcementQueue(type, service).value(),
                     topology.announcementExchange(type).value());
-            bus.declareAnnouncements(type, service);
+            super.declareAnnouncements(type, service);
         }
 
         @Override
@@ -116,32 +111,7 @@ class RabbitMqMessageBusIT extends MessageBusContract {
             if (services.isEmpty()) {
                 broker.deleteExchangeAfterwards(topology.aggregateExchange(aggregate).value());
             }
-            bus.declareRoute(aggregate, services);
-        }
-
-        @Override
-        public PublishResult publish(AggregateRef aggregate, List<Event> events) {
-            return bus.publish(aggregate, events);
-        }
-
-        @Override
-        public PublishResult announce(AggregateRef aggregate) {
-            return bus.announce(aggregate);
-        }
-
-        @Override
-        public Subscription subscribeAnnouncements(AggregateType type, ServiceName service, AnnouncementListener listener) {
-            return bus.subscribeAnnouncements(type, service, listener);
-        }
-
-        @Override
-        public Subscription subscribeAggregate(AggregateRef aggregate, ServiceName service, DeliveryListener listener) {
-            return bus.subscribeAggregate(aggregate, service, listener);
-        }
-
-        @Override
-        public void close() {
-            bus.close();
+            super.declareRoute(aggregate, services);
         }
     }
 }
