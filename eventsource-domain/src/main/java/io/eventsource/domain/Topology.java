@@ -58,6 +58,11 @@ public record Topology(Namespace namespace) {
         return namespace.apply("eventsourceServices");
     }
 
+    /** {@code {ns}eventsourceLease-relay}: the registry key of a lease that one runtime of the namespace holds at a time. */
+    public String leaseKey(String lease) {
+        return namespace.apply("eventsourceLease-" + lease);
+    }
+
     /** {@code {ns}ProductServicesHealthChecks}: the registry key of the heartbeats of the type's services. */
     public String healthChecksKey(AggregateType type) {
         return namespace.apply(type.value() + "ServicesHealthChecks");

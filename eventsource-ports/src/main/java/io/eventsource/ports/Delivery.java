@@ -3,8 +3,9 @@ package io.eventsource.ports;
 import io.eventsource.domain.Event;
 
 /**
- * One event handed to an aggregate subscription. Settle it exactly once, with {@link #ack()} once it is
- * recorded as handled, or {@link #requeue()} to have it delivered again. May be settled from any thread.
+ * One event handed to an aggregate subscription. Settle it exactly once: with {@link #ack()} once it is
+ * recorded as handled, {@link #requeue()} to have it delivered again, or {@link #reject()} to drop a message
+ * that must never be handled (the log does not hold it). May be settled from any thread.
  */
 public interface Delivery {
 
@@ -19,4 +20,11 @@ public interface Delivery {
 
     /** Returns the message to its queue for redelivery. Ignored after the subscription ended. */
     void requeue();
+
+    /**
+     * Removes the message from its queue without redelivery, as refused: it is not an event of the log, or it
+     * could not be handled within the bounded retries (the log, not the message, then brings the event again).
+     * Idempotent; ignored after the subscription ended.
+     */
+    void reject();
 }

@@ -4,6 +4,7 @@ import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Binding;
 import io.eventsource.domain.ServiceName;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Set;
@@ -42,6 +43,21 @@ public interface ServiceRegistry extends AutoCloseable {
      * @throws PortException if the registry cannot be reached
      */
     Set<Binding> bindings();
+
+    /**
+     * Takes or keeps the named lease for {@code holder} until {@code ttl} after now: one runtime of a namespace
+     * at a time does the work the lease guards (the relay). Succeeds when the lease is free, expired, or already
+     * held by {@code holder} (then it is renewed); fails while another holder's lease runs. A holder that stops
+     * renewing loses the lease once its time to live has passed.
+     *
+     * @param lease the lease's name, 1-64 characters of {@code [a-z0-9-]}
+     * @param holder who asks: unique per runtime
+     * @param now the caller's clock
+     * @param ttl how long the lease runs from now unless renewed; positive
+     * @return whether {@code holder} holds the lease now
+     * @throws PortException if the registry cannot be reached
+     */
+    boolean holdLease(String lease, String holder, Instant now, Duration ttl);
 
     /** Releases connections. Never throws. */
     @Override

@@ -150,4 +150,38 @@ public abstract class ServiceRegistryContract {
         assertThat(registry.bindings()).containsExactly(binding);
         assertThat(registry.liveServices(type, T0.plusSeconds(5))).containsExactly(ads);
     }
+
+    @Test
+    void grantsAFreeLeaseAndRenewsItForItsHolder() {
+        Duration ttl = Duration.ofSeconds(10);
+        assertThat(registry.holdLease("relay", "runtime-a", T0, ttl)).isTrue();
+        assertThat(registry.holdLease("relay", "runtime-a", T0.plusSeconds(9), ttl)).isTrue();
+        // renewed at 9 s: still held at 18 s
+        assertThat(registry.holdLease("relay", "runtime-b", T0.plusSeconds(18), ttl)).isFalse();
+    }
+
+    @Test
+    void refusesALeaseWhileAnotherHolderHoldsIt() {
+        Duration ttl = Duration.ofSeconds(10);
+        assertThat(registry.holdLease("relay", "runtime-a", T0, ttl)).isTrue();
+        assertThat(registry.holdLease("relay", "runtime-b", T0.plusSeconds(1), ttl)).isFalse();
+        assertThat(registry.holdLease("sweeper", "runtime-b", T0.plusSeconds(1), ttl))
+                .as("another lease is independent").isTrue();
+    }
+
+    @Test
+    void handsAnExpiredLeaseToTheNextHolder() {
+        Duration ttl = Duration.ofSeconds(10);
+        assertThat(registry.holdLease("relay", "runtime-a", T0, ttl)).isTrue();
+        assertThat(registry.holdLease("relay", "runtime-b", T0.plusSeconds(10), ttl)).isTrue();
+        assertThat(registry.holdLease("relay", "runtime-a", T0.plusSeconds(11), ttl)).isFalse();
+    }
+
+    @Test
+    void refusesAnInvalidLeaseName() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> registry.holdLease("Relay Lease", "runtime-a", T0, Duration.ofSeconds(1)))
+                .isInstanceOf(io.eventsource.domain.InvalidValueException.class)
+                .hasMessageContaining("[a-z0-9-]");
+    }
 }

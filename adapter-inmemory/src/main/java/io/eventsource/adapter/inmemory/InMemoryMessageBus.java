@@ -192,6 +192,12 @@ final class InMemoryMessageBus implements MessageBus {
         }
 
         @Override
+        public void reject() {
+            // no dead-lettering in the simulation: a refused message leaves the queue as an acked one does
+            delivery.ack();
+        }
+
+        @Override
         public String toString() {
             return "Delivery[" + event() + (redelivered() ? ", redelivered" : "") + "]";
         }

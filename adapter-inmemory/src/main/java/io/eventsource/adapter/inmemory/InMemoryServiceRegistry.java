@@ -4,8 +4,10 @@ import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Binding;
 import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.domain.ServiceName;
+import io.eventsource.ports.Leases;
 import io.eventsource.ports.ServiceRegistry;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
@@ -19,6 +21,7 @@ final class InMemoryServiceRegistry implements ServiceRegistry {
     private final ExpiryPolicy policy;
     private final Set<Binding> bindings = new LinkedHashSet<>();
     private final Map<AggregateType, Map<ServiceName, Instant>> heartbeats = new HashMap<>();
+    private final Map<String, Lease> leases = new HashMap<>();
 
     InMemoryServiceRegistry(ExpiryPolicy policy) {
         this.policy = Objects.requireNonNull(policy, "policy");
@@ -50,9 +53,25 @@ final class InMemoryServiceRegistry implements ServiceRegistry {
         return Set.copyOf(bindings);
     }
 
+    @Override
+    public synchronized boolean holdLease(String lease, String holder, Instant now, Duration ttl) {
+        Leases.check(lease, holder, ttl);
+        Objects.requireNonNull(now, "now");
+        Lease current = leases.get(lease);
+        if (current != null && !current.holder().equals(holder) && now.isBefore(current.until())) {
+            return false;
+        }
+        leases.put(lease, new Lease(holder, now.plus(ttl)));
+        return true;
+    }
+
+    private record Lease(String holder, Instant until) {
+    }
+
     /** Forgets everything, as a restarted registry without persistence would. */
     synchronized void loseAllState() {
         bindings.clear();
         heartbeats.clear();
+        leases.clear();
     }
 }

@@ -194,17 +194,19 @@ final class AggregateSubscription implements Subscription {
         }
     }
 
-    private void settle(long tag, boolean ack) {
+    private enum Settlement { ACK, REQUEUE, REJECT }
+
+    private void settle(long tag, Settlement settlement) {
         settled();
         synchronized (channelLock) {
             if (!consuming.isOpen()) {
                 return; // the message went back to the queue with the channel
             }
             try {
-                if (ack) {
-                    consuming.basicAck(tag, false);
-                } else {
-                    consuming.basicReject(tag, true);
+                switch (settlement) {
+                    case ACK -> consuming.basicAck(tag, false);
+                    case REQUEUE -> consuming.basicReject(tag, true);
+                    case REJECT -> consuming.basicReject(tag, false);
                 }
             } catch (IOException | ShutdownSignalException e) {
                 LOG.debug("Could not settle message {} of {}; it returns to the queue with its channel", tag, queue, e);
@@ -280,14 +282,21 @@ final class AggregateSubscription implements Subscription {
         @Override
         public void ack() {
             if (settled.compareAndSet(false, true)) {
-                settle(tag, true);
+                settle(tag, Settlement.ACK);
             }
         }
 
         @Override
         public void requeue() {
             if (settled.compareAndSet(false, true)) {
-                settle(tag, false);
+                settle(tag, Settlement.REQUEUE);
+            }
+        }
+
+        @Override
+        public void reject() {
+            if (settled.compareAndSet(false, true)) {
+                settle(tag, Settlement.REJECT);
             }
         }
 

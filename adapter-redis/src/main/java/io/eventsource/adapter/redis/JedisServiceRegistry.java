@@ -7,6 +7,7 @@ import io.eventsource.domain.InvalidValueException;
 import io.eventsource.domain.Namespace;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.domain.Topology;
+import io.eventsource.ports.Leases;
 import io.eventsource.ports.ServiceRegistry;
 import jakarta.inject.Inject;
 import org.slf4j.Logger;
@@ -48,6 +49,15 @@ import java.util.Set;
 final class JedisServiceRegistry implements ServiceRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(JedisServiceRegistry.class);
     private static final String SEPARATOR = ":";
+    /**
+     * Takes or renews the lease unless another holder's runs past the caller's now; 1 if the caller holds it
+     * after. ARGV: holder, now, until (epoch ms), the key's time to live (ms, only to clean up).
+     */
+    private static final String HOLD_LEASE = "local holder = redis.call('HGET', KEYS[1], 'holder') "
+            + "local untilMs = tonumber(redis.call('HGET', KEYS[1], 'until') or '0') "
+            + "if holder and holder ~= ARGV[1] and untilMs > tonumber(ARGV[2]) then return 0 end "
+            + "redis.call('HSET', KEYS[1], 'holder', ARGV[1], 'until', ARGV[3]) "
+            + "redis.call('PEXPIRE', KEYS[1], ARGV[4]) return 1";
 
     private final UnifiedJedis redis;
     private final Topology topology;
@@ -164,6 +174,19 @@ final class JedisServiceRegistry implements ServiceRegistry {
             }
         }
         return Collections.unmodifiableSet(bindings);
+    }
+
+    @Override
+    public boolean holdLease(String lease, String holder, Instant now, Duration ttl) {
+        Leases.check(lease, holder, ttl);
+        Objects.requireNonNull(now, "now");
+        String key = topology.leaseKey(lease);
+        // the caller's clock decides, as it does for liveness, so that a virtual clock drives leases in tests
+        long nowMillis = now.toEpochMilli();
+        long ttlMillis = Math.max(1, ttl.toMillis());
+        Object held = run("hold the lease " + key, () -> redis.eval(HOLD_LEASE, List.of(key), List.of(holder,
+                Long.toString(nowMillis), Long.toString(nowMillis + ttlMillis), Long.toString(2 * ttlMillis))));
+        return Long.valueOf(1).equals(held);
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.eventsource.domain.Binding;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.ports.ServiceRegistry;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Set;
@@ -23,5 +24,10 @@ public final class PublicFakeRegistry implements ServiceRegistry {
     @Override
     public Set<Binding> bindings() {
         return Set.of();
+    }
+
+    @Override
+    public boolean holdLease(String lease, String holder, Instant now, Duration ttl) {
+        return false;
     }
 }
