@@ -31,6 +31,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +88,7 @@ final class RabbitMqMessageBus implements MessageBus {
     private final Set<AggregateSubscription> aggregateSubscriptions = ConcurrentHashMap.newKeySet();
     private final Set<AnnouncementSubscription> announcementSubscriptions = ConcurrentHashMap.newKeySet();
     private final Object topologyLock = new Object();
-    /** The announcement objects declared so far, with the queue's arguments (null: bind the queue as it is). */
+    /** The announcement objects declared so far, with the queue's arguments (empty: bind the queue as it is). */
     private final Map<List<String>, Optional<Map<String, Object>>> declaredAnnouncements =
             new LinkedHashMap<>(); // guarded by topologyLock
     private Channel topologyChannel; // guarded by topologyLock
@@ -502,32 +503,46 @@ final class RabbitMqMessageBus implements MessageBus {
      * of this queue's: look through the queue's head and drop such messages, before recovery consumes again.
      */
     private void oversized(String queue) {
-        if (closed.get() || !oversizedSuspects.add(queue)) {
+        if (!closed.get() && oversizedSuspects.add(queue)) {
+            quarantine.execute(this::dropOversized);
+        }
+    }
+
+    /**
+     * Looks through every suspect queue (each subscription of the lost connection reported its own) on one probe
+     * connection, one queue at a time; a run that finds no suspects left (an earlier one took them) does nothing.
+     */
+    private void dropOversized() {
+        if (oversizedSuspects.isEmpty()) {
             return;
         }
-        quarantine.execute(() -> {
-            oversizedSuspects.remove(queue);
-            if (closed.get()) {
-                return;
-            }
-            ConnectionFactory factory = RabbitMqConnections.factory(settings);
-            try (OversizedMessages probe = new OversizedMessages(factory, Math.min(2 * settings.prefetch(),
-                    MAX_OVERSIZED_WINDOW))) {
-                int dropped = probe.dropFrom(queue);
-                if (dropped > 0) {
-                    long count = oversizedMessages.addAndGet(dropped);
-                    malformedMessages.addAndGet(dropped);
-                    LOG.warn("Dropped {} message(s) over the inbound limit of {} bytes from {} without reading them "
-                            + "({} so far): the client closes its connection on such a message, which would return "
-                            + "with every reconnect. Only a foreign or forged publisher sends one: check who may "
-                            + "write to this namespace's exchanges", dropped, settings.maxInboundMessageSize(), queue,
-                            count);
+        ConnectionFactory factory = RabbitMqConnections.factory(settings);
+        try (OversizedMessages probe = new OversizedMessages(factory, Math.min(2 * settings.prefetch(),
+                MAX_OVERSIZED_WINDOW))) {
+            for (Iterator<String> suspects = oversizedSuspects.iterator(); suspects.hasNext() && !closed.get(); ) {
+                String queue = suspects.next();
+                suspects.remove();
+                try {
+                    int dropped = probe.dropFrom(queue);
+                    if (dropped > 0) {
+                        long count = oversizedMessages.addAndGet(dropped);
+                        malformedMessages.addAndGet(dropped);
+                        LOG.warn("Dropped {} message(s) over the inbound limit of {} bytes from {} without reading "
+                                + "them ({} so far): the client closes its connection on such a message, which would "
+                                + "return with every reconnect. Only a foreign or forged publisher sends one: check "
+                                + "who may write to this namespace's exchanges", dropped,
+                                settings.maxInboundMessageSize(), queue, count);
+                    }
+                } catch (IOException | TimeoutException | ShutdownSignalException e) {
+                    if (BrokerFailures.isNotFound(e)) {
+                        LOG.debug("{} is gone, and whatever it held with it", queue);
+                    } else {
+                        LOG.warn("Could not look through {} for a message over the inbound limit ({}); the next "
+                                + "refusal looks again", queue, Untrusted.text(e));
+                    }
                 }
-            } catch (IOException | TimeoutException | ShutdownSignalException e) {
-                LOG.warn("Could not look through {} for a message over the inbound limit ({}); the next refusal "
-                        + "looks again", queue, Untrusted.text(e));
             }
-        });
+        }
     }
 
     /** How many malformed messages (not our envelope, wrong version, invalid event, oversized) the bus has dropped. */
