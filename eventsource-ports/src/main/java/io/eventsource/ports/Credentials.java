@@ -47,7 +47,8 @@ public final class Credentials {
      *       whitespace), in MySQL's host properties ({@code (password=p)}, {@code (host=h,password=p)}, up to the
      *       next {@code ,} or {@code )}), or after {@code ;} or whitespace.</li>
      * </ul>
-     * A text without a scheme ({@code user:password@host}) is redacted as if it had one. Each run of masked
+     * A text without a scheme ({@code user:password@host}) is redacted as if it had one, unless its password holds
+     * {@code ://}, which reads as the end of a scheme. Each run of masked
      * characters becomes one {@value #MASK}. Null gives {@code "null"}. Never throws.
      */
     public static String redact(String text) {
