@@ -128,9 +128,15 @@ public record MySqlSettings(String jdbcUrl, String user, String password, Tls tl
 
     /** As {@link #fromEnvironment()}, reading the given variables instead of the process's. */
     public static MySqlSettings fromEnvironment(Map<String, String> environment) {
-        MySqlSettings settings = of(variable(environment, "EVENTSOURCE_JDBC_URL", DEFAULT_JDBC_URL),
-                variable(environment, "EVENTSOURCE_JDBC_USER", DEFAULT_USER),
-                environment.getOrDefault(PASSWORD_VARIABLE, DEFAULT_PASSWORD));
+        MySqlSettings settings;
+        try {
+            settings = of(variable(environment, "EVENTSOURCE_JDBC_URL", DEFAULT_JDBC_URL),
+                    variable(environment, "EVENTSOURCE_JDBC_USER", DEFAULT_USER),
+                    environment.getOrDefault(PASSWORD_VARIABLE, DEFAULT_PASSWORD));
+        } catch (InvalidValueException e) {
+            // the user and password have defaults and any value will do: it is the URL
+            throw new InvalidValueException("EVENTSOURCE_JDBC_URL: " + e.getMessage());
+        }
         String tls = variable(environment, TLS_VARIABLE, "");
         if (!tls.isEmpty()) {
             settings = settings.withTls(Tls.parse(TLS_VARIABLE, tls));

@@ -104,6 +104,10 @@ class MySqlSettingsTest {
                 .hasMessageContaining("must not hold credentials")
                 .hasMessageContaining("EVENTSOURCE_JDBC_PASSWORD")
                 .hasMessageNotContaining("s3cret");
+        assertThatThrownBy(() -> MySqlSettings.fromEnvironment(Map.of("EVENTSOURCE_JDBC_URL", url)))
+                .isInstanceOf(InvalidValueException.class)
+                .hasMessageStartingWith("EVENTSOURCE_JDBC_URL: MySqlSettings jdbcUrl must not hold credentials")
+                .hasMessageNotContaining("s3cret");
     }
 
     @ParameterizedTest
