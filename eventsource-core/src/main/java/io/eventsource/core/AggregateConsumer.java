@@ -1,5 +1,7 @@
 package io.eventsource.core;
 
+import io.eventsource.domain.Ack;
+import io.eventsource.domain.AckKey;
 import io.eventsource.domain.AggregateRef;
 import io.eventsource.domain.Binding;
 import io.eventsource.domain.Event;
@@ -31,6 +33,8 @@ final class AggregateConsumer implements DeliveryListener {
     private final Map<Binding, Long> handledUpTo = new ConcurrentHashMap<>();
     /** Events read ahead from the log for the messages that follow; the log never changes an event. */
     private final NavigableMap<Long, Event> logged = new ConcurrentSkipListMap<>();
+    /** Outcomes of handlers whose acks could not be written yet: recorded at the message's next try, not handled again. */
+    private final Map<AckKey, Ack> unrecorded = new ConcurrentHashMap<>();
     /** Per message (event id), how often this consumer returned it to the queue unhandled. */
     private final Map<EventId, Integer> retries = new ConcurrentHashMap<>();
     private volatile Subscription subscription;
@@ -116,6 +120,21 @@ final class AggregateConsumer implements DeliveryListener {
         for (Event event : events) {
             logged.put(event.sequence(), event);
         }
+    }
+
+    /** The outcome of the binding's handler of the event, kept because its ack could not be written; or null. */
+    Ack unrecorded(AckKey key) {
+        return unrecorded.get(key);
+    }
+
+    /** Keeps a handler's outcome whose ack could not be written, for the message's next try. */
+    void keepUnrecorded(Ack ack) {
+        unrecorded.put(ack.key(), ack);
+    }
+
+    /** The ack is durable: nothing kept for it any more. */
+    void recorded(AckKey key) {
+        unrecorded.remove(key);
     }
 
     /** Counts one more return of the event's message to the queue; returns the count. */

@@ -194,7 +194,10 @@ final class BusListener implements Listener {
             // the log cannot tell now: consuming costs a queue at worst, and ignoring a real aggregate costs time
             LOG.debug("{} could not check {} against the log; consuming it: {}", service, aggregate, e.toString());
         }
-        consume(aggregate);
+        if (!consume(aggregate)) {
+            // the broker could not open a consumer now (a connection recovering): try again within seconds
+            scheduler.schedule(RESUME_DELAY, () -> resume(aggregate, 2));
+        }
     }
 
     private boolean isConsuming(AggregateRef aggregate) {
@@ -273,8 +276,8 @@ final class BusListener implements Listener {
     /**
      * Consumes again, within seconds, a queue whose consumer this listener lost with its connection, so that the
      * messages queued there are handled now rather than at the aggregate's next news or the next sweep. Tries every
-     * {@link #RESUME_DELAY} while the broker reconnects, for one queue expiry at most (after that the queue is gone
-     * and {@link #subscribe} declares it again and catches up from the log).
+     * {@link #RESUME_DELAY} while the broker reconnects, for the longer of the queue expiry and the liveness TTL
+     * (once the queue has expired, {@link #subscribe} declares it again and catches up from the log).
      */
     private void resume(AggregateRef aggregate, int attempt) {
         if (state != State.RUNNING || isConsuming(aggregate)) {
@@ -286,7 +289,9 @@ final class BusListener implements Listener {
         } catch (RuntimeException e) {
             resumed = false;
         }
-        long maxAttempts = Math.max(1, expiry.queueExpiry().toMillis() / RESUME_DELAY.toMillis());
+        // past the queue expiry the queue is gone, but consuming again declares it and catches up from the log
+        long maxAttempts = Math.max(expiry.queueExpiry().toMillis(), expiry.livenessTtl().toMillis())
+                / RESUME_DELAY.toMillis();
         if (!resumed && attempt < maxAttempts) {
             scheduler.schedule(RESUME_DELAY, () -> resume(aggregate, attempt + 1));
         } else if (resumed && attempt > 1) {

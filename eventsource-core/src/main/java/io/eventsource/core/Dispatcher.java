@@ -278,9 +278,19 @@ final class Dispatcher {
             // parked by an earlier event of this delivery: this one waits for the replay
             return handleAll(consumer, step, index + 1, recorded, parked);
         }
-        return handle(consumer, binding, step.event(), 1).thenCompose(ack -> {
-            recorded.add(record(List.of(ack)).toCompletableFuture()
-                    .thenRun(() -> consumer.handledUpTo(binding.binding(), step.event().sequence())));
+        // a handler that ran while its ack could not be written is not run again: its outcome is recorded now
+        Ack unrecorded = consumer.unrecorded(AckKey.of(step.event().id(), binding.binding()));
+        CompletionStage<Ack> outcome = unrecorded != null ? CompletableFuture.completedFuture(unrecorded)
+                : handle(consumer, binding, step.event(), 1);
+        return outcome.thenCompose(ack -> {
+            recorded.add(record(List.of(ack)).toCompletableFuture().whenComplete((done, error) -> {
+                if (error == null) {
+                    consumer.recorded(ack.key());
+                    consumer.handledUpTo(binding.binding(), step.event().sequence());
+                } else {
+                    consumer.keepUnrecorded(ack);
+                }
+            }));
             if (!ack.isOk() && failurePolicy.parks()) {
                 parked.add(binding);
             }
