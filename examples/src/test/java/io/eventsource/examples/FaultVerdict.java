@@ -74,7 +74,7 @@ final class FaultVerdict {
             }
         }
 
-        Instant lastFirstHandling = faultEnd;
+        Duration slowest = Duration.ZERO;
         boolean everyEventHandled = true;
         FaultVerdict verdict;
         List<String> lost = new ArrayList<>();
@@ -119,14 +119,14 @@ final class FaultVerdict {
                     lost.add(binding + " never handled " + event);
                     continue;
                 }
-                if (handling.at().isAfter(lastFirstHandling)) {
-                    lastFirstHandling = handling.at();
+                Instant from = event.occurredAt().isAfter(faultEnd) ? event.occurredAt() : faultEnd;
+                Duration took = Duration.between(from, handling.at());
+                if (took.compareTo(slowest) > 0) {
+                    slowest = took;
                 }
-                Instant due = (event.occurredAt().isAfter(faultEnd) ? event.occurredAt() : faultEnd).plus(bound);
-                if (handling.at().isAfter(due)) {
-                    late.add(String.format(Locale.ROOT, "%s handled %s %.1f s after the fault ended (occurred %.1f s"
-                                    + " after it)", binding, event, seconds(Duration.between(faultEnd, handling.at())),
-                            seconds(Duration.between(faultEnd, event.occurredAt()))));
+                if (took.compareTo(bound) > 0) {
+                    late.add(String.format(Locale.ROOT, "%s handled %s %.1f s after %s", binding, event, seconds(took),
+                            from.equals(faultEnd) ? "the fault ended" : "it occurred (after the fault)"));
                 }
             }
         }
@@ -170,9 +170,8 @@ final class FaultVerdict {
             }
         }
 
-        Duration recovery = Duration.between(faultEnd, lastFirstHandling);
-        verdict = new FaultVerdict(fault, faultEnd, bound, logged.size(), aggregates.size(), publishes,
-                recovery.isNegative() ? Duration.ZERO : recovery, everyEventHandled);
+        verdict = new FaultVerdict(fault, faultEnd, bound, logged.size(), aggregates.size(), publishes, slowest,
+                everyEventHandled);
         verdict.add("lost (never handed to the handler)", lost);
         verdict.add("lost (no ack in the ack table)", unacked);
         verdict.add("handled twice", twice);
@@ -202,7 +201,10 @@ final class FaultVerdict {
         return !problems.isEmpty();
     }
 
-    /** From the fault's end to the last first handling of any of its events by any binding. */
+    /**
+     * The recovery: the longest any binding took to handle an event, from the fault's end, or from the event's
+     * occurrence for an event that occurred after it.
+     */
     Duration recovery() {
         return recovery;
     }
@@ -211,7 +213,7 @@ final class FaultVerdict {
     String summary() {
         return String.format(Locale.ROOT, "%s: %d events over %d products, publishes %s; %s; %s", fault, events,
                 products, publishes, recovered ? String.format(Locale.ROOT,
-                        "every binding handled every event %.1f s after the fault ended", seconds(recovery))
+                        "every binding handled every event within %.1f s of the fault's end", seconds(recovery))
                         : "NOT every event handled by every binding", failed() ? "problems: " + counts() : "no problem");
     }
 
