@@ -91,8 +91,9 @@ class FaultMatrixIT {
     @Order(1)
     void amqpConnectionsCutRepeatedlyLoseNothingAndRecoverWithinTenSeconds() throws Exception {
         FaultVerdict verdict = underTraffic("cuts", "AMQP connections of every runtime cut 3 times, 3 s apart", () -> {
-            // five runtimes with one connection each; later cuts cut what has reconnected by then
-            assertThat(stack.broker().cutConnections()).as("AMQP connections cut the first time").isEqualTo(5);
+            // five runtimes with a connection each at least; later cuts cut what has reconnected by then
+            assertThat(stack.broker().cutConnections()).as("AMQP connections cut the first time")
+                    .isGreaterThanOrEqualTo(5);
             for (int i = 1; i < 3; i++) {
                 pause(Duration.ofSeconds(3));
                 stack.broker().cutConnections();
