@@ -1,12 +1,15 @@
 package io.eventsource.core;
 
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.EventId;
 import io.eventsource.ports.Delivery;
 import io.eventsource.ports.DeliveryListener;
 import io.eventsource.ports.EndReason;
 import io.eventsource.ports.Subscription;
 
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * This listener's consumer of one aggregate queue: the bus subscription and the serial lane its deliveries
@@ -19,6 +22,8 @@ final class AggregateConsumer implements DeliveryListener {
     private final BusListener owner;
     private final Dispatcher dispatcher;
     private final SerialLane lane;
+    /** Per message (event id), how often this consumer returned it to the queue unhandled. */
+    private final Map<EventId, Integer> retries = new ConcurrentHashMap<>();
     private volatile Subscription subscription;
     private volatile boolean ended;
 
@@ -67,6 +72,21 @@ final class AggregateConsumer implements DeliveryListener {
      */
     void after(AggregateConsumer previous) {
         lane.submit(previous.lane::whenIdle);
+    }
+
+    /** Counts one more return of the event's message to the queue; returns the count. */
+    int countRetry(EventId event) {
+        return retries.merge(event, 1, Integer::sum);
+    }
+
+    /** Whether a message of this consumer waits to be tried again: the aggregate is being worked on. */
+    boolean isRetrying() {
+        return !retries.isEmpty();
+    }
+
+    /** The event's message was settled: its count starts again. */
+    void forgetRetries(EventId event) {
+        retries.remove(event);
     }
 
     /** Whether it still consumes (or waits as a standby consumer of) the queue. */

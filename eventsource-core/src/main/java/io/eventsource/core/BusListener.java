@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -39,6 +40,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The listener of one service on the message bus: bindings, heartbeats, announcement consumers, and one
@@ -51,6 +53,10 @@ final class BusListener implements Listener {
 
     /** Upper bound of the failures replayed per call. */
     private static final int MAX_REPLAY = 10_000;
+    /** Upper bound of the aggregates waiting for a consumer slot; beyond it the oldest waiter is left to the sweeper. */
+    private static final int MAX_WAITING = 100_000;
+    /** How long a listener waits before it consumes again a queue it lost with its connection, and between tries. */
+    static final Duration RESUME_DELAY = Duration.ofSeconds(1);
 
     private final ServiceName service;
     private final MessageBus bus;
@@ -67,6 +73,10 @@ final class BusListener implements Listener {
     private final Map<AggregateType, Subscription> announcements = new ConcurrentHashMap<>();
     private final ConcurrentMap<AggregateRef, AggregateConsumer> consumers = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private final Set<AggregateRef> waiting = new LinkedHashSet<>();
+    private final AtomicLong refusedDeliveries = new AtomicLong();
+    private final AtomicLong droppedAnnouncements = new AtomicLong();
+    private final int maxConsumers;
     private volatile State state = State.NEW;
     private volatile Map<AggregateType, List<BindingHandlers>> byType = Map.of();
     private BindingSet bindings = BindingSet.empty();
@@ -85,6 +95,7 @@ final class BusListener implements Listener {
         this.log = log;
         this.sweep = options.sweep();
         this.failurePolicy = options.failurePolicy();
+        this.maxConsumers = options.maxConsumers();
         this.dispatcher = new Dispatcher(this, acks, log, scheduler, options);
     }
 
@@ -165,15 +176,61 @@ final class BusListener implements Listener {
         }
     }
 
-    /** An aggregate has news: consume its queue unless this listener already does. */
+    /**
+     * An aggregate has news: consume its queue unless this listener already does. An announcement is a hint from
+     * whoever can write to the exchange, so it makes broker objects only for an aggregate that the log has events of.
+     */
     private void onAnnouncement(AggregateRef aggregate) {
-        if (state != State.RUNNING || !byType.containsKey(aggregate.type())) {
+        if (state != State.RUNNING || !byType.containsKey(aggregate.type()) || isConsuming(aggregate)) {
             return;
+        }
+        try {
+            if (log.version(aggregate) == 0) {
+                droppedAnnouncements.incrementAndGet();
+                LOG.debug("{} dropped an announcement of {}: the log holds no event of it", service, aggregate);
+                return;
+            }
+        } catch (RuntimeException e) {
+            // the log cannot tell now: consuming costs a queue at worst, and ignoring a real aggregate costs time
+            LOG.debug("{} could not check {} against the log; consuming it: {}", service, aggregate, e.toString());
+        }
+        consume(aggregate);
+    }
+
+    private boolean isConsuming(AggregateRef aggregate) {
+        AggregateConsumer existing = consumers.get(aggregate);
+        return existing != null && existing.isOpen();
+    }
+
+    /**
+     * Consumes the aggregate's queue unless this listener already does; while {@link EventsourceOptions#maxConsumers()}
+     * consumers run, the aggregate waits its turn (the first consumer to end starts it).
+     *
+     * @return false if the broker refused: the caller decides whether to try again
+     */
+    private boolean consume(AggregateRef aggregate) {
+        if (state != State.RUNNING) {
+            return true;
+        }
+        synchronized (waiting) {
+            if (!isConsuming(aggregate) && openConsumers() >= maxConsumers) {
+                if (waiting.size() >= MAX_WAITING && !waiting.contains(aggregate)) {
+                    // the oldest waiter's events stay in its queue or the log: its next news or the sweeper brings them
+                    AggregateRef oldest = waiting.iterator().next();
+                    waiting.remove(oldest);
+                }
+                if (waiting.add(aggregate) && waiting.size() % 1000 == 1) {
+                    LOG.info("{} consumes {} aggregates, its limit; {} wait their turn", service, maxConsumers,
+                            waiting.size());
+                }
+                return true;
+            }
+            waiting.remove(aggregate);
         }
         AggregateConsumer existing = consumers.get(aggregate);
         if (existing != null) {
             if (existing.isOpen()) {
-                return;
+                return true;
             }
             consumers.remove(aggregate, existing);
         }
@@ -182,15 +239,58 @@ final class BusListener implements Listener {
             consumer.after(existing);
         }
         if (consumers.putIfAbsent(aggregate, consumer) != null) {
-            return;
+            return true;
         }
         try {
             consumer.subscribed(subscribe(aggregate, consumer));
+            return true;
         } catch (RuntimeException e) {
             consumers.remove(aggregate, consumer);
             consumer.cancel();
             LOG.warn("{} could not consume {}; the next announcement or gap fill brings its events: {}", service,
                     aggregate, e.toString());
+            return false;
+        }
+    }
+
+    private long openConsumers() {
+        return consumers.values().stream().filter(AggregateConsumer::isOpen).count();
+    }
+
+    /** Starts the next waiting aggregate, if a consumer slot is free. */
+    private void startWaiting() {
+        AggregateRef next;
+        synchronized (waiting) {
+            if (waiting.isEmpty() || openConsumers() >= maxConsumers) {
+                return;
+            }
+            next = waiting.iterator().next();
+            waiting.remove(next);
+        }
+        consume(next);
+    }
+
+    /**
+     * Consumes again, within seconds, a queue whose consumer this listener lost with its connection, so that the
+     * messages queued there are handled now rather than at the aggregate's next news or the next sweep. Tries every
+     * {@link #RESUME_DELAY} while the broker reconnects, for one queue expiry at most (after that the queue is gone
+     * and {@link #subscribe} declares it again and catches up from the log).
+     */
+    private void resume(AggregateRef aggregate, int attempt) {
+        if (state != State.RUNNING || isConsuming(aggregate)) {
+            return;
+        }
+        boolean resumed;
+        try {
+            resumed = consume(aggregate);
+        } catch (RuntimeException e) {
+            resumed = false;
+        }
+        long maxAttempts = Math.max(1, expiry.queueExpiry().toMillis() / RESUME_DELAY.toMillis());
+        if (!resumed && attempt < maxAttempts) {
+            scheduler.schedule(RESUME_DELAY, () -> resume(aggregate, attempt + 1));
+        } else if (resumed && attempt > 1) {
+            LOG.info("{} consumes {} again after losing its connection", service, aggregate);
         }
     }
 
@@ -242,6 +342,12 @@ final class BusListener implements Listener {
         if (state != State.RUNNING) {
             return;
         }
+        AggregateConsumer consumer = consumers.get(aggregate);
+        if (consumer != null && consumer.isOpen() && consumer.isRetrying()) {
+            // its message is here, waiting for a store to come back: another copy would only multiply the tries
+            LOG.debug("{} does not re-drive {}: its consumer here is retrying it", service, aggregate);
+            return;
+        }
         List<Event> events = new ArrayList<>(2);
         events.add(firstMissing);
         long version = log.version(aggregate);
@@ -260,12 +366,12 @@ final class BusListener implements Listener {
      */
     private void sendThroughOwnQueue(AggregateRef aggregate, List<Event> events) {
         bus.declareRoute(aggregate, Set.of(service));
-        onAnnouncement(aggregate);
+        consume(aggregate);
         PublishResult result = bus.publish(aggregate, events);
         if (!result.isRouted()) {
             // the queue expired or was deleted between the declare and the publish: once more
             bus.declareRoute(aggregate, Set.of(service));
-            onAnnouncement(aggregate);
+            consume(aggregate);
             result = bus.publish(aggregate, events);
             if (!result.isRouted()) {
                 throw new TransientPortException("the broker did not route " + events.size() + " event(s) of "
@@ -323,8 +429,28 @@ final class BusListener implements Listener {
     /** The consumer's subscription ended (idle, queue deleted, connection lost, cancelled): forget it. */
     void forget(AggregateConsumer consumer, EndReason reason) {
         // kept until its lane is idle, so that a new consumer of the aggregate starts after it (see onAnnouncement)
-        consumer.whenIdle().thenRun(() -> consumers.remove(consumer.aggregate(), consumer));
+        consumer.whenIdle().thenRun(() -> {
+            consumers.remove(consumer.aggregate(), consumer);
+            startWaiting();
+        });
         LOG.debug("{} stopped consuming {}: {}", service, consumer.aggregate(), reason);
+        if (reason == EndReason.CONNECTION_LOST && state == State.RUNNING) {
+            scheduler.schedule(RESUME_DELAY, () -> resume(consumer.aggregate(), 1));
+        }
+    }
+
+    void countRefused() {
+        refusedDeliveries.incrementAndGet();
+    }
+
+    @Override
+    public long refusedDeliveries() {
+        return refusedDeliveries.get();
+    }
+
+    @Override
+    public long droppedAnnouncements() {
+        return droppedAnnouncements.get();
     }
 
     List<BindingHandlers> bindingsOf(AggregateType type) {

@@ -46,6 +46,8 @@ final class Dispatcher {
      * is {@link #replayTag(Binding)}.
      */
     static final String REPLAY_FOR = "eventsource-replay-for";
+    /** How often one consumer returns a message it could not handle to its queue before it drops it. */
+    static final int MAX_TRIES = 5;
 
     private final BusListener owner;
     private final AckStore acks;
@@ -94,32 +96,66 @@ final class Dispatcher {
             return DONE;
         }
         String replayFor = delivery.event().metadata().get(REPLAY_FOR);
-        Event event = replayFor == null ? delivery.event() : unmarked(delivery.event());
-        List<BindingHandlers> bindings = owner.bindingsOf(event.aggregate().type());
+        Event delivered = replayFor == null ? delivery.event() : unmarked(delivery.event());
+        List<BindingHandlers> bindings = owner.bindingsOf(delivered.aggregate().type());
         if (bindings.isEmpty()) {
-            LOG.warn("{} received {} but binds no projection of {}; acknowledging it", owner.service(), event,
-                    event.aggregate().type());
+            LOG.warn("{} received {} but binds no projection of {}; acknowledging it", owner.service(), delivered,
+                    delivered.aggregate().type());
             delivery.ack();
             return DONE;
         }
         Plan plan;
         try {
+            Event event = logged(delivered);
+            if (event == null) {
+                refuse(consumer, delivery);
+                return DONE;
+            }
             plan = plan(event, bindings, replayFor);
         } catch (RuntimeException e) {
-            requeueLater(delivery, e);
+            retryLater(consumer, delivery, e);
             return DONE;
         }
         return run(consumer, plan.steps(), 0, new HashSet<>()).handle((ignored, error) -> {
             Throwable cause = unwrap(error);
             if (cause == null && plan.partial()) {
+                // the pass filled its share of a long gap: progress, so the next pass comes at once
+                consumer.forgetRetries(delivered.id());
                 delivery.requeue();
             } else if (cause == null) {
+                consumer.forgetRetries(delivered.id());
                 delivery.ack();
             } else if (!(cause instanceof Abandoned)) {
-                requeueLater(delivery, cause);
+                retryLater(consumer, delivery, cause);
             }
             return null;
         });
+    }
+
+    /**
+     * The log's event that the delivered message stands for, or null if the log holds none with its id at its
+     * aggregate and sequence, or holds it with other content: the log decides, never the message. What is handled
+     * is the log's event.
+     */
+    private Event logged(Event delivered) {
+        List<Event> found = log.read(delivered.aggregate(), delivered.sequence(), delivered.sequence());
+        if (found.isEmpty()) {
+            return null;
+        }
+        Event event = found.get(0);
+        boolean same = event.id().equals(delivered.id()) && event.name().equals(delivered.name())
+                && event.payload().equals(delivered.payload());
+        return same ? event : null;
+    }
+
+    /** A message that is not an event of the log: dropped from its queue, counted, logged, never handled. */
+    private void refuse(AggregateConsumer consumer, Delivery delivery) {
+        Event delivered = delivery.event();
+        owner.countRefused();
+        LOG.warn("{} refused a message on its queue of {}: {} #{} ({}) is not an event of the log with that id and"
+                        + " content; it was dropped and reaches no handler", owner.service(), consumer.aggregate(),
+                delivered.id(), delivered.sequence(), delivered.name());
+        delivery.reject();
     }
 
     /** The events to handle, in sequence order, each with the bindings that still need it. */
@@ -283,10 +319,26 @@ final class Dispatcher {
         }
     }
 
-    private void requeueLater(Delivery delivery, Throwable cause) {
-        LOG.warn("{} could not handle {} now; returning it to its queue in {}: {}", owner.service(),
-                delivery.event(), storeRetryDelay, String.valueOf(cause));
-        scheduler.schedule(storeRetryDelay, delivery::requeue);
+    /**
+     * Returns the message to its queue after a backoff that doubles from the store retry delay, at most
+     * {@link #MAX_TRIES} times for one consumer; then drops it (the log, not the message, brings the event again: the
+     * gap fill of a later event or the sweeper), so that no message is looped on.
+     */
+    private void retryLater(AggregateConsumer consumer, Delivery delivery, Throwable cause) {
+        int tries = consumer.countRetry(delivery.event().id());
+        if (tries > MAX_TRIES) {
+            consumer.forgetRetries(delivery.event().id());
+            owner.countRefused();
+            LOG.warn("{} gives up on {} in its queue of {} after {} tries and drops the message; the event log brings"
+                    + " it again (gap fill, sweeper): {}", owner.service(), delivery.event(), consumer.aggregate(),
+                    MAX_TRIES, String.valueOf(cause));
+            delivery.reject();
+            return;
+        }
+        Duration backoff = storeRetryDelay.multipliedBy(1L << Math.min(tries - 1, 5));
+        LOG.warn("{} could not handle {} now (try {} of {}); returning it to its queue in {}: {}", owner.service(),
+                delivery.event(), tries, MAX_TRIES, backoff, String.valueOf(cause));
+        scheduler.schedule(backoff, delivery::requeue);
     }
 
     private static Throwable unwrap(Throwable error) {

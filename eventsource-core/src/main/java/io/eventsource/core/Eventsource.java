@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -34,6 +35,8 @@ public final class Eventsource implements AutoCloseable {
     private final Map<ServiceName, BusListener> listeners = new HashMap<>();
     private RoutingPublisher publisher;
     private Relay relay;
+    /** Names this runtime as the holder of the relay's lease. */
+    private final String holder = "runtime-" + UUID.randomUUID();
     private volatile boolean closed;
 
     /**
@@ -61,19 +64,27 @@ public final class Eventsource implements AutoCloseable {
     }
 
     /**
-     * The publisher. The first call also starts the relay, which publishes events that a broker outage left
-     * unpublished, every {@link EventsourceOptions#relayInterval()}.
+     * The publisher. The first call to it or to {@link #listener} also starts this runtime's relay, which publishes
+     * events that an outage left unpublished, every {@link EventsourceOptions#relayInterval()}, while this runtime
+     * holds the namespace's relay lease in the registry.
      *
      * @throws IllegalStateException if the runtime is closed
      */
     public synchronized Publisher publisher() {
         requireOpen();
         if (publisher == null) {
-            publisher = new RoutingPublisher(log, router, scheduler, this::isClosed);
-            relay = new Relay(log, router, scheduler, options);
-            relay.start();
+            publisher = new RoutingPublisher(log, router, scheduler, this::isClosed, options.publishDeadline());
+            startRelay();
         }
         return publisher;
+    }
+
+    /** Every runtime relays, producer or listener, so that unpublished events drain whichever process exits. */
+    private void startRelay() {
+        if (relay == null) {
+            relay = new Relay(log, acks, registry, holder, router, scheduler, expiry, options);
+            relay.start();
+        }
     }
 
     /**
@@ -89,6 +100,7 @@ public final class Eventsource implements AutoCloseable {
         if (listener == null || listener.isStopping()) {
             listener = new BusListener(service, bus, registry, acks, log, scheduler, expiry, options);
             listeners.put(service, listener);
+            startRelay();
         }
         return listener;
     }

@@ -19,10 +19,17 @@ import java.util.Objects;
  *                   more; a longer gap (a binding new to an aggregate with a long history) is filled over several
  *                   passes, the message going back to its queue between them
  * @param sweep how listeners find and re-drive events that a binding has no ack for
+ * @param publishDeadline how long {@link Publisher#publish} retries transient failures of the log, the registry and
+ *                        the broker (with backoff and jitter) before it throws (nothing appended) or returns
+ *                        {@link Publication.Pending} (appended, left to the relay); zero tries once
+ * @param maxConsumers how many aggregate queues one listener consumes at once, 1 or more; further announced
+ *                     aggregates wait their turn (never refused), so that announcements cannot exhaust the broker's
+ *                     channels
  */
 public record EventsourceOptions(FailurePolicy failurePolicy, Duration liveServicesCacheTtl, Duration relayGracePeriod,
                                  Duration relayInterval, int relayBatchSize, Duration storeRetryDelay,
-                                 Duration closeTimeout, int maxGapFill, SweepPolicy sweep) {
+                                 Duration closeTimeout, int maxGapFill, SweepPolicy sweep,
+                                 Duration publishDeadline, int maxConsumers) {
 
     /**
      * Checks the options.
@@ -42,61 +49,79 @@ public record EventsourceOptions(FailurePolicy failurePolicy, Duration liveServi
         if (maxGapFill < 1) {
             throw new IllegalArgumentException("EventsourceOptions maxGapFill must be 1 or more, got " + maxGapFill);
         }
+        notNegative("publishDeadline", publishDeadline);
+        if (maxConsumers < 1) {
+            throw new IllegalArgumentException("EventsourceOptions maxConsumers must be 1 or more, got " + maxConsumers);
+        }
         if (relayBatchSize < 1 || relayBatchSize > 10_000) {
             throw new IllegalArgumentException("EventsourceOptions relayBatchSize must be 1-10000, got " + relayBatchSize);
         }
     }
 
     /**
-     * The defaults: the seed's failure policy, live services cached 1 s, relay after 5 s every 5 s in batches
+     * The defaults: the seed's failure policy, live services cached 1 s, relay after 3 s every 2 s in batches
      * of 500, 1 s before returning a message after a store failure, 30 s to close, gaps filled 1000 events a pass,
-     * {@link SweepPolicy#defaults() the sweeper's defaults}.
+     * {@link SweepPolicy#defaults() the sweeper's defaults}, publish retrying for 10 s, 1000 aggregate consumers per
+     * listener.
      */
     public static EventsourceOptions defaults() {
-        return new EventsourceOptions(FailurePolicy.seed(), Duration.ofSeconds(1), Duration.ofSeconds(5),
-                Duration.ofSeconds(5), 500, Duration.ofSeconds(1), Duration.ofSeconds(30), 1000, SweepPolicy.defaults());
+        return new EventsourceOptions(FailurePolicy.seed(), Duration.ofSeconds(1), Duration.ofSeconds(3),
+                Duration.ofSeconds(2), 500, Duration.ofSeconds(1), Duration.ofSeconds(30), 1000, SweepPolicy.defaults(),
+                Duration.ofSeconds(10), 1000);
     }
 
     /** These options with another failure policy. */
     public EventsourceOptions withFailurePolicy(FailurePolicy value) {
         return new EventsourceOptions(value, liveServicesCacheTtl, relayGracePeriod, relayInterval, relayBatchSize,
-                storeRetryDelay, closeTimeout, maxGapFill, sweep);
+                storeRetryDelay, closeTimeout, maxGapFill, sweep, publishDeadline, maxConsumers);
     }
 
     /** These options with another cache time of the registry's live services. */
     public EventsourceOptions withLiveServicesCacheTtl(Duration value) {
         return new EventsourceOptions(failurePolicy, value, relayGracePeriod, relayInterval, relayBatchSize,
-                storeRetryDelay, closeTimeout, maxGapFill, sweep);
+                storeRetryDelay, closeTimeout, maxGapFill, sweep, publishDeadline, maxConsumers);
     }
 
     /** These options with another relay grace period and interval. */
     public EventsourceOptions withRelay(Duration gracePeriod, Duration interval) {
         return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, gracePeriod, interval, relayBatchSize,
-                storeRetryDelay, closeTimeout, maxGapFill, sweep);
+                storeRetryDelay, closeTimeout, maxGapFill, sweep, publishDeadline, maxConsumers);
     }
 
     /** These options with another delay before a message is returned to its queue after a store failure. */
     public EventsourceOptions withStoreRetryDelay(Duration value) {
         return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, relayGracePeriod, relayInterval,
-                relayBatchSize, value, closeTimeout, maxGapFill, sweep);
+                relayBatchSize, value, closeTimeout, maxGapFill, sweep, publishDeadline, maxConsumers);
     }
 
     /** These options with another close timeout. */
     public EventsourceOptions withCloseTimeout(Duration value) {
         return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, relayGracePeriod, relayInterval,
-                relayBatchSize, storeRetryDelay, value, maxGapFill, sweep);
+                relayBatchSize, storeRetryDelay, value, maxGapFill, sweep, publishDeadline, maxConsumers);
     }
 
     /** These options with another bound of the events filled from the log per delivery. */
     public EventsourceOptions withMaxGapFill(int value) {
         return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, relayGracePeriod, relayInterval,
-                relayBatchSize, storeRetryDelay, closeTimeout, value, sweep);
+                relayBatchSize, storeRetryDelay, closeTimeout, value, sweep, publishDeadline, maxConsumers);
     }
 
     /** These options with another sweep policy ({@link SweepPolicy#disabled()} to switch the sweeper off). */
     public EventsourceOptions withSweep(SweepPolicy value) {
         return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, relayGracePeriod, relayInterval,
-                relayBatchSize, storeRetryDelay, closeTimeout, maxGapFill, value);
+                relayBatchSize, storeRetryDelay, closeTimeout, maxGapFill, value, publishDeadline, maxConsumers);
+    }
+
+    /** These options with another deadline for publish's retries of transient failures. */
+    public EventsourceOptions withPublishDeadline(Duration value) {
+        return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, relayGracePeriod, relayInterval,
+                relayBatchSize, storeRetryDelay, closeTimeout, maxGapFill, sweep, value, maxConsumers);
+    }
+
+    /** These options with another bound of the aggregate queues one listener consumes at once. */
+    public EventsourceOptions withMaxConsumers(int value) {
+        return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, relayGracePeriod, relayInterval,
+                relayBatchSize, storeRetryDelay, closeTimeout, maxGapFill, sweep, publishDeadline, value);
     }
 
     private static void notNegative(String name, Duration value) {

@@ -63,6 +63,19 @@ public interface Listener extends AutoCloseable {
     CompletionStage<Void> stop();
 
     /**
+     * How many aggregate messages this listener dropped unhandled, each logged with its queue and reason: messages
+     * that are not events of the log (an unknown id, a sequence the log does not hold, other content than the
+     * log's), and messages it gave up on after its bounded retries (the log brings those events again).
+     */
+    long refusedDeliveries();
+
+    /**
+     * How many announcements this listener dropped because the log holds no event of the announced aggregate, so
+     * that no broker object is made for an id that nothing was published for.
+     */
+    long droppedAnnouncements();
+
+    /**
      * {@link #stop()} and wait for it, at most the {@link EventsourceOptions#closeTimeout() close timeout}.
      * On a virtual scheduler, call {@link #stop()} and advance the clock instead.
      */

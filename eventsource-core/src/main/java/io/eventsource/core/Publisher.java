@@ -7,6 +7,8 @@ import io.eventsource.domain.NewEvent;
 import io.eventsource.domain.Payload;
 
 import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The producing side: appends events of an aggregate to the event log, then routes and publishes them as the
@@ -14,25 +16,56 @@ import java.util.List;
  * exchange and one queue per live service exist (cached for {@link io.eventsource.domain.ExpiryPolicy#routeCacheTtl()}),
  * publishes the events to the aggregate's exchange, announces the aggregate id, and marks them published.
  *
- * <p>A broker failure after the append does not lose the events and does not throw: the result is
- * {@link Publication.Pending} and the relay publishes them later. Thread-safe.
+ * <p>Transient failures of the log, the registry and the broker are retried with backoff and jitter until
+ * {@link EventsourceOptions#publishDeadline()}. A broker or registry failure after the append does not lose the
+ * events and does not throw: the result is {@link Publication.Pending} and the relay publishes them later. The
+ * same {@link NewEvent}s published again (a retry after a timeout) are recognised by their ids and not appended
+ * twice. Thread-safe.
  */
 public interface Publisher {
 
     /**
      * Appends events of one aggregate, atomically (all get the next sequences or none is written), and
-     * publishes them.
+     * publishes them; the stage completes once they are published or left to the relay. Retries run on the
+     * runtime's scheduler.
      *
      * @param expected the version the aggregate must be at, or {@link ExpectedVersion#ANY}
      * @param events one or more events, in the order they happened
-     * @return {@link Publication.Sent}, or {@link Publication.Pending} if the broker could not take them now
-     * @throws io.eventsource.domain.ConcurrencyConflictException if the aggregate is not at {@code expected}; nothing was written
+     * @return completes with {@link Publication.Sent}, or {@link Publication.Pending} if the broker or registry could
+     *         not take them within the deadline; completes exceptionally with
+     *         {@link io.eventsource.domain.ConcurrencyConflictException} if the aggregate is not at {@code expected}
+     *         (nothing was written), {@link EventLogUnavailableException} if the log could not be written within the
+     *         deadline (nothing was written), or another {@link io.eventsource.ports.PortException} the log refused with
      * @throws IllegalArgumentException if {@code events} is empty
-     * @throws io.eventsource.ports.PortException if the event log cannot be reached; nothing was written
-     *         (or, for a transient failure, possibly all of it: read the aggregate's version before retrying)
      * @throws IllegalStateException if the runtime is closed
      */
-    Publication publish(AggregateRef aggregate, ExpectedVersion expected, List<NewEvent> events);
+    CompletionStage<Publication> publishAsync(AggregateRef aggregate, ExpectedVersion expected, List<NewEvent> events);
+
+    /** As {@link #publishAsync(AggregateRef, ExpectedVersion, List)}, for one event after whatever the aggregate holds. */
+    default CompletionStage<Publication> publishAsync(AggregateRef aggregate, NewEvent event) {
+        return publishAsync(aggregate, ExpectedVersion.ANY, List.of(event));
+    }
+
+    /**
+     * As {@link #publishAsync(AggregateRef, ExpectedVersion, List)}, for one event made here: a random id, no
+     * metadata, occurred now by the runtime's {@link io.eventsource.ports.Scheduler scheduler} clock.
+     */
+    CompletionStage<Publication> publishAsync(AggregateRef aggregate, EventName name, Payload payload);
+
+    /**
+     * {@link #publishAsync(AggregateRef, ExpectedVersion, List)} and wait for it. Do not call it on a virtual
+     * scheduler's own thread while a retry is due: the retry runs on that thread (use {@code publishAsync}).
+     *
+     * @return {@link Publication.Sent}, or {@link Publication.Pending} if the broker could not take them now
+     * @throws io.eventsource.domain.ConcurrencyConflictException if the aggregate is not at {@code expected}; nothing was written
+     * @throws EventLogUnavailableException if the event log could not be written within the deadline; nothing was written
+     * @throws IllegalArgumentException if {@code events} is empty
+     * @throws io.eventsource.ports.PortException if the event log refused the append
+     * @throws IllegalStateException if the runtime is closed
+     */
+    default Publication publish(AggregateRef aggregate, ExpectedVersion expected, List<NewEvent> events) {
+        return await(publishAsync(aggregate, expected, events));
+    }
 
     /** Appends and publishes one event after whatever the aggregate holds. */
     default Publication publish(AggregateRef aggregate, NewEvent event) {
@@ -43,5 +76,22 @@ public interface Publisher {
      * Appends and publishes one event made here: a random id, no metadata, occurred now by the runtime's
      * {@link io.eventsource.ports.Scheduler scheduler} clock.
      */
-    Publication publish(AggregateRef aggregate, EventName name, Payload payload);
+    default Publication publish(AggregateRef aggregate, EventName name, Payload payload) {
+        return await(publishAsync(aggregate, name, payload));
+    }
+
+    /** Waits for a publication and rethrows its failure as it was thrown, not wrapped. */
+    private static Publication await(CompletionStage<Publication> publication) {
+        try {
+            return publication.toCompletableFuture().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
+    }
 }

@@ -1,31 +1,52 @@
 package io.eventsource.core;
 
+import io.eventsource.domain.AckKey;
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateType;
+import io.eventsource.domain.Binding;
 import io.eventsource.domain.Event;
+import io.eventsource.domain.ExpiryPolicy;
+import io.eventsource.ports.AckStore;
 import io.eventsource.ports.Cancellable;
 import io.eventsource.ports.EventLog;
 import io.eventsource.ports.LoggedEvent;
 import io.eventsource.ports.Scheduler;
+import io.eventsource.ports.ServiceRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Publishes the events that are still unpublished in the log a grace period after they occurred: those whose
- * publish failed in a broker outage (or whose producer died between append and publish). Runs on the
- * scheduler; one run at a time.
+ * publish failed in an outage, that found no live service, or whose producer died between append and publish.
+ * Every runtime of a namespace runs one, producers and listeners alike, so that the backlog drains whoever exits;
+ * a lease in the registry lets one of them work at a time. Events that every registered binding of their type has
+ * already acked are only marked published; events of a type that no service has listened to for
+ * {@link #orphanAge} are marked published without a send (a binding that starts later reads them from the log).
+ * Runs on the scheduler; one run at a time.
  */
 final class Relay {
     private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
     /** Upper bound of batches per run, so that a log that never marks events published cannot spin a run forever. */
     private static final int MAX_BATCHES_PER_RUN = 20;
 
+    /** The lease's name in the registry. */
+    static final String LEASE = "relay";
+
     private final EventLog log;
+    private final AckStore acks;
+    private final ServiceRegistry registry;
+    private final String holder;
+    private final Duration leaseTtl;
+    private final Duration orphanAge;
     private final Router router;
     private final Scheduler scheduler;
     private final Duration grace;
@@ -34,8 +55,15 @@ final class Relay {
     private Cancellable task;
     private boolean running;
 
-    Relay(EventLog log, Router router, Scheduler scheduler, EventsourceOptions options) {
+    Relay(EventLog log, AckStore acks, ServiceRegistry registry, String holder, Router router, Scheduler scheduler,
+          ExpiryPolicy expiry, EventsourceOptions options) {
         this.log = log;
+        this.acks = acks;
+        this.registry = registry;
+        this.holder = holder;
+        // a holder that misses two runs hands over
+        this.leaseTtl = options.relayInterval().multipliedBy(3);
+        this.orphanAge = expiry.livenessTtl().plus(expiry.heartbeatInterval());
         this.router = router;
         this.scheduler = scheduler;
         this.grace = options.relayGracePeriod();
@@ -72,7 +100,7 @@ final class Relay {
         return events;
     }
 
-    /** Publishes what is due now; returns how many events it published. Never throws. */
+    /** Publishes what is due now if this runtime holds the lease; returns how many events it settled. Never throws. */
     int runOnce() {
         synchronized (this) {
             if (running) {
@@ -80,33 +108,75 @@ final class Relay {
             }
             running = true;
         }
-        int published = 0;
+        int settled = 0;
         try {
+            if (!registry.holdLease(LEASE, holder, scheduler.instant(), leaseTtl)) {
+                return 0;
+            }
             for (int batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
                 List<LoggedEvent> due = log.unpublished(scheduler.instant().minus(grace), batchSize);
                 Map<AggregateRef, List<Event>> byAggregate = new LinkedHashMap<>();
                 for (LoggedEvent entry : due) {
                     byAggregate.computeIfAbsent(entry.event().aggregate(), a -> new ArrayList<>()).add(entry.event());
                 }
+                Map<AggregateType, List<Binding>> bindings = byType(due.isEmpty() ? Set.of() : registry.bindings());
                 for (Map.Entry<AggregateRef, List<Event>> entry : byAggregate.entrySet()) {
-                    router.send(entry.getKey(), withLatest(entry.getKey(), entry.getValue()));
-                    published += entry.getValue().size();
+                    settled += settle(entry.getKey(), entry.getValue(),
+                            bindings.getOrDefault(entry.getKey().type(), List.of()));
                 }
                 if (due.size() < batchSize) {
                     break;
                 }
             }
-            if (published > 0) {
-                LOG.info("relayed {} unpublished event(s)", published);
+            if (settled > 0) {
+                LOG.info("relayed {} unpublished event(s)", settled);
             }
         } catch (RuntimeException e) {
-            LOG.warn("relay stopped after {} event(s) this run; it tries again in {}: {}", published, interval,
+            LOG.warn("relay stopped after {} event(s) this run; it tries again in {}: {}", settled, interval,
                     e.toString());
         } finally {
             synchronized (this) {
                 running = false;
             }
         }
-        return published;
+        return settled;
+    }
+
+    /** Marks, sends or leaves the unpublished events of one aggregate; returns how many it settled. */
+    private int settle(AggregateRef aggregate, List<Event> events, List<Binding> bindings) {
+        if (!bindings.isEmpty() && everyBindingAcked(events, bindings)) {
+            // handled on another path (a sweeper, the gap fill of a later event): published in effect
+            router.markPublished(events);
+            return events.size();
+        }
+        if (router.relay(aggregate, withLatest(aggregate, events)) == Router.Outcome.SENT) {
+            return events.size();
+        }
+        Instant oldest = events.get(0).occurredAt();
+        if (oldest.isBefore(scheduler.instant().minus(orphanAge))) {
+            LOG.info("no service of {} has been live for {}; marking {} event(s) of {} published unsent (a binding"
+                    + " that starts later reads them from the log)", aggregate.type(), orphanAge, events.size(), aggregate);
+            router.markPublished(events);
+            return events.size();
+        }
+        return 0;
+    }
+
+    private boolean everyBindingAcked(List<Event> events, List<Binding> bindings) {
+        List<AckKey> keys = new ArrayList<>(events.size() * bindings.size());
+        for (Event event : events) {
+            for (Binding binding : bindings) {
+                keys.add(AckKey.of(event.id(), binding));
+            }
+        }
+        return acks.find(keys).keySet().containsAll(keys);
+    }
+
+    private static Map<AggregateType, List<Binding>> byType(Set<Binding> bindings) {
+        Map<AggregateType, List<Binding>> byType = new HashMap<>();
+        for (Binding binding : bindings) {
+            byType.computeIfAbsent(binding.type(), type -> new ArrayList<>()).add(binding);
+        }
+        return byType;
     }
 }

@@ -43,6 +43,8 @@ final class Router {
     private final Duration liveTtl;
     private final ConcurrentMap<AggregateType, Cached> liveServices = new ConcurrentHashMap<>();
     private final ConcurrentMap<AggregateRef, Cached> routes = new ConcurrentHashMap<>();
+    private final ConcurrentMap<AggregateType, Cached> lastSeenLive = new ConcurrentHashMap<>();
+    private final Duration livenessTtl;
     private final AtomicInteger declaredSinceSweep = new AtomicInteger();
 
     Router(MessageBus bus, ServiceRegistry registry, EventLog log, Scheduler scheduler, ExpiryPolicy expiry,
@@ -53,36 +55,68 @@ final class Router {
         this.scheduler = scheduler;
         this.routeTtl = expiry.routeCacheTtl();
         this.liveTtl = options.liveServicesCacheTtl();
+        this.livenessTtl = expiry.livenessTtl();
+    }
+
+    /** What became of a {@link #send}. */
+    enum Outcome {
+        /** Routed to the live services' queues, announced and marked published. */
+        SENT,
+        /**
+         * The registry named no live service of the type (and none was seen live within the liveness TTL): announced
+         * (durable announcement queues keep it for services that come back), but not marked published, so that the
+         * relay sends the events once a service heart-beats again.
+         */
+        NO_LIVE_SERVICE
     }
 
     /**
-     * Routes, publishes and announces the events of one aggregate, then marks them published.
+     * Routes, publishes and announces the events of one aggregate, then marks them published; see {@link Outcome}.
      *
      * @throws io.eventsource.ports.PortException if the registry or broker failed; the events stay unpublished
      */
-    void send(AggregateRef aggregate, List<Event> events) {
+    Outcome send(AggregateRef aggregate, List<Event> events) {
         Set<ServiceName> services = liveServices(aggregate.type());
-        if (!services.isEmpty()) {
-            ensureRoute(aggregate, services, false);
-            PublishResult result = bus.publish(aggregate, events);
-            if (!result.isRouted()) {
-                // the exchange auto-deleted with its last queue, or queues expired under a cached route:
-                // declare again and publish once more (a queue that took the first copy dedupes the second)
-                LOG.debug("publish to {} was {}; redeclaring the route and publishing again", aggregate, result);
-                ensureRoute(aggregate, services, true);
-                result = bus.publish(aggregate, events);
-                if (!result.isRouted()) {
-                    LOG.warn("publish to {} was {} after redeclaring its route for {}; the announcement and gap"
-                            + " fill carry the events", aggregate, result, services);
-                }
-            }
+        if (services.isEmpty()) {
+            // ExchangeMissing here only means no service ever listened to the type: nobody to tell
+            bus.announce(aggregate);
+            return Outcome.NO_LIVE_SERVICE;
         }
-        // ExchangeMissing here only means no service ever listened to the type: nobody to tell
+        route(aggregate, services, events);
         bus.announce(aggregate);
         markPublished(events);
+        return Outcome.SENT;
     }
 
-    private void markPublished(List<Event> events) {
+    /**
+     * As {@link #send}, for the relay: events that were announced when they were appended are not announced again
+     * while no service is live.
+     */
+    Outcome relay(AggregateRef aggregate, List<Event> events) {
+        if (liveServices(aggregate.type()).isEmpty()) {
+            return Outcome.NO_LIVE_SERVICE;
+        }
+        return send(aggregate, events);
+    }
+
+    private void route(AggregateRef aggregate, Set<ServiceName> services, List<Event> events) {
+        ensureRoute(aggregate, services, false);
+        PublishResult result = bus.publish(aggregate, events);
+        if (!result.isRouted()) {
+            // the exchange auto-deleted with its last queue, or queues expired under a cached route:
+            // declare again and publish once more (a queue that took the first copy dedupes the second)
+            LOG.debug("publish to {} was {}; redeclaring the route and publishing again", aggregate, result);
+            ensureRoute(aggregate, services, true);
+            result = bus.publish(aggregate, events);
+            if (!result.isRouted()) {
+                LOG.warn("publish to {} was {} after redeclaring its route for {}; the announcement and gap"
+                        + " fill carry the events", aggregate, result, services);
+            }
+        }
+    }
+
+    /** Marks the events published, as the relay does for events that every binding has handled. */
+    void markPublished(List<Event> events) {
         List<EventId> ids = new ArrayList<>(events.size());
         for (Event event : events) {
             ids.add(event.id());
@@ -96,6 +130,11 @@ final class Router {
         }
     }
 
+    /**
+     * The type's live services, cached for the live-services TTL. When the registry reads empty although services of
+     * the type were live within the liveness TTL (a registry restarted or flushed: the listeners' next heartbeats
+     * fill it again), the services last seen live stand in, so that no event is routed nowhere meanwhile.
+     */
     private Set<ServiceName> liveServices(AggregateType type) {
         Instant now = scheduler.instant();
         Cached cached = liveServices.get(type);
@@ -104,6 +143,19 @@ final class Router {
         }
         // the registry's order, not Set.copyOf's per-JVM order: a run on the virtual clock replays exactly
         Set<ServiceName> services = Collections.unmodifiableSet(new LinkedHashSet<>(registry.liveServices(type, now)));
+        if (services.isEmpty()) {
+            Cached seen = lastSeenLive.get(type);
+            if (seen != null && seen.freshAt(now, livenessTtl)) {
+                if (cached == null || !cached.standIn()) {
+                    LOG.warn("the registry names no live service of {}; routing to {}, live {} ago, until the"
+                            + " listeners' heartbeats fill it again", type, seen.services(), Duration.between(seen.at(), now));
+                }
+                liveServices.put(type, new Cached(seen.services(), now, true));
+                return seen.services();
+            }
+        } else {
+            lastSeenLive.put(type, new Cached(services, now));
+        }
         liveServices.put(type, new Cached(services, now));
         return services;
     }
@@ -122,7 +174,12 @@ final class Router {
         }
     }
 
-    private record Cached(Set<ServiceName> services, Instant at) {
+    /** A cached answer; {@code standIn} when its services stand in for a registry that read empty. */
+    private record Cached(Set<ServiceName> services, Instant at, boolean standIn) {
+        Cached(Set<ServiceName> services, Instant at) {
+            this(services, at, false);
+        }
+
         boolean freshAt(Instant now, Duration ttl) {
             return now.isBefore(at.plus(ttl));
         }

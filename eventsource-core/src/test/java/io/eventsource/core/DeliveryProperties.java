@@ -191,8 +191,10 @@ class DeliveryProperties {
 
         Simulation(int flakiness) {
             this.flakiness = flakiness;
+            // publish runs on the virtual clock's own thread here: no retry, which would wait for the clock that this
+            // thread advances (PublishRecoveryTest drives retries through publishAsync)
             producer = new Eventsource(ports.eventLog(), ports.ackStore(), ports.registry(), broker.connect(), clock,
-                    ports.expiry());
+                    ports.expiry(), EventsourceOptions.defaults().withPublishDeadline(Duration.ZERO));
             for (int i = 0; i < instances.length; i++) {
                 instances[i] = new Instance(SERVICES.get(i / INSTANCES_PER_SERVICE));
                 instances[i].start();
@@ -416,7 +418,7 @@ class DeliveryProperties {
                 connection = broker.connect();
                 // small gap-fill passes, so that long gaps are filled over several redeliveries
                 runtime = new Eventsource(ports.eventLog(), ports.ackStore(), ports.registry(), connection, clock,
-                        ports.expiry(), EventsourceOptions.defaults().withMaxGapFill(2)
+                        ports.expiry(), EventsourceOptions.defaults().withMaxGapFill(2).withPublishDeadline(Duration.ZERO)
                                 .withSweep(SweepPolicy.defaults().withLookback(SWEEP_LOOKBACK))
                                 .withFailurePolicy(service.equals(PARKING) ? PARK_AT_ONCE : FailurePolicy.seed()));
                 Listener listener = runtime.listener(service);

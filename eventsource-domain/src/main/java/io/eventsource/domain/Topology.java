@@ -16,7 +16,8 @@ import java.util.Objects;
  *   <tr><td>{@link #healthChecksKey}</td><td>{@code ProductServicesHealthChecks}</td><td>last heartbeat per service</td></tr>
  * </table>
  *
- * Every broker name is checked against AMQP's 255-byte limit when it is made.
+ * Every broker name is checked against AMQP's 255-byte limit when it is made. Names under distinct namespaces
+ * never meet, whatever the types, ids and services: see {@link Namespace} for why.
  */
 public record Topology(Namespace namespace) {
     /**

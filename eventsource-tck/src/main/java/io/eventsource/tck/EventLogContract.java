@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -116,6 +117,32 @@ public abstract class EventLogContract {
         log.append(aggregate, ExpectedVersion.NONE, List.of(appended));
 
         assertThat(log.read(aggregate, 1, 1)).containsExactly(appended.at(aggregate, 1));
+    }
+
+    @Test
+    void aRetriedAppendOfTheSameEventsReturnsTheStoredOnes() {
+        AggregateRef aggregate = freshAggregate(freshType());
+        List<NewEvent> events = newEvents(2, T0);
+        List<LoggedEvent> first = log.append(aggregate, ExpectedVersion.NONE, events);
+
+        // a publish retried after a timeout whose first try was written, with its expected version or any
+        assertThat(log.append(aggregate, ExpectedVersion.NONE, events)).isEqualTo(first);
+        assertThat(log.append(aggregate, ExpectedVersion.ANY, events)).isEqualTo(first);
+        assertThat(log.version(aggregate)).isEqualTo(2);
+    }
+
+    @Test
+    void refusesAKnownEventIdWithOtherContent() {
+        AggregateRef aggregate = freshAggregate(freshType());
+        NewEvent original = newEvent("ProductCreated", T0);
+        log.append(aggregate, ExpectedVersion.NONE, List.of(original));
+        NewEvent sameIdOtherContent = new NewEvent(original.id(), original.name(), original.payload(), Map.of(),
+                T0.plusSeconds(1));
+
+        assertThatThrownBy(() -> log.append(aggregate, ExpectedVersion.ANY, List.of(sameIdOtherContent)))
+                .isInstanceOf(io.eventsource.domain.InvalidValueException.class)
+                .hasMessageContaining(original.id().toString());
+        assertThat(log.version(aggregate)).isEqualTo(1);
     }
 
     @Test

@@ -46,16 +46,23 @@ final class RealStack implements DemoStack {
     }
 
     /**
-     * A runtime under a namespace made for this run, {@code {base}{label}-{8 hex}.} (the base being the settings'
+     * A runtime under a namespace made for this run, {@code {base}_{label}_{8 hex}.} (the base being the settings'
      * namespace, from {@code EVENTSOURCE_NAMESPACE}), so that it meets no other run's queues, keys or rows.
      */
     static RealStack fresh(RealSettings settings, String label) {
         return new RealStack(settings.withNamespace(freshNamespace(settings.namespace(), label)));
     }
 
-    /** {@code {base}{label}-{8 hex}.}: a namespace no earlier run used. */
+    /**
+     * {@code {base}_{label}_{8 hex}.}, or {@code {label}_{8 hex}.} without a base: a namespace no earlier run used.
+     * A namespace holds one '.', at its end, so the base's becomes a '_'.
+     *
+     * @throws io.eventsource.domain.InvalidValueException if the label is not {@code [a-z0-9_]}, or the result is over
+     *         {@value Namespace#MAX_NAME_LENGTH} characters (shorten {@code EVENTSOURCE_NAMESPACE})
+     */
     static Namespace freshNamespace(Namespace base, String label) {
-        return Namespace.of(base.prefix() + label + "-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+        String name = base.prefix().isEmpty() ? label : base.prefix().replace('.', '_') + label;
+        return Namespace.of(name + "_" + UUID.randomUUID().toString().substring(0, 8) + ".");
     }
 
     @Override

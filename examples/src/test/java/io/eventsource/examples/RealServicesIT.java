@@ -53,9 +53,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The whole system on the real services (RabbitMQ, Redis, MariaDB/MySQL found by {@link RealService}), each run in
- * a namespace of its own ({@code {EVENTSOURCE_NAMESPACE}e2e-xxxxxxxx.}: its broker names, Redis keys and tables),
- * dropped at the end. Every runtime is a {@link RealServicesComposition} of its own, with its own broker
- * connection, Redis pool and database pool, as separate processes would have: so the broker's single active
+ * a namespace of its own ({@code e2e_xxxxxxxx.}, after {@code EVENTSOURCE_NAMESPACE} if set: its broker names, Redis
+ * keys and tables), dropped at the end. Every runtime is a {@link RealServicesComposition} of its own, with its own
+ * broker connection, Redis pool and database pool, as separate processes would have: so the broker's single active
  * consumer really arbitrates between the instances of a service. The lifecycle is shortened by configuration
  * (1 s idle, 3 s queue expiry) so that the expiry can be watched.
  */
@@ -158,7 +158,7 @@ class RealServicesIT {
         int aggregates = 50;
         int rounds = 20;
         // the survivor sweeps every second for events older than 3 s that it has no ack for
-        RealSettings settings = settings("e2e-kill").withOptions(EventsourceOptions.defaults()
+        RealSettings settings = settings("e2e_kill").withOptions(EventsourceOptions.defaults()
                 .withSweep(new SweepPolicy(true, Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofMinutes(15),
                         500, 100)));
         List<RealStack> stacks = new ArrayList<>();

@@ -62,16 +62,17 @@ class RealSettingsTest {
         Namespace first = RealStack.freshNamespace(Namespace.of("staging."), "demo");
         Namespace second = RealStack.freshNamespace(Namespace.of("staging."), "demo");
 
-        assertThat(first.prefix()).matches("staging\\.demo-[0-9a-f]{8}\\.");
+        assertThat(first.prefix()).matches("staging_demo_[0-9a-f]{8}\\.");
         assertThat(first).isNotEqualTo(second);
         assertThat(RealSettings.fromEnvironment(Map.of()).withNamespace(first).mySql().tablePrefix())
                 .matches("staging_demo_[0-9a-f]{8}_es_");
+        assertThat(RealStack.freshNamespace(Namespace.NONE, "e2e_kill").prefix()).matches("e2e_kill_[0-9a-f]{8}\\.");
     }
 
     @Test
     void refusesToDropWhatIsNotUnderANamespaceOfItsOwn() {
         RealSettings shared = RealSettings.fromEnvironment(Map.of());
-        RealSettings mixed = shared.withNamespace(Namespace.of("run-1.")).withMySql(shared.mySql());
+        RealSettings mixed = shared.withNamespace(Namespace.of("run_1.")).withMySql(shared.mySql());
 
         for (RealSettings settings : List.of(shared, mixed)) {
             assertThatThrownBy(() -> NamespaceCleanup.drop(settings, List.of()))

@@ -5,12 +5,12 @@ import io.eventsource.domain.ConcurrencyConflictException;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.EventId;
 import io.eventsource.domain.ExpectedVersion;
+import io.eventsource.domain.InvalidValueException;
 import io.eventsource.domain.NewEvent;
 import io.eventsource.ports.EventLog;
 import io.eventsource.ports.LogPage;
 import io.eventsource.ports.LogQuery;
 import io.eventsource.ports.LoggedEvent;
-import io.eventsource.ports.PermanentPortException;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,15 +33,21 @@ final class InMemoryEventLog implements EventLog {
         Objects.requireNonNull(aggregate, "aggregate");
         Objects.requireNonNull(expected, "expected");
         long version = version(aggregate);
-        if (!expected.admits(version)) {
-            throw new ConcurrencyConflictException(aggregate, expected, version);
+        List<LoggedEvent> stored = alreadyLogged(aggregate, expected, events);
+        if (stored != null) {
+            // a retried append whose first try was written: the same events, as they are
+            return stored;
         }
         Set<EventId> ids = new HashSet<>();
         for (NewEvent event : events) {
             if (indexById.containsKey(event.id()) || !ids.add(event.id())) {
                 // as the unique key on the event id of a database would: nothing is written
-                throw new PermanentPortException("event id " + event.id() + " is already in the log; nothing was written");
+                throw new InvalidValueException("append to " + aggregate + " refused: event id " + event.id()
+                        + " is already in the log for other events; event ids are unique in the log");
             }
+        }
+        if (!expected.admits(version)) {
+            throw new ConcurrencyConflictException(aggregate, expected, version);
         }
         List<LoggedEvent> appended = new ArrayList<>();
         List<Integer> indexes = indexesByAggregate.computeIfAbsent(aggregate, any -> new ArrayList<>());
@@ -53,6 +59,30 @@ final class InMemoryEventLog implements EventLog {
             appended.add(logged);
         }
         return appended;
+    }
+
+    /** The events as already logged, if every one is, in order, right after {@code expected}, with the same content. */
+    private List<LoggedEvent> alreadyLogged(AggregateRef aggregate, ExpectedVersion expected, List<NewEvent> events) {
+        List<LoggedEvent> stored = new ArrayList<>(events.size());
+        for (NewEvent event : events) {
+            Integer index = indexById.get(event.id());
+            if (index == null) {
+                return null;
+            }
+            LoggedEvent logged = log.get(index);
+            Event was = logged.event();
+            long wanted = stored.isEmpty()
+                    ? (expected.value() == -1 ? was.sequence() : expected.value() + 1)
+                    : stored.get(stored.size() - 1).event().sequence() + 1;
+            boolean same = was.aggregate().equals(aggregate) && was.sequence() == wanted
+                    && was.name().equals(event.name()) && was.payload().equals(event.payload())
+                    && was.metadata().equals(event.metadata()) && was.occurredAt().equals(event.occurredAt());
+            if (!same) {
+                return null;
+            }
+            stored.add(logged);
+        }
+        return List.copyOf(stored);
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.eventsource.domain.InvalidValueException;
 import io.eventsource.domain.Namespace;
 
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -101,10 +100,16 @@ public record MySqlSettings(String jdbcUrl, String user, String password, int po
 
     /** As {@link #fromEnvironment()}, reading the given variables instead of the process's. */
     public static MySqlSettings fromEnvironment(Map<String, String> environment) {
+        Namespace namespace;
+        try {
+            namespace = Namespace.parse(environment.get("EVENTSOURCE_NAMESPACE"));
+        } catch (InvalidValueException e) {
+            throw new InvalidValueException("EVENTSOURCE_NAMESPACE: " + e.getMessage());
+        }
         return of(variable(environment, "EVENTSOURCE_JDBC_URL", DEFAULT_JDBC_URL),
                 variable(environment, "EVENTSOURCE_JDBC_USER", DEFAULT_USER),
                 environment.getOrDefault("EVENTSOURCE_JDBC_PASSWORD", DEFAULT_PASSWORD))
-                .withNamespace(Namespace.of(variable(environment, "EVENTSOURCE_NAMESPACE", "")));
+                .withNamespace(namespace);
     }
 
     /** These settings with another JDBC URL. */
@@ -128,20 +133,12 @@ public record MySqlSettings(String jdbcUrl, String user, String password, int po
     }
 
     /**
-     * The tables of a namespace: its prefix, lower-cased, with every character outside {@code [a-z0-9_]}
-     * made {@code _}, in front of {@value #DEFAULT_TABLE_PREFIX}; {@code staging.} gives {@code staging_es_}.
-     * {@link Namespace#NONE} gives {@value #DEFAULT_TABLE_PREFIX}. (Namespaces differing only in case or
-     * punctuation share tables.)
-     *
-     * @throws InvalidValueException if the resulting prefix is over {@value #MAX_PREFIX_LENGTH} characters
-     *         or does not start with a letter
+     * The tables of a namespace, {@link Namespace#tablePrefix()}: {@code staging.} gives {@code staging_es_}, and
+     * {@link Namespace#NONE} {@value #DEFAULT_TABLE_PREFIX}. Distinct namespaces never share a table (a prefix set
+     * by hand with {@link #withTablePrefix} is outside that promise).
      */
     public MySqlSettings withNamespace(Namespace namespace) {
-        String prefix = namespace.prefix().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
-        if (!prefix.isEmpty() && !prefix.endsWith("_")) {
-            prefix += "_";
-        }
-        return withTablePrefix(prefix + DEFAULT_TABLE_PREFIX);
+        return withTablePrefix(namespace.tablePrefix());
     }
 
     /** These settings with another table prefix. */

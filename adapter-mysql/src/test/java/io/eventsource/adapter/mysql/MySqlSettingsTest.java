@@ -28,11 +28,31 @@ class MySqlSettingsTest {
     @Test
     void aNamespaceGetsTablesOfItsOwn() {
         assertThat(MySqlSettings.defaults().withNamespace(Namespace.of("staging.")).tablePrefix()).isEqualTo("staging_es_");
-        assertThat(MySqlSettings.defaults().withNamespace(Namespace.of("Team-A:it")).tablePrefix()).isEqualTo("team_a_it_es_");
+        assertThat(MySqlSettings.defaults().withNamespace(Namespace.of("team_a_it.")).tablePrefix()).isEqualTo("team_a_it_es_");
         assertThat(MySqlSettings.defaults().withNamespace(Namespace.NONE).tablePrefix()).isEqualTo("es_");
         assertThat(MySqlSettings.fromEnvironment(Map.of("EVENTSOURCE_NAMESPACE", "ci.")).tablePrefix()).isEqualTo("ci_es_");
+        assertThat(MySqlSettings.fromEnvironment(Map.of("EVENTSOURCE_NAMESPACE", " ci. ")).tablePrefix()).isEqualTo("ci_es_");
+        assertThat(MySqlSettings.fromEnvironment(Map.of("EVENTSOURCE_NAMESPACE", " ")).tablePrefix()).isEqualTo("es_");
         assertThatThrownBy(() -> MySqlSettings.defaults().withNamespace(Namespace.of("1st.")))
                 .isInstanceOf(InvalidValueException.class).hasMessageContaining("starting with a letter");
+    }
+
+    @Test
+    void everyNamespaceHasTablesWithinThePrefixLimit() {
+        Namespace longest = Namespace.of("n".repeat(Namespace.MAX_NAME_LENGTH) + ".");
+
+        assertThat(MySqlSettings.defaults().withNamespace(longest).tablePrefix()).hasSize(MySqlSettings.MAX_PREFIX_LENGTH);
+    }
+
+    @Test
+    void refusesANamespaceThatCouldShareTablesNamingTheVariableAndTheValidForm() {
+        assertThatThrownBy(() -> MySqlSettings.fromEnvironment(Map.of("EVENTSOURCE_NAMESPACE", "Team-A:it")))
+                .isInstanceOf(InvalidValueException.class)
+                .hasMessageStartingWith("EVENTSOURCE_NAMESPACE: Namespace must be")
+                .hasMessageContaining("did you mean \"team_a_it.\"?");
+        assertThatThrownBy(() -> MySqlSettings.fromEnvironment(Map.of("EVENTSOURCE_NAMESPACE", "iso.a.")))
+                .isInstanceOf(InvalidValueException.class)
+                .hasMessageContaining("did you mean \"iso_a.\"?");
     }
 
     @Test

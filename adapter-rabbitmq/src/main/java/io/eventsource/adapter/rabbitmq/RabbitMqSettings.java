@@ -106,13 +106,10 @@ public record RabbitMqSettings(URI uri, Namespace namespace, int prefetch, int c
                 throw new InvalidValueException(URI_VARIABLE + ": " + e.getMessage());
             }
         }
-        String namespace = environment.get(NAMESPACE_VARIABLE);
-        if (namespace != null && !namespace.isBlank()) {
-            try {
-                settings = settings.withNamespace(Namespace.of(namespace.trim()));
-            } catch (InvalidValueException e) {
-                throw new InvalidValueException(NAMESPACE_VARIABLE + ": " + e.getMessage());
-            }
+        try {
+            settings = settings.withNamespace(Namespace.parse(environment.get(NAMESPACE_VARIABLE)));
+        } catch (InvalidValueException e) {
+            throw new InvalidValueException(NAMESPACE_VARIABLE + ": " + e.getMessage());
         }
         return settings;
     }

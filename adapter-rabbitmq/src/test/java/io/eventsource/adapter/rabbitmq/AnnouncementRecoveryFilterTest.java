@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class AnnouncementRecoveryFilterTest {
-    private static final Namespace NAMESPACE = Namespace.of("it-ns-1.");
+    private static final Namespace NAMESPACE = Namespace.of("it_ns_1.");
     private static final Topology TOPOLOGY = Topology.of(NAMESPACE);
     private final AnnouncementRecoveryFilter filter = new AnnouncementRecoveryFilter(NAMESPACE);
 

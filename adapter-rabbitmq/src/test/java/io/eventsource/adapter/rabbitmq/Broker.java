@@ -32,7 +32,7 @@ final class Broker implements AutoCloseable {
             Duration.ofMillis(500), Duration.ofSeconds(2));
     private static URI uri;
 
-    final Namespace namespace = Namespace.of("it-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+    final Namespace namespace = Namespace.of("it_" + UUID.randomUUID().toString().substring(0, 8) + ".");
     final RabbitMqSettings settings;
     private final Connection admin;
     private final ThreadScheduler scheduler = new ThreadScheduler();

@@ -21,7 +21,7 @@ import java.util.concurrent.Future;
  * Measures the two costs of the seed's flow on a broker (not a test; run it by hand): route declarations per second
  * (exchange + 3 queues + 3 bindings, as {@code declareRoute} does them) on one thread and on four, and confirmed
  * publishes per second (batches of events per {@code publish}, one confirm wait per batch, and one event per
- * {@code publish}). Everything goes under a fresh {@code bench-} namespace with the seed's 30 s queue expiry, so the
+ * {@code publish}). Everything goes under a fresh {@code bench_} namespace with the seed's 30 s queue expiry, so the
  * broker deletes it all (messages included) half a minute after.
  *
  * <pre>
@@ -47,7 +47,7 @@ public final class RouteDeclareBenchmark {
         int events = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
         int perCall = args.length > 2 ? Integer.parseInt(args[2]) : 100;
         RabbitMqSettings settings = RabbitMqSettings.fromEnvironment().withConfirmBatchSize(perCall)
-                .withNamespace(Namespace.of("bench-" + UUID.randomUUID().toString().substring(0, 8) + "."));
+                .withNamespace(Namespace.of("bench_" + UUID.randomUUID().toString().substring(0, 8) + "."));
         System.out.println("broker " + RabbitMqSettings.redacted(settings.uri()) + ", namespace " + settings.namespace());
         try (ThreadScheduler scheduler = new ThreadScheduler();
              RabbitMqMessageBus bus = new RabbitMqMessageBus(settings, EXPIRY, scheduler,

@@ -73,7 +73,7 @@ public record RedisSettings(URI uri, Namespace namespace, int poolSize, Duration
         URI uri = uriText == null || uriText.isBlank() ? LOCAL : parse(URI_VARIABLE, uriText.trim());
         Namespace namespace;
         try {
-            namespace = Namespace.of(environment.get(NAMESPACE_VARIABLE));
+            namespace = Namespace.parse(environment.get(NAMESPACE_VARIABLE));
         } catch (InvalidValueException e) {
             throw new InvalidValueException(NAMESPACE_VARIABLE + ": " + e.getMessage());
         }

@@ -75,6 +75,10 @@ class RedisSettingsTest {
         assertThatThrownBy(() -> RedisSettings.fromEnvironment(Map.of("EVENTSOURCE_NAMESPACE", "stag ing")))
                 .isInstanceOf(InvalidValueException.class)
                 .hasMessageStartingWith("EVENTSOURCE_NAMESPACE: Namespace must be");
+        assertThatThrownBy(() -> RedisSettings.fromEnvironment(Map.of("EVENTSOURCE_NAMESPACE", "it-1234abcd.")))
+                .isInstanceOf(InvalidValueException.class)
+                .hasMessageContaining("did you mean \"it_1234abcd.\"?");
+        assertThat(RedisSettings.fromEnvironment(Map.of("EVENTSOURCE_NAMESPACE", " ")).namespace()).isEqualTo(Namespace.NONE);
     }
 
     @Test

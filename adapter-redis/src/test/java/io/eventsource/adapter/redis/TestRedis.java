@@ -26,7 +26,7 @@ final class TestRedis implements AutoCloseable {
 
     private TestRedis(URI uri) {
         this.uri = uri;
-        this.namespace = Namespace.of("it-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+        this.namespace = Namespace.of("it_" + UUID.randomUUID().toString().substring(0, 8) + ".");
         this.admin = RedisClient.create(uri);
     }
 

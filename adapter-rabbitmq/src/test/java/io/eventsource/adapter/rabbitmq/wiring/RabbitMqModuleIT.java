@@ -46,7 +46,7 @@ class RabbitMqModuleIT {
     @Test
     void composesOneBusOnTheConfiguredBroker() {
         URI broker = RealService.RABBITMQ.locate();
-        Namespace namespace = Namespace.of("it-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+        Namespace namespace = Namespace.of("it_" + UUID.randomUUID().toString().substring(0, 8) + ".");
         RabbitMqSettings settings = RabbitMqSettings.local().withUri(broker).withNamespace(namespace);
         RabbitMqComponent component = DaggerRabbitMqComponent.factory().create(settings, ExpiryPolicy.seed(), NO_TIME);
         AggregateRef aggregate = AggregateRef.of("Product", "42");

@@ -41,7 +41,7 @@ class RedisModuleIT {
     @Test
     void providesOneRegistryOnTheGivenSettings() {
         var uri = RealService.REDIS.locate();
-        var namespace = Namespace.of("it-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+        var namespace = Namespace.of("it_" + UUID.randomUUID().toString().substring(0, 8) + ".");
         var settings = RedisSettings.local(namespace).withUri(uri);
         RegistryComponent component = DaggerRedisModuleIT_RegistryComponent.factory().create(settings, ExpiryPolicy.SEED);
         try (ServiceRegistry registry = component.registry(); RedisClient admin = RedisClient.create(uri)) {

@@ -1,0 +1,70 @@
+package io.eventsource.adapter.mysql;
+
+import io.eventsource.adapter.mysql.entity.AckRow;
+import io.eventsource.adapter.mysql.entity.EventRow;
+import io.eventsource.domain.Namespace;
+import jakarta.persistence.Table;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The adapter's tables keep namespaces apart: {@link Namespace#tablePrefix()} promises distinct tables to distinct
+ * namespaces as long as no table's own name ends in {@code _} followed by another's, so every table the adapter
+ * makes (by {@link Tables}, by an entity, by a migration) is listed in {@link Tables#NAMES}, and the list keeps the
+ * rule.
+ */
+class TablesTest {
+    private static final Pattern CREATED_TABLE = Pattern.compile("CREATE TABLE IF NOT EXISTS staging_es_(\\w+)");
+
+    @Test
+    void noTableNameEndsInAnUnderscoreFollowedByAnother() {
+        for (String one : Tables.NAMES) {
+            for (String other : Tables.NAMES) {
+                assertThat(one).as("a table name after another one and '_'").doesNotEndWith("_" + other);
+            }
+        }
+        assertThat(Tables.NAMES).doesNotHaveDuplicates().allMatch(name -> name.matches("[a-z][a-z0-9_]*"));
+    }
+
+    @Test
+    void everyTableTheAdapterNamesIsListed() throws Exception {
+        Tables tables = new Tables("staging_es_");
+        List<String> named = new ArrayList<>();
+        for (Method method : Tables.class.getDeclaredMethods()) {
+            if (method.getReturnType() == String.class && method.getParameterCount() == 0
+                    && !Modifier.isStatic(method.getModifiers())
+                    && !List.of("prefix", "toString").contains(method.getName())) {
+                named.add(((String) method.invoke(tables)).substring("staging_es_".length()));
+            }
+        }
+        for (Class<?> entity : List.of(EventRow.class, AckRow.class)) {
+            named.add(entity.getAnnotation(Table.class).name().substring(Tables.MAPPED_PREFIX.length()));
+        }
+        for (Migrations.Migration migration : Migrations.ALL) {
+            Matcher created = CREATED_TABLE.matcher(migration.sql(tables));
+            while (created.find()) {
+                named.add(created.group(1));
+            }
+        }
+
+        assertThat(named).contains("event", "ack", "schema_version");
+        assertThat(Tables.NAMES).containsAll(named);
+    }
+
+    @Test
+    void theTablesOfANamespaceAreTheDomainsTablePrefixFollowedByTheirNames() {
+        MySqlSettings settings = MySqlSettings.defaults();
+
+        assertThat(Tables.of(settings.withNamespace(Namespace.of("iso_a."))).event()).isEqualTo("iso_a_es_event");
+        assertThat(Tables.of(settings.withNamespace(Namespace.of("iso."))).event()).isEqualTo("iso_es_event");
+        assertThat(Tables.of(settings.withNamespace(Namespace.NONE)).schemaVersion()).isEqualTo("es_schema_version");
+    }
+}

@@ -1,0 +1,446 @@
+package io.eventsource.core;
+
+import io.eventsource.adapter.inmemory.InMemoryBroker;
+import io.eventsource.adapter.inmemory.VirtualScheduler;
+import io.eventsource.domain.Ack;
+import io.eventsource.domain.AckKey;
+import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateType;
+import io.eventsource.domain.Binding;
+import io.eventsource.domain.Event;
+import io.eventsource.domain.EventId;
+import io.eventsource.domain.EventName;
+import io.eventsource.domain.ExpectedVersion;
+import io.eventsource.domain.Namespace;
+import io.eventsource.domain.NewEvent;
+import io.eventsource.domain.Payload;
+import io.eventsource.domain.Projection;
+import io.eventsource.domain.QueueName;
+import io.eventsource.domain.ServiceName;
+import io.eventsource.domain.Topology;
+import io.eventsource.ports.AckStore;
+import io.eventsource.ports.EventLog;
+import io.eventsource.ports.LogPage;
+import io.eventsource.ports.LogQuery;
+import io.eventsource.ports.LoggedEvent;
+import io.eventsource.ports.MessageBus;
+import io.eventsource.ports.ServiceRegistry;
+import io.eventsource.ports.TransientPortException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Recovery on the virtual clock: publish retries through outages within its deadline, the relay under a lease in
+ * every runtime, no silent empty route, re-consuming after a lost connection, bounded retries of a message, and the
+ * log deciding over the message (forged, far-ahead or changed messages and announcements of unknown aggregates).
+ */
+class RecoveryTest {
+    private static final AggregateType PRODUCT = AggregateType.of("Product");
+    private static final AggregateRef P1 = AggregateRef.of("Product", "1");
+    private static final AggregateRef P2 = AggregateRef.of("Product", "2");
+    private static final ServiceName ADS = ServiceName.of("ads");
+    private static final Binding ADS_PROJECTIONS = Binding.of("ads", "Product", "projections");
+
+    private final InMemoryPorts ports = InMemoryPorts.create();
+    private final VirtualScheduler clock = ports.scheduler();
+    private final InMemoryBroker broker = ports.broker();
+    private final FlakyLog log = new FlakyLog(ports.eventLog());
+    private final FlakyAcks acks = new FlakyAcks(ports.ackStore());
+    private final WipeableRegistry registry = new WipeableRegistry(ports.registry());
+    private final List<Eventsource> runtimes = new ArrayList<>();
+    private final List<String> handled = new CopyOnWriteArrayList<>();
+    private int nextId;
+
+    @AfterEach
+    void noTaskFailed() {
+        runtimes.forEach(Eventsource::stop);
+        clock.advanceBy(Duration.ofSeconds(1));
+        assertThat(clock.failures()).as("exceptions escaping to the scheduler").isEmpty();
+    }
+
+    @Test
+    void publishRetriesThroughABrokerOutageWithinItsDeadline() {
+        Eventsource producer = runtime(EventsourceOptions.defaults());
+        listen(EventsourceOptions.defaults());
+        broker.stop();
+
+        CompletableFuture<Publication> publication = producer.publisher().publishAsync(P1, event()).toCompletableFuture();
+        clock.advanceBy(Duration.ofSeconds(3));
+        assertThat(publication).as("still retrying").isNotDone();
+        broker.start();
+        clock.advanceBy(Duration.ofSeconds(3));
+
+        assertThat(publication.join().isSent()).isTrue();
+        assertThat(handled).containsExactly("ads:Product-1#1");
+        assertThat(log.unpublished(clock.instant(), 10)).isEmpty();
+    }
+
+    @Test
+    void leavesTheEventsToTheRelayWhenTheBrokerStaysDownPastTheDeadline() {
+        Eventsource producer = runtime(EventsourceOptions.defaults());
+        listen(EventsourceOptions.defaults());
+        broker.stop();
+
+        CompletableFuture<Publication> publication = producer.publisher().publishAsync(P1, event()).toCompletableFuture();
+        clock.advanceBy(EventsourceOptions.defaults().publishDeadline().plusSeconds(1));
+        assertThat(publication.join()).isInstanceOf(Publication.Pending.class);
+        broker.start();
+        clock.advanceBy(Duration.ofSeconds(10));
+
+        assertThat(handled).containsExactly("ads:Product-1#1");
+        assertThat(log.unpublished(clock.instant(), 10)).isEmpty();
+    }
+
+    @Test
+    void retriesAnAppendThatFailedAndRecognisesOneThatWasWrittenAfterAll() {
+        Eventsource producer = runtime(EventsourceOptions.defaults());
+        listen(EventsourceOptions.defaults());
+        log.failAppends(2, false);
+        CompletableFuture<Publication> first = producer.publisher().publishAsync(P1, event()).toCompletableFuture();
+        clock.advanceBy(Duration.ofSeconds(2));
+        // the connection dies after the commit: the outcome is unknown to the publisher, and it tries again
+        log.failAppends(1, true);
+        CompletableFuture<Publication> second = producer.publisher().publishAsync(P1, event()).toCompletableFuture();
+        clock.advanceBy(Duration.ofSeconds(2));
+
+        assertThat(first.join().isSent()).isTrue();
+        assertThat(second.join().isSent()).isTrue();
+        assertThat(ports.eventLog().version(P1)).as("written once each").isEqualTo(2);
+        assertThat(handled).containsExactly("ads:Product-1#1", "ads:Product-1#2");
+    }
+
+    @Test
+    void saysNothingWasWrittenWhenTheLogStaysDownPastTheDeadline() {
+        Eventsource producer = runtime(EventsourceOptions.defaults());
+        log.failAppends(Integer.MAX_VALUE, false);
+
+        CompletableFuture<Publication> publication = producer.publisher().publishAsync(P1, event()).toCompletableFuture();
+        clock.advanceBy(EventsourceOptions.defaults().publishDeadline().plusSeconds(1));
+
+        assertThat(publication).isCompletedExceptionally();
+        assertThat(publication.handle((done, error) -> error).join())
+                .isInstanceOf(EventLogUnavailableException.class)
+                .hasMessageContaining("nothing was written");
+        assertThat(ports.eventLog().version(P1)).isZero();
+    }
+
+    @Test
+    void routesToTheServicesLastSeenLiveWhileAWipedRegistryReadsEmpty() {
+        Eventsource producer = runtime(EventsourceOptions.defaults());
+        listen(EventsourceOptions.defaults());
+        producer.publisher().publishAsync(P1, event());
+        clock.advanceBy(Duration.ofMillis(100));
+        registry.wipe();
+        clock.advanceBy(EventsourceOptions.defaults().liveServicesCacheTtl());
+
+        CompletableFuture<Publication> publication = producer.publisher().publishAsync(P2, event()).toCompletableFuture();
+        clock.advanceBy(Duration.ofMillis(100));
+
+        assertThat(publication.join().isSent()).isTrue();
+        assertThat(handled).containsExactly("ads:Product-1#1", "ads:Product-2#1");
+    }
+
+    @Test
+    void keepsEventsUnpublishedWhileNoServiceIsKnownLiveAndRelaysThemOnceOneHeartBeats() {
+        listen(EventsourceOptions.defaults());
+        registry.wipe();
+        // a producer that never saw the registry full
+        Eventsource producer = runtime(EventsourceOptions.defaults());
+
+        CompletableFuture<Publication> publication = producer.publisher().publishAsync(P1, event()).toCompletableFuture();
+        clock.advanceBy(Duration.ofMillis(100));
+        assertThat(publication.join()).isInstanceOf(Publication.Pending.class);
+        assertThat(publication.join().isSent()).isFalse();
+        assertThat(log.unpublished(clock.instant(), 10)).as("not marked published").hasSize(1);
+
+        // the listener's next heartbeat fills the registry again; the relay sends the event
+        clock.advanceBy(Duration.ofSeconds(10));
+        assertThat(handled).containsExactly("ads:Product-1#1");
+        assertThat(log.unpublished(clock.instant(), 10)).isEmpty();
+    }
+
+    @Test
+    void anyRuntimeDrainsTheBacklogOfAProducerThatExited() {
+        Listener ads = listen(EventsourceOptions.defaults());
+        Eventsource producer = runtime(EventsourceOptions.defaults().withPublishDeadline(Duration.ZERO));
+        broker.stop();
+        List<CompletableFuture<Publication>> publications = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            publications.add(producer.publisher().publishAsync(P1, event()).toCompletableFuture());
+        }
+        producer.stop();
+        broker.start();
+        clock.advanceBy(Duration.ofSeconds(10));
+
+        assertThat(publications).allSatisfy(p -> assertThat(p.join().isSent()).isFalse());
+        assertThat(handled).containsExactly("ads:Product-1#1", "ads:Product-1#2", "ads:Product-1#3",
+                "ads:Product-1#4", "ads:Product-1#5");
+        assertThat(log.unpublished(clock.instant(), 10)).as("relayed by the listener's runtime").isEmpty();
+        assertThat(ads.refusedDeliveries()).isZero();
+    }
+
+    @Test
+    void consumesAgainWithinSecondsTheQueuesItLostWithItsConnection() {
+        Eventsource producer = runtime(EventsourceOptions.defaults());
+        listen(EventsourceOptions.defaults());
+        producer.publisher().publishAsync(P1, event());
+        clock.advanceBy(Duration.ofMillis(100));
+        assertThat(broker.consumerCount(queue(P1))).isEqualTo(1);
+
+        broker.stop();
+        clock.advanceBy(Duration.ofSeconds(3));
+        broker.start();
+        // a message already in the queue, with no announcement to come for it
+        List<LoggedEvent> second = ports.eventLog().append(P1, ExpectedVersion.exactly(1), List.of(event()));
+        MessageBus raw = broker.connect();
+        raw.publish(P1, List.of(second.get(0).event()));
+        clock.advanceBy(Duration.ofSeconds(2));
+
+        assertThat(broker.consumerCount(queue(P1))).isEqualTo(1);
+        assertThat(handled).containsExactly("ads:Product-1#1", "ads:Product-1#2");
+    }
+
+    @Test
+    void refusesMessagesThatAreNotEventsOfTheLogWithoutRequeueOrAck() {
+        Eventsource producer = runtime(EventsourceOptions.defaults());
+        Listener ads = listen(EventsourceOptions.defaults());
+        Event real = producer.publisher().publishAsync(P1, event()).toCompletableFuture().join().events().get(0);
+        clock.advanceBy(Duration.ofMillis(100));
+        MessageBus raw = broker.connect();
+
+        Event forged = new Event(EventId.of("forged"), P1, 2, EventName.of("Created"), Payload.text("x"), Map.of(),
+                clock.instant());
+        Event farAhead = new Event(EventId.of("far-ahead"), P1, 9999, EventName.of("Created"), Payload.text("x"),
+                Map.of(), clock.instant());
+        Event changed = new Event(real.id(), P1, 1, real.name(), Payload.text("not what was logged"), Map.of(),
+                real.occurredAt());
+        raw.publish(P1, List.of(forged, farAhead, changed));
+        clock.advanceBy(Duration.ofSeconds(30));
+
+        assertThat(handled).containsExactly("ads:Product-1#1");
+        assertThat(ads.refusedDeliveries()).isEqualTo(3);
+        assertThat(broker.queueDepth(queue(P1))).as("dropped, not requeued").isZero();
+        assertThat(ports.ackStore().find(List.of(AckKey.of(forged.id(), ADS_PROJECTIONS),
+                AckKey.of(farAhead.id(), ADS_PROJECTIONS)))).as("no ack for what is not in the log").isEmpty();
+    }
+
+    @Test
+    void dropsAnnouncementsOfAggregatesTheLogHasNoEventsOf() {
+        Listener ads = listen(EventsourceOptions.defaults());
+        MessageBus raw = broker.connect();
+        for (int i = 0; i < 100; i++) {
+            raw.announce(AggregateRef.of("Product", "ghost-" + i));
+        }
+        clock.advanceBy(Duration.ofSeconds(1));
+
+        assertThat(broker.queueNames()).noneMatch(name -> name.contains("ghost"));
+        assertThat(broker.exchangeNames()).noneMatch(name -> name.contains("ghost"));
+        assertThat(ads.droppedAnnouncements()).isEqualTo(100);
+    }
+
+    @Test
+    void consumesAtMostTheConfiguredNumberOfAggregatesWhileTheRestWaitTheirTurn() {
+        Eventsource producer = runtime(EventsourceOptions.defaults());
+        listen(EventsourceOptions.defaults().withMaxConsumers(1));
+        producer.publisher().publishAsync(P1, event());
+        producer.publisher().publishAsync(P2, event());
+        clock.advanceBy(Duration.ofMillis(100));
+        assertThat(broker.consumerCount(queue(P1)) + broker.consumerCount(queue(P2))).isEqualTo(1);
+        assertThat(handled).containsExactly("ads:Product-1#1");
+
+        // the first consumer idles out and the waiting aggregate takes its place
+        clock.advanceBy(ports.expiry().consumerIdleTimeout().plusSeconds(1));
+
+        assertThat(handled).containsExactly("ads:Product-1#1", "ads:Product-2#1");
+    }
+
+    @Test
+    void dropsAMessageAfterItsBoundedRetriesAndTheLogBringsItBack() {
+        Eventsource producer = runtime(EventsourceOptions.defaults());
+        Listener ads = listen(EventsourceOptions.defaults());
+        acks.down = true;
+        producer.publisher().publishAsync(P1, event());
+        // backoffs of 1, 2, 4, 8 and 16 s, then the message is dropped
+        clock.advanceBy(Duration.ofSeconds(32));
+        assertThat(ads.refusedDeliveries()).as("given up on, not looped on").isGreaterThanOrEqualTo(1);
+        assertThat(acks.recordCalls).as("tries of the message and of at most one re-drive by the sweeper meanwhile")
+                .isBetween(Dispatcher.MAX_TRIES, 2 * Dispatcher.MAX_TRIES);
+
+        acks.down = false;
+        clock.advanceBy(SweepPolicy.defaults().gracePeriod().plus(SweepPolicy.defaults().interval().multipliedBy(2)));
+
+        assertThat(ports.ackStore().lastSequence(ADS, Projection.of("projections"), P1)).as("acked once the store is back")
+                .isEqualTo(1);
+        assertThat(broker.queueDepth(queue(P1))).isZero();
+    }
+
+    private Listener listen(EventsourceOptions options) {
+        Listener listener = runtime(options).listener(ADS);
+        listener.listen("Product", "projections").onAny(e -> handled.add("ads:" + e.aggregate() + "#" + e.sequence()));
+        listener.start();
+        clock.advanceBy(Duration.ofMillis(100));
+        return listener;
+    }
+
+    private Eventsource runtime(EventsourceOptions options) {
+        Eventsource runtime = new Eventsource(log, acks, registry, broker.connect(), clock, ports.expiry(), options);
+        runtimes.add(runtime);
+        return runtime;
+    }
+
+    private NewEvent event() {
+        return new NewEvent(EventId.of("e-" + nextId++), EventName.of("Created"), Payload.text("x"), Map.of(),
+                clock.instant());
+    }
+
+    private static QueueName queue(AggregateRef aggregate) {
+        return Topology.of(Namespace.NONE).aggregateQueue(aggregate, ADS);
+    }
+
+    /** The in-memory log, whose next appends can fail transiently, before or after writing. */
+    private static final class FlakyLog implements EventLog {
+        private final EventLog log;
+        private int failing;
+        private boolean afterWriting;
+
+        FlakyLog(EventLog log) {
+            this.log = log;
+        }
+
+        synchronized void failAppends(int count, boolean afterWrite) {
+            failing = count;
+            afterWriting = afterWrite;
+        }
+
+        @Override
+        public List<LoggedEvent> append(AggregateRef aggregate, ExpectedVersion expected, List<NewEvent> events) {
+            synchronized (this) {
+                if (failing > 0) {
+                    failing--;
+                    if (afterWriting) {
+                        log.append(aggregate, expected, events);
+                    }
+                    throw new TransientPortException("Communications link failure (simulated)");
+                }
+            }
+            return log.append(aggregate, expected, events);
+        }
+
+        @Override
+        public long version(AggregateRef aggregate) {
+            return log.version(aggregate);
+        }
+
+        @Override
+        public List<Event> read(AggregateRef aggregate, long fromSequence, long toSequence) {
+            return log.read(aggregate, fromSequence, toSequence);
+        }
+
+        @Override
+        public LogPage read(LogQuery query) {
+            return log.read(query);
+        }
+
+        @Override
+        public List<LoggedEvent> unpublished(Instant occurredBefore, int limit) {
+            return log.unpublished(occurredBefore, limit);
+        }
+
+        @Override
+        public void markPublished(Collection<EventId> events, Instant at) {
+            log.markPublished(events, at);
+        }
+    }
+
+    /** The in-memory ack store, down while the test says so. */
+    private static final class FlakyAcks implements AckStore {
+        private final AckStore acks;
+        volatile boolean down;
+        volatile int recordCalls;
+
+        FlakyAcks(AckStore acks) {
+            this.acks = acks;
+        }
+
+        private void check() {
+            if (down) {
+                throw new TransientPortException("the ack store is down (simulated)");
+            }
+        }
+
+        @Override
+        public CompletionStage<Void> record(Collection<Ack> outcome) {
+            recordCalls++;
+            check();
+            return acks.record(outcome);
+        }
+
+        @Override
+        public Map<AckKey, Ack> find(Collection<AckKey> keys) {
+            return acks.find(keys);
+        }
+
+        @Override
+        public long lastSequence(ServiceName service, Projection projection, AggregateRef aggregate) {
+            return acks.lastSequence(service, projection, aggregate);
+        }
+
+        @Override
+        public Set<EventId> acknowledged(ServiceName service, Projection projection, Collection<EventId> events) {
+            return acks.acknowledged(service, projection, events);
+        }
+
+        @Override
+        public List<Ack> failures(ServiceName service, Projection projection, int limit) {
+            return acks.failures(service, projection, limit);
+        }
+    }
+
+    /** The in-memory registry, which can be wiped as a Redis restart does: it reads empty until the next heartbeat. */
+    private static final class WipeableRegistry implements ServiceRegistry {
+        private final ServiceRegistry registry;
+        private volatile boolean wiped;
+
+        WipeableRegistry(ServiceRegistry registry) {
+            this.registry = registry;
+        }
+
+        void wipe() {
+            wiped = true;
+        }
+
+        @Override
+        public void heartbeat(Collection<Binding> bindings, Instant at) {
+            wiped = false;
+            registry.heartbeat(bindings, at);
+        }
+
+        @Override
+        public Set<ServiceName> liveServices(AggregateType type, Instant now) {
+            return wiped ? Set.of() : registry.liveServices(type, now);
+        }
+
+        @Override
+        public Set<Binding> bindings() {
+            return wiped ? Set.of() : registry.bindings();
+        }
+
+        @Override
+        public boolean holdLease(String lease, String holder, Instant now, Duration ttl) {
+            return registry.holdLease(lease, holder, now, ttl);
+        }
+    }
+}
