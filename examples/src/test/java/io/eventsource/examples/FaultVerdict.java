@@ -13,12 +13,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * What one fault did to the events of its products, per binding, from the handlers and from the ack table, against
  * the event log: lost (never handled, or no ok ack), handled twice, out of order, late (handled more than the
  * recovery bound after the later of the fault's end and the event's occurrence), handled or acked without being in
- * the log, and publishes that threw. Each problem is one line naming the binding and the events.
+ * the log; and whether the producer survived: publishes that failed other than as documented, or none sent after
+ * the fault. Each problem is one line naming the binding and the events.
  */
 final class FaultVerdict {
     private static final int SHOWN = 8;
@@ -52,10 +54,13 @@ final class FaultVerdict {
      * @param handled what the handlers of the fault's products were handed, in order
      * @param acks the ack table's rows of the fault's products
      * @param outcomes how each publish of the producer ended
+     * @param refusal the failures of a publish that its contract documents for this fault (such as the log's
+     *                refusal after the publish deadline): counted, not a problem, if nothing of the publish was written
      */
     static FaultVerdict of(String fault, Instant faultEnd, Duration bound, List<String> bindings,
                            List<FaultStack.Logged> logged, List<Handlings.Handling> handled,
-                           List<FaultStack.AckRow> acks, List<Traffic.Outcome> outcomes, List<String> overlaps) {
+                           List<FaultStack.AckRow> acks, List<Traffic.Outcome> outcomes, List<String> overlaps,
+                           Predicate<Traffic.Outcome> refusal) {
         Map<String, FaultStack.Logged> byId = new HashMap<>();
         Set<AggregateRef> aggregates = new HashSet<>();
         for (FaultStack.Logged event : logged) {
@@ -63,15 +68,26 @@ final class FaultVerdict {
             aggregates.add(event.aggregate());
         }
         Map<String, Integer> publishes = new TreeMap<>();
-        List<String> threw = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        int startedAfter = 0;
+        int sentAfter = 0;
         for (Traffic.Outcome outcome : outcomes) {
-            String kind = outcome.threw() ? "threw" : outcome.result().startsWith("pending") ? "pending" : "sent";
+            boolean written = byId.containsKey(outcome.eventId());
+            boolean refused = outcome.failed() && refusal.test(outcome) && !written;
+            String kind = refused ? "refused" : outcome.failed() ? "failed"
+                    : outcome.result().startsWith("pending") ? "pending" : "sent";
             publishes.merge(kind, 1, Integer::sum);
-            if (outcome.threw()) {
-                threw.add(String.format(Locale.ROOT, "%s of %s after %.1f s: %s (in the log: %s)", outcome.eventId(),
-                        outcome.aggregate(), seconds(outcome.took()), outcome.result(),
-                        byId.containsKey(outcome.eventId()) ? "yes" : "no"));
+            if (outcome.failed() && !refused) {
+                failed.add(String.format(Locale.ROOT, "%s of %s after %.1f s: %s (in the log: %s)", outcome.eventId(),
+                        outcome.aggregate(), seconds(outcome.took()), outcome.result(), written ? "yes" : "no"));
             }
+            if (outcome.started().isAfter(faultEnd)) {
+                startedAfter++;
+                sentAfter += kind.equals("sent") ? 1 : 0;
+            }
+        }
+        if (startedAfter > 0 && sentAfter == 0) {
+            failed.add("none of the " + startedAfter + " publishes made after the fault ended was sent");
         }
 
         Duration slowest = Duration.ZERO;
@@ -101,6 +117,8 @@ final class FaultVerdict {
                     twice.add(binding + " handled " + handling.aggregate() + "#" + handling.sequence() + " ("
                             + handling.eventId() + ") again on " + handling.instance() + " "
                             + millisBetween(earlier.at(), handling.at()) + " ms after " + earlier.instance());
+                    // a second handling is counted as such, not again as out of order
+                    continue;
                 }
                 sequences.computeIfAbsent(handling.aggregate(), a -> new ArrayList<>()).add(handling.sequence());
             }
@@ -180,7 +198,7 @@ final class FaultVerdict {
         verdict.add("late (handled more than " + bound.toSeconds() + " s after the fault ended)", late);
         verdict.add("not in the log", strangers);
         verdict.add("failed acks", ackProblems);
-        verdict.add("publishes that threw (the producer must not die)", threw);
+        verdict.add("publishes that failed (the producer must not die)", failed);
         return verdict;
     }
 

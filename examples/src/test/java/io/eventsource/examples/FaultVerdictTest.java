@@ -47,7 +47,7 @@ class FaultVerdictTest {
         assertThat(verdict.problems().get("handled twice").get(0))
                 .startsWith("ads/projections handled Product-t-1#1 (e1) again on ads#1");
         assertThat(verdict.problems().get("out of order"))
-                .containsExactly("ads/projections handled Product-t-1 in the order [1, 3, 1, 2]");
+                .containsExactly("ads/projections handled Product-t-1 in the order [1, 3, 2]");
         assertThat(verdict.problems().get("late (handled more than 10 s after the fault ended)"))
                 .containsExactly("ads/projections handled Product-t-1#2 (e2) 12.0 s after the fault ended");
         assertThat(verdict.problems().get("not in the log")).hasSize(2);
@@ -67,7 +67,7 @@ class FaultVerdictTest {
     }
 
     @Test
-    void countsFailedAcksRetriedAcksAndPublishesThatThrew() {
+    void countsFailedAcksRetriedAcksAndPublishesThatFailed() {
         List<FaultStack.AckRow> acks = acks("e1", 1, "e2", 2);
         acks.add(new FaultStack.AckRow("e3", "ads/projections", "fail", 5, P1, 3, 3));
         List<FaultStack.AckRow> retried = new ArrayList<>();
@@ -79,18 +79,41 @@ class FaultVerdictTest {
                 "io.eventsource.ports.TransientPortException: down", true));
 
         FaultVerdict verdict = FaultVerdict.of("test", FAULT_END, BOUND, BINDINGS, log,
-                handled("e1", 1, 1, "e2", 2, 2, "e3", 3, 3), retried, outcomes, List.of());
+                handled("e1", 1, 1, "e2", 2, 2, "e3", 3, 3), retried, outcomes, List.of(), outcome -> false);
 
         assertThat(verdict.problems().get("failed acks")).containsExactly(
                 "the ack table holds ads/projections fail Product-t-1#3 (e3, 5 attempt(s))");
         assertThat(verdict.problems().get("handled twice")).containsExactly(
                 "the ack table says ads/projections handled Product-t-1#2 (e2) 2 times");
-        assertThat(verdict.problems().get("publishes that threw (the producer must not die)")).containsExactly(
+        assertThat(verdict.problems().get("publishes that failed (the producer must not die)")).containsExactly(
                 "e4 of Product-t-1 after 10.0 s: io.eventsource.ports.TransientPortException: down (in the log: no)");
     }
 
+    @Test
+    void acceptsADocumentedRefusalThatWroteNothingButNotAProducerThatSendsNothingAfterTheFault() {
+        List<Traffic.Outcome> outcomes = List.of(
+                new Traffic.Outcome("e9", P1, FAULT_END.minusSeconds(9), FAULT_END.plusSeconds(1),
+                        "io.eventsource.core.EventLogUnavailableException: nothing was written", true),
+                new Traffic.Outcome("e3", P1, FAULT_END.minusSeconds(3), FAULT_END.plusSeconds(1),
+                        "io.eventsource.core.EventLogUnavailableException: nothing was written", true),
+                new Traffic.Outcome("e10", P1, FAULT_END.plusSeconds(1), FAULT_END.plusSeconds(2), "pending: down",
+                        false));
+
+        FaultVerdict verdict = FaultVerdict.of("test", FAULT_END, BOUND, BINDINGS, log,
+                handled("e1", 1, 1, "e2", 2, 2, "e3", 3, 3), acks("e1", 1, "e2", 2, "e3", 3), outcomes, List.of(),
+                outcome -> outcome.result().startsWith("io.eventsource.core.EventLogUnavailableException"));
+
+        assertThat(verdict.problems()).containsOnlyKeys("publishes that failed (the producer must not die)");
+        assertThat(verdict.problems().get("publishes that failed (the producer must not die)")).containsExactly(
+                "e3 of Product-t-1 after 4.0 s: io.eventsource.core.EventLogUnavailableException: nothing was written"
+                        + " (in the log: yes)",
+                "none of the 1 publishes made after the fault ended was sent");
+        assertThat(verdict.summary()).contains("refused=1");
+    }
+
     private FaultVerdict judge(List<Handlings.Handling> handled, List<FaultStack.AckRow> acks) {
-        return FaultVerdict.of("test", FAULT_END, BOUND, BINDINGS, log, handled, acks, List.of(), List.of());
+        return FaultVerdict.of("test", FAULT_END, BOUND, BINDINGS, log, handled, acks, List.of(), List.of(),
+                outcome -> false);
     }
 
     /** (event id, sequence, seconds after the fault's end) triples, handled by ads in this order. */

@@ -14,19 +14,24 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * A producer that keeps publishing, one event per publish, as an application does whatever its stores are doing:
- * to a window of {@code window} products that slides by one product every {@code slide}, so that every product gets
- * a burst of events and then no news at all (an event left behind by a fault has no later event to bring it). Each
- * publish is recorded with how it ended; a publish that throws is recorded and the producer goes on, as an
- * application that catches the failure would.
+ * A producer that keeps publishing at its own pace whatever its stores are doing, one event per publish, with
+ * {@link Publisher#publishAsync} (so that a publish that retries through an outage does not hold back the next
+ * ones): to a window of {@code window} products that slides by one product every {@code slide}, so that every
+ * product gets a burst of events and then no news at all (an event left behind by a fault has no later event to
+ * bring it). Each publish is recorded with how it ended; one that fails is recorded and the producer goes on, as an
+ * application that handles the failure would.
  */
 final class Traffic {
-    /** How one publish ended: {@code sent}, {@code pending: reason}, or the exception it threw. */
+    /** How one publish ended: {@code sent}, {@code pending: reason}, or the exception it failed with. */
     record Outcome(String eventId, AggregateRef aggregate, Instant started, Instant ended, String result,
-                   boolean threw) {
+                   boolean failed) {
         Duration took() {
             return Duration.between(started, ended);
         }
@@ -38,6 +43,7 @@ final class Traffic {
     private final Duration slide;
     private final Duration pause;
     private final List<Outcome> outcomes = new ArrayList<>(); // guarded by itself
+    private final List<CompletableFuture<?>> inFlight = new ArrayList<>(); // guarded by itself
     private final Thread thread;
     private volatile boolean stopping;
 
@@ -65,7 +71,7 @@ final class Traffic {
         return this;
     }
 
-    /** Publishes returned so far (sent, pending or thrown). */
+    /** Publishes ended so far (sent, pending or failed). */
     int published() {
         synchronized (outcomes) {
             return outcomes.size();
@@ -78,13 +84,25 @@ final class Traffic {
         }
     }
 
-    /** Stops after the publish in progress, and waits for it. */
+    /** Stops publishing, and waits until every publish has ended (within its deadline, or a minute at most). */
     List<Outcome> stop() throws InterruptedException {
         stopping = true;
-        thread.join(TimeUnit.MINUTES.toMillis(2));
-        if (thread.isAlive()) {
-            throw new AssertionError("a publish of " + label + " has not returned 2 minutes after the producer was"
-                    + " told to stop: publish hangs");
+        thread.join(TimeUnit.MINUTES.toMillis(1));
+        List<CompletableFuture<?>> pending;
+        synchronized (inFlight) {
+            pending = List.copyOf(inFlight);
+        }
+        try {
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(1, TimeUnit.MINUTES);
+        } catch (ExecutionException e) {
+            // recorded as its outcome
+        } catch (TimeoutException e) {
+            // recorded below
+        }
+        if (thread.isAlive() || pending.stream().anyMatch(future -> !future.isDone())) {
+            throw new AssertionError("publishes of " + label + " have not ended a minute after the producer stopped:"
+                    + " publish hangs (" + pending.stream().filter(future -> !future.isDone()).count() + " of "
+                    + pending.size() + ")");
         }
         return outcomes();
     }
@@ -99,17 +117,30 @@ final class Traffic {
             NewEvent event = new NewEvent(EventId.of(id), EventName.of("PriceChanged"),
                     Payload.json("{\"n\":" + n + "}"), Map.of(), Instant.now());
             Instant started = Instant.now();
-            Outcome outcome;
+            CompletableFuture<Publication> publishing;
             try {
-                Publication publication = publisher.publish(product, ExpectedVersion.ANY, List.of(event));
-                String result = publication instanceof Publication.Pending pending ? "pending: " + pending.reason()
-                        : "sent";
-                outcome = new Outcome(id, product, started, Instant.now(), result, false);
+                publishing = publisher.publishAsync(product, ExpectedVersion.ANY, List.of(event)).toCompletableFuture();
             } catch (RuntimeException e) {
-                outcome = new Outcome(id, product, started, Instant.now(), e.toString(), true);
+                publishing = CompletableFuture.failedFuture(e);
             }
-            synchronized (outcomes) {
-                outcomes.add(outcome);
+            CompletableFuture<?> recorded = publishing.handle((publication, failure) -> {
+                Outcome outcome;
+                if (failure != null) {
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure;
+                    outcome = new Outcome(id, product, started, Instant.now(), cause.toString(), true);
+                } else {
+                    String result = publication instanceof Publication.Pending pending
+                            ? "pending: " + pending.reason() : "sent";
+                    outcome = new Outcome(id, product, started, Instant.now(), result, false);
+                }
+                synchronized (outcomes) {
+                    outcomes.add(outcome);
+                }
+                return null;
+            });
+            synchronized (inFlight) {
+                inFlight.add(recorded);
             }
             n++;
             try {
