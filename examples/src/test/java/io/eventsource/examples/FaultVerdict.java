@@ -32,11 +32,12 @@ final class FaultVerdict {
     private final int products;
     private final Map<String, Integer> publishes;
     private final Duration recovery;
+    private final String slowest;
     private final boolean recovered;
     private final Map<String, List<String>> problems = new LinkedHashMap<>();
 
     private FaultVerdict(String fault, Instant faultEnd, Duration bound, int events, int products,
-                         Map<String, Integer> publishes, Duration recovery, boolean recovered) {
+                         Map<String, Integer> publishes, Duration recovery, String slowest, boolean recovered) {
         this.fault = fault;
         this.faultEnd = faultEnd;
         this.bound = bound;
@@ -44,6 +45,7 @@ final class FaultVerdict {
         this.products = products;
         this.publishes = publishes;
         this.recovery = recovery;
+        this.slowest = slowest;
         this.recovered = recovered;
     }
 
@@ -91,6 +93,7 @@ final class FaultVerdict {
         }
 
         Duration slowest = Duration.ZERO;
+        String slowestHandling = "none";
         boolean everyEventHandled = true;
         FaultVerdict verdict;
         List<String> lost = new ArrayList<>();
@@ -141,6 +144,7 @@ final class FaultVerdict {
                 Duration took = Duration.between(from, handling.at());
                 if (took.compareTo(slowest) > 0) {
                     slowest = took;
+                    slowestHandling = binding + " " + event;
                 }
                 if (took.compareTo(bound) > 0) {
                     late.add(String.format(Locale.ROOT, "%s handled %s %.1f s after %s", binding, event, seconds(took),
@@ -189,7 +193,7 @@ final class FaultVerdict {
         }
 
         verdict = new FaultVerdict(fault, faultEnd, bound, logged.size(), aggregates.size(), publishes, slowest,
-                everyEventHandled);
+                slowestHandling, everyEventHandled);
         verdict.add("lost (never handed to the handler)", lost);
         verdict.add("lost (no ack in the ack table)", unacked);
         verdict.add("handled twice", twice);
@@ -231,7 +235,8 @@ final class FaultVerdict {
     String summary() {
         return String.format(Locale.ROOT, "%s: %d events over %d products, publishes %s; %s; %s", fault, events,
                 products, publishes, recovered ? String.format(Locale.ROOT,
-                        "every binding handled every event within %.1f s of the fault's end", seconds(recovery))
+                        "every binding handled every event within %.1f s of the fault's end (the last: %s)",
+                        seconds(recovery), slowest)
                         : "NOT every event handled by every binding", failed() ? "problems: " + counts() : "no problem");
     }
 
