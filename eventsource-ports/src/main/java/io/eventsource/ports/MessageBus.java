@@ -43,8 +43,11 @@ public interface MessageBus extends AutoCloseable {
 
     /**
      * Makes sure the aggregate's exchange and one aggregate queue per service exist and are bound.
-     * Idempotent; declaring an existing queue restarts its unused period.
+     * Idempotent; declaring an existing queue restarts its unused period. Each queue carries the binding it was
+     * declared for, so that another aggregate and service whose names spell the same queue name never share it.
      *
+     * @throws RouteCollisionException if a queue of that name exists for another aggregate and service; nothing
+     *         of the route was declared
      * @throws PortException if the broker cannot be reached or refuses
      */
     void declareRoute(AggregateRef aggregate, Set<ServiceName> services);
