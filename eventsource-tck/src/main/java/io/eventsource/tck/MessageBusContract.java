@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -264,6 +265,47 @@ public abstract class MessageBusContract {
     }
 
     // ---- routes and publishing ----
+
+    @Test
+    void publishesABatchOfAggregatesEachInOrderAndReportsEachOutcome() {
+        MessageBus bus = connection();
+        AggregateRef first = freshAggregate();
+        AggregateRef second = freshAggregate();
+        AggregateRef unrouted = freshAggregate();
+        bus.declareRoute(first, Set.of(ADS));
+        bus.declareRoute(second, Set.of(ADS));
+        Recorder firstHeard = Recorder.acking();
+        Recorder secondHeard = Recorder.acking();
+        bus.subscribeAggregate(first, ADS, firstHeard);
+        bus.subscribeAggregate(second, ADS, secondHeard);
+        Map<AggregateRef, List<Event>> batch = new LinkedHashMap<>();
+        batch.put(first, events(first, 1, 2));
+        batch.put(unrouted, events(unrouted, 1, 1));
+        batch.put(second, events(second, 1, 3));
+
+        Map<AggregateRef, PublishResult> results = bus.publishAll(batch);
+
+        assertThat(results.get(first)).isEqualTo(new PublishResult.Routed());
+        assertThat(results.get(second)).isEqualTo(new PublishResult.Routed());
+        assertThat(results.get(unrouted).isRouted()).as("no exchange for it: nothing dropped silently").isFalse();
+        eventually(() -> assertThat(firstHeard.sequences()).containsExactly(1L, 2L));
+        eventually(() -> assertThat(secondHeard.sequences()).containsExactly(1L, 2L, 3L));
+    }
+
+    @Test
+    void announcesABatchOfAggregatesEachOnce() {
+        MessageBus bus = connection();
+        bus.declareAnnouncements(TYPE, ADS);
+        List<AggregateRef> heard = new CopyOnWriteArrayList<>();
+        bus.subscribeAnnouncements(TYPE, ADS, heard::add);
+        AggregateRef first = freshAggregate();
+        AggregateRef second = freshAggregate();
+
+        Map<AggregateRef, PublishResult> results = bus.announceAll(List.of(first, second));
+
+        assertThat(results).containsEntry(first, new PublishResult.Routed()).containsEntry(second, new PublishResult.Routed());
+        eventually(() -> assertThat(heard).containsExactly(first, second));
+    }
 
     @Test
     void declaringARouteIsIdempotentAndBindsEachQueueOnce() {

@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -38,6 +39,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
@@ -338,10 +340,7 @@ final class RabbitMqMessageBus implements MessageBus {
         return "a binding of service " + Untrusted.text(current, 100);
     }
 
-    @Override
-    public PublishResult publish(AggregateRef aggregate, List<Event> events) {
-        Objects.requireNonNull(aggregate, "aggregate");
-        Objects.requireNonNull(events, "events");
+    private List<EventEnvelope.Message> encoded(AggregateRef aggregate, List<Event> events) {
         List<EventEnvelope.Message> messages = new ArrayList<>(events.size());
         for (Event event : events) {
             if (!aggregate.equals(event.aggregate())) {
@@ -355,12 +354,106 @@ final class RabbitMqMessageBus implements MessageBus {
             }
             messages.add(EventEnvelope.encode(event));
         }
+        return messages;
+    }
+
+    @Override
+    public PublishResult publish(AggregateRef aggregate, List<Event> events) {
+        Objects.requireNonNull(aggregate, "aggregate");
+        Objects.requireNonNull(events, "events");
+        List<EventEnvelope.Message> messages = encoded(aggregate, events);
         ensureOpen();
         if (messages.isEmpty()) {
             return new PublishResult.Routed();
         }
         return send(topology.aggregateExchange(aggregate).value(), messages,
                 "Publishing " + messages.size() + " events of " + aggregate);
+    }
+
+    /**
+     * Every aggregate's events on one channel with one wait for confirms. A missing exchange (an aggregate's route
+     * auto-deleted) makes the broker close the channel, leaving unknown which messages went: then each aggregate is
+     * published again on its own (consumers skip what they see twice), which reports the missing one as such.
+     */
+    @Override
+    public Map<AggregateRef, PublishResult> publishAll(Map<AggregateRef, List<Event>> events) {
+        Objects.requireNonNull(events, "events");
+        Map<String, List<EventEnvelope.Message>> byExchange = new LinkedHashMap<>();
+        Map<AggregateRef, String> exchanges = new LinkedHashMap<>();
+        for (Map.Entry<AggregateRef, List<Event>> entry : events.entrySet()) {
+            String exchange = topology.aggregateExchange(entry.getKey()).value();
+            exchanges.put(entry.getKey(), exchange);
+            byExchange.put(exchange, encoded(entry.getKey(), entry.getValue()));
+        }
+        return sendAll(byExchange, exchanges, "Publishing the events of " + events.size() + " aggregates",
+                aggregate -> publish(aggregate, events.get(aggregate)));
+    }
+
+    /** Every announcement on one channel with one wait for confirms; see {@link #publishAll}. */
+    @Override
+    public Map<AggregateRef, PublishResult> announceAll(Collection<AggregateRef> aggregates) {
+        Objects.requireNonNull(aggregates, "aggregates");
+        Map<String, List<EventEnvelope.Message>> byExchange = new LinkedHashMap<>();
+        Map<AggregateRef, String> exchanges = new LinkedHashMap<>();
+        for (AggregateRef aggregate : aggregates) {
+            String exchange = topology.announcementExchange(aggregate.type()).value();
+            exchanges.put(aggregate, exchange);
+            byExchange.computeIfAbsent(exchange, e -> new ArrayList<>()).add(EventEnvelope.encodeAnnouncement(aggregate));
+        }
+        return sendAll(byExchange, exchanges, "Announcing " + aggregates.size() + " aggregates", this::announce);
+    }
+
+    /**
+     * Publishes every exchange's messages on one channel with one wait for confirms. A missing exchange (an
+     * aggregate's route auto-deleted) makes the broker close the channel at that message: what came before it was
+     * routed, and that aggregate and those after it are published again one at a time, which reports the missing
+     * one as such.
+     */
+    private Map<AggregateRef, PublishResult> sendAll(Map<String, List<EventEnvelope.Message>> byExchange,
+                                                     Map<AggregateRef, String> exchanges, String action,
+                                                     Function<AggregateRef, PublishResult> alone) {
+        ensureOpen();
+        if (byExchange.isEmpty()) {
+            return Map.of();
+        }
+        Set<String> returned;
+        String missing = null;
+        PublishingChannel channel = borrow(action);
+        boolean healthy = false;
+        try {
+            returned = channel.publishAll(byExchange, settings.confirmBatchSize(), settings.publishTimeout().toMillis());
+            healthy = true;
+        } catch (IOException | ShutdownSignalException e) {
+            if (!BrokerFailures.isNotFound(e)) {
+                throw BrokerFailures.translate(action, e);
+            }
+            returned = channel.returnedSoFar();
+            missing = BrokerFailures.missingExchange(e).filter(byExchange::containsKey).orElse("");
+        } catch (TimeoutException e) {
+            throw new TransientPortException(action + ": the broker did not confirm within "
+                    + settings.publishTimeout(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientPortException(action + " was interrupted while waiting for confirms", e);
+        } finally {
+            release(channel, healthy);
+        }
+        Map<AggregateRef, PublishResult> results = new LinkedHashMap<>();
+        // an unknown missing exchange ("") leaves nothing known as sent: everything again, one at a time
+        boolean sentBefore = missing == null || !missing.isEmpty();
+        for (Map.Entry<AggregateRef, String> entry : exchanges.entrySet()) {
+            String exchange = entry.getValue();
+            if (exchange.equals(missing)) {
+                sentBefore = false;
+            }
+            if (!sentBefore) {
+                results.put(entry.getKey(), alone.apply(entry.getKey()));
+            } else {
+                results.put(entry.getKey(), returned.contains(exchange) ? new PublishResult.Unroutable(exchange)
+                        : new PublishResult.Routed());
+            }
+        }
+        return results;
     }
 
     @Override
