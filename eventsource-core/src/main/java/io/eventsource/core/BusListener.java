@@ -15,11 +15,9 @@ import io.eventsource.ports.EndReason;
 import io.eventsource.ports.EventLog;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.PortException;
-import io.eventsource.ports.PublishResult;
 import io.eventsource.ports.Scheduler;
 import io.eventsource.ports.ServiceRegistry;
 import io.eventsource.ports.Subscription;
-import io.eventsource.ports.TransientPortException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +63,7 @@ final class BusListener implements Listener {
     private final ExpiryPolicy expiry;
     private final Duration closeTimeout;
     private final Dispatcher dispatcher;
+    private final Redrive redrive;
     private final AckStore acks;
     private final EventLog log;
     private final SweepPolicy sweep;
@@ -97,6 +96,7 @@ final class BusListener implements Listener {
         this.failurePolicy = options.failurePolicy();
         this.maxConsumers = options.maxConsumers();
         this.dispatcher = new Dispatcher(this, acks, log, scheduler, options);
+        this.redrive = new Redrive(service, bus, this::consume);
     }
 
     @Override
@@ -348,36 +348,7 @@ final class BusListener implements Listener {
             LOG.debug("{} does not re-drive {}: its consumer here is retrying it", service, aggregate);
             return;
         }
-        List<Event> events = new ArrayList<>(2);
-        events.add(firstMissing);
-        long version = log.version(aggregate);
-        if (version > firstMissing.sequence()) {
-            events.addAll(log.read(aggregate, version, version));
-        }
-        sendThroughOwnQueue(aggregate, events);
-    }
-
-    /**
-     * Declares the aggregate's route for this service, consumes its queue here unless this listener already does
-     * (a standby consumer if another instance is the active one), and publishes the events to the aggregate's
-     * exchange, for the queue's active consumer.
-     *
-     * @throws io.eventsource.ports.PortException if the broker cannot be reached, or did not route the events
-     */
-    private void sendThroughOwnQueue(AggregateRef aggregate, List<Event> events) {
-        bus.declareRoute(aggregate, Set.of(service));
-        consume(aggregate);
-        PublishResult result = bus.publish(aggregate, events);
-        if (!result.isRouted()) {
-            // the queue expired or was deleted between the declare and the publish: once more
-            bus.declareRoute(aggregate, Set.of(service));
-            consume(aggregate);
-            result = bus.publish(aggregate, events);
-            if (!result.isRouted()) {
-                throw new TransientPortException("the broker did not route " + events.size() + " event(s) of "
-                        + aggregate + " to the queue of " + service + " just declared: " + result);
-            }
-        }
+        redrive.throughQueue(aggregate, Redrive.withLatest(log, aggregate, List.of(firstMissing)));
     }
 
     /** See {@link ProjectionBinding#replayFailures}. */
@@ -415,11 +386,7 @@ final class BusListener implements Listener {
                 continue;
             }
             // the latest event after the replays: a parked binding whose replay succeeds fills the rest from the log
-            long version = log.version(aggregate);
-            if (version > failed.get(failed.size() - 1).sequence()) {
-                toPublish.addAll(log.read(aggregate, version, version));
-            }
-            sendThroughOwnQueue(aggregate, toPublish);
+            redrive.throughQueue(aggregate, Redrive.withLatest(log, aggregate, toPublish));
             replayed.addAll(failed);
             LOG.info("{} replays {} failed event(s) of {}", bound, failed.size(), aggregate);
         }

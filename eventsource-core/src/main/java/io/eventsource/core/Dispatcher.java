@@ -4,8 +4,8 @@ import io.eventsource.domain.Ack;
 import io.eventsource.domain.AckKey;
 import io.eventsource.domain.AggregateRef;
 import io.eventsource.domain.Binding;
+import io.eventsource.domain.DeliveryDecision;
 import io.eventsource.domain.Event;
-import io.eventsource.domain.SequenceVerdict;
 import io.eventsource.ports.AckStore;
 import io.eventsource.ports.Delivery;
 import io.eventsource.ports.EventLog;
@@ -174,58 +174,54 @@ final class Dispatcher {
      */
     private Plan plan(AggregateConsumer consumer, Event event, List<BindingHandlers> bindings, String replayFor) {
         AggregateRef aggregate = event.aggregate();
+        // read: the event's acks, each binding's position and parking (the consumer's own knowledge where it has it)
         boolean known = replayFor == null && !failurePolicy.parks() && consumer.knowsAllBefore(bindings, event.sequence());
         Map<AckKey, Ack> found = known ? Map.of() : acks.find(keys(List.of(event), bindings));
-        Map<BindingHandlers, Long> lastHandled = new HashMap<>();
-        List<BindingHandlers> needEvent = new ArrayList<>();
-        long firstMissing = event.sequence();
+        List<DeliveryDecision.Seen> seen = new ArrayList<>(bindings.size());
         for (BindingHandlers binding : bindings) {
             Ack ack = found.get(AckKey.of(event.id(), binding.binding()));
-            if (ack != null && ack.isOk()) {
-                continue;
-            }
-            if (ack != null && replayTag(binding.binding()).equals(replayFor)) {
-                // a replay of this binding's failure: handled again now, after whatever gap the others fill
-                lastHandled.put(binding, Long.MAX_VALUE);
-                needEvent.add(binding);
-                continue;
-            }
+            boolean replayForIt = replayTag(binding.binding()).equals(replayFor);
             long last;
             if (known) {
                 last = consumer.handledUpTo(binding.binding());
+            } else if (ack != null && (ack.isOk() || replayForIt)) {
+                last = 0; // not needed: the rule decides on the ack alone
             } else {
                 last = acks.lastSequence(binding.binding().service(), binding.binding().projection(), aggregate);
                 consumer.handledUpTo(binding.binding(), last);
             }
-            SequenceVerdict verdict = SequenceVerdict.of(last, event.sequence());
-            if (verdict instanceof SequenceVerdict.Duplicate) {
-                if (ack != null) {
-                    continue;
-                }
-                LOG.warn("{} has no ack for {} although it handled later events of {}; handling it now, late",
-                        binding, event, aggregate);
-            } else if (failurePolicy.parks() && parking.isParked(binding.binding(), aggregate, last)) {
-                LOG.debug("{} is parked on {} by its failed event {}; {} waits", binding, aggregate, last, event);
-                continue;
-            } else if (verdict instanceof SequenceVerdict.Gap gap) {
-                firstMissing = Math.min(firstMissing, gap.firstMissing());
-            }
-            lastHandled.put(binding, last);
-            needEvent.add(binding);
+            boolean parked = failurePolicy.parks() && (ack == null || !ack.isOk()) && !replayForIt
+                    && last < event.sequence() && parking.isParked(binding.binding(), aggregate, last);
+            seen.add(new DeliveryDecision.Seen(last, ack == null ? null : ack.status(), replayForIt, parked));
         }
+        // decide
+        DeliveryDecision decision = DeliveryDecision.decide(event.sequence(), seen, maxGapFill);
+        List<BindingHandlers> needEvent = new ArrayList<>();
+        for (int i = 0; i < bindings.size(); i++) {
+            DeliveryDecision.Verdict verdict = decision.verdicts().get(i);
+            if (verdict instanceof DeliveryDecision.Handle handle && handle.late()) {
+                LOG.warn("{} has no ack for {} although it handled later events of {}; handling it now, late",
+                        bindings.get(i), event, aggregate);
+            } else if (verdict instanceof DeliveryDecision.Wait) {
+                LOG.debug("{} is parked on {}; {} waits", bindings.get(i), aggregate, event);
+            }
+            if (verdict.handlesArriving()) {
+                needEvent.add(bindings.get(i));
+            }
+        }
+        // act: read the gap and its acks, then the steps
         List<Step> steps = new ArrayList<>();
-        boolean partial = event.sequence() - firstMissing > maxGapFill;
-        if (firstMissing < event.sequence()) {
+        if (decision.firstMissing() < event.sequence()) {
             // a long history (a binding new to an old aggregate) is filled a bounded chunk per pass: the delivery
             // goes back to the queue and comes again for the next chunk
-            long lastRead = partial ? firstMissing + maxGapFill - 1 : event.sequence() - 1;
-            List<Event> missing = log.read(aggregate, firstMissing, lastRead);
+            List<Event> missing = log.read(aggregate, decision.firstMissing(), decision.lastToRead());
             Map<AckKey, Ack> missingAcks = known ? Map.of() : acks.find(keys(missing, needEvent));
             for (Event earlier : missing) {
                 List<BindingHandlers> need = new ArrayList<>();
-                for (BindingHandlers binding : needEvent) {
-                    if (earlier.sequence() > lastHandled.get(binding)
-                            && !missingAcks.containsKey(AckKey.of(earlier.id(), binding.binding()))) {
+                for (int i = 0; i < bindings.size(); i++) {
+                    BindingHandlers binding = bindings.get(i);
+                    boolean acked = missingAcks.containsKey(AckKey.of(earlier.id(), binding.binding()));
+                    if (decision.verdicts().get(i).needsEarlier(earlier.sequence(), acked)) {
                         need.add(binding);
                     }
                 }
@@ -238,10 +234,10 @@ final class Dispatcher {
                         steps.size(), aggregate, event);
             }
         }
-        if (!needEvent.isEmpty() && !partial) {
+        if (!needEvent.isEmpty() && !decision.partial()) {
             steps.add(new Step(event, needEvent));
         }
-        return new Plan(steps, partial);
+        return new Plan(steps, decision.partial());
     }
 
     private static List<AckKey> keys(List<Event> events, List<BindingHandlers> bindings) {

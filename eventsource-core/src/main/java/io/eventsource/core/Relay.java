@@ -83,23 +83,6 @@ final class Relay {
         }
     }
 
-    /**
-     * The relayed events, followed by the aggregate's latest event if it is later: events appended after the
-     * relayed ones were published while these were not, perhaps before some service had a queue for the
-     * aggregate. The latest event makes such a service see the gap and fill it from the log; services that had
-     * it skip it as a duplicate.
-     */
-    private List<Event> withLatest(AggregateRef aggregate, List<Event> relayed) {
-        long last = relayed.get(relayed.size() - 1).sequence();
-        long version = log.version(aggregate);
-        if (version <= last) {
-            return relayed;
-        }
-        List<Event> events = new ArrayList<>(relayed);
-        events.addAll(log.read(aggregate, version, version));
-        return events;
-    }
-
     /** Publishes what is due now if this runtime holds the lease; returns how many events it settled. Never throws. */
     int runOnce() {
         synchronized (this) {
@@ -149,7 +132,7 @@ final class Relay {
             router.markPublished(events);
             return events.size();
         }
-        if (router.relay(aggregate, withLatest(aggregate, events)) == Router.Outcome.SENT) {
+        if (router.relay(aggregate, Redrive.withLatest(log, aggregate, events)) == Router.Outcome.SENT) {
             return events.size();
         }
         Instant oldest = events.get(0).occurredAt();

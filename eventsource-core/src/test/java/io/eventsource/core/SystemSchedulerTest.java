@@ -50,9 +50,19 @@ class SystemSchedulerTest {
     void doesNotRunACancelledTask() throws InterruptedException {
         try (SystemScheduler scheduler = new SystemScheduler(1)) {
             AtomicInteger runs = new AtomicInteger();
+            // the only thread is held until the task is cancelled, so that a slow machine cannot run it first
+            CountDownLatch held = new CountDownLatch(1);
+            scheduler.schedule(Duration.ZERO, () -> {
+                try {
+                    held.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
             scheduler.schedule(Duration.ofMillis(20), runs::incrementAndGet).cancel();
             CountDownLatch later = new CountDownLatch(1);
             scheduler.schedule(Duration.ofMillis(60), later::countDown);
+            held.countDown();
 
             assertThat(later.await(5, TimeUnit.SECONDS)).isTrue();
             assertThat(runs.get()).isZero();
