@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class StackSampler implements AutoCloseable {
     static final String PRODUCER_PREFIX = "bench-producer-";
-    private static final long PERIOD_MILLIS = 50;
+    private static final long PERIOD_MILLIS = 100;
     private static final String LIBRARY = "io.eventsource.";
     private static final String HARNESS = "io.eventsource.benchmarks.";
     private static final String PRODUCERS = "producer threads (every state)";
