@@ -17,14 +17,14 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The listener whose heap the memory phase measures, alone in a JVM of its own (started by {@link MemoryProbe}):
  * one runtime, one listener of one service on one aggregate type, a handler that only counts. It speaks on standard
- * output, a line at a time: {@code ready <heap bytes after GC>} once listening, {@code handled <n>} every two
+ * output, a line at a time: {@code ready <heap bytes after GC>} once listening, {@code handled <n>} every ten
  * seconds, {@code heap <heap bytes after GC> <handled>} once {@code expected} events were handled; then it stops when
  * standard input ends or says {@code stop}.
  *
  * <pre>{@code MemoryListener <namespace> <type> <service> <expected events>}</pre>
  */
 public final class MemoryListener {
-    private static final long PROGRESS_MILLIS = 2_000;
+    private static final long PROGRESS_MILLIS = 10_000;
 
     private MemoryListener() {
     }
