@@ -1,15 +1,20 @@
 package io.eventsource.core;
 
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.Binding;
+import io.eventsource.domain.Event;
 import io.eventsource.domain.EventId;
 import io.eventsource.ports.Delivery;
 import io.eventsource.ports.DeliveryListener;
 import io.eventsource.ports.EndReason;
 import io.eventsource.ports.Subscription;
 
+import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * This listener's consumer of one aggregate queue: the bus subscription and the serial lane its deliveries
@@ -22,6 +27,10 @@ final class AggregateConsumer implements DeliveryListener {
     private final BusListener owner;
     private final Dispatcher dispatcher;
     private final SerialLane lane;
+    /** Per binding, the sequence up to which it handled the aggregate, as far as this consumer knows. */
+    private final Map<Binding, Long> handledUpTo = new ConcurrentHashMap<>();
+    /** Events read ahead from the log for the messages that follow; the log never changes an event. */
+    private final NavigableMap<Long, Event> logged = new ConcurrentSkipListMap<>();
     /** Per message (event id), how often this consumer returned it to the queue unhandled. */
     private final Map<EventId, Integer> retries = new ConcurrentHashMap<>();
     private volatile Subscription subscription;
@@ -72,6 +81,41 @@ final class AggregateConsumer implements DeliveryListener {
      */
     void after(AggregateConsumer previous) {
         lane.submit(previous.lane::whenIdle);
+    }
+
+    /** Up to which sequence the binding handled the aggregate, as far as this consumer knows; 0 if it does not. */
+    long handledUpTo(Binding binding) {
+        return handledUpTo.getOrDefault(binding, 0L);
+    }
+
+    /** The binding handled the aggregate up to {@code sequence} (an ack is durable for it); never moves back. */
+    void handledUpTo(Binding binding, long sequence) {
+        handledUpTo.merge(binding, sequence, Math::max);
+    }
+
+    /** Whether this consumer knows, for every binding, that it handled everything before {@code sequence} and not it. */
+    boolean knowsAllBefore(List<BindingHandlers> bindings, long sequence) {
+        for (BindingHandlers binding : bindings) {
+            Long upTo = handledUpTo.get(binding.binding());
+            if (upTo == null || upTo >= sequence) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The log's event at {@code sequence} if it was read ahead, and forgets it and everything before it. */
+    Event loggedAt(long sequence) {
+        Event event = logged.get(sequence);
+        logged.headMap(sequence, true).clear();
+        return event;
+    }
+
+    /** Keeps events read ahead from the log. */
+    void rememberLogged(List<Event> events) {
+        for (Event event : events) {
+            logged.put(event.sequence(), event);
+        }
     }
 
     /** Counts one more return of the event's message to the queue; returns the count. */

@@ -48,6 +48,8 @@ final class Dispatcher {
     static final String REPLAY_FOR = "eventsource-replay-for";
     /** How often one consumer returns a message it could not handle to its queue before it drops it. */
     static final int MAX_TRIES = 5;
+    /** How many events of the aggregate one log read fetches for the messages that follow in the queue. */
+    static final int LOG_READ_AHEAD = 16;
 
     private final BusListener owner;
     private final AckStore acks;
@@ -106,12 +108,12 @@ final class Dispatcher {
         }
         Plan plan;
         try {
-            Event event = logged(delivered);
+            Event event = logged(consumer, delivered);
             if (event == null) {
                 refuse(consumer, delivery);
                 return DONE;
             }
-            plan = plan(event, bindings, replayFor);
+            plan = plan(consumer, event, bindings, replayFor);
         } catch (RuntimeException e) {
             retryLater(consumer, delivery, e);
             return DONE;
@@ -137,12 +139,18 @@ final class Dispatcher {
      * aggregate and sequence, or holds it with other content: the log decides, never the message. What is handled
      * is the log's event.
      */
-    private Event logged(Event delivered) {
-        List<Event> found = log.read(delivered.aggregate(), delivered.sequence(), delivered.sequence());
-        if (found.isEmpty()) {
-            return null;
+    private Event logged(AggregateConsumer consumer, Event delivered) {
+        Event event = consumer.loggedAt(delivered.sequence());
+        if (event == null) {
+            // the next messages of the queue are most likely the next events: one read serves them too
+            List<Event> found = log.read(delivered.aggregate(), delivered.sequence(),
+                    delivered.sequence() + LOG_READ_AHEAD - 1);
+            consumer.rememberLogged(found);
+            if (found.isEmpty() || found.get(0).sequence() != delivered.sequence()) {
+                return null;
+            }
+            event = found.get(0);
         }
-        Event event = found.get(0);
         boolean same = event.id().equals(delivered.id()) && event.name().equals(delivered.name())
                 && event.payload().equals(delivered.payload());
         return same ? event : null;
@@ -158,10 +166,16 @@ final class Dispatcher {
         delivery.reject();
     }
 
-    /** The events to handle, in sequence order, each with the bindings that still need it. */
-    private Plan plan(Event event, List<BindingHandlers> bindings, String replayFor) {
+    /**
+     * The events to handle, in sequence order, each with the bindings that still need it. While this consumer is
+     * the queue's active consumer it knows up to which sequence each binding handled the aggregate (from the ack
+     * store when it started, then from its own durable acks): an event past that needs no ack lookup, since nobody
+     * else handles the aggregate meanwhile. Anything else (a duplicate, a replay, parking) asks the ack store.
+     */
+    private Plan plan(AggregateConsumer consumer, Event event, List<BindingHandlers> bindings, String replayFor) {
         AggregateRef aggregate = event.aggregate();
-        Map<AckKey, Ack> found = acks.find(keys(List.of(event), bindings));
+        boolean known = replayFor == null && !failurePolicy.parks() && consumer.knowsAllBefore(bindings, event.sequence());
+        Map<AckKey, Ack> found = known ? Map.of() : acks.find(keys(List.of(event), bindings));
         Map<BindingHandlers, Long> lastHandled = new HashMap<>();
         List<BindingHandlers> needEvent = new ArrayList<>();
         long firstMissing = event.sequence();
@@ -176,7 +190,13 @@ final class Dispatcher {
                 needEvent.add(binding);
                 continue;
             }
-            long last = acks.lastSequence(binding.binding().service(), binding.binding().projection(), aggregate);
+            long last;
+            if (known) {
+                last = consumer.handledUpTo(binding.binding());
+            } else {
+                last = acks.lastSequence(binding.binding().service(), binding.binding().projection(), aggregate);
+                consumer.handledUpTo(binding.binding(), last);
+            }
             SequenceVerdict verdict = SequenceVerdict.of(last, event.sequence());
             if (verdict instanceof SequenceVerdict.Duplicate) {
                 if (ack != null) {
@@ -200,7 +220,7 @@ final class Dispatcher {
             // goes back to the queue and comes again for the next chunk
             long lastRead = partial ? firstMissing + maxGapFill - 1 : event.sequence() - 1;
             List<Event> missing = log.read(aggregate, firstMissing, lastRead);
-            Map<AckKey, Ack> missingAcks = acks.find(keys(missing, needEvent));
+            Map<AckKey, Ack> missingAcks = known ? Map.of() : acks.find(keys(missing, needEvent));
             for (Event earlier : missing) {
                 List<BindingHandlers> need = new ArrayList<>();
                 for (BindingHandlers binding : needEvent) {
@@ -263,7 +283,8 @@ final class Dispatcher {
             return handleAll(consumer, step, index + 1, recorded, parked);
         }
         return handle(consumer, binding, step.event(), 1).thenCompose(ack -> {
-            recorded.add(record(List.of(ack)).toCompletableFuture());
+            recorded.add(record(List.of(ack)).toCompletableFuture()
+                    .thenRun(() -> consumer.handledUpTo(binding.binding(), step.event().sequence())));
             if (!ack.isOk() && failurePolicy.parks()) {
                 parked.add(binding);
             }

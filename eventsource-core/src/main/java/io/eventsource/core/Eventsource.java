@@ -73,7 +73,7 @@ public final class Eventsource implements AutoCloseable {
     public synchronized Publisher publisher() {
         requireOpen();
         if (publisher == null) {
-            publisher = new RoutingPublisher(log, router, scheduler, this::isClosed, options.publishDeadline());
+            publisher = new RoutingPublisher(log, router, scheduler, this::isClosed, options);
             startRelay();
         }
         return publisher;

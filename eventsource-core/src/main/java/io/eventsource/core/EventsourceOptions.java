@@ -25,11 +25,16 @@ import java.util.Objects;
  * @param maxConsumers how many aggregate queues one listener consumes at once, 1 or more; further announced
  *                     aggregates wait their turn (never refused), so that announcements cannot exhaust the broker's
  *                     channels
+ * @param publishBatchSize how many publish calls at most go into one batch, 1-10000: calls made while a batch is in
+ *                         flight form the next (one append transaction, one wait for confirms, one mark)
+ * @param publishLinger how long a batch waits for more calls before it starts; zero (the default) starts it at once,
+ *                      so that batches form only from calls that arrive while another is in flight
  */
 public record EventsourceOptions(FailurePolicy failurePolicy, Duration liveServicesCacheTtl, Duration relayGracePeriod,
                                  Duration relayInterval, int relayBatchSize, Duration storeRetryDelay,
                                  Duration closeTimeout, int maxGapFill, SweepPolicy sweep,
-                                 Duration publishDeadline, int maxConsumers) {
+                                 Duration publishDeadline, int maxConsumers, int publishBatchSize,
+                                 Duration publishLinger) {
 
     /**
      * Checks the options.
@@ -50,6 +55,11 @@ public record EventsourceOptions(FailurePolicy failurePolicy, Duration liveServi
             throw new IllegalArgumentException("EventsourceOptions maxGapFill must be 1 or more, got " + maxGapFill);
         }
         notNegative("publishDeadline", publishDeadline);
+        notNegative("publishLinger", publishLinger);
+        if (publishBatchSize < 1 || publishBatchSize > 10_000) {
+            throw new IllegalArgumentException("EventsourceOptions publishBatchSize must be 1-10000, got "
+                    + publishBatchSize);
+        }
         if (maxConsumers < 1) {
             throw new IllegalArgumentException("EventsourceOptions maxConsumers must be 1 or more, got " + maxConsumers);
         }
@@ -62,66 +72,82 @@ public record EventsourceOptions(FailurePolicy failurePolicy, Duration liveServi
      * The defaults: the seed's failure policy, live services cached 1 s, relay after 3 s every 2 s in batches
      * of 500, 1 s before returning a message after a store failure, 30 s to close, gaps filled 1000 events a pass,
      * {@link SweepPolicy#defaults() the sweeper's defaults}, publish retrying for 10 s, 1000 aggregate consumers per
-     * listener.
+     * listener, publish batches of up to 500 calls with no linger.
      */
     public static EventsourceOptions defaults() {
         return new EventsourceOptions(FailurePolicy.seed(), Duration.ofSeconds(1), Duration.ofSeconds(3),
                 Duration.ofSeconds(2), 500, Duration.ofSeconds(1), Duration.ofSeconds(30), 1000, SweepPolicy.defaults(),
-                Duration.ofSeconds(10), 1000);
+                Duration.ofSeconds(10), 1000, 500, Duration.ZERO);
     }
 
     /** These options with another failure policy. */
     public EventsourceOptions withFailurePolicy(FailurePolicy value) {
         return new EventsourceOptions(value, liveServicesCacheTtl, relayGracePeriod, relayInterval, relayBatchSize,
-                storeRetryDelay, closeTimeout, maxGapFill, sweep, publishDeadline, maxConsumers);
+                storeRetryDelay, closeTimeout, maxGapFill, sweep,
+                publishDeadline, maxConsumers, publishBatchSize, publishLinger);
     }
 
     /** These options with another cache time of the registry's live services. */
     public EventsourceOptions withLiveServicesCacheTtl(Duration value) {
         return new EventsourceOptions(failurePolicy, value, relayGracePeriod, relayInterval, relayBatchSize,
-                storeRetryDelay, closeTimeout, maxGapFill, sweep, publishDeadline, maxConsumers);
+                storeRetryDelay, closeTimeout, maxGapFill, sweep,
+                publishDeadline, maxConsumers, publishBatchSize, publishLinger);
     }
 
     /** These options with another relay grace period and interval. */
     public EventsourceOptions withRelay(Duration gracePeriod, Duration interval) {
         return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, gracePeriod, interval, relayBatchSize,
-                storeRetryDelay, closeTimeout, maxGapFill, sweep, publishDeadline, maxConsumers);
+                storeRetryDelay, closeTimeout, maxGapFill, sweep,
+                publishDeadline, maxConsumers, publishBatchSize, publishLinger);
     }
 
     /** These options with another delay before a message is returned to its queue after a store failure. */
     public EventsourceOptions withStoreRetryDelay(Duration value) {
         return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, relayGracePeriod, relayInterval,
-                relayBatchSize, value, closeTimeout, maxGapFill, sweep, publishDeadline, maxConsumers);
+                relayBatchSize, value, closeTimeout, maxGapFill, sweep,
+                publishDeadline, maxConsumers, publishBatchSize, publishLinger);
     }
 
     /** These options with another close timeout. */
     public EventsourceOptions withCloseTimeout(Duration value) {
         return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, relayGracePeriod, relayInterval,
-                relayBatchSize, storeRetryDelay, value, maxGapFill, sweep, publishDeadline, maxConsumers);
+                relayBatchSize, storeRetryDelay, value, maxGapFill, sweep,
+                publishDeadline, maxConsumers, publishBatchSize, publishLinger);
     }
 
     /** These options with another bound of the events filled from the log per delivery. */
     public EventsourceOptions withMaxGapFill(int value) {
         return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, relayGracePeriod, relayInterval,
-                relayBatchSize, storeRetryDelay, closeTimeout, value, sweep, publishDeadline, maxConsumers);
+                relayBatchSize, storeRetryDelay, closeTimeout, value, sweep,
+                publishDeadline, maxConsumers, publishBatchSize, publishLinger);
     }
 
     /** These options with another sweep policy ({@link SweepPolicy#disabled()} to switch the sweeper off). */
     public EventsourceOptions withSweep(SweepPolicy value) {
         return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, relayGracePeriod, relayInterval,
-                relayBatchSize, storeRetryDelay, closeTimeout, maxGapFill, value, publishDeadline, maxConsumers);
+                relayBatchSize, storeRetryDelay, closeTimeout, maxGapFill, value,
+                publishDeadline, maxConsumers, publishBatchSize, publishLinger);
     }
 
     /** These options with another deadline for publish's retries of transient failures. */
     public EventsourceOptions withPublishDeadline(Duration value) {
         return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, relayGracePeriod, relayInterval,
-                relayBatchSize, storeRetryDelay, closeTimeout, maxGapFill, sweep, value, maxConsumers);
+                relayBatchSize, storeRetryDelay, closeTimeout, maxGapFill, sweep,
+                value, maxConsumers, publishBatchSize, publishLinger);
     }
 
     /** These options with another bound of the aggregate queues one listener consumes at once. */
     public EventsourceOptions withMaxConsumers(int value) {
         return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, relayGracePeriod, relayInterval,
-                relayBatchSize, storeRetryDelay, closeTimeout, maxGapFill, sweep, publishDeadline, value);
+                relayBatchSize, storeRetryDelay, closeTimeout, maxGapFill, sweep,
+                publishDeadline, value, publishBatchSize, publishLinger);
+    }
+
+    /** These options with another bound and linger of the publisher's batches. */
+    public EventsourceOptions withPublishBatching(int batchSize, Duration linger) {
+        return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, relayGracePeriod, relayInterval,
+                relayBatchSize, storeRetryDelay, closeTimeout, maxGapFill, sweep, publishDeadline, maxConsumers,
+                batchSize, linger);
     }
 
     private static void notNegative(String name, Duration value) {

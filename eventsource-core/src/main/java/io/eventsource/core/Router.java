@@ -18,8 +18,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -89,6 +91,46 @@ final class Router {
     }
 
     /**
+     * {@link #send} for a publisher's batch: the routes of every aggregate with live services (cached), their
+     * events published with one wait for confirms, one announcement per aggregate, and one mark of everything
+     * published.
+     *
+     * @return per aggregate, in the order given
+     * @throws io.eventsource.ports.PortException if the registry or broker failed; the events stay unpublished
+     */
+    Map<AggregateRef, Outcome> sendAll(Map<AggregateRef, List<Event>> events) {
+        Map<AggregateRef, Outcome> outcomes = new LinkedHashMap<>();
+        Map<AggregateRef, List<Event>> routed = new LinkedHashMap<>();
+        for (Map.Entry<AggregateRef, List<Event>> entry : events.entrySet()) {
+            Set<ServiceName> services = liveServices(entry.getKey().type());
+            if (services.isEmpty()) {
+                outcomes.put(entry.getKey(), Outcome.NO_LIVE_SERVICE);
+            } else {
+                ensureRoute(entry.getKey(), services, false);
+                routed.put(entry.getKey(), entry.getValue());
+                outcomes.put(entry.getKey(), Outcome.SENT);
+            }
+        }
+        if (!routed.isEmpty()) {
+            Map<AggregateRef, PublishResult> results = bus.publishAll(routed);
+            results.forEach((aggregate, result) -> {
+                if (!result.isRouted()) {
+                    // as in send: declare again and publish that aggregate once more
+                    route(aggregate, liveServices(aggregate.type()), routed.get(aggregate), result);
+                }
+            });
+        }
+        // ExchangeMissing here only means no service ever listened to the type: nobody to tell
+        bus.announceAll(events.keySet());
+        List<Event> published = new ArrayList<>();
+        routed.values().forEach(published::addAll);
+        if (!published.isEmpty()) {
+            markPublished(published);
+        }
+        return outcomes;
+    }
+
+    /**
      * As {@link #send}, for the relay: events that were announced when they were appended are not announced again
      * while no service is live.
      */
@@ -101,7 +143,11 @@ final class Router {
 
     private void route(AggregateRef aggregate, Set<ServiceName> services, List<Event> events) {
         ensureRoute(aggregate, services, false);
-        PublishResult result = bus.publish(aggregate, events);
+        route(aggregate, services, events, bus.publish(aggregate, events));
+    }
+
+    private void route(AggregateRef aggregate, Set<ServiceName> services, List<Event> events, PublishResult first) {
+        PublishResult result = first;
         if (!result.isRouted()) {
             // the exchange auto-deleted with its last queue, or queues expired under a cached route:
             // declare again and publish once more (a queue that took the first copy dedupes the second)

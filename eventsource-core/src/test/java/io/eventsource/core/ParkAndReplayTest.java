@@ -280,5 +280,11 @@ class ParkAndReplayTest {
             publishes.incrementAndGet();
             return super.publish(aggregate, events);
         }
+
+        @Override
+        public Map<AggregateRef, PublishResult> publishAll(Map<AggregateRef, List<Event>> events) {
+            publishes.addAndGet(events.size());
+            return super.publishAll(events);
+        }
     }
 }

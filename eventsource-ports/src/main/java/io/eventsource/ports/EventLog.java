@@ -4,10 +4,12 @@ import io.eventsource.domain.AggregateRef;
 import io.eventsource.domain.ConcurrencyConflictException;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.EventId;
+import io.eventsource.domain.EventsourceException;
 import io.eventsource.domain.ExpectedVersion;
 import io.eventsource.domain.NewEvent;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
@@ -30,6 +32,28 @@ public interface EventLog extends AutoCloseable {
      * @throws PortException if the log cannot be reached
      */
     List<LoggedEvent> append(AggregateRef aggregate, ExpectedVersion expected, List<NewEvent> events);
+
+    /**
+     * Appends the events of several aggregates in one go (a publisher's batch): each {@link Append} as
+     * {@link #append} would, in the given order, so that appends of one aggregate follow each other; an append that
+     * breaks a rule of the log is {@link AppendOutcome.Refused refused} alone, never failing its neighbours. The
+     * default appends one at a time; an adapter writes them in one transaction where it can.
+     *
+     * @return one outcome per append, in the order given
+     * @throws PortException if the log cannot be reached: then some appends may have been written (a transient
+     *         failure), and appending them again with the same events returns them as they are
+     */
+    default List<AppendOutcome> appendAll(List<Append> appends) {
+        List<AppendOutcome> outcomes = new ArrayList<>(appends.size());
+        for (Append append : appends) {
+            try {
+                outcomes.add(new AppendOutcome.Appended(append(append.aggregate(), append.expected(), append.events())));
+            } catch (EventsourceException refused) {
+                outcomes.add(new AppendOutcome.Refused(refused));
+            }
+        }
+        return outcomes;
+    }
 
     /**
      * The aggregate's version: its last sequence, 0 if it has no events.

@@ -6,7 +6,10 @@ import io.eventsource.domain.Event;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.domain.Topology;
 
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -43,8 +46,11 @@ public interface MessageBus extends AutoCloseable {
 
     /**
      * Makes sure the aggregate's exchange and one aggregate queue per service exist and are bound.
-     * Idempotent; declaring an existing queue restarts its unused period.
+     * Idempotent; declaring an existing queue restarts its unused period. Each queue carries the binding it was
+     * declared for, so that another aggregate and service whose names spell the same queue name never share it.
      *
+     * @throws RouteCollisionException if a queue of that name exists for another aggregate and service; nothing
+     *         of the route was declared
      * @throws PortException if the broker cannot be reached or refuses
      */
     void declareRoute(AggregateRef aggregate, Set<ServiceName> services);
@@ -61,6 +67,35 @@ public interface MessageBus extends AutoCloseable {
      * @throws PortException if the broker cannot be reached, refuses, or does not confirm
      */
     PublishResult publish(AggregateRef aggregate, List<Event> events);
+
+    /**
+     * Publishes the events of several aggregates (a publisher's batch), each aggregate's in the given order, and
+     * returns once the broker has confirmed them all: as {@link #publish} per aggregate, with one wait for
+     * confirms where the bus can. The default publishes one aggregate at a time.
+     *
+     * @return per aggregate, as {@link #publish} returns
+     * @throws PortException if the broker cannot be reached, refuses, or does not confirm; some aggregates' events
+     *         may have been published (consumers skip what they see twice)
+     */
+    default Map<AggregateRef, PublishResult> publishAll(Map<AggregateRef, List<Event>> events) {
+        Map<AggregateRef, PublishResult> results = new LinkedHashMap<>();
+        events.forEach((aggregate, ofAggregate) -> results.put(aggregate, publish(aggregate, ofAggregate)));
+        return results;
+    }
+
+    /**
+     * Announces several aggregates, each once, with one wait for confirms where the bus can; as {@link #announce}
+     * per aggregate. The default announces one at a time.
+     *
+     * @throws PortException if the broker cannot be reached, refuses, or does not confirm
+     */
+    default Map<AggregateRef, PublishResult> announceAll(Collection<AggregateRef> aggregates) {
+        Map<AggregateRef, PublishResult> results = new LinkedHashMap<>();
+        for (AggregateRef aggregate : aggregates) {
+            results.put(aggregate, announce(aggregate));
+        }
+        return results;
+    }
 
     /**
      * Publishes the aggregate's id to its type's announcement exchange, so that every listening service

@@ -7,6 +7,8 @@ import io.eventsource.domain.Event;
 import io.eventsource.domain.EventId;
 import io.eventsource.domain.ExpectedVersion;
 import io.eventsource.domain.NewEvent;
+import io.eventsource.ports.Append;
+import io.eventsource.ports.AppendOutcome;
 import io.eventsource.ports.EventLog;
 import io.eventsource.ports.LogPage;
 import io.eventsource.ports.LogQuery;
@@ -117,6 +119,41 @@ public abstract class EventLogContract {
         log.append(aggregate, ExpectedVersion.NONE, List.of(appended));
 
         assertThat(log.read(aggregate, 1, 1)).containsExactly(appended.at(aggregate, 1));
+    }
+
+    @Test
+    void appendsABatchOfAggregatesEachAsAppendWouldAndRefusesAConflictAlone() {
+        AggregateRef first = freshAggregate(freshType());
+        AggregateRef second = freshAggregate(freshType());
+        List<Append> batch = List.of(
+                new Append(first, ExpectedVersion.NONE, newEvents(2, T0)),
+                new Append(second, ExpectedVersion.NONE, newEvents(1, T0)),
+                new Append(first, ExpectedVersion.exactly(2), newEvents(1, T0)),
+                new Append(second, ExpectedVersion.NONE, newEvents(1, T0)));
+
+        List<AppendOutcome> outcomes = log.appendAll(batch);
+
+        assertThat(outcomes).hasSize(4);
+        assertThat(sequences(((AppendOutcome.Appended) outcomes.get(0)).events())).containsExactly(1L, 2L);
+        assertThat(sequences(((AppendOutcome.Appended) outcomes.get(1)).events())).containsExactly(1L);
+        assertThat(sequences(((AppendOutcome.Appended) outcomes.get(2)).events())).containsExactly(3L);
+        assertThat(outcomes.get(3)).isInstanceOfSatisfying(AppendOutcome.Refused.class, refused ->
+                assertThat(refused.reason()).isInstanceOf(ConcurrencyConflictException.class));
+        assertThat(log.version(first)).isEqualTo(3);
+        assertThat(log.version(second)).as("nothing of the refused append written").isEqualTo(1);
+    }
+
+    @Test
+    void aRetriedBatchReturnsWhatItsFirstTryWrote() {
+        AggregateRef first = freshAggregate(freshType());
+        AggregateRef second = freshAggregate(freshType());
+        List<Append> batch = List.of(new Append(first, ExpectedVersion.NONE, newEvents(1, T0)),
+                new Append(second, ExpectedVersion.ANY, newEvents(2, T0)));
+        List<AppendOutcome> written = log.appendAll(batch);
+
+        assertThat(log.appendAll(batch)).isEqualTo(written);
+        assertThat(log.version(first)).isEqualTo(1);
+        assertThat(log.version(second)).isEqualTo(2);
     }
 
     @Test

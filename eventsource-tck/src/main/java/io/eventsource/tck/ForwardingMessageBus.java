@@ -10,7 +10,9 @@ import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.PublishResult;
 import io.eventsource.ports.Subscription;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -44,6 +46,16 @@ public abstract class ForwardingMessageBus implements MessageBus {
     @Override
     public PublishResult publish(AggregateRef aggregate, List<Event> events) {
         return delegate.publish(aggregate, events);
+    }
+
+    @Override
+    public Map<AggregateRef, PublishResult> publishAll(Map<AggregateRef, List<Event>> events) {
+        return delegate.publishAll(events);
+    }
+
+    @Override
+    public Map<AggregateRef, PublishResult> announceAll(Collection<AggregateRef> aggregates) {
+        return delegate.announceAll(aggregates);
     }
 
     @Override

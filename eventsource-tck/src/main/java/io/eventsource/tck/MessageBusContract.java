@@ -18,6 +18,7 @@ import io.eventsource.ports.EndReason;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.PortException;
 import io.eventsource.ports.PublishResult;
+import io.eventsource.ports.RouteCollisionException;
 import io.eventsource.ports.Subscription;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -265,6 +267,47 @@ public abstract class MessageBusContract {
     // ---- routes and publishing ----
 
     @Test
+    void publishesABatchOfAggregatesEachInOrderAndReportsEachOutcome() {
+        MessageBus bus = connection();
+        AggregateRef first = freshAggregate();
+        AggregateRef second = freshAggregate();
+        AggregateRef unrouted = freshAggregate();
+        bus.declareRoute(first, Set.of(ADS));
+        bus.declareRoute(second, Set.of(ADS));
+        Recorder firstHeard = Recorder.acking();
+        Recorder secondHeard = Recorder.acking();
+        bus.subscribeAggregate(first, ADS, firstHeard);
+        bus.subscribeAggregate(second, ADS, secondHeard);
+        Map<AggregateRef, List<Event>> batch = new LinkedHashMap<>();
+        batch.put(first, events(first, 1, 2));
+        batch.put(unrouted, events(unrouted, 1, 1));
+        batch.put(second, events(second, 1, 3));
+
+        Map<AggregateRef, PublishResult> results = bus.publishAll(batch);
+
+        assertThat(results.get(first)).isEqualTo(new PublishResult.Routed());
+        assertThat(results.get(second)).isEqualTo(new PublishResult.Routed());
+        assertThat(results.get(unrouted).isRouted()).as("no exchange for it: nothing dropped silently").isFalse();
+        eventually(() -> assertThat(firstHeard.sequences()).containsExactly(1L, 2L));
+        eventually(() -> assertThat(secondHeard.sequences()).containsExactly(1L, 2L, 3L));
+    }
+
+    @Test
+    void announcesABatchOfAggregatesEachOnce() {
+        MessageBus bus = connection();
+        bus.declareAnnouncements(TYPE, ADS);
+        List<AggregateRef> heard = new CopyOnWriteArrayList<>();
+        bus.subscribeAnnouncements(TYPE, ADS, heard::add);
+        AggregateRef first = freshAggregate();
+        AggregateRef second = freshAggregate();
+
+        Map<AggregateRef, PublishResult> results = bus.announceAll(List.of(first, second));
+
+        assertThat(results).containsEntry(first, new PublishResult.Routed()).containsEntry(second, new PublishResult.Routed());
+        eventually(() -> assertThat(heard).containsExactly(first, second));
+    }
+
+    @Test
     void declaringARouteIsIdempotentAndBindsEachQueueOnce() {
         MessageBus bus = connection();
         AggregateRef aggregate = freshAggregate();
@@ -281,6 +324,44 @@ public abstract class MessageBusContract {
         eventually(() -> assertThat(ads.sequences()).containsExactly(1L, 2L));
         elapse(margin());
         assertThat(ads.sequences()).as("one copy per queue").containsExactly(1L, 2L);
+    }
+
+    @Test
+    void refusesARouteWhoseQueueNameAnotherBindingHoldsAndKeepsTheHoldersRoute() {
+        // Product-{id}-api for legacy and Product-{id} for api-legacy both spell Product-{id}-api-legacy
+        String id = UUID.randomUUID().toString();
+        AggregateRef holderAggregate = new AggregateRef(TYPE, AggregateId.of(id + "-api"));
+        ServiceName legacy = ServiceName.of("legacy");
+        AggregateRef refusedAggregate = new AggregateRef(TYPE, AggregateId.of(id));
+        ServiceName apiLegacy = ServiceName.of("api-legacy");
+        QueueName queue = topology().aggregateQueue(holderAggregate, legacy);
+        assertThat(topology().aggregateQueue(refusedAggregate, apiLegacy)).isEqualTo(queue);
+        MessageBus bus = connection();
+        bus.declareRoute(holderAggregate, Set.of(legacy));
+
+        assertThatThrownBy(() -> connection().declareRoute(refusedAggregate, Set.of(apiLegacy)))
+                .isInstanceOfSatisfying(RouteCollisionException.class, refused -> {
+                    assertThat(refused.isTransient()).isFalse();
+                    assertThat(refused.queue()).isEqualTo(queue.value());
+                    assertThat(refused.aggregate()).isEqualTo(refusedAggregate);
+                    assertThat(refused.service()).isEqualTo(apiLegacy);
+                    assertThat(refused.holder()).as("the binding that holds the queue")
+                            .hasValueSatisfying(holder -> assertThat(holder).contains(holderAggregate.toString())
+                                    .contains("legacy"));
+                    assertThat(refused.getMessage()).contains(queue.value(), refusedAggregate + " for service "
+                            + apiLegacy, holderAggregate.toString());
+                });
+
+        bus.declareRoute(holderAggregate, Set.of(legacy));
+        Recorder holder = Recorder.acking();
+        bus.subscribeAggregate(holderAggregate, legacy, holder);
+        assertThat(bus.publish(holderAggregate, events(holderAggregate, 1, 2))).isEqualTo(new PublishResult.Routed());
+        eventually(() -> assertThat(holder.sequences()).containsExactly(1L, 2L));
+        assertThat(holder.deliveries()).allSatisfy(delivery ->
+                assertThat(delivery.event().aggregate()).isEqualTo(holderAggregate));
+        assertThat(connection().publish(refusedAggregate, events(refusedAggregate, 1, 1)))
+                .as("the refused route has no exchange to publish to")
+                .isEqualTo(new PublishResult.ExchangeMissing(topology().aggregateExchange(refusedAggregate).value()));
     }
 
     @Test

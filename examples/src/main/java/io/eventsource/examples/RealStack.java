@@ -4,6 +4,7 @@ import io.eventsource.core.Eventsource;
 import io.eventsource.domain.Namespace;
 import io.eventsource.ports.AckStore;
 import io.eventsource.ports.EventLog;
+import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.ServiceRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,6 +96,10 @@ final class RealStack implements DemoStack {
 
     ServiceRegistry registry() {
         return composition.serviceRegistry();
+    }
+
+    MessageBus messageBus() {
+        return composition.messageBus();
     }
 
     /** Polls {@code settled} every 100 ms until it holds or {@code limit} has passed; a failing poll counts as not yet. */

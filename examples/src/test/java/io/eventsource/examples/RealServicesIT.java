@@ -2,6 +2,7 @@ package io.eventsource.examples;
 
 import io.eventsource.core.EventsourceOptions;
 import io.eventsource.core.Listener;
+import io.eventsource.core.Publication;
 import io.eventsource.core.Publisher;
 import io.eventsource.core.SweepPolicy;
 import io.eventsource.domain.AggregateRef;
@@ -36,11 +37,14 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -303,11 +307,15 @@ class RealServicesIT {
      * Publishes every product's events from {@code threads} threads, each product on one thread, in windows of five
      * products whose events interleave at random, one to three events of a product per publish: products are
      * handled concurrently, and each product's events come close together, as traffic does (and as the producer's
-     * route cache, a third of the queue expiry, expects).
+     * route cache, a third of the queue expiry, expects). Each thread calls {@code publishAsync} with up to 256 calls
+     * in flight, so that calls gather into the publisher's batches; every publication must end well.
      */
     private static void publishInWindows(Publisher publisher, int aggregates, int perAggregate, int threads)
             throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
+        Semaphore inFlight = new Semaphore(256);
+        List<CompletableFuture<Publication>> publications =
+                new CopyOnWriteArrayList<>();
         try {
             List<Future<?>> done = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
@@ -332,7 +340,9 @@ class RealServicesIT {
                                 batch.add(k == 1 ? Demo.created(random, product, id, Instant.now())
                                         : Demo.change(random, product, false, id, Instant.now()));
                             }
-                            publisher.publish(product, ExpectedVersion.ANY, batch);
+                            inFlight.acquire();
+                            publications.add(publisher.publishAsync(product, ExpectedVersion.ANY, batch)
+                                    .toCompletableFuture().whenComplete((publication, error) -> inFlight.release()));
                             sent.put(i, last);
                             if (last == perAggregate) {
                                 window.remove(Integer.valueOf(i));
@@ -344,6 +354,9 @@ class RealServicesIT {
             }
             for (Future<?> future : done) {
                 future.get(5, TimeUnit.MINUTES);
+            }
+            for (CompletableFuture<Publication> publication : publications) {
+                assertThat(publication.get(2, TimeUnit.MINUTES).isSent()).as("published, not left to the relay").isTrue();
             }
         } finally {
             pool.shutdownNow();

@@ -1,5 +1,6 @@
 package io.eventsource.adapter.inmemory;
 
+import io.eventsource.domain.AggregateRef;
 import io.eventsource.domain.ConsumerActivity;
 import io.eventsource.domain.ExchangeName;
 import io.eventsource.domain.ExchangeUsage;
@@ -7,10 +8,12 @@ import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.domain.Namespace;
 import io.eventsource.domain.QueueName;
 import io.eventsource.domain.QueueUsage;
+import io.eventsource.domain.ServiceName;
 import io.eventsource.ports.EndReason;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.PermanentPortException;
 import io.eventsource.ports.PublishResult;
+import io.eventsource.ports.RouteCollisionException;
 import io.eventsource.ports.Scheduler;
 import io.eventsource.ports.Subscription;
 import io.eventsource.ports.TransientPortException;
@@ -37,7 +40,10 @@ import java.util.function.Consumer;
  * queues that expire (with their messages) once unused for the {@link ExpiryPolicy#queueExpiry() queue expiry}
  * (unused: no consumer and no redeclare; publishing does not count), single active consumer, unsettled
  * messages returned to their queue in order when their consumer ends, and aggregate consumers cancelled when
- * idle for the {@link ExpiryPolicy#consumerIdleTimeout() consumer idle timeout}.
+ * idle for the {@link ExpiryPolicy#consumerIdleTimeout() consumer idle timeout}. As the RabbitMQ adapter declares
+ * them, an aggregate queue belongs to the binding that declared it (another binding that spells the same name is
+ * refused with a {@link RouteCollisionException}), and an announcement queue keeps at most its maximum length of
+ * waiting announcements, dropping the oldest.
  *
  * <p>Each {@link #connect} opens a connection, as one service instance would: a {@link MessageBus} whose
  * subscriptions end together when the connection is {@link #crash crashed}. Every delivery, expiry and idle
@@ -48,11 +54,14 @@ import java.util.function.Consumer;
  * management UI would. Thread-safe.
  */
 public final class InMemoryBroker {
+    /** The announcements an announcement queue keeps by default, as the RabbitMQ adapter declares them. */
+    public static final int DEFAULT_ANNOUNCEMENT_MAX_LENGTH = 10_000;
     private static final System.Logger LOG = System.getLogger(InMemoryBroker.class.getName());
 
     private final Object lock = new Object();
     private final Scheduler scheduler;
     private final ExpiryPolicy policy;
+    private final int announcementMaxLength;
     private final Map<String, Exchange> exchanges = new HashMap<>();
     private final Map<String, Queue> queues = new HashMap<>();
     private final Set<InMemoryMessageBus> connections = new LinkedHashSet<>();
@@ -67,8 +76,22 @@ public final class InMemoryBroker {
      * @param policy the queue expiry and consumer idle timeout it enforces
      */
     public InMemoryBroker(Scheduler scheduler, ExpiryPolicy policy) {
+        this(scheduler, policy, DEFAULT_ANNOUNCEMENT_MAX_LENGTH);
+    }
+
+    /**
+     * A broker with no exchanges or queues, whose announcement queues keep at most {@code announcementMaxLength}
+     * waiting announcements (RabbitMQ's {@code x-max-length} with overflow {@code drop-head}: the oldest go).
+     *
+     * @throws IllegalArgumentException if {@code announcementMaxLength} is not positive
+     */
+    public InMemoryBroker(Scheduler scheduler, ExpiryPolicy policy, int announcementMaxLength) {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.policy = Objects.requireNonNull(policy, "policy");
+        if (announcementMaxLength < 1) {
+            throw new IllegalArgumentException("announcementMaxLength must be at least 1, got " + announcementMaxLength);
+        }
+        this.announcementMaxLength = announcementMaxLength;
     }
 
     /** A new connection with no namespace. */
@@ -259,16 +282,35 @@ public final class InMemoryBroker {
         return exchange;
     }
 
-    /** Declares a queue, or redeclares it (which restarts its unused period). */
-    Queue declareQueue(String name, boolean aggregate) {
+    /** Declares a service's announcement queue, or redeclares it. */
+    Queue declareAnnouncementQueue(String name) {
+        return declareQueue(name, null, null);
+    }
+
+    /**
+     * Declares the aggregate queue of a binding, or redeclares it (which restarts its unused period).
+     *
+     * @throws RouteCollisionException if the queue exists for another binding
+     */
+    Queue declareAggregateQueue(String name, AggregateRef aggregate, ServiceName service) {
+        return declareQueue(name, Objects.requireNonNull(aggregate, "aggregate"), Objects.requireNonNull(service,
+                "service"));
+    }
+
+    private Queue declareQueue(String name, AggregateRef aggregate, ServiceName service) {
         Instant now = scheduler.instant();
+        boolean isAggregate = aggregate != null;
         Queue queue = queues.get(name);
         if (queue == null) {
-            queue = new Queue(name, aggregate, QueueUsage.declaredAt(now));
+            queue = new Queue(name, aggregate, service, QueueUsage.declaredAt(now));
             queues.put(name, queue);
-        } else if (queue.aggregate != aggregate) {
+        } else if (queue.aggregate != isAggregate) {
             throw new PermanentPortException("PRECONDITION_FAILED: queue " + name + " exists with other arguments ("
                     + (queue.aggregate ? "expiring, single active consumer" : "durable") + ")");
+        } else if (isAggregate && !(aggregate.equals(queue.owner) && service.equals(queue.service))) {
+            // RabbitMQ refuses it by an inequivalent argument that carries the binding
+            throw new RouteCollisionException(name, aggregate, service, queue.owner + " for service " + queue.service,
+                    null);
         } else {
             queue.usage = queue.usage.redeclared(now);
         }
@@ -296,6 +338,9 @@ public final class InMemoryBroker {
             for (Queue queue : exchange.queues) {
                 long id = nextMessageId++;
                 queue.ready.put(id, new Message(id, body));
+                if (!queue.aggregate && queue.ready.size() > announcementMaxLength) {
+                    queue.ready.pollFirstEntry(); // x-max-length, overflow drop-head: counts waiting messages only
+                }
             }
         }
         for (Queue queue : List.copyOf(exchange.queues)) {
@@ -472,6 +517,9 @@ public final class InMemoryBroker {
         private final String name;
         /** An aggregate queue: expiring, single active consumer. Otherwise a durable announcement queue. */
         private final boolean aggregate;
+        /** The binding an aggregate queue belongs to; null for an announcement queue. */
+        private final AggregateRef owner;
+        private final ServiceName service;
         private final TreeMap<Long, Message> ready = new TreeMap<>();
         private final List<BrokerConsumer> consumers = new ArrayList<>();
         private final Set<Exchange> boundTo = new LinkedHashSet<>();
@@ -480,9 +528,11 @@ public final class InMemoryBroker {
         private boolean expiryCheckPending;
         private int roundRobin;
 
-        private Queue(String name, boolean aggregate, QueueUsage usage) {
+        private Queue(String name, AggregateRef owner, ServiceName service, QueueUsage usage) {
             this.name = name;
-            this.aggregate = aggregate;
+            this.aggregate = owner != null;
+            this.owner = owner;
+            this.service = service;
             this.usage = usage;
         }
     }

@@ -42,19 +42,21 @@ final class InMemoryMessageBus implements MessageBus {
         String queue = topology.announcementQueue(type, service).value();
         synchronized (broker.lock()) {
             checkUsable();
-            broker.bind(broker.declareQueue(queue, false), broker.declareExchange(exchange, false));
+            broker.bind(broker.declareAnnouncementQueue(queue), broker.declareExchange(exchange, false));
         }
     }
 
     @Override
     public void declareRoute(AggregateRef aggregate, Set<ServiceName> services) {
         String exchange = topology.aggregateExchange(aggregate).value();
-        List<String> queues = services.stream().map(service -> topology.aggregateQueue(aggregate, service).value()).toList();
+        List<ServiceName> serviceList = List.copyOf(services);
+        List<String> queues = serviceList.stream().map(service -> topology.aggregateQueue(aggregate, service).value())
+                .toList();
         synchronized (broker.lock()) {
             checkUsable();
             InMemoryBroker.Queue[] declared = new InMemoryBroker.Queue[queues.size()];
             for (int i = 0; i < declared.length; i++) {
-                declared[i] = broker.declareQueue(queues.get(i), true);
+                declared[i] = broker.declareAggregateQueue(queues.get(i), aggregate, serviceList.get(i));
             }
             var target = broker.declareExchange(exchange, true);
             for (InMemoryBroker.Queue queue : declared) {

@@ -15,6 +15,7 @@ import io.eventsource.ports.EndReason;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.PermanentPortException;
 import io.eventsource.ports.PublishResult;
+import io.eventsource.ports.RouteCollisionException;
 import io.eventsource.ports.Subscription;
 import io.eventsource.ports.TransientPortException;
 import io.eventsource.tck.Recorder;
@@ -167,8 +168,41 @@ class InMemoryBrokerTest {
 
         assertThatThrownBy(() -> {
             synchronized (broker.lock()) {
-                broker.declareQueue(announcementQueue, true);
+                broker.declareAggregateQueue(announcementQueue, AggregateRef.of("X", "1"), ServiceName.of("ads"));
             }
         }).isInstanceOf(PermanentPortException.class).hasMessageContaining("PRECONDITION_FAILED");
+    }
+
+    @Test
+    void refusesAnAggregateQueueToASecondBindingThatSpellsItsName() {
+        MessageBus bus = broker.connect();
+        AggregateRef holder = AggregateRef.of("Product", "x-api");
+        bus.declareRoute(holder, Set.of(ServiceName.of("legacy")));
+
+        assertThatThrownBy(() -> bus.declareRoute(AggregateRef.of("Product", "x"), Set.of(ServiceName.of("api-legacy"))))
+                .isInstanceOf(RouteCollisionException.class)
+                .hasMessageContaining("Product-x-api-legacy")
+                .hasMessageContaining("Product-x-api for service legacy");
+        bus.declareRoute(holder, Set.of(ServiceName.of("legacy")));
+    }
+
+    @Test
+    void anAnnouncementQueueKeepsItsNewestAnnouncementsUpToItsMaximumLength() {
+        InMemoryBroker bounded = new InMemoryBroker(scheduler, ExpiryPolicy.SEED, 3);
+        MessageBus bus = bounded.connect();
+        AggregateType product = AggregateType.of("Product");
+        bus.declareAnnouncements(product, ADS);
+        for (int id = 1; id <= 5; id++) {
+            bus.announce(AggregateRef.of("Product", String.valueOf(id)));
+        }
+        QueueName queue = Topology.of(Namespace.NONE).announcementQueue(product, ADS);
+        assertThat(bounded.readyMessages(queue)).isEqualTo(3);
+
+        List<AggregateRef> heard = new CopyOnWriteArrayList<>();
+        bus.subscribeAnnouncements(product, ADS, heard::add);
+        scheduler.runDueTasks();
+
+        assertThat(heard).as("the oldest dropped, as drop-head does").containsExactly(AggregateRef.of("Product", "3"),
+                AggregateRef.of("Product", "4"), AggregateRef.of("Product", "5"));
     }
 }

@@ -2,6 +2,7 @@ package io.eventsource.adapter.mysql;
 
 import io.eventsource.adapter.mysql.entity.AckRow;
 import io.eventsource.adapter.mysql.entity.EventRow;
+import io.eventsource.ports.Credentials;
 import org.hibernate.SessionFactory;
 import org.hibernate.cfg.Configuration;
 import org.hibernate.dialect.DatabaseVersion;
@@ -13,9 +14,12 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,6 +27,11 @@ import java.util.regex.Pattern;
  * Starts the adapter's database side: runs the migrations, then builds the SessionFactory over a
  * HikariCP pool, programmatically (no persistence.xml, no scanning) and with Hibernate validating the
  * mapping against the migrated tables.
+ *
+ * <p>Nothing it prints holds the password: the settings refuse a URL with credentials, and the URL is redacted
+ * wherever it is printed all the same. What Hibernate and HikariCP print at start-up (Hibernate's
+ * {@code HHH10001005} lists the URL, the pool and the server) holds no secret either, and the password reaches them
+ * only as a property.
  */
 final class HibernateBootstrap {
     private static final Logger LOG = LoggerFactory.getLogger(HibernateBootstrap.class);
@@ -35,7 +44,8 @@ final class HibernateBootstrap {
 
     /**
      * @throws io.eventsource.ports.TransientPortException if the database cannot be reached
-     * @throws io.eventsource.ports.PermanentPortException if it refuses the user, or the schema does not fit
+     * @throws io.eventsource.ports.PermanentPortException if it refuses the user, TLS cannot be established, or the
+     *         schema does not fit
      */
     static SessionFactory open(MySqlSettings settings) {
         return open(settings, Map.of());
@@ -54,10 +64,11 @@ final class HibernateBootstrap {
                     // HHH90000025 ("does not need to be specified"), which is wrong about this case.
                     configuration.getProperties().put("hibernate.dialect", new MariaDBDialect(version)));
             SessionFactory sessionFactory = configuration.buildSessionFactory();
-            LOG.info("MySQL adapter ready on {} with tables {}*", settings.jdbcUrl(), tables.prefix());
+            LOG.info("MySQL adapter ready on {} as {} with TLS {} and tables {}*", Credentials.redact(settings.jdbcUrl()),
+                    settings.user(), settings.tls(), tables.prefix());
             return sessionFactory;
         } catch (RuntimeException e) {
-            throw Failures.translate("start (Hibernate bootstrap and schema validation) on " + settings.jdbcUrl(), e);
+            throw Failures.translate("start (Hibernate bootstrap and schema validation) on " + where(settings), e);
         }
     }
 
@@ -80,12 +91,18 @@ final class HibernateBootstrap {
             String version = connection.getMetaData().getDatabaseProductVersion();
             List<Integer> ran = Migrations.run(connection, tables);
             if (!ran.isEmpty()) {
-                LOG.info("Ran migrations {} on {} (tables {}*)", ran, settings.jdbcUrl(), tables.prefix());
+                LOG.info("Ran migrations {} on {} (tables {}*)", ran, Credentials.redact(settings.jdbcUrl()),
+                        tables.prefix());
             }
             return version;
         } catch (SQLException | RuntimeException e) {
-            throw Failures.translate("start (schema migration) on " + settings.jdbcUrl(), e);
+            throw Failures.translate("start (schema migration) on " + where(settings), e);
         }
+    }
+
+    /** The URL, user and TLS mode, for messages. */
+    private static String where(MySqlSettings settings) {
+        return Credentials.redact(settings.jdbcUrl()) + " as " + settings.user() + " with TLS " + settings.tls();
     }
 
     static Configuration configuration(MySqlSettings settings, Tables tables) {
@@ -129,11 +146,13 @@ final class HibernateBootstrap {
         return properties;
     }
 
-    /** mysql-connector-j properties; a parameter in the user's JDBC URL overrides any of them. */
+    /**
+     * mysql-connector-j properties. The user, the password and the TLS mode always come from the settings; a
+     * parameter of the user's JDBC URL overrides any other (the driver lets a property win over the URL, so a
+     * property that the URL sets is left out).
+     */
     static Properties driverProperties(MySqlSettings settings) {
         Properties properties = new Properties();
-        properties.setProperty("user", settings.user());
-        properties.setProperty("password", settings.password());
         properties.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_MILLIS));
         properties.setProperty("characterEncoding", "UTF-8");
         // one round trip for a JDBC batch (the benchmark's baseline, Hibernate's batches)
@@ -145,6 +164,31 @@ final class HibernateBootstrap {
         properties.setProperty("useLocalSessionState", "true");
         properties.setProperty("cacheServerConfiguration", "true");
         properties.setProperty("maintainTimeStats", "false");
+        Set<String> inUrl = urlParameterNames(settings.jdbcUrl());
+        properties.stringPropertyNames().forEach(name -> {
+            if (inUrl.contains(name.toLowerCase(Locale.ROOT))) {
+                properties.remove(name);
+            }
+        });
+        properties.setProperty("user", settings.user());
+        properties.setProperty("password", settings.password());
+        // explicit, whatever the driver's default: the settings refuse a URL that sets it
+        properties.setProperty("sslMode", settings.tls().sslMode());
         return properties;
+    }
+
+    /** The names of the query parameters of a JDBC URL, lower-cased. */
+    static Set<String> urlParameterNames(String jdbcUrl) {
+        Set<String> names = new TreeSet<>();
+        int query = jdbcUrl.indexOf('?');
+        if (query < 0) {
+            return names;
+        }
+        int fragment = jdbcUrl.indexOf('#', query);
+        for (String parameter : jdbcUrl.substring(query + 1, fragment < 0 ? jdbcUrl.length() : fragment).split("&")) {
+            int equals = parameter.indexOf('=');
+            names.add((equals < 0 ? parameter : parameter.substring(0, equals)).trim().toLowerCase(Locale.ROOT));
+        }
+        return names;
     }
 }

@@ -13,6 +13,8 @@ import io.eventsource.domain.ExpectedVersion;
 import io.eventsource.domain.InvalidValueException;
 import io.eventsource.domain.NewEvent;
 import io.eventsource.domain.Payload;
+import io.eventsource.ports.Append;
+import io.eventsource.ports.AppendOutcome;
 import io.eventsource.ports.EventLog;
 import io.eventsource.ports.LogPage;
 import io.eventsource.ports.LogQuery;
@@ -29,10 +31,13 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
@@ -136,6 +141,76 @@ final class HibernateEventLog implements EventLog {
         }
     }
 
+    /**
+     * A publisher's batch in one transaction: each append's version is checked and its rows inserted, the
+     * appends of one aggregate one after the other; an append at the wrong version is refused alone (unless it was
+     * written by an earlier try: then it is returned as it is). A lost race, a known event id or a deadlock rolls the
+     * batch back and appends it one at a time, where each of those has its answer.
+     */
+    @Override
+    public List<AppendOutcome> appendAll(List<Append> appends) {
+        Objects.requireNonNull(appends, "appends");
+        List<AppendOutcome> outcomes = new ArrayList<>(appends.size());
+        List<List<String>> metadata = new ArrayList<>(appends.size());
+        Set<EventId> ids = new HashSet<>();
+        boolean repeatedIds = false;
+        for (Append append : appends) {
+            try {
+                checkColumns(append.aggregate());
+                List<String> encoded = new ArrayList<>(append.events().size());
+                for (NewEvent event : append.events()) {
+                    encoded.add(checked(append.aggregate(), event));
+                    repeatedIds |= !ids.add(event.id());
+                }
+                metadata.add(encoded);
+                outcomes.add(null);
+            } catch (InvalidValueException refused) {
+                metadata.add(null);
+                outcomes.add(new AppendOutcome.Refused(refused));
+            }
+        }
+        if (appends.size() == 1 || repeatedIds) {
+            return EventLog.super.appendAll(appends);
+        }
+        try (StatelessSession session = sessionFactory.openStatelessSession()) {
+            Transaction transaction = session.beginTransaction();
+            try {
+                Map<AggregateRef, Long> versions = new HashMap<>();
+                for (int i = 0; i < appends.size(); i++) {
+                    if (outcomes.get(i) != null) {
+                        continue;
+                    }
+                    Append append = appends.get(i);
+                    long actual = versions.containsKey(append.aggregate()) ? versions.get(append.aggregate())
+                            : version(session, append.aggregate());
+                    if (!append.expected().admits(actual)) {
+                        List<LoggedEvent> replayed = replayed(session, append.aggregate(), append.expected(),
+                                append.events());
+                        outcomes.set(i, replayed != null ? new AppendOutcome.Appended(replayed)
+                                : new AppendOutcome.Refused(new ConcurrencyConflictException(append.aggregate(),
+                                append.expected(), actual)));
+                        versions.put(append.aggregate(), actual);
+                        continue;
+                    }
+                    List<LoggedEvent> logged = insertRows(session, append.aggregate(), actual, append.events(),
+                            metadata.get(i));
+                    versions.put(append.aggregate(), actual + logged.size());
+                    outcomes.set(i, new AppendOutcome.Appended(logged));
+                }
+                transaction.commit();
+                return outcomes;
+            } catch (RuntimeException e) {
+                rollbackQuietly(transaction);
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            if (Failures.isDuplicateKey(e, SEQUENCE_KEY) || Failures.isDuplicateKey(e, EVENT_ID_KEY) || isDeadlock(e)) {
+                return EventLog.super.appendAll(appends);
+            }
+            throw Failures.translate("append a batch of " + appends.size() + " aggregates' events", e);
+        }
+    }
+
     private List<LoggedEvent> insert(AggregateRef aggregate, ExpectedVersion expected, List<NewEvent> batch,
                                      List<String> metadata) {
         try (StatelessSession session = sessionFactory.openStatelessSession()) {
@@ -145,27 +220,33 @@ final class HibernateEventLog implements EventLog {
                 if (!expected.admits(actual)) {
                     throw new ConcurrencyConflictException(aggregate, expected, actual);
                 }
-                List<LoggedEvent> logged = new ArrayList<>(batch.size());
-                long sequence = actual;
-                for (int i = 0; i < batch.size(); i++) {
-                    NewEvent event = batch.get(i);
-                    sequence++;
-                    Payload payload = event.payload();
-                    EventRow row = new EventRow(event.id().value(), aggregate.type().value(), aggregate.id().value(),
-                            sequence, event.name().value(), payload.bytes(), payload.contentType(), metadata.get(i),
-                            Timestamps.toColumn(event.occurredAt(), "Event occurredAt"));
-                    session.insert(row);
-                    Event stored = new Event(event.id(), aggregate, sequence, event.name(), payload, event.metadata(),
-                            event.occurredAt());
-                    logged.add(new LoggedEvent(row.position(), stored, null));
-                }
+                List<LoggedEvent> logged = insertRows(session, aggregate, actual, batch, metadata);
                 transaction.commit();
-                return List.copyOf(logged);
+                return logged;
             } catch (RuntimeException e) {
                 rollbackQuietly(transaction);
                 throw e;
             }
         }
+    }
+
+    private static List<LoggedEvent> insertRows(StatelessSession session, AggregateRef aggregate, long actual,
+                                                List<NewEvent> batch, List<String> metadata) {
+        List<LoggedEvent> logged = new ArrayList<>(batch.size());
+        long sequence = actual;
+        for (int i = 0; i < batch.size(); i++) {
+            NewEvent event = batch.get(i);
+            sequence++;
+            Payload payload = event.payload();
+            EventRow row = new EventRow(event.id().value(), aggregate.type().value(), aggregate.id().value(),
+                    sequence, event.name().value(), payload.bytes(), payload.contentType(), metadata.get(i),
+                    Timestamps.toColumn(event.occurredAt(), "Event occurredAt"));
+            session.insert(row);
+            Event stored = new Event(event.id(), aggregate, sequence, event.name(), payload, event.metadata(),
+                    event.occurredAt());
+            logged.add(new LoggedEvent(row.position(), stored, null));
+        }
+        return List.copyOf(logged);
     }
 
     /**

@@ -13,7 +13,9 @@ import io.eventsource.ports.EventLog;
  *
  * <p>Providing either port migrates the schema and validates the mapping; it throws a
  * {@link io.eventsource.ports.TransientPortException} when the database cannot be reached and a
- * {@link io.eventsource.ports.PermanentPortException} when it refuses the user or the schema does not fit.
+ * {@link io.eventsource.ports.PermanentPortException} when it refuses the user, when TLS cannot be established in
+ * the settings' {@link MySqlSettings.Tls mode} (a message that says TLS), or when the schema does not fit. Neither
+ * message nor log line holds the password.
  * On shutdown, close both ports, in any order: the ack store writes what it has queued, and the last port
  * closed closes the connection pool.
  */

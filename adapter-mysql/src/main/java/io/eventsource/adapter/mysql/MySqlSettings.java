@@ -2,19 +2,32 @@ package io.eventsource.adapter.mysql;
 
 import io.eventsource.domain.InvalidValueException;
 import io.eventsource.domain.Namespace;
+import io.eventsource.ports.Credentials;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * How the MySQL adapter reaches its database and how it writes: the connection, the pool, the payload
  * limit of the event log, the batching of ack writes, and the prefix of its tables.
  *
- * @param jdbcUrl a mysql-connector-j URL, {@code jdbc:mysql://host:port/database}
+ * @param jdbcUrl a mysql-connector-j URL, {@code jdbc:mysql://host:port/database}, without credentials: the user
+ *                and password are the two settings below, and a URL with a {@code user:password@} (or any other
+ *                {@code @}: write it {@code %40}) or a parameter such as {@code password=} is refused, since the URL
+ *                is printed in messages and by Hibernate at start-up; and without {@code sslMode}, {@code useSSL},
+ *                {@code requireSSL} or {@code verifyServerCertificate}, since TLS is the {@code tls} setting
  * @param user the database user
- * @param password the user's password (never printed by {@link #toString()})
+ * @param password the user's password (never printed by {@link #toString()}, never in a message or log line)
+ * @param tls how the connection is protected, see {@link Tls}; {@link #of} and {@link #fromEnvironment()} choose
+ *            {@link Tls#VERIFY_IDENTITY} unless every host of the URL is a loopback address ({@code localhost},
+ *            {@code 127.x.y.z}, {@code ::1}, or none), where they choose {@link Tls#DISABLED}
  * @param poolSize connections in the pool, 1-{@value #MAX_POOL_SIZE}
  * @param payloadLimit the largest event payload accepted, in bytes, 1-{@value #MAX_PAYLOAD_LIMIT}
  *                     (the payload column is a {@code MEDIUMBLOB}); a larger payload is refused with
@@ -27,11 +40,15 @@ import java.util.regex.Pattern;
  *                    {@code [a-z0-9_]} starting with a letter, such as {@code es_} (the default) or
  *                    {@code staging_es_}: environments sharing a database keep apart by prefix
  */
-public record MySqlSettings(String jdbcUrl, String user, String password, int poolSize, int payloadLimit,
+public record MySqlSettings(String jdbcUrl, String user, String password, Tls tls, int poolSize, int payloadLimit,
                             int ackBatchSize, Duration ackFlushInterval, String tablePrefix) {
     public static final String DEFAULT_JDBC_URL = "jdbc:mysql://127.0.0.1:3306/test";
     public static final String DEFAULT_USER = "eventsource";
     public static final String DEFAULT_PASSWORD = "eventsource";
+    /** The variable that holds the database password (never the URL). */
+    public static final String PASSWORD_VARIABLE = "EVENTSOURCE_JDBC_PASSWORD";
+    /** The variable that chooses the TLS mode: {@code disabled}, {@code required} or {@code verify-identity}. */
+    public static final String TLS_VARIABLE = "EVENTSOURCE_JDBC_TLS";
     public static final int DEFAULT_POOL_SIZE = 8;
     public static final int MAX_POOL_SIZE = 200;
     /** 1 MiB. */
@@ -46,16 +63,20 @@ public record MySqlSettings(String jdbcUrl, String user, String password, int po
     public static final int MAX_PREFIX_LENGTH = 40;
 
     private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]*");
+    /** The driver's own TLS switches, which would contradict the tls setting. */
+    private static final Pattern TLS_PARAMETER = Pattern.compile(
+            "(?i)(?:[?&(,]|^)\\s*(sslMode|useSSL|requireSSL|verifyServerCertificate)\\s*=");
+    private static final Pattern LOOPBACK_IPV4 = Pattern.compile("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
 
     public MySqlSettings {
-        if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:mysql:")) {
-            throw new InvalidValueException("MySqlSettings jdbcUrl must be a mysql-connector-j URL such as "
-                    + DEFAULT_JDBC_URL + ", got " + (jdbcUrl == null ? "null" : "\"" + jdbcUrl + "\""));
-        }
+        checkJdbcUrl(jdbcUrl);
         if (user == null || user.isBlank()) {
             throw new InvalidValueException("MySqlSettings user must not be empty");
         }
         Objects.requireNonNull(password, "password (use \"\" for none)");
+        if (tls == null) {
+            throw new InvalidValueException("MySqlSettings tls must be one of " + Tls.VALUES + ", got null");
+        }
         if (poolSize < 1 || poolSize > MAX_POOL_SIZE) {
             throw new InvalidValueException("MySqlSettings poolSize must be 1-" + MAX_POOL_SIZE + ", got " + poolSize);
         }
@@ -77,22 +98,29 @@ public record MySqlSettings(String jdbcUrl, String user, String password, int po
         }
     }
 
-    /** The local defaults: {@value #DEFAULT_JDBC_URL} as eventsource/eventsource, tables {@code es_*}. */
+    /** The local defaults: {@value #DEFAULT_JDBC_URL} as eventsource/eventsource without TLS, tables {@code es_*}. */
     public static MySqlSettings defaults() {
         return of(DEFAULT_JDBC_URL, DEFAULT_USER, DEFAULT_PASSWORD);
     }
 
-    /** The given connection with every other setting at its default. */
+    /**
+     * The given connection, with the TLS mode its hosts default to ({@link Tls#forHostsOf}: disabled on
+     * loopback, verify-identity anywhere else) and every other setting at its default.
+     */
     public static MySqlSettings of(String jdbcUrl, String user, String password) {
-        return new MySqlSettings(jdbcUrl, user, password, DEFAULT_POOL_SIZE, DEFAULT_PAYLOAD_LIMIT,
-                DEFAULT_ACK_BATCH_SIZE, DEFAULT_ACK_FLUSH_INTERVAL, DEFAULT_TABLE_PREFIX);
+        return new MySqlSettings(jdbcUrl, user, password, Tls.forHostsOf(jdbcUrl), DEFAULT_POOL_SIZE,
+                DEFAULT_PAYLOAD_LIMIT, DEFAULT_ACK_BATCH_SIZE, DEFAULT_ACK_FLUSH_INTERVAL, DEFAULT_TABLE_PREFIX);
     }
 
     /**
      * The settings from {@code EVENTSOURCE_JDBC_URL}, {@code EVENTSOURCE_JDBC_USER} and
      * {@code EVENTSOURCE_JDBC_PASSWORD}, each defaulting to the local database ({@value #DEFAULT_JDBC_URL},
-     * eventsource/eventsource), with the tables of {@code EVENTSOURCE_NAMESPACE} if set
-     * ({@link #withNamespace}); every other setting at its default.
+     * eventsource/eventsource), the TLS mode of {@code EVENTSOURCE_JDBC_TLS} ({@code disabled}, {@code required}
+     * or {@code verify-identity}; unset: verify-identity, or disabled if every host of the URL is a loopback
+     * address), with the tables of {@code EVENTSOURCE_NAMESPACE} if set ({@link #withNamespace}); every other
+     * setting at its default.
+     *
+     * @throws InvalidValueException if a value is malformed, e.g. a URL that holds a password
      */
     public static MySqlSettings fromEnvironment() {
         return fromEnvironment(System.getenv());
@@ -100,36 +128,60 @@ public record MySqlSettings(String jdbcUrl, String user, String password, int po
 
     /** As {@link #fromEnvironment()}, reading the given variables instead of the process's. */
     public static MySqlSettings fromEnvironment(Map<String, String> environment) {
+        MySqlSettings settings;
+        try {
+            settings = of(variable(environment, "EVENTSOURCE_JDBC_URL", DEFAULT_JDBC_URL),
+                    variable(environment, "EVENTSOURCE_JDBC_USER", DEFAULT_USER),
+                    environment.getOrDefault(PASSWORD_VARIABLE, DEFAULT_PASSWORD));
+        } catch (InvalidValueException e) {
+            // the user and password have defaults and any value will do: it is the URL
+            throw new InvalidValueException("EVENTSOURCE_JDBC_URL: " + e.getMessage());
+        }
+        String tls = variable(environment, TLS_VARIABLE, "");
+        if (!tls.isEmpty()) {
+            settings = settings.withTls(Tls.parse(TLS_VARIABLE, tls));
+        }
         Namespace namespace;
         try {
             namespace = Namespace.parse(environment.get("EVENTSOURCE_NAMESPACE"));
         } catch (InvalidValueException e) {
             throw new InvalidValueException("EVENTSOURCE_NAMESPACE: " + e.getMessage());
         }
-        return of(variable(environment, "EVENTSOURCE_JDBC_URL", DEFAULT_JDBC_URL),
-                variable(environment, "EVENTSOURCE_JDBC_USER", DEFAULT_USER),
-                environment.getOrDefault("EVENTSOURCE_JDBC_PASSWORD", DEFAULT_PASSWORD))
-                .withNamespace(namespace);
+        return settings.withNamespace(namespace);
     }
 
-    /** These settings with another JDBC URL. */
+    /**
+     * These settings with another JDBC URL and the TLS mode that its hosts default to ({@link Tls#forHostsOf}),
+     * so that moving from a loopback URL to a remote one never keeps TLS off; choose another mode after, with
+     * {@link #withTls}.
+     */
     public MySqlSettings withJdbcUrl(String value) {
-        return new MySqlSettings(value, user, password, poolSize, payloadLimit, ackBatchSize, ackFlushInterval, tablePrefix);
+        return new MySqlSettings(value, user, password, Tls.forHostsOf(value), poolSize, payloadLimit, ackBatchSize,
+                ackFlushInterval, tablePrefix);
+    }
+
+    /** These settings with another TLS mode. */
+    public MySqlSettings withTls(Tls value) {
+        return new MySqlSettings(jdbcUrl, user, password, value, poolSize, payloadLimit, ackBatchSize, ackFlushInterval,
+                tablePrefix);
     }
 
     /** These settings with another pool size. */
     public MySqlSettings withPoolSize(int value) {
-        return new MySqlSettings(jdbcUrl, user, password, value, payloadLimit, ackBatchSize, ackFlushInterval, tablePrefix);
+        return new MySqlSettings(jdbcUrl, user, password, tls, value, payloadLimit, ackBatchSize, ackFlushInterval,
+                tablePrefix);
     }
 
     /** These settings with another payload limit, in bytes. */
     public MySqlSettings withPayloadLimit(int value) {
-        return new MySqlSettings(jdbcUrl, user, password, poolSize, value, ackBatchSize, ackFlushInterval, tablePrefix);
+        return new MySqlSettings(jdbcUrl, user, password, tls, poolSize, value, ackBatchSize, ackFlushInterval,
+                tablePrefix);
     }
 
     /** These settings with another ack batch size and flush interval. */
     public MySqlSettings withAckBatching(int batchSize, Duration flushInterval) {
-        return new MySqlSettings(jdbcUrl, user, password, poolSize, payloadLimit, batchSize, flushInterval, tablePrefix);
+        return new MySqlSettings(jdbcUrl, user, password, tls, poolSize, payloadLimit, batchSize, flushInterval,
+                tablePrefix);
     }
 
     /**
@@ -143,15 +195,193 @@ public record MySqlSettings(String jdbcUrl, String user, String password, int po
 
     /** These settings with another table prefix. */
     public MySqlSettings withTablePrefix(String value) {
-        return new MySqlSettings(jdbcUrl, user, password, poolSize, payloadLimit, ackBatchSize, ackFlushInterval, value);
+        return new MySqlSettings(jdbcUrl, user, password, tls, poolSize, payloadLimit, ackBatchSize, ackFlushInterval,
+                value);
     }
 
     /** Everything but the password. */
     @Override
     public String toString() {
-        return "MySqlSettings[jdbcUrl=" + jdbcUrl + ", user=" + user + ", password=***, poolSize=" + poolSize
-                + ", payloadLimit=" + payloadLimit + ", ackBatchSize=" + ackBatchSize + ", ackFlushInterval="
-                + ackFlushInterval + ", tablePrefix=" + tablePrefix + "]";
+        return "MySqlSettings[jdbcUrl=" + Credentials.redact(jdbcUrl) + ", user=" + user + ", password="
+                + Credentials.MASK + ", tls=" + tls + ", poolSize=" + poolSize + ", payloadLimit=" + payloadLimit
+                + ", ackBatchSize=" + ackBatchSize + ", ackFlushInterval=" + ackFlushInterval + ", tablePrefix="
+                + tablePrefix + "]";
+    }
+
+    /**
+     * How the connection to the database is protected: mysql-connector-j's {@code sslMode}, set explicitly on
+     * every connection. A TLS failure (a server without TLS, a certificate that is not trusted or does not name
+     * the host) is a {@link io.eventsource.ports.PermanentPortException} that says TLS.
+     */
+    public enum Tls {
+        /** Plain TCP: for loopback, or a network where nobody can listen or stand in between. */
+        DISABLED("disabled"),
+        /**
+         * Encrypted, or no connection; the server's certificate is not checked, so this keeps out a listener
+         * but not a machine that stands in for the server.
+         */
+        REQUIRED("required"),
+        /**
+         * Encrypted, or no connection, to a server whose certificate the JVM trusts (its default trust store, or
+         * the one that {@code javax.net.ssl.trustStore} names) and which names the host of the URL.
+         */
+        VERIFY_IDENTITY("verify-identity");
+
+        static final String VALUES = "disabled, required or verify-identity";
+
+        private final String value;
+
+        Tls(String value) {
+            this.value = value;
+        }
+
+        /** The name {@code EVENTSOURCE_JDBC_TLS} takes: {@code disabled}, {@code required} or {@code verify-identity}. */
+        public String value() {
+            return value;
+        }
+
+        /** mysql-connector-j's {@code sslMode} for this mode: the same name, in its spelling. */
+        String sslMode() {
+            return name();
+        }
+
+        /**
+         * The mode named by {@code text} ({@code disabled}, {@code required} or {@code verify-identity}, in any
+         * case; {@code _} for {@code -} is accepted).
+         *
+         * @param what the variable or setting the text came from, for the message
+         * @throws InvalidValueException naming {@code what} and the allowed values otherwise
+         */
+        public static Tls parse(String what, String text) {
+            String normalized = text == null ? "" : text.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+            for (Tls mode : values()) {
+                if (mode.value.equals(normalized)) {
+                    return mode;
+                }
+            }
+            throw new InvalidValueException(what + " must be " + VALUES + ", got "
+                    + (text == null ? "null" : "\"" + text + "\""));
+        }
+
+        /**
+         * The default for a URL: {@link #DISABLED} if every host it names is a loopback address
+         * ({@code localhost}, {@code 127.x.y.z}, {@code ::1}, or no host, which the driver reads as localhost),
+         * {@link #VERIFY_IDENTITY} otherwise, and for any URL whose hosts it cannot read (such as
+         * {@code address=(host=...)} forms). No name is resolved.
+         */
+        public static Tls forHostsOf(String jdbcUrl) {
+            Optional<List<String>> hosts = hostsOf(jdbcUrl);
+            if (hosts.isEmpty() || hosts.get().isEmpty()) {
+                return VERIFY_IDENTITY;
+            }
+            for (String hostAndPort : hosts.get()) {
+                if (!isLoopback(host(hostAndPort))) {
+                    return VERIFY_IDENTITY;
+                }
+            }
+            return DISABLED;
+        }
+
+        @Override
+        public String toString() {
+            return value;
+        }
+    }
+
+    private static void checkJdbcUrl(String jdbcUrl) {
+        if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:mysql:")) {
+            throw new InvalidValueException("MySqlSettings jdbcUrl must be a mysql-connector-j URL such as "
+                    + DEFAULT_JDBC_URL + ", got " + (jdbcUrl == null ? "null" : "\"" + Credentials.redact(jdbcUrl) + "\""));
+        }
+        if (Credentials.holdsSecret(jdbcUrl)) {
+            // the URL is not shown: a password with an unencoded separator could outrun the redaction
+            throw new InvalidValueException("MySqlSettings jdbcUrl must not hold credentials (a user:password@ or user@"
+                    + " before the host, or a parameter such as password= or trustCertificateKeyStorePassword=), since"
+                    + " the URL is printed in messages and by Hibernate at start-up: give the password in "
+                    + PASSWORD_VARIABLE + " (MySqlSettings.password) and the user in EVENTSOURCE_JDBC_USER, key store"
+                    + " passwords in the JVM's javax.net.ssl.* properties, and write any other '@' in the URL as %40"
+                    + " (the URL is not shown here, lest part of the password show)");
+        }
+        Matcher tlsParameter = TLS_PARAMETER.matcher(jdbcUrl);
+        if (tlsParameter.find()) {
+            throw new InvalidValueException("MySqlSettings jdbcUrl must not set " + tlsParameter.group(1)
+                    + ": TLS is the tls setting (" + TLS_VARIABLE + ": " + Tls.VALUES + "), got \""
+                    + Credentials.redact(jdbcUrl) + "\"");
+        }
+        for (String hostAndPort : hostsOf(jdbcUrl).orElse(List.of())) {
+            String port = port(hostAndPort);
+            if (port != null && !isPort(port)) {
+                throw new InvalidValueException("MySqlSettings jdbcUrl port must be a number 1-65535, got \"" + port
+                        + "\" in \"" + Credentials.redact(jdbcUrl) + "\"");
+            }
+        }
+    }
+
+    /**
+     * The {@code host[:port]} entries of a plain URL ({@code jdbc:mysql[:kind]://h1[:p1],h2[:p2]/db?...},
+     * IPv6 in brackets); empty when the hosts are in another form ({@code address=(...)}, {@code (host=...)},
+     * a bracketed list) or there is no {@code //}.
+     */
+    private static Optional<List<String>> hostsOf(String jdbcUrl) {
+        if (jdbcUrl == null) {
+            return Optional.empty();
+        }
+        int slashes = jdbcUrl.indexOf("//");
+        if (slashes < 0) {
+            return Optional.empty();
+        }
+        int end = slashes + 2;
+        boolean inBrackets = false;
+        while (end < jdbcUrl.length()) {
+            char c = jdbcUrl.charAt(end);
+            if (c == '[') {
+                inBrackets = true;
+            } else if (c == ']') {
+                inBrackets = false;
+            } else if (!inBrackets && (c == '/' || c == '?' || c == '#')) {
+                break;
+            }
+            end++;
+        }
+        String authority = jdbcUrl.substring(slashes + 2, end);
+        if (authority.contains("(") || authority.contains("=") || authority.contains("@")) {
+            return Optional.empty();
+        }
+        List<String> hosts = new ArrayList<>();
+        for (String entry : authority.split(",", -1)) {
+            String hostAndPort = entry.trim();
+            if (hostAndPort.startsWith("[") ? hostAndPort.indexOf(']') < 0 || hostAndPort.indexOf('[', 1) >= 0
+                    : hostAndPort.contains("[") || hostAndPort.contains("]")) {
+                return Optional.empty(); // a bracketed host list, not an IPv6 address
+            }
+            hosts.add(hostAndPort);
+        }
+        return Optional.of(hosts);
+    }
+
+    private static String host(String hostAndPort) {
+        if (hostAndPort.startsWith("[")) {
+            return hostAndPort.substring(1, hostAndPort.indexOf(']'));
+        }
+        int colon = hostAndPort.indexOf(':');
+        return colon < 0 ? hostAndPort : hostAndPort.substring(0, colon);
+    }
+
+    /** The port of a {@code host:port} entry, or null if it names none. */
+    private static String port(String hostAndPort) {
+        int from = hostAndPort.startsWith("[") ? hostAndPort.indexOf(']') + 1 : 0;
+        int colon = hostAndPort.indexOf(':', from);
+        return colon < 0 ? null : hostAndPort.substring(colon + 1);
+    }
+
+    private static boolean isPort(String text) {
+        return text.matches("\\d{1,5}") && Integer.parseInt(text) >= 1 && Integer.parseInt(text) <= 65_535;
+    }
+
+    private static boolean isLoopback(String host) {
+        String name = host.toLowerCase(Locale.ROOT);
+        return name.isEmpty() || name.equals("localhost") || name.equals("::1") || name.equals("0:0:0:0:0:0:0:1")
+                || LOOPBACK_IPV4.matcher(name).matches();
     }
 
     private static String variable(Map<String, String> environment, String name, String fallback) {

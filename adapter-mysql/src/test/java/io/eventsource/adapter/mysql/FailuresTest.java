@@ -3,7 +3,10 @@ package io.eventsource.adapter.mysql;
 import io.eventsource.ports.PortException;
 import org.junit.jupiter.api.Test;
 
+import javax.net.ssl.SSLHandshakeException;
+import java.security.cert.CertificateException;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,6 +31,36 @@ class FailuresTest {
         assertThat(translate(new SQLException("Table 'test.es_ack' doesn't exist", "42S02", 1146)).isTransient()).isFalse();
         assertThat(translate(new SQLException("Data too long for column", "22001", 1406)).isTransient()).isFalse();
         assertThat(translate(new IllegalStateException("no SQL in sight")).isTransient()).isFalse();
+    }
+
+    @Test
+    void tlsThatCannotBeEstablishedIsPermanentAndSaysTlsWhateverStateTheDriverGivesIt() {
+        // what mysql-connector-j throws for sslMode=REQUIRED against a server without TLS
+        PortException noTls = translate(new SQLNonTransientConnectionException(
+                "SSL Connection required, but not provided by server.", "08001", 0,
+                new RuntimeException("SSL Connection required, but not provided by server.")));
+        // a certificate that is not trusted or does not name the host: a handshake failure under a link failure
+        SSLHandshakeException handshake = new SSLHandshakeException("PKIX path building failed");
+        handshake.initCause(new CertificateException("No name matching db.internal found"));
+        PortException untrusted = translate(new SQLException("Communications link failure", "08S01", 0, handshake));
+        // MySQL's --require_secure_transport against a client with TLS disabled
+        PortException insecure = translate(new SQLException(
+                "Connections using insecure transport are prohibited while --require_secure_transport=ON.", "HY000", 3159));
+
+        for (PortException failure : new PortException[]{noTls, untrusted, insecure}) {
+            assertThat(failure.isTransient()).as(failure.getMessage()).isFalse();
+            assertThat(failure).hasMessageContaining("TLS could not be established").hasMessageContaining("EVENTSOURCE_JDBC_TLS");
+        }
+        assertThat(untrusted).hasMessageContaining("No name matching db.internal found");
+        assertThat(noTls.getMessage()).containsOnlyOnce("SSL Connection required");
+    }
+
+    @Test
+    void aLinkFailureWithoutTlsInItStaysTransient() {
+        PortException lost = translate(new SQLException("Communications link failure", "08S01", 0,
+                new java.net.SocketException("Connection reset")));
+        assertThat(lost.isTransient()).isTrue();
+        assertThat(lost).hasMessageNotContaining("TLS");
     }
 
     @Test

@@ -284,7 +284,7 @@ class MySqlEventLogIT {
                 .isInstanceOf(TransientPortException.class)
                 .hasMessageContaining("127.0.0.1:1");
         MySqlSettings wrongPassword = new MySqlSettings(database.settings().jdbcUrl(), database.settings().user(),
-                "not-the-password", 1, 1_000, 10, java.time.Duration.ZERO, "es_");
+                "not-the-password", database.settings().tls(), 1, 1_000, 10, java.time.Duration.ZERO, "es_");
         assertThatThrownBy(() -> HibernateBootstrap.open(wrongPassword))
                 .isInstanceOf(PermanentPortException.class)
                 .hasMessageContaining("Access denied");

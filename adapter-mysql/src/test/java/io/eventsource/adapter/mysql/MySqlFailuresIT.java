@@ -86,6 +86,19 @@ class MySqlFailuresIT {
                 .hasMessageContaining("es_bad_event");
     }
 
+    @Test
+    void tlsThatCannotBeEstablishedIsAPermanentFailureThatSaysTls() {
+        // the local MariaDB offers no TLS: both modes that insist on it fail, and a retry would fail the same way
+        for (MySqlSettings.Tls mode : List.of(MySqlSettings.Tls.REQUIRED, MySqlSettings.Tls.VERIFY_IDENTITY)) {
+            assertThatThrownBy(() -> HibernateBootstrap.open(database.settings().withTls(mode)))
+                    .as(mode.value())
+                    .isInstanceOf(PermanentPortException.class)
+                    .hasMessageContaining("TLS could not be established")
+                    .hasMessageContaining("with TLS " + mode.value())
+                    .hasMessageContaining("EVENTSOURCE_JDBC_TLS");
+        }
+    }
+
     private static NewEvent event() {
         return new NewEvent(EventId.random(), EventName.of("Changed"), Payload.json("{}"), Map.of(), Instant.now());
     }

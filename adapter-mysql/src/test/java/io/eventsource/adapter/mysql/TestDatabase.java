@@ -27,13 +27,14 @@ final class TestDatabase implements AutoCloseable {
     private final String name;
     private final MySqlSettings settings;
 
-    private TestDatabase(String serverUrl, String user, String password) {
+    private TestDatabase(String serverUrl, String user, String password, MySqlSettings.Tls tls) {
         this.serverUrl = serverUrl;
         this.user = user;
         this.password = password;
         this.name = "es_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         execute("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
         this.settings = MySqlSettings.of(withDatabase(serverUrl, name), user, password)
+                .withTls(tls)
                 .withPoolSize(4);
     }
 
@@ -41,10 +42,13 @@ final class TestDatabase implements AutoCloseable {
     static TestDatabase create() {
         URI located = RealService.MYSQL.locate(TestDatabase::startContainer);
         MySqlSettings fromEnvironment = MySqlSettings.fromEnvironment();
-        if (container != null && located.toString().equals(container.getJdbcUrl())) {
-            return new TestDatabase(container.getJdbcUrl(), "root", container.getPassword());
+        if (container != null && located.toString().equals(containerUrl())) {
+            return new TestDatabase(containerUrl(), "root", container.getPassword(),
+                    MySqlSettings.Tls.forHostsOf(containerUrl()));
         }
-        return new TestDatabase(located.toString(), fromEnvironment.user(), fromEnvironment.password());
+        // the environment's TLS mode (EVENTSOURCE_JDBC_TLS, or the default for its URL's hosts)
+        return new TestDatabase(located.toString(), fromEnvironment.user(), fromEnvironment.password(),
+                fromEnvironment.tls());
     }
 
     private static synchronized Optional<URI> startContainer() {
@@ -58,11 +62,17 @@ final class TestDatabase implements AutoCloseable {
             if (!docker) {
                 return Optional.empty();
             }
+            // on loopback the adapter turns TLS off itself; the key retrieval lets caching_sha2_password work without it
             container = new MySQLContainer<>("mysql:8.4").withDatabaseName("test")
-                    .withUrlParam("allowPublicKeyRetrieval", "true").withUrlParam("useSSL", "false");
+                    .withUrlParam("allowPublicKeyRetrieval", "true");
             container.start();
         }
-        return Optional.of(URI.create(container.getJdbcUrl()));
+        return Optional.of(URI.create(containerUrl()));
+    }
+
+    /** The container's URL without the useSSL=false that Testcontainers adds: the settings refuse TLS switches in a URL. */
+    private static String containerUrl() {
+        return container.getJdbcUrl().replaceAll("([?&])useSSL=[^&]*&?", "$1").replaceAll("[?&]$", "");
     }
 
     MySqlSettings settings() {

@@ -42,6 +42,9 @@ final class AggregateSubscription implements Subscription {
 
         void malformed(String queue, MalformedMessageException reason);
 
+        /** The connection closed on a message over the inbound limit, maybe one of {@code queue}'s. */
+        void oversized(String queue);
+
         void ended(AggregateSubscription subscription);
     }
 
@@ -325,6 +328,9 @@ final class AggregateSubscription implements Subscription {
 
         @Override
         public void handleShutdownSignal(String consumerTag, ShutdownSignalException signal) {
+            if (isOpen() && OversizedMessages.isCause(signal)) {
+                owner.oversized(queue);
+            }
             if (isOpen()) {
                 LOG.debug("The channel of {} closed: {}", queue, signal.getMessage());
                 end(EndReason.CONNECTION_LOST, true);

@@ -30,12 +30,14 @@ final class AnnouncementSubscription implements Subscription {
     private final SerialExecutor serial;
     private final AnnouncementListener listener;
     private final BiConsumer<String, MalformedMessageException> malformed;
+    private final java.util.function.Consumer<String> oversized;
     private final java.util.function.Consumer<AnnouncementSubscription> ended;
     private volatile boolean open = true;
     private volatile String consumerTag;
 
     AnnouncementSubscription(AggregateType type, String queue, Channel channel, SerialExecutor serial,
                              AnnouncementListener listener, BiConsumer<String, MalformedMessageException> malformed,
+                             java.util.function.Consumer<String> oversized,
                              java.util.function.Consumer<AnnouncementSubscription> ended) {
         this.type = type;
         this.queue = queue;
@@ -43,6 +45,7 @@ final class AnnouncementSubscription implements Subscription {
         this.serial = serial;
         this.listener = listener;
         this.malformed = malformed;
+        this.oversized = oversized;
         this.ended = ended;
     }
 
@@ -153,10 +156,14 @@ final class AnnouncementSubscription implements Subscription {
         public void handleShutdownSignal(String tag, ShutdownSignalException signal) {
             boolean recovering = signal.isHardError() && !signal.isInitiatedByApplication()
                     && channel instanceof Recoverable;
+            if (open && OversizedMessages.isCause(signal)) {
+                // maybe this queue's message: it would return with the recovery, so look for it now
+                oversized.accept(queue);
+            }
             if (recovering) {
                 LOG.info("Lost the connection under announcement queue {}; consuming again after recovery", queue);
             } else if (open) {
-                LOG.warn("The channel of announcement queue {} closed: {}", queue, signal.getMessage());
+                LOG.warn("The channel of announcement queue {} closed: {}", queue, Untrusted.text(signal.getMessage()));
                 end();
             }
         }

@@ -54,6 +54,20 @@ final class BrokerFailures {
         return closeReason(failure).map(BrokerFailures::replyCode).filter(code -> code == NOT_FOUND).isPresent();
     }
 
+    /**
+     * The exchange a 404 names ({@code NOT_FOUND - no exchange 'X' in vhost '/'}), if the broker's reply says which.
+     */
+    static Optional<String> missingExchange(Throwable failure) {
+        return closeReason(failure).filter(AMQP.Channel.Close.class::isInstance)
+                .map(reason -> ((AMQP.Channel.Close) reason).getReplyText())
+                .flatMap(text -> {
+                    int start = text.indexOf("no exchange '");
+                    int end = start < 0 ? -1 : text.indexOf("' in vhost", start);
+                    return end < 0 ? Optional.empty()
+                            : Optional.of(text.substring(start + "no exchange '".length(), end));
+                });
+    }
+
     private static Optional<Method> closeReason(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof ShutdownSignalException) {

@@ -53,6 +53,7 @@ final class EventEnvelope {
     static final String ANNOUNCEMENT_CONTENT_TYPE = "text/plain";
     private static final int PERSISTENT = 2;
     private static final int MAX_HEADER_NAME_BYTES = 255;
+    private static final int QUOTED_LENGTH = 64;
 
     private EventEnvelope() {
     }
@@ -143,8 +144,8 @@ final class EventEnvelope {
                 versionedHeaders(properties);
                 String type = string(headers, AGGREGATE_TYPE_HEADER);
                 if (!expectedType.value().equals(type)) {
-                    throw new MalformedMessageException("announcement of type " + type + " on the announcement queue of "
-                            + expectedType);
+                    throw new MalformedMessageException("announcement of type " + quoted(type)
+                            + " on the announcement queue of " + expectedType);
                 }
                 return new AggregateRef(expectedType, AggregateId.of(string(headers, AGGREGATE_ID_HEADER)));
             }
@@ -162,8 +163,8 @@ final class EventEnvelope {
         }
         Object version = headers.get(VERSION_HEADER);
         if (!(version instanceof Number) || ((Number) version).longValue() != VERSION) {
-            throw new MalformedMessageException("envelope version " + version + " is not supported (this adapter reads "
-                    + "version " + VERSION + ")");
+            throw new MalformedMessageException("envelope version " + quoted(version) + " is not supported (this "
+                    + "adapter reads version " + VERSION + ")");
         }
         return headers;
     }
@@ -177,12 +178,17 @@ final class EventEnvelope {
                 : "header " + name + " must be a string, got " + value.getClass().getSimpleName());
     }
 
+    /** A value the message supplied, for a reason that is logged: escaped and short. */
+    private static String quoted(Object value) {
+        return Untrusted.text(value, QUOTED_LENGTH);
+    }
+
     private static long number(Map<String, Object> headers, String name) throws MalformedMessageException {
         Object value = headers.get(name);
         if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
             return ((Number) value).longValue();
         }
         throw new MalformedMessageException(value == null ? "missing header " + name
-                : "header " + name + " must be an integer, got " + value);
+                : "header " + name + " must be an integer, got " + quoted(value));
     }
 }

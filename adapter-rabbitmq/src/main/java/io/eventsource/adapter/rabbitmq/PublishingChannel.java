@@ -8,6 +8,9 @@ import io.eventsource.ports.PublishResult;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -19,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class PublishingChannel {
     private final Channel channel;
     private final AtomicInteger returned = new AtomicInteger();
+    /** The exchanges whose messages came back since the last publish. */
+    private final Set<String> returnedFrom = ConcurrentHashMap.newKeySet();
 
     PublishingChannel(Connection connection) throws IOException {
         Channel created = connection.createChannel();
@@ -28,7 +33,10 @@ final class PublishingChannel {
         this.channel = created;
         channel.confirmSelect();
         // called on the connection's thread, before the confirm of the returned message
-        channel.addReturnListener(message -> returned.incrementAndGet());
+        channel.addReturnListener(message -> {
+            returned.incrementAndGet();
+            returnedFrom.add(message.getExchange());
+        });
     }
 
     boolean isOpen() {
@@ -70,6 +78,41 @@ final class PublishingChannel {
             channel.waitForConfirmsOrDie(timeoutMillis);
         }
         return returned.get() > 0 ? new PublishResult.Unroutable(exchange) : new PublishResult.Routed();
+    }
+
+    /**
+     * Publishes each exchange's messages, in order, and waits until the broker confirmed them all (once per
+     * {@code batchSize} messages, not once per exchange).
+     *
+     * @return the exchanges some of whose messages reached no queue
+     * @throws ShutdownSignalException when the broker closed the channel (e.g. 404: one of the exchanges is missing;
+     *         which messages went is then unknown)
+     * @throws IOException when the broker nacked, or the connection failed
+     * @throws TimeoutException when a batch was not confirmed within {@code timeoutMillis}
+     */
+    Set<String> publishAll(Map<String, List<EventEnvelope.Message>> byExchange, int batchSize, long timeoutMillis)
+            throws IOException, InterruptedException, TimeoutException {
+        returned.set(0);
+        returnedFrom.clear();
+        int unconfirmed = 0;
+        for (Map.Entry<String, List<EventEnvelope.Message>> entry : byExchange.entrySet()) {
+            for (EventEnvelope.Message message : entry.getValue()) {
+                channel.basicPublish(entry.getKey(), "", true, message.properties(), message.body());
+                if (++unconfirmed == batchSize) {
+                    channel.waitForConfirmsOrDie(timeoutMillis);
+                    unconfirmed = 0;
+                }
+            }
+        }
+        if (unconfirmed > 0) {
+            channel.waitForConfirmsOrDie(timeoutMillis);
+        }
+        return Set.copyOf(returnedFrom);
+    }
+
+    /** The exchanges whose messages came back during the last publish, also when it ended with the channel's close. */
+    Set<String> returnedSoFar() {
+        return Set.copyOf(returnedFrom);
     }
 
     void close() {

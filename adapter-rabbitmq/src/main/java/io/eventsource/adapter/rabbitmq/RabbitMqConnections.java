@@ -2,6 +2,7 @@ package io.eventsource.adapter.rabbitmq;
 
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import io.eventsource.ports.Credentials;
 import io.eventsource.ports.PermanentPortException;
 import io.eventsource.ports.PortException;
 
@@ -19,8 +20,10 @@ final class RabbitMqConnections {
         try {
             factory.setUri(settings.uri());
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new PermanentPortException("Cannot use the broker URI " + RabbitMqSettings.redacted(settings.uri())
-                    + ": " + e.getMessage(), e);
+            // the client's message may quote parts of the URI (a path, a user information with two colons): redact
+            // it too, and keep the cause out, since its message is not redacted
+            throw new PermanentPortException("Cannot use the broker URI " + settings.redactedUri() + ": "
+                    + Credentials.redact(e.getMessage()) + " (" + e.getClass().getSimpleName() + ")");
         }
         factory.setAutomaticRecoveryEnabled(true);
         factory.setTopologyRecoveryEnabled(true);
@@ -30,6 +33,9 @@ final class RabbitMqConnections {
         factory.setHandshakeTimeout((int) settings.connectionTimeout().toMillis());
         // the client's default lets a declaration wait 10 minutes for a broker that does not answer
         factory.setChannelRpcTimeout((int) settings.connectionTimeout().toMillis());
+        // the client refuses a larger body while reading its header, by closing the whole connection: the bus then
+        // drops that message from its queue (OversizedMessages), so that it cannot come back with every reconnect
+        factory.setMaxInboundMessageBodySize(settings.maxInboundMessageSize());
         return factory;
     }
 
@@ -44,7 +50,7 @@ final class RabbitMqConnections {
         try {
             return factory.newConnection("eventsource " + settings.namespace());
         } catch (IOException | TimeoutException e) {
-            throw BrokerFailures.translate("Connecting to RabbitMQ at " + RabbitMqSettings.redacted(settings.uri()), e);
+            throw BrokerFailures.translate("Connecting to RabbitMQ at " + settings.redactedUri(), e);
         }
     }
 }

@@ -3,12 +3,14 @@ package io.eventsource.adapter.rabbitmq;
 import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ShutdownSignalException;
 import com.rabbitmq.client.impl.recovery.AutorecoveringChannel;
 import io.eventsource.domain.AggregateRef;
 import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.ExpiryPolicy;
+import io.eventsource.domain.InvalidValueException;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.domain.Topology;
 import io.eventsource.ports.AnnouncementListener;
@@ -16,6 +18,7 @@ import io.eventsource.ports.DeliveryListener;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.PermanentPortException;
 import io.eventsource.ports.PublishResult;
+import io.eventsource.ports.RouteCollisionException;
 import io.eventsource.ports.Scheduler;
 import io.eventsource.ports.Subscription;
 import io.eventsource.ports.TransientPortException;
@@ -27,12 +30,16 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
@@ -48,14 +55,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link MessageBus} on one amqp-client connection, with the seed's topology under the settings' namespace:
  * <ul>
  *   <li>{@code {Type}AggregateIds}: fanout exchange, durable; {@code {Type}AggregateIds-{service}}: durable queue
- *       bound to it. Declared on a long-lived channel, so that the client's topology recovery re-creates them, and
- *       their consumers, after a lost connection.</li>
+ *       bound to it, at most the settings' announcement max length long (drop-head). Declared on a long-lived channel,
+ *       so that the client's topology recovery re-creates them, and their consumers, after a lost connection.</li>
  *   <li>{@code {Type}-{id}}: fanout exchange, durable, auto-delete; {@code {Type}-{id}-{service}}: durable queue with
- *       {@code x-expires} (the expiry policy's queue expiry) and {@code x-single-active-consumer}. Declared and
- *       consumed on the underlying channel of a recovering channel, so that the client never records them: its
- *       recovery would re-create every aggregate queue ever declared, long expired, and its records would grow with
- *       every aggregate seen.</li>
+ *       {@code x-expires} (the expiry policy's queue expiry), {@code x-single-active-consumer} and the binding it
+ *       belongs to ({@link QueueArguments}), so that the broker refuses it to another binding that spells the same
+ *       name. Declared and consumed on the underlying channel of a recovering channel, so that the client never
+ *       records them: its recovery would re-create every aggregate queue ever declared, long expired, and its records
+ *       would grow with every aggregate seen.</li>
  * </ul>
+ * A message over the inbound limit makes the client close the connection; the bus then drops it from its queue
+ * ({@link OversizedMessages}), so that it does not come back with every reconnect.
  * Publishing borrows a confirm-mode channel from a small pool (one thread at a time per channel): persistent,
  * {@code mandatory}, confirms awaited once per batch. Each subscription has a channel of its own, driven by its own
  * {@link SerialExecutor} on the bus's worker threads.
@@ -66,6 +76,7 @@ final class RabbitMqMessageBus implements MessageBus {
     private static final int MAX_IDLE_PUBLISHING_CHANNELS = 16;
     private static final int CLOSE_TIMEOUT_MILLIS = 5_000;
     private static final int MAX_ROUTE_ATTEMPTS = 3;
+    private static final int MAX_OVERSIZED_WINDOW = 1_000;
     private static final AtomicInteger BUS_NUMBERS = new AtomicInteger();
 
     private final RabbitMqSettings settings;
@@ -73,15 +84,22 @@ final class RabbitMqMessageBus implements MessageBus {
     private final Scheduler scheduler;
     private final Connection connection;
     private final Topology topology;
-    private final Map<String, Object> aggregateQueueArguments;
+    private final QueueArguments arguments;
     private final ExecutorService workers;
     private final ConcurrentLinkedDeque<PublishingChannel> idleChannels = new ConcurrentLinkedDeque<>();
     private final Set<AggregateSubscription> aggregateSubscriptions = ConcurrentHashMap.newKeySet();
     private final Set<AnnouncementSubscription> announcementSubscriptions = ConcurrentHashMap.newKeySet();
     private final Object topologyLock = new Object();
-    private final Set<List<String>> declaredAnnouncements = new LinkedHashSet<>(); // guarded by topologyLock
+    /** The announcement objects declared so far, with the queue's arguments (empty: bind the queue as it is). */
+    private final Map<List<String>, Optional<Map<String, Object>>> declaredAnnouncements =
+            new LinkedHashMap<>(); // guarded by topologyLock
     private Channel topologyChannel; // guarded by topologyLock
+    private final Set<String> unboundedAnnouncementQueues = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean legacyAggregateQueueSeen = new AtomicBoolean();
     private final AtomicLong malformedMessages = new AtomicLong();
+    private final AtomicLong oversizedMessages = new AtomicLong();
+    private final Set<String> oversizedSuspects = ConcurrentHashMap.newKeySet();
+    private final SerialExecutor quarantine;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AggregateSubscription.Owner owner = new AggregateSubscription.Owner() {
         @Override
@@ -97,6 +115,11 @@ final class RabbitMqMessageBus implements MessageBus {
         @Override
         public void malformed(String queue, MalformedMessageException reason) {
             RabbitMqMessageBus.this.malformed(queue, reason);
+        }
+
+        @Override
+        public void oversized(String queue) {
+            RabbitMqMessageBus.this.oversized(queue);
         }
 
         @Override
@@ -125,10 +148,7 @@ final class RabbitMqMessageBus implements MessageBus {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.connection = Objects.requireNonNull(connection, "connection");
         this.topology = Topology.of(settings.namespace());
-        long expiresMillis = expiry.queueExpiry().toMillis();
-        // an int where it fits: RabbitMQ compares argument types on redeclare, and other clients send an int
-        Object expires = expiresMillis <= Integer.MAX_VALUE ? (Object) (int) expiresMillis : (Object) expiresMillis;
-        this.aggregateQueueArguments = Map.of("x-expires", expires, "x-single-active-consumer", true);
+        this.arguments = new QueueArguments(settings.namespace(), expiry, settings.announcementMaxLength());
         int busNumber = BUS_NUMBERS.incrementAndGet();
         AtomicInteger threadNumbers = new AtomicInteger();
         ThreadFactory threads = task -> {
@@ -138,6 +158,7 @@ final class RabbitMqMessageBus implements MessageBus {
         };
         // listeners may block (they write acks to a database): threads grow with the subscriptions busy at once
         this.workers = Executors.newCachedThreadPool(threads);
+        this.quarantine = new SerialExecutor(workers);
     }
 
     @Override
@@ -147,20 +168,60 @@ final class RabbitMqMessageBus implements MessageBus {
         ensureOpen();
         List<String> names = List.of(topology.announcementExchange(type).value(),
                 topology.announcementQueue(type, service).value());
+        String action = "Declaring the announcements of " + type + " for " + service;
         synchronized (topologyLock) {
             try {
-                declareAnnouncements(topologyChannel(), names);
-                declaredAnnouncements.add(names);
+                Optional<Map<String, Object>> queueArguments = announcementQueueArguments(names.get(1), service, action);
+                declareAnnouncements(topologyChannel(), names, queueArguments);
+                declaredAnnouncements.put(names, queueArguments);
             } catch (IOException | ShutdownSignalException e) {
-                throw BrokerFailures.translate("Declaring the announcements of " + type + " for " + service, e);
+                throw BrokerFailures.translate(action, e);
             }
         }
     }
 
-    private static void declareAnnouncements(Channel channel, List<String> names) throws IOException {
+    private static void declareAnnouncements(Channel channel, List<String> names,
+                                             Optional<Map<String, Object>> queueArguments) throws IOException {
         channel.exchangeDeclare(names.get(0), BuiltinExchangeType.FANOUT, true, false, false, null);
-        channel.queueDeclare(names.get(1), true, false, false, null);
+        if (queueArguments.isPresent()) {
+            channel.queueDeclare(names.get(1), true, false, false, queueArguments.get());
+        }
         channel.queueBind(names.get(1), names.get(0), "");
+    }
+
+    /**
+     * The arguments to declare the announcement queue with: the bounded ones, or none (use the queue as it is) when it
+     * exists without them. That case is tried on an unrecorded channel first: a refused declaration closes its
+     * channel, and the topology channel must stay open, since recovery re-creates what it declared through it.
+     */
+    private Optional<Map<String, Object>> announcementQueueArguments(String queue, ServiceName service, String action) {
+        PublishingChannel probe = borrow(action);
+        boolean healthy = false;
+        try {
+            probe.unrecorded().queueDeclare(queue, true, false, false, arguments.announcementQueue());
+            healthy = true;
+            return Optional.of(arguments.announcementQueue());
+        } catch (IOException | ShutdownSignalException e) {
+            Optional<QueueArguments.Inequivalence> why = QueueArguments.inequivalence(e);
+            if (why.isEmpty() || !(QueueArguments.MAX_LENGTH.equals(why.get().argument())
+                    || QueueArguments.OVERFLOW.equals(why.get().argument()))) {
+                throw BrokerFailures.translate(action, e);
+            }
+            if (unboundedAnnouncementQueues.add(queue)) {
+                LOG.warn("Announcement queue {} exists without the bound this version gives it ({} {}, {} drop-head; "
+                        + "the broker says: {} {}, current {}): it was declared by an earlier version or with other "
+                        + "settings. Using it as it is, unbounded. To bound it, delete it while no instance of {} "
+                        + "runs (the next one declares it bounded; the sweeper re-drives what lost announcements were "
+                        + "for), or set a RabbitMQ policy with max-length and overflow drop-head on it",
+                        queue, QueueArguments.MAX_LENGTH, settings.announcementMaxLength(), QueueArguments.OVERFLOW,
+                        why.get().argument(), Untrusted.text(why.get().received().orElse("none")),
+                        Untrusted.text(why.get().current().orElse(why.get().cut() ? "(not said)" : "none")),
+                        service);
+            }
+            return Optional.empty();
+        } finally {
+            release(probe, healthy);
+        }
     }
 
     /**
@@ -179,8 +240,8 @@ final class RabbitMqMessageBus implements MessageBus {
             closeQuietly(topologyChannel);
         }
         topologyChannel = createChannel();
-        for (List<String> names : declaredAnnouncements) {
-            declareAnnouncements(topologyChannel, names);
+        for (Map.Entry<List<String>, Optional<Map<String, Object>>> declared : declaredAnnouncements.entrySet()) {
+            declareAnnouncements(topologyChannel, declared.getKey(), declared.getValue());
         }
         return topologyChannel;
     }
@@ -191,19 +252,24 @@ final class RabbitMqMessageBus implements MessageBus {
         Objects.requireNonNull(services, "services");
         ensureOpen();
         String exchange = topology.aggregateExchange(aggregate).value();
+        List<ServiceName> serviceList = new ArrayList<>(services.size());
         List<String> queues = new ArrayList<>(services.size());
         for (ServiceName service : services) {
-            queues.add(topology.aggregateQueue(aggregate, Objects.requireNonNull(service, "service")).value());
+            serviceList.add(Objects.requireNonNull(service, "service"));
+            queues.add(topology.aggregateQueue(aggregate, service).value());
         }
         String action = "Declaring the route of " + aggregate + " for " + services;
         for (int attempt = 1; ; attempt++) {
-            PublishingChannel channel = borrow(action);
+            PublishingChannel[] channel = {borrow(action)};
             boolean healthy = false;
             try {
-                Channel unrecorded = channel.unrecorded();
+                // the queues first: a queue another binding holds is refused before this route's exchange exists
+                for (int i = 0; i < queues.size(); i++) {
+                    declareAggregateQueue(channel, queues.get(i), aggregate, serviceList.get(i), action);
+                }
+                Channel unrecorded = channel[0].unrecorded();
                 unrecorded.exchangeDeclare(exchange, BuiltinExchangeType.FANOUT, true, true, false, null);
                 for (String queue : queues) {
-                    unrecorded.queueDeclare(queue, true, false, false, aggregateQueueArguments);
                     unrecorded.queueBind(queue, exchange, "");
                 }
                 healthy = true;
@@ -217,29 +283,177 @@ final class RabbitMqMessageBus implements MessageBus {
                 }
                 throw BrokerFailures.translate(action, e);
             } finally {
-                release(channel, healthy);
+                release(channel[0], healthy);
             }
         }
     }
 
-    @Override
-    public PublishResult publish(AggregateRef aggregate, List<Event> events) {
-        Objects.requireNonNull(aggregate, "aggregate");
-        Objects.requireNonNull(events, "events");
+    /**
+     * Declares one aggregate queue with the binding it belongs to. A queue that exists for another binding is a
+     * {@link RouteCollisionException}; one that exists without a binding (declared by an earlier version) is used
+     * as it is until it expires. Either refusal closes the channel: {@code channel[0]} is then a fresh one.
+     */
+    private void declareAggregateQueue(PublishingChannel[] channel, String queue, AggregateRef aggregate,
+                                       ServiceName service, String action) throws IOException {
+        try {
+            channel[0].unrecorded().queueDeclare(queue, true, false, false, arguments.aggregateQueue(service));
+        } catch (IOException | ShutdownSignalException e) {
+            Optional<QueueArguments.Inequivalence> why = QueueArguments.inequivalence(e);
+            if (why.isEmpty() || !(QueueArguments.DEAD_LETTER_ROUTING_KEY.equals(why.get().argument())
+                    || QueueArguments.DEAD_LETTER_EXCHANGE.equals(why.get().argument()))) {
+                throw e;
+            }
+            if (!why.get().currentIsNone()) {
+                throw new RouteCollisionException(queue, aggregate, service, holder(queue, why.get()), e);
+            }
+            if (legacyAggregateQueueSeen.compareAndSet(false, true)) {
+                LOG.warn("Aggregate queue {} carries no binding (declared by an earlier version of eventsource); "
+                        + "using it, and others like it, as it is until it expires. Queues declared from now on carry "
+                        + "their binding, so that two bindings never share one", queue);
+            } else {
+                LOG.debug("Aggregate queue {} carries no binding; using it as it is", queue);
+            }
+            release(channel[0], false);
+            channel[0] = borrow(action);
+        }
+    }
+
+    /** The binding a refused queue belongs to, in words, from what the broker said it holds; null if it did not say. */
+    private String holder(String queue, QueueArguments.Inequivalence why) {
+        if (why.current().isEmpty()) {
+            return null;
+        }
+        String current = why.current().get();
+        if (QueueArguments.DEAD_LETTER_EXCHANGE.equals(why.argument())) {
+            String namespace = current.endsWith(QueueArguments.REJECTED_EXCHANGE)
+                    ? current.substring(0, current.length() - QueueArguments.REJECTED_EXCHANGE.length()) : null;
+            return namespace == null ? "whose queues dead-letter to " + Untrusted.text(current, 100)
+                    : namespace.isEmpty() ? "a binding of no namespace" : "a binding of namespace "
+                    + Untrusted.text(namespace, 100);
+        }
+        String prefix = settings.namespace().prefix();
+        String suffix = "-" + current;
+        if (queue.startsWith(prefix) && queue.endsWith(suffix) && queue.length() > prefix.length() + suffix.length()) {
+            return queue.substring(prefix.length(), queue.length() - suffix.length()) + " for service "
+                    + Untrusted.text(current, 100);
+        }
+        return "a binding of service " + Untrusted.text(current, 100);
+    }
+
+    private List<EventEnvelope.Message> encoded(AggregateRef aggregate, List<Event> events) {
         List<EventEnvelope.Message> messages = new ArrayList<>(events.size());
         for (Event event : events) {
             if (!aggregate.equals(event.aggregate())) {
                 throw new IllegalArgumentException("publish(" + aggregate + ", ...) got an event of another aggregate: "
                         + event);
             }
+            if (event.payload().size() > settings.payloadLimit()) {
+                throw new InvalidValueException("Event payload must be at most " + settings.payloadLimit()
+                        + " bytes (RabbitMqSettings payloadLimit), got " + event.payload().size() + " bytes in "
+                        + event);
+            }
             messages.add(EventEnvelope.encode(event));
         }
+        return messages;
+    }
+
+    @Override
+    public PublishResult publish(AggregateRef aggregate, List<Event> events) {
+        Objects.requireNonNull(aggregate, "aggregate");
+        Objects.requireNonNull(events, "events");
+        List<EventEnvelope.Message> messages = encoded(aggregate, events);
         ensureOpen();
         if (messages.isEmpty()) {
             return new PublishResult.Routed();
         }
         return send(topology.aggregateExchange(aggregate).value(), messages,
                 "Publishing " + messages.size() + " events of " + aggregate);
+    }
+
+    /**
+     * Every aggregate's events on one channel with one wait for confirms. A missing exchange (an aggregate's route
+     * auto-deleted) makes the broker close the channel, leaving unknown which messages went: then each aggregate is
+     * published again on its own (consumers skip what they see twice), which reports the missing one as such.
+     */
+    @Override
+    public Map<AggregateRef, PublishResult> publishAll(Map<AggregateRef, List<Event>> events) {
+        Objects.requireNonNull(events, "events");
+        Map<String, List<EventEnvelope.Message>> byExchange = new LinkedHashMap<>();
+        Map<AggregateRef, String> exchanges = new LinkedHashMap<>();
+        for (Map.Entry<AggregateRef, List<Event>> entry : events.entrySet()) {
+            String exchange = topology.aggregateExchange(entry.getKey()).value();
+            exchanges.put(entry.getKey(), exchange);
+            byExchange.put(exchange, encoded(entry.getKey(), entry.getValue()));
+        }
+        return sendAll(byExchange, exchanges, "Publishing the events of " + events.size() + " aggregates",
+                aggregate -> publish(aggregate, events.get(aggregate)));
+    }
+
+    /** Every announcement on one channel with one wait for confirms; see {@link #publishAll}. */
+    @Override
+    public Map<AggregateRef, PublishResult> announceAll(Collection<AggregateRef> aggregates) {
+        Objects.requireNonNull(aggregates, "aggregates");
+        Map<String, List<EventEnvelope.Message>> byExchange = new LinkedHashMap<>();
+        Map<AggregateRef, String> exchanges = new LinkedHashMap<>();
+        for (AggregateRef aggregate : aggregates) {
+            String exchange = topology.announcementExchange(aggregate.type()).value();
+            exchanges.put(aggregate, exchange);
+            byExchange.computeIfAbsent(exchange, e -> new ArrayList<>()).add(EventEnvelope.encodeAnnouncement(aggregate));
+        }
+        return sendAll(byExchange, exchanges, "Announcing " + aggregates.size() + " aggregates", this::announce);
+    }
+
+    /**
+     * Publishes every exchange's messages on one channel with one wait for confirms. A missing exchange (an
+     * aggregate's route auto-deleted) makes the broker close the channel at that message: what came before it was
+     * routed, and that aggregate and those after it are published again one at a time, which reports the missing
+     * one as such.
+     */
+    private Map<AggregateRef, PublishResult> sendAll(Map<String, List<EventEnvelope.Message>> byExchange,
+                                                     Map<AggregateRef, String> exchanges, String action,
+                                                     Function<AggregateRef, PublishResult> alone) {
+        ensureOpen();
+        if (byExchange.isEmpty()) {
+            return Map.of();
+        }
+        Set<String> returned;
+        String missing = null;
+        PublishingChannel channel = borrow(action);
+        boolean healthy = false;
+        try {
+            returned = channel.publishAll(byExchange, settings.confirmBatchSize(), settings.publishTimeout().toMillis());
+            healthy = true;
+        } catch (IOException | ShutdownSignalException e) {
+            if (!BrokerFailures.isNotFound(e)) {
+                throw BrokerFailures.translate(action, e);
+            }
+            returned = channel.returnedSoFar();
+            missing = BrokerFailures.missingExchange(e).filter(byExchange::containsKey).orElse("");
+        } catch (TimeoutException e) {
+            throw new TransientPortException(action + ": the broker did not confirm within "
+                    + settings.publishTimeout(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientPortException(action + " was interrupted while waiting for confirms", e);
+        } finally {
+            release(channel, healthy);
+        }
+        Map<AggregateRef, PublishResult> results = new LinkedHashMap<>();
+        // an unknown missing exchange ("") leaves nothing known as sent: everything again, one at a time
+        boolean sentBefore = missing == null || !missing.isEmpty();
+        for (Map.Entry<AggregateRef, String> entry : exchanges.entrySet()) {
+            String exchange = entry.getValue();
+            if (exchange.equals(missing)) {
+                sentBefore = false;
+            }
+            if (!sentBefore) {
+                results.put(entry.getKey(), alone.apply(entry.getKey()));
+            } else {
+                results.put(entry.getKey(), returned.contains(exchange) ? new PublishResult.Unroutable(exchange)
+                        : new PublishResult.Routed());
+            }
+        }
+        return results;
     }
 
     @Override
@@ -309,7 +523,8 @@ final class RabbitMqMessageBus implements MessageBus {
         String action = "Consuming announcement queue " + queue;
         Channel channel = openChannel(action);
         AnnouncementSubscription subscription = new AnnouncementSubscription(type, queue, channel,
-                new SerialExecutor(workers), listener, this::malformed, announcementSubscriptions::remove);
+                new SerialExecutor(workers), listener, this::malformed, this::oversized,
+                announcementSubscriptions::remove);
         announcementSubscriptions.add(subscription);
         try {
             channel.queueDeclarePassive(queue);
@@ -373,12 +588,64 @@ final class RabbitMqMessageBus implements MessageBus {
     private void malformed(String queue, MalformedMessageException reason) {
         long count = malformedMessages.incrementAndGet();
         LOG.warn("Rejected a malformed message on {} without requeue ({} so far): {}", queue, count,
-                reason.getMessage());
+                Untrusted.text(reason.getMessage()));
     }
 
-    /** How many malformed messages (not our envelope, wrong version, invalid event) the bus has rejected. */
+    /**
+     * A subscription's connection closed because the client refused a message body over the inbound limit, maybe one
+     * of this queue's: look through the queue's head and drop such messages, before recovery consumes again.
+     */
+    private void oversized(String queue) {
+        if (!closed.get() && oversizedSuspects.add(queue)) {
+            quarantine.execute(this::dropOversized);
+        }
+    }
+
+    /**
+     * Looks through every suspect queue (each subscription of the lost connection reported its own) on one probe
+     * connection, one queue at a time; a run that finds no suspects left (an earlier one took them) does nothing.
+     */
+    private void dropOversized() {
+        if (oversizedSuspects.isEmpty()) {
+            return;
+        }
+        ConnectionFactory factory = RabbitMqConnections.factory(settings);
+        try (OversizedMessages probe = new OversizedMessages(factory, Math.min(2 * settings.prefetch(),
+                MAX_OVERSIZED_WINDOW))) {
+            for (Iterator<String> suspects = oversizedSuspects.iterator(); suspects.hasNext() && !closed.get(); ) {
+                String queue = suspects.next();
+                suspects.remove();
+                try {
+                    int dropped = probe.dropFrom(queue);
+                    if (dropped > 0) {
+                        long count = oversizedMessages.addAndGet(dropped);
+                        malformedMessages.addAndGet(dropped);
+                        LOG.warn("Dropped {} message(s) over the inbound limit of {} bytes from {} without reading "
+                                + "them ({} so far): the client closes its connection on such a message, which would "
+                                + "return with every reconnect. Only a foreign or forged publisher sends one: check "
+                                + "who may write to this namespace's exchanges", dropped,
+                                settings.maxInboundMessageSize(), queue, count);
+                    }
+                } catch (IOException | TimeoutException | ShutdownSignalException e) {
+                    if (BrokerFailures.isNotFound(e)) {
+                        LOG.debug("{} is gone, and whatever it held with it", queue);
+                    } else {
+                        LOG.warn("Could not look through {} for a message over the inbound limit ({}); the next "
+                                + "refusal looks again", queue, Untrusted.text(e));
+                    }
+                }
+            }
+        }
+    }
+
+    /** How many malformed messages (not our envelope, wrong version, invalid event, oversized) the bus has dropped. */
     long malformedMessages() {
         return malformedMessages.get();
+    }
+
+    /** How many messages over the inbound limit the bus has dropped from its queues. */
+    long oversizedMessages() {
+        return oversizedMessages.get();
     }
 
     /** The subscriptions not yet ended, aggregate and announcement ones. */

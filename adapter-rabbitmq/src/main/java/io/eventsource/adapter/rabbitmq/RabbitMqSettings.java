@@ -2,6 +2,7 @@ package io.eventsource.adapter.rabbitmq;
 
 import io.eventsource.domain.InvalidValueException;
 import io.eventsource.domain.Namespace;
+import io.eventsource.ports.Credentials;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -11,19 +12,34 @@ import java.util.Objects;
 
 /**
  * How the RabbitMQ adapter reaches its broker and how it uses it. Build it with {@link #fromEnvironment()} or
- * {@link #local()} and adjust it with the {@code with...} methods.
+ * {@link #local()} and adjust it with the {@code with...} methods. Its {@link #toString()}, and every message that
+ * shows the URI, masks the password.
  *
- * @param uri                the broker, {@code amqp://user:password@host:port/vhost} or {@code amqps://...}
- * @param namespace          the prefix in front of every exchange and queue name
- * @param prefetch           how many unsettled messages one subscription may hold at a time (1-65535)
- * @param confirmBatchSize   how many messages a publish sends before it waits for the broker's confirms (1-10000)
- * @param publishTimeout     how long a publish waits for the broker to confirm one batch
- * @param connectionTimeout  how long opening a connection (TCP and AMQP handshake) may take, and how long the broker
- *                           may take to answer a declaration or a subscription
- * @param recoveryInterval   how long the client waits between attempts to reconnect after a lost connection
+ * @param uri                   the broker, {@code amqp://user:password@host:port/vhost}, or {@code amqps://...} for
+ *                              TLS (the broker's certificate and host name are verified against the JVM's trust
+ *                              store); percent-encode {@code @ / : %} in the user name and password
+ * @param namespace             the prefix in front of every exchange and queue name
+ * @param prefetch              how many unsettled messages one subscription may hold at a time (1-65535)
+ * @param confirmBatchSize      how many messages a publish sends before it waits for the broker's confirms (1-10000)
+ * @param publishTimeout        how long a publish waits for the broker to confirm one batch
+ * @param connectionTimeout     how long opening a connection (TCP and AMQP handshake) may take, and how long the
+ *                              broker may take to answer a declaration or a subscription
+ * @param recoveryInterval      how long the client waits between attempts to reconnect after a lost connection
+ * @param payloadLimit          the largest event payload a publish accepts, in bytes (1 to
+ *                              {@value #MAX_MESSAGE_SIZE}); a larger one is refused with an
+ *                              {@link InvalidValueException} before anything is sent
+ * @param maxInboundMessageSize the largest message body the bus reads, in bytes ({@value #MIN_INBOUND_MESSAGE_SIZE}
+ *                              to {@value #MAX_MESSAGE_SIZE}, at least {@code payloadLimit}); the body of our
+ *                              envelope is the payload (its headers travel apart, bounded by the broker's frame
+ *                              size). A larger message, which only a foreign or forged publisher can send, is
+ *                              dropped from its queue and counted, without its body ever being read
+ * @param announcementMaxLength how many announcements a service's announcement queue keeps at most (its
+ *                              {@code x-max-length}, overflow {@code drop-head}): a service that is down for long
+ *                              comes back to the newest ones, and the sweeper finds what the dropped ones announced
  */
 public record RabbitMqSettings(URI uri, Namespace namespace, int prefetch, int confirmBatchSize,
-                               Duration publishTimeout, Duration connectionTimeout, Duration recoveryInterval) {
+                               Duration publishTimeout, Duration connectionTimeout, Duration recoveryInterval,
+                               int payloadLimit, int maxInboundMessageSize, int announcementMaxLength) {
     /** The variable that overrides {@link #DEFAULT_URI}. */
     public static final String URI_VARIABLE = "EVENTSOURCE_AMQP_URI";
     /** The variable that sets the namespace (unset or empty: no namespace). */
@@ -35,6 +51,23 @@ public record RabbitMqSettings(URI uri, Namespace namespace, int prefetch, int c
     public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_RECOVERY_INTERVAL = Duration.ofSeconds(2);
+    /** 1 MiB, as the event log's default. */
+    public static final int DEFAULT_PAYLOAD_LIMIT = 1 << 20;
+    /**
+     * What the default inbound limit allows above the payload limit: room for a producer of another deployment
+     * whose payload limit is a little higher, without letting a body many times the limit in.
+     */
+    public static final int INBOUND_ALLOWANCE = 64 << 10;
+    /** {@link #DEFAULT_PAYLOAD_LIMIT} + {@link #INBOUND_ALLOWANCE}. */
+    public static final int DEFAULT_MAX_INBOUND_MESSAGE_SIZE = DEFAULT_PAYLOAD_LIMIT + INBOUND_ALLOWANCE;
+    /**
+     * 128 KiB, RabbitMQ's default frame size: the client caps every inbound frame to the inbound message limit too,
+     * so a lower limit would refuse ordinary frames.
+     */
+    public static final int MIN_INBOUND_MESSAGE_SIZE = 128 << 10;
+    /** 512 MiB, the largest message RabbitMQ can be configured to accept ({@code max_message_size}). */
+    public static final int MAX_MESSAGE_SIZE = 512 << 20;
+    public static final int DEFAULT_ANNOUNCEMENT_MAX_LENGTH = 10_000;
     static final int MAX_PREFETCH = 65_535;
     static final int MAX_CONFIRM_BATCH_SIZE = 10_000;
 
@@ -42,11 +75,19 @@ public record RabbitMqSettings(URI uri, Namespace namespace, int prefetch, int c
         if (uri == null || uri.getScheme() == null
                 || !("amqp".equalsIgnoreCase(uri.getScheme()) || "amqps".equalsIgnoreCase(uri.getScheme()))) {
             throw new InvalidValueException("RabbitMqSettings uri must be an amqp:// or amqps:// URI such as "
-                    + DEFAULT_URI + ", got " + (uri == null ? "null" : "\"" + redacted(uri) + "\""));
+                    + DEFAULT_URI + ", got " + (uri == null ? "null" : "\"" + redact(uri) + "\""));
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            throw new InvalidValueException("RabbitMqSettings uri must name a host, as in " + DEFAULT_URI + ", got \""
-                    + redacted(uri) + "\"");
+            // java.net.URI finds no host in a host with '_', a non-numeric port or an unencoded '@' or '/' in the
+            // password: say so, since the client would otherwise connect to its default host
+            throw new InvalidValueException("RabbitMqSettings uri must name a host (letters, digits, '-' and '.'; "
+                    + "a numeric port; '@', '/', ':' and '%' in the user name or password percent-encoded), as in "
+                    + DEFAULT_URI + ", got \"" + redact(uri) + "\"");
+        }
+        String userInfo = uri.getRawUserInfo();
+        if (userInfo != null && userInfo.indexOf(':') != userInfo.lastIndexOf(':')) {
+            throw new InvalidValueException("RabbitMqSettings uri must hold at most one ':' between user name and "
+                    + "password (percent-encode a ':' in the password as %3A), got \"" + redact(uri) + "\"");
         }
         Objects.requireNonNull(namespace, "namespace (use Namespace.NONE for no prefix)");
         if (prefetch < 1 || prefetch > MAX_PREFETCH) {
@@ -60,6 +101,21 @@ public record RabbitMqSettings(URI uri, Namespace namespace, int prefetch, int c
         positiveMillis("publishTimeout", publishTimeout);
         positiveMillis("connectionTimeout", connectionTimeout);
         positiveMillis("recoveryInterval", recoveryInterval);
+        if (payloadLimit < 1 || payloadLimit > MAX_MESSAGE_SIZE) {
+            throw new InvalidValueException("RabbitMqSettings payloadLimit must be 1-" + MAX_MESSAGE_SIZE
+                    + " bytes, got " + payloadLimit);
+        }
+        if (maxInboundMessageSize < Math.max(MIN_INBOUND_MESSAGE_SIZE, payloadLimit)
+                || maxInboundMessageSize > MAX_MESSAGE_SIZE) {
+            throw new InvalidValueException("RabbitMqSettings maxInboundMessageSize must be "
+                    + Math.max(MIN_INBOUND_MESSAGE_SIZE, payloadLimit) + "-" + MAX_MESSAGE_SIZE
+                    + " bytes (at least the payload limit, " + payloadLimit + ", and at least RabbitMQ's default "
+                    + "frame size), got " + maxInboundMessageSize);
+        }
+        if (announcementMaxLength < 1) {
+            throw new InvalidValueException("RabbitMqSettings announcementMaxLength must be at least 1 (announcements "
+                    + "kept per announcement queue), got " + announcementMaxLength);
+        }
     }
 
     private static void positiveMillis(String name, Duration duration) {
@@ -75,7 +131,8 @@ public record RabbitMqSettings(URI uri, Namespace namespace, int prefetch, int c
     /** The local broker ({@link #DEFAULT_URI}), no namespace, default limits. */
     public static RabbitMqSettings local() {
         return new RabbitMqSettings(DEFAULT_URI, Namespace.NONE, DEFAULT_PREFETCH, DEFAULT_CONFIRM_BATCH_SIZE,
-                DEFAULT_PUBLISH_TIMEOUT, DEFAULT_CONNECTION_TIMEOUT, DEFAULT_RECOVERY_INTERVAL);
+                DEFAULT_PUBLISH_TIMEOUT, DEFAULT_CONNECTION_TIMEOUT, DEFAULT_RECOVERY_INTERVAL, DEFAULT_PAYLOAD_LIMIT,
+                DEFAULT_MAX_INBOUND_MESSAGE_SIZE, DEFAULT_ANNOUNCEMENT_MAX_LENGTH);
     }
 
     /**
@@ -97,8 +154,10 @@ public record RabbitMqSettings(URI uri, Namespace namespace, int prefetch, int c
             try {
                 parsed = new URI(uri.trim());
             } catch (URISyntaxException e) {
-                throw new InvalidValueException(URI_VARIABLE + " must be a URI such as " + DEFAULT_URI + ": "
-                        + e.getReason() + " at index " + e.getIndex());
+                // the exception's own message holds the input, password and all: use its parts
+                throw new InvalidValueException(URI_VARIABLE + " must be a URI such as " + DEFAULT_URI + " (percent-"
+                        + "encode '@', '/', ':' and '%' in the user name and password): " + e.getReason()
+                        + " at index " + e.getIndex() + " of \"" + Credentials.redact(uri.trim()) + "\"");
             }
             try {
                 settings = settings.withUri(parsed);
@@ -116,54 +175,78 @@ public record RabbitMqSettings(URI uri, Namespace namespace, int prefetch, int c
 
     public RabbitMqSettings withUri(URI value) {
         return new RabbitMqSettings(value, namespace, prefetch, confirmBatchSize, publishTimeout, connectionTimeout,
-                recoveryInterval);
+                recoveryInterval, payloadLimit, maxInboundMessageSize, announcementMaxLength);
     }
 
     public RabbitMqSettings withNamespace(Namespace value) {
         return new RabbitMqSettings(uri, value, prefetch, confirmBatchSize, publishTimeout, connectionTimeout,
-                recoveryInterval);
+                recoveryInterval, payloadLimit, maxInboundMessageSize, announcementMaxLength);
     }
 
     public RabbitMqSettings withPrefetch(int value) {
         return new RabbitMqSettings(uri, namespace, value, confirmBatchSize, publishTimeout, connectionTimeout,
-                recoveryInterval);
+                recoveryInterval, payloadLimit, maxInboundMessageSize, announcementMaxLength);
     }
 
     public RabbitMqSettings withConfirmBatchSize(int value) {
         return new RabbitMqSettings(uri, namespace, prefetch, value, publishTimeout, connectionTimeout,
-                recoveryInterval);
+                recoveryInterval, payloadLimit, maxInboundMessageSize, announcementMaxLength);
     }
 
     public RabbitMqSettings withPublishTimeout(Duration value) {
         return new RabbitMqSettings(uri, namespace, prefetch, confirmBatchSize, value, connectionTimeout,
-                recoveryInterval);
+                recoveryInterval, payloadLimit, maxInboundMessageSize, announcementMaxLength);
     }
 
     public RabbitMqSettings withConnectionTimeout(Duration value) {
         return new RabbitMqSettings(uri, namespace, prefetch, confirmBatchSize, publishTimeout, value,
-                recoveryInterval);
+                recoveryInterval, payloadLimit, maxInboundMessageSize, announcementMaxLength);
     }
 
     public RabbitMqSettings withRecoveryInterval(Duration value) {
         return new RabbitMqSettings(uri, namespace, prefetch, confirmBatchSize, publishTimeout, connectionTimeout,
-                value);
+                value, payloadLimit, maxInboundMessageSize, announcementMaxLength);
+    }
+
+    /**
+     * These settings with another payload limit. The inbound limit is raised to the new limit plus
+     * {@link #INBOUND_ALLOWANCE} if it is below that (never lowered: set it with {@link #withMaxInboundMessageSize}).
+     */
+    public RabbitMqSettings withPayloadLimit(int value) {
+        long wanted = (long) value + INBOUND_ALLOWANCE;
+        int inbound = maxInboundMessageSize >= wanted ? maxInboundMessageSize
+                : (int) Math.min(wanted, MAX_MESSAGE_SIZE);
+        return new RabbitMqSettings(uri, namespace, prefetch, confirmBatchSize, publishTimeout, connectionTimeout,
+                recoveryInterval, value, inbound, announcementMaxLength);
+    }
+
+    public RabbitMqSettings withMaxInboundMessageSize(int value) {
+        return new RabbitMqSettings(uri, namespace, prefetch, confirmBatchSize, publishTimeout, connectionTimeout,
+                recoveryInterval, payloadLimit, value, announcementMaxLength);
+    }
+
+    public RabbitMqSettings withAnnouncementMaxLength(int value) {
+        return new RabbitMqSettings(uri, namespace, prefetch, confirmBatchSize, publishTimeout, connectionTimeout,
+                recoveryInterval, payloadLimit, maxInboundMessageSize, value);
     }
 
     /** The settings without the password, for logs. */
     @Override
     public String toString() {
-        return "RabbitMqSettings[uri=" + redacted(uri) + ", namespace=" + namespace + ", prefetch=" + prefetch
+        return "RabbitMqSettings[uri=" + redact(uri) + ", namespace=" + namespace + ", prefetch=" + prefetch
                 + ", confirmBatchSize=" + confirmBatchSize + ", publishTimeout=" + publishTimeout
-                + ", connectionTimeout=" + connectionTimeout + ", recoveryInterval=" + recoveryInterval + "]";
+                + ", connectionTimeout=" + connectionTimeout + ", recoveryInterval=" + recoveryInterval
+                + ", payloadLimit=" + payloadLimit + ", maxInboundMessageSize=" + maxInboundMessageSize
+                + ", announcementMaxLength=" + announcementMaxLength + "]";
     }
 
-    /** The URI with its password replaced, so that it can be logged and put in messages. */
-    static String redacted(URI uri) {
-        String userInfo = uri.getRawUserInfo();
-        if (userInfo == null || !userInfo.contains(":")) {
-            return uri.toString();
-        }
-        String user = userInfo.substring(0, userInfo.indexOf(':'));
-        return uri.toString().replace(userInfo + "@", user + ":***@");
+    /** The URI as written, with its password masked, for messages and log lines. */
+    String redactedUri() {
+        return redact(uri);
+    }
+
+    private static String redact(URI uri) {
+        // the raw text, not URI's parsed parts: a URI with a registry authority has no parsed user information
+        return Credentials.redact(uri.toString());
     }
 }

@@ -72,6 +72,15 @@ final class Broker implements AutoCloseable {
 
     /** A bus on a connection of its own; {@code sockets} collects its sockets, so that a test can cut them. */
     RabbitMqMessageBus bus(ExpiryPolicy expiry, List<Socket> sockets) {
+        return bus(expiry, settings, sockets);
+    }
+
+    /** A bus with other settings (under this broker's namespace and URI, as {@link #settings} has them). */
+    RabbitMqMessageBus bus(ExpiryPolicy expiry, RabbitMqSettings settings) {
+        return bus(expiry, settings, new CopyOnWriteArrayList<>());
+    }
+
+    private RabbitMqMessageBus bus(ExpiryPolicy expiry, RabbitMqSettings settings, List<Socket> sockets) {
         ConnectionFactory factory = RabbitMqConnections.factory(settings);
         factory.setSocketConfigurator(socket -> {
             SocketConfigurators.defaultConfigurator().configure(socket);
@@ -119,6 +128,15 @@ final class Broker implements AutoCloseable {
             channel.basicPublish(exchange, "", true, properties, body);
             channel.waitForConfirmsOrDie(5_000);
         } catch (TimeoutException | InterruptedException e) {
+            throw new IOException(e);
+        }
+    }
+
+    /** Declares a queue as a client without our arguments would (an earlier version, another tool). */
+    void declareQueue(String queue, Map<String, Object> arguments) throws IOException {
+        try (Channel channel = admin.createChannel()) {
+            channel.queueDeclare(queue, true, false, false, arguments);
+        } catch (TimeoutException e) {
             throw new IOException(e);
         }
     }

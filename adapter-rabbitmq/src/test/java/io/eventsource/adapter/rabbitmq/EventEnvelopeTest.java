@@ -82,6 +82,25 @@ class EventEnvelopeTest {
     }
 
     @Test
+    void aForgedHeaderReachesTheReasonEscapedAndShort() {
+        Map<String, Object> headers = new HashMap<>(EventEnvelope.encode(EVENT).properties().getHeaders());
+        headers.put("es-envelope-version", "1\n2030-01-01 ERROR forged line" + "x".repeat(10_000));
+        Map<String, Object> badId = new HashMap<>(EventEnvelope.encode(EVENT).properties().getHeaders());
+        badId.put("es-aggregate-id", "42\r\nforged\u001b[2J" + "y".repeat(10_000));
+
+        assertThatThrownBy(() -> EventEnvelope.decode(withHeaders(headers), new byte[0]))
+                .isInstanceOf(MalformedMessageException.class)
+                .satisfies(refused -> assertThat(refused.getMessage())
+                        .contains("envelope version 1\\n2030-01-01 ERROR forged line")
+                        .doesNotContain("\n").hasSizeLessThan(400));
+        assertThatThrownBy(() -> EventEnvelope.decode(withHeaders(badId), new byte[0]))
+                .isInstanceOf(MalformedMessageException.class)
+                .satisfies(refused -> assertThat(refused.getMessage()).contains("AggregateId")
+                        .contains("42\\r\\nforged\\u001b[2J").doesNotContain("\r", "\n", "\u001b")
+                        .hasSizeLessThan(400));
+    }
+
+    @Test
     void refusesAMissingOrMistypedHeader() {
         Map<String, Object> missing = new HashMap<>(EventEnvelope.encode(EVENT).properties().getHeaders());
         missing.remove("es-event-id");

@@ -2,9 +2,13 @@ package io.eventsource.adapter.rabbitmq;
 
 import io.eventsource.domain.InvalidValueException;
 import io.eventsource.domain.Namespace;
+import io.eventsource.ports.PortException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Map;
 
@@ -64,8 +68,100 @@ class RabbitMqSettingsTest {
     void neverShowsThePassword() {
         RabbitMqSettings settings = RabbitMqSettings.local().withUri(URI.create("amqp://app:s3cret@rabbit:5672/prod"));
 
-        assertThat(settings.toString()).contains("amqp://app:***@rabbit:5672/prod").doesNotContain("s3cret");
+        assertThat(settings.toString()).contains("amqp://app:****@rabbit:5672/prod").doesNotContain("s3cret");
         assertThatThrownBy(() -> RabbitMqSettings.local().withUri(URI.create("http://app:s3cret@rabbit")))
                 .isInstanceOf(InvalidValueException.class).message().doesNotContain("s3cret");
+    }
+
+    /** Each holds a password whose two halves, PASS and WORD, must never show; most are not usable URIs. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "amqp://app:PASS-WORD@my_rabbit:5672/prod",   // a host with '_': java.net.URI finds no host
+            "amqp://app:PASS-WORD@rabbit:port/prod",      // a port that is not a number
+            "amqp://app:PASS@WORD@rabbit:5672",           // an unencoded '@' in the password
+            "amqp://app:PASS/WORD@rabbit:5672",           // an unencoded '/' in the password
+            "amqp://app:PASS:WORD@rabbit:5672",           // an unencoded ':' in the password
+            "amqp://app:PASS%WORD@rabbit:5672",           // an unencoded '%' in the password: not a URI at all
+            "amqp://app:PASS-WORD@:5672",                 // an empty host
+            "amqp://app:PASS-WORD@",                      // no host at all
+            "amqps://app:PASS-WORD@rabbit_1",             // TLS, a host with '_'
+            "http://app:PASS-WORD@rabbit:5672"})          // another scheme
+    void neverShowsThePasswordOfAUriItRefuses(String uri) {
+        assertThatThrownBy(() -> RabbitMqSettings.fromEnvironment(Map.of("EVENTSOURCE_AMQP_URI", uri)))
+                .isInstanceOf(InvalidValueException.class)
+                .satisfies(refused -> assertNoSecret(refused.getMessage()))
+                .hasMessageContaining("app:****@");
+        URI parsed;
+        try {
+            parsed = new URI(uri);
+        } catch (URISyntaxException notAUri) {
+            return; // only the environment's raw text can hold it
+        }
+        assertThatThrownBy(() -> RabbitMqSettings.local().withUri(parsed))
+                .isInstanceOf(InvalidValueException.class)
+                .satisfies(refused -> assertNoSecret(refused.getMessage()));
+    }
+
+    /** The same characters percent-encoded make a usable URI; its settings still never show the password. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "amqp://app:PASS%40WORD@rabbit:5672/prod",
+            "amqp://app:PASS%2FWORD@rabbit:5672",
+            "amqp://app:PASS%3AWORD@rabbit:5672",
+            "amqp://app:PASS%25WORD@rabbit:5672",
+            "amqps://app:PASS%40%2F%3A%25WORD@rabbit.example:5671/prod?heartbeat=10"})
+    void neverShowsThePasswordOfAUriItTakes(String uri) {
+        RabbitMqSettings settings = RabbitMqSettings.fromEnvironment(Map.of("EVENTSOURCE_AMQP_URI", uri));
+
+        assertNoSecret(settings.toString());
+        assertThat(settings.toString()).contains("app:****@rabbit");
+        assertNoSecret(settings.redactedUri());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"amqp://app:PASS%40%2F%3A%25WORD@127.0.0.1:1/prod", "amqps://app:PASS-WORD@127.0.0.1:1"})
+    void neverShowsThePasswordWhenTheBrokerCannotBeReached(String uri) {
+        RabbitMqSettings settings = RabbitMqSettings.local().withUri(URI.create(uri))
+                .withConnectionTimeout(Duration.ofSeconds(2));
+
+        assertThatThrownBy(() -> RabbitMqConnections.open(settings))
+                .isInstanceOf(PortException.class)
+                .hasMessageContaining("127.0.0.1:1")
+                .satisfies(RabbitMqSettingsTest::assertNoSecretInChain);
+    }
+
+    @Test
+    void refusesPayloadAndInboundLimitsThatDoNotFitTogether() {
+        RabbitMqSettings local = RabbitMqSettings.local();
+
+        assertThat(local.payloadLimit()).isEqualTo(1 << 20);
+        assertThat(local.maxInboundMessageSize()).isEqualTo((1 << 20) + (64 << 10));
+        assertThat(local.announcementMaxLength()).isEqualTo(10_000);
+        assertThat(local.withPayloadLimit(4 << 20).maxInboundMessageSize())
+                .as("raised with the payload limit").isEqualTo((4 << 20) + (64 << 10));
+        assertThat(local.withMaxInboundMessageSize(8 << 20).withPayloadLimit(2 << 20).maxInboundMessageSize())
+                .as("never lowered").isEqualTo(8 << 20);
+        assertThatThrownBy(() -> local.withPayloadLimit(0)).isInstanceOf(InvalidValueException.class)
+                .hasMessageContaining("payloadLimit must be 1-");
+        assertThatThrownBy(() -> local.withMaxInboundMessageSize((1 << 20) - 1)).isInstanceOf(InvalidValueException.class)
+                .hasMessageContaining("at least the payload limit");
+        assertThatThrownBy(() -> local.withPayloadLimit(1000).withMaxInboundMessageSize(4096))
+                .isInstanceOf(InvalidValueException.class).hasMessageContaining("frame size");
+        assertThatThrownBy(() -> local.withAnnouncementMaxLength(0)).isInstanceOf(InvalidValueException.class)
+                .hasMessageContaining("announcementMaxLength must be at least 1");
+    }
+
+    private static void assertNoSecret(String text) {
+        assertThat(text).doesNotContain("PASS").doesNotContain("WORD");
+    }
+
+    private static void assertNoSecretInChain(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            assertNoSecret(String.valueOf(t.getMessage()));
+            assertNoSecret(t.toString());
+            for (Throwable suppressed : t.getSuppressed()) {
+                assertNoSecretInChain(suppressed);
+            }
+        }
     }
 }

@@ -48,7 +48,7 @@ public final class RouteDeclareBenchmark {
         int perCall = args.length > 2 ? Integer.parseInt(args[2]) : 100;
         RabbitMqSettings settings = RabbitMqSettings.fromEnvironment().withConfirmBatchSize(perCall)
                 .withNamespace(Namespace.of("bench_" + UUID.randomUUID().toString().substring(0, 8) + "."));
-        System.out.println("broker " + RabbitMqSettings.redacted(settings.uri()) + ", namespace " + settings.namespace());
+        System.out.println("broker " + settings.redactedUri() + ", namespace " + settings.namespace());
         try (ThreadScheduler scheduler = new ThreadScheduler();
              RabbitMqMessageBus bus = new RabbitMqMessageBus(settings, EXPIRY, scheduler,
                      RabbitMqConnections.open(settings))) {

@@ -2,6 +2,7 @@ package io.eventsource.adapter.redis;
 
 import io.eventsource.domain.InvalidValueException;
 import io.eventsource.domain.Namespace;
+import io.eventsource.ports.Credentials;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -15,7 +16,12 @@ import java.util.Objects;
  * timeouts.
  *
  * @param uri            {@code redis://[user:password@]host[:port][/database]}, or {@code rediss://...} for TLS;
- *                       the port defaults to 6379 and the database to 0
+ *                       the port defaults to 6379 and the database to 0. {@code :password@} gives a password
+ *                       alone (the {@code default} user); an {@code @}, {@code /}, {@code :}, {@code ?}, {@code #}
+ *                       or {@code %} in the password is written percent-encoded ({@code %40}, {@code %2F},
+ *                       {@code %3A}, {@code %3F}, {@code %23}, {@code %25}). The password is never printed:
+ *                       {@link #toString()}, messages and log lines show the address through
+ *                       {@link Credentials#redact}.
  * @param namespace      the prefix of every key, so that environments and test runs never see each other's keys
  * @param poolSize       the most connections open at once, 1-1024
  * @param connectTimeout how long to wait for a connection, positive and under 24 days
@@ -35,6 +41,8 @@ public record RedisSettings(URI uri, Namespace namespace, int poolSize, Duration
     public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(2);
 
     private static final String FORM = "redis://[user:password@]host[:port][/database] or rediss://... (TLS)";
+    private static final String ENCODING = "an '@', '/', ':', '?', '#' or '%' in the password must be"
+            + " percent-encoded (%40, %2F, %3A, %3F, %23, %25)";
 
     public RedisSettings {
         checkUri(uri);
@@ -109,7 +117,7 @@ public record RedisSettings(URI uri, Namespace namespace, int poolSize, Duration
         return new RedisSettings(uri, namespace, poolSize, connect, socket);
     }
 
-    /** The address without its password, fit for logs and messages. */
+    /** The address without its password ({@link Credentials#redact}), fit for logs and messages. */
     public String redactedUri() {
         return redact(uri);
     }
@@ -152,17 +160,35 @@ public record RedisSettings(URI uri, Namespace namespace, int poolSize, Duration
         if (!"redis".equalsIgnoreCase(uri.getScheme()) && !"rediss".equalsIgnoreCase(uri.getScheme())) {
             return uri.getScheme() == null ? "no scheme" : "scheme \"" + uri.getScheme() + "\" is not redis or rediss";
         }
+        // with a secret in the text, no piece of it is shown on its own: java.net.URI may have cut the password
+        // at an unencoded '/', '?' or '#' and put its tail in what it calls the path or the authority
+        boolean secret = Credentials.holdsSecret(uri.toString());
         if (uri.getHost() == null) {
-            // java.net.URI leaves host null when the authority is not host[:port] (e.g. a port that is not a number)
-            return uri.getRawAuthority() == null ? "no host" : "\"" + redactAuthority(uri.getRawAuthority())
-                    + "\" is not host[:port]";
+            // java.net.URI leaves host null when the authority is not [user-info@]host[:port]: a port that is not a
+            // number, a '_' in the host name, an unencoded '@' in the password, no host
+            if (uri.getRawAuthority() == null) {
+                return "no host";
+            }
+            if (secret) {
+                return "the authority is not [user:password@]host[:port] (" + ENCODING + "; a host name takes no '_')";
+            }
+            return "\"" + uri.getRawAuthority() + "\" is not host[:port]"
+                    + (uri.getRawAuthority().contains("_") ? " (a host name takes no '_')" : "");
+        }
+        if (secret && uri.getRawUserInfo() == null) {
+            // e.g. redis://app:12/x@host: java.net.URI reads host "app", port 12 and a path
+            return "the password is not where the user information goes (" + ENCODING + ")";
+        }
+        if (uri.getRawUserInfo() != null && !uri.getRawUserInfo().contains(":")) {
+            return "the user information has no ':' (write user:password@, or :password@ for a password alone)";
         }
         if (uri.getPort() == 0 || uri.getPort() > 65_535) {
             return "port " + uri.getPort() + " is outside 1-65535";
         }
         String path = uri.getPath();
         if (path != null && !path.isEmpty() && !path.equals("/") && !path.matches("/\\d{1,5}")) {
-            return "the path \"" + path + "\" is not a database number";
+            return secret ? "the path is not a database number (" + ENCODING + ")"
+                    : "the path \"" + path + "\" is not a database number";
         }
         return null;
     }
@@ -189,15 +215,10 @@ public record RedisSettings(URI uri, Namespace namespace, int poolSize, Duration
     }
 
     private static String redact(URI uri) {
-        return uri.getRawUserInfo() == null ? uri.toString() : redact(uri.toString());
+        return Credentials.redact(uri.toString());
     }
 
     private static String redact(String text) {
-        // user:password@ -> user:***@ (the password never reaches a log or an exception message)
-        return text.replaceFirst("^((?:[A-Za-z][A-Za-z0-9+.-]*://)?[^:/@]*:)[^@/]*@", "$1***@");
-    }
-
-    private static String redactAuthority(String authority) {
-        return authority.replaceFirst("^([^:@]*:)[^@]*@", "$1***@");
+        return Credentials.redact(text);
     }
 }

@@ -92,10 +92,42 @@ class RedisSettingsTest {
     }
 
     @Test
+    void saysHowToWriteAPasswordThatBreaksTheUriWithoutShowingIt() {
+        for (String text : new String[]{"redis://app:p@ss@cache:6379", "redis://app:p/ss@cache:6379/0",
+                "redis://app:12/ss@cache:6379", "redis://app:p?ss@cache:6379", "redis://app:s3cret@my_cache:6379"}) {
+            assertThatThrownBy(() -> RedisSettings.fromEnvironment(Map.of("EVENTSOURCE_REDIS_URI", text))).as(text)
+                    .isInstanceOf(InvalidValueException.class)
+                    .hasMessageContaining("EVENTSOURCE_REDIS_URI")
+                    .hasMessageContaining("percent-encoded (%40, %2F, %3A, %3F, %23, %25)")
+                    .hasMessageNotContaining("ss@").hasMessageNotContaining("/ss").hasMessageNotContaining("?ss")
+                    .hasMessageNotContaining("s3cret");
+        }
+        assertThatThrownBy(() -> RedisSettings.parseUri("redis://app:p%ss@cache"))
+                .hasMessageContaining("Malformed escape pair").hasMessageNotContaining("p%ss");
+    }
+
+    @Test
+    void refusesAHostWithAnUnderscoreSayingSo() {
+        assertThatThrownBy(() -> RedisSettings.local(Namespace.NONE).withUri(URI.create("redis://my_cache:6379")))
+                .hasMessageContaining("\"my_cache:6379\" is not host[:port] (a host name takes no '_')");
+    }
+
+    @Test
+    void refusesAUserInformationWithoutAColonWhichJedisWouldReadAsAUserName() {
+        assertThatThrownBy(() -> RedisSettings.local(Namespace.NONE).withUri(URI.create("redis://s3cret@cache:6379")))
+                .isInstanceOf(InvalidValueException.class)
+                .hasMessageContaining("write user:password@, or :password@ for a password alone")
+                .hasMessageNotContaining("s3cret");
+        assertThat(RedisSettings.local(Namespace.NONE).withUri(URI.create("redis://:s3cret@cache:6379")).toString())
+                .contains("redis://:****@cache:6379");
+    }
+
+    @Test
     void neverShowsThePassword() {
         RedisSettings settings = RedisSettings.local(Namespace.NONE).withUri(URI.create("redis://app:s3cret@cache:6379"));
 
-        assertThat(settings.toString()).contains("redis://app:***@cache:6379").doesNotContain("s3cret");
+        assertThat(settings.toString()).contains("redis://app:****@cache:6379").doesNotContain("s3cret");
+        assertThat(settings.redactedUri()).isEqualTo("redis://app:****@cache:6379");
         assertThatThrownBy(() -> RedisSettings.parseUri("redis://app:s3cret@cache:6379/ x"))
                 .hasMessageNotContaining("s3cret");
         assertThatThrownBy(() -> settings.withUri(URI.create("http://app:s3cret@cache:6379")))
