@@ -41,11 +41,16 @@ final class Database {
         Properties properties = new Properties();
         properties.setProperty("user", settings.user());
         properties.setProperty("password", settings.password());
+        // the adapter's driver options (HibernateBootstrap.driverProperties), TLS as the settings choose it
+        properties.setProperty("sslMode", settings.tls().name());
         properties.setProperty("characterEncoding", "UTF-8");
         properties.setProperty("rewriteBatchedStatements", "true");
         properties.setProperty("cachePrepStmts", "true");
+        properties.setProperty("prepStmtCacheSize", "250");
+        properties.setProperty("prepStmtCacheSqlLimit", "16384");
         properties.setProperty("useLocalSessionState", "true");
         properties.setProperty("cacheServerConfiguration", "true");
+        properties.setProperty("maintainTimeStats", "false");
         return DriverManager.getConnection(settings.jdbcUrl(), properties);
     }
 

@@ -35,7 +35,8 @@ final class RawAmqp implements AutoCloseable {
 
     private final Connection connection;
     private final String prefix;
-    private final Map<String, Object> aggregateQueueArguments;
+    private final Object expires;
+    private final String rejectedExchange;
     private final List<String> exchanges = new ArrayList<>();
     private final List<String> queues = new ArrayList<>();
 
@@ -45,9 +46,8 @@ final class RawAmqp implements AutoCloseable {
         factory.setAutomaticRecoveryEnabled(false);
         this.connection = factory.newConnection("eventsource benchmark raw " + namespace);
         this.prefix = namespace.prefix();
-        // the same arguments as the adapter's aggregate queues
-        this.aggregateQueueArguments = Map.of("x-expires", (int) expiry.queueExpiry().toMillis(),
-                "x-single-active-consumer", true);
+        this.expires = (int) expiry.queueExpiry().toMillis();
+        this.rejectedExchange = namespace.apply("eventsourceRejected");
     }
 
     /** A message body of about the size of the library's messages (a small JSON payload plus its headers). */
@@ -118,7 +118,7 @@ final class RawAmqp implements AutoCloseable {
                 for (int i = 0; i < queueCount; i++) {
                     String queue = exchange + "-s" + i;
                     queues.add(queue);
-                    channel.queueDeclare(queue, true, false, false, aggregateQueueArguments);
+                    channel.queueDeclare(queue, true, false, false, aggregateQueueArguments("s" + i));
                     channel.queueBind(queue, exchange, "");
                 }
                 channel.basicPublish(exchange, "", true, MessageProperties.PERSISTENT_BASIC, body);
@@ -183,6 +183,15 @@ final class RawAmqp implements AutoCloseable {
                 closeQuietly(consuming);
             }
         }
+    }
+
+    /**
+     * The adapter's arguments of an aggregate queue: {@code x-expires}, single active consumer, and the binding it
+     * belongs to carried as dead-letter exchange and routing key.
+     */
+    private Map<String, Object> aggregateQueueArguments(String service) {
+        return Map.of("x-expires", expires, "x-single-active-consumer", true,
+                "x-dead-letter-exchange", rejectedExchange, "x-dead-letter-routing-key", service);
     }
 
     private void declareFanout(Channel channel, String exchange, int queueCount, boolean autoDelete)
