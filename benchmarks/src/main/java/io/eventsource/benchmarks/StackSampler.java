@@ -12,7 +12,10 @@ import java.util.concurrent.TimeUnit;
  * A wall-clock sampler, as repeated jstacks: every {@value #PERIOD_MILLIS} ms it takes the stacks of the JVM's threads
  * and counts, per group of threads, where they are. Producer threads ({@code bench-producer-*}) count in every sample
  * (waiting is what limits a synchronous path); the runtime's other threads count only while they are inside the
- * library and running or blocked in I/O (a parked thread waits for work, which is not a cost). A place is the innermost library frame and the frame on top
+ * library, split into the publishing path (a publisher's batch, routing, the relay: every state, since a batch runs
+ * on one thread and its waits are for the broker or the database) and the rest (delivery, heartbeats, the sweeper:
+ * only running or blocked in I/O, since a parked thread there waits for work, which is not a cost). A place
+ * is the innermost library frame and the frame on top
  * of the stack: {@code RabbitMqMessageBus.declareRoute < SocketInputStream.read} says that the route declaration waits
  * for the broker.
  */
@@ -22,7 +25,11 @@ final class StackSampler implements AutoCloseable {
     private static final String LIBRARY = "io.eventsource.";
     private static final String HARNESS = "io.eventsource.benchmarks.";
     private static final String PRODUCERS = "producer threads (every state)";
-    private static final String RUNTIME = "runtime threads (running or in I/O, inside the library)";
+    private static final String PUBLISHING = "runtime threads on the publishing path (every state)";
+    private static final String DELIVERY = "runtime threads on the delivery path and the rest (running or in I/O)";
+    /** Frames that put a runtime thread on the publishing path: the publisher's batches, routing, the relay. */
+    private static final List<String> PUBLISHING_TYPES = List.of("io.eventsource.core.RoutingPublisher",
+            "io.eventsource.core.Router", "io.eventsource.core.Relay");
 
     private final Map<String, Map<String, Integer>> counts = new HashMap<>();
     private final Map<String, Integer> samples = new HashMap<>();
@@ -60,17 +67,34 @@ final class StackSampler implements AutoCloseable {
             }
             boolean producer = sampled.getName().startsWith(PRODUCER_PREFIX);
             StackTraceElement library = innermostLibraryFrame(stack);
-            // a runtime thread counts while it works or waits on I/O; parked or waiting, it waits for work
-            if (!producer && (library == null || idle(stack[0]))) {
+            if (!producer && library == null) {
                 continue;
             }
-            String group = producer ? PRODUCERS : RUNTIME;
-            String place = (library == null ? "(benchmark)" : name(library)) + " < " + name(stack[0]);
+            boolean publishing = !producer && publishing(stack);
+            // on the publishing path a waiting thread waits for the broker or the database (a batch runs from start
+            // to end on one thread); elsewhere a parked or waiting thread waits for work, which is not a cost
+            if (!producer && !publishing && idle(stack[0])) {
+                continue;
+            }
+            String group = producer ? PRODUCERS : publishing ? PUBLISHING : DELIVERY;
+            String place = (library == null ? "(benchmark: in-flight bound or pacing)" : name(library)) + " < "
+                    + name(stack[0]);
             synchronized (this) {
                 samples.merge(group, 1, Integer::sum);
                 counts.computeIfAbsent(group, g -> new HashMap<>()).merge(place, 1, Integer::sum);
             }
         }
+    }
+
+    private static boolean publishing(StackTraceElement[] stack) {
+        for (StackTraceElement frame : stack) {
+            for (String type : PUBLISHING_TYPES) {
+                if (frame.getClassName().startsWith(type)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean idle(StackTraceElement top) {
@@ -107,7 +131,7 @@ final class StackSampler implements AutoCloseable {
     /** The {@code top} most sampled places per group, with their share of the group's samples. */
     synchronized List<String> summary(int top) {
         List<String> lines = new ArrayList<>();
-        for (String group : List.of(PRODUCERS, RUNTIME)) {
+        for (String group : List.of(PRODUCERS, PUBLISHING, DELIVERY)) {
             Map<String, Integer> places = counts.get(group);
             if (places == null) {
                 continue;
