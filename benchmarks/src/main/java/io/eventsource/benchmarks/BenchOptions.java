@@ -1,0 +1,103 @@
+package io.eventsource.benchmarks;
+
+import io.eventsource.domain.InvalidValueException;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * What one run measures and how long, from {@code -Dbench.*} system properties; every default is here. The defaults
+ * keep a run under about five minutes on a 2-core machine; raise them for steadier figures.
+ *
+ * @param events          hot phases: at most this many events each (the library's and the raw client's)
+ * @param seconds         hot phases: at most this long publishing each, so that a slow path still ends
+ * @param aggregates      hot phases: the aggregates published to, round robin (their routes are made first)
+ * @param inFlight        how many {@code publishAsync} calls one producer thread keeps in flight at most
+ * @param threads         how many threads call {@code publish} in the second hot phase
+ * @param cold            cold phases: at most this many new aggregates each (the library's and the raw client's),
+ *                        within {@code seconds}
+ * @param latencySeconds  latency phases: how long each publishes at the paced rate
+ * @param latencyRate     latency phases: the rate, events/s; 0 for half the library's measured hot maximum
+ * @param acks            acks phases: how many ack rows each writes
+ * @param memoryAggregates memory phase: how many aggregates become active in the measured listener; below
+ *                        {@value #MEMORY_TARGET_AGGREGATES} the figure for that many is projected from the growth per
+ *                        aggregate (a run that measures 10,000 directly takes several minutes more)
+ * @param only            the phases to run ({@link #PHASES}); all by default
+ * @param output          where the figures are written
+ */
+record BenchOptions(int events, Duration seconds, int aggregates, int inFlight, int threads, int cold,
+                    Duration latencySeconds, double latencyRate, int acks, int memoryAggregates, Set<String> only,
+                    Path output) {
+    /** The phases, in the order they run. */
+    static final Set<String> PHASES = Set.of("hot", "cold", "latency", "acks", "memory");
+    /** The number of active aggregates that the memory target is about. */
+    static final int MEMORY_TARGET_AGGREGATES = 10_000;
+
+    BenchOptions {
+        positive("bench.events", events);
+        positive("bench.aggregates", aggregates);
+        positive("bench.inflight", inFlight);
+        positive("bench.threads", threads);
+        positive("bench.cold", cold);
+        positive("bench.acks", acks);
+        positive("bench.memory.aggregates", memoryAggregates);
+        if (seconds.isZero() || seconds.isNegative() || latencySeconds.isZero() || latencySeconds.isNegative()) {
+            throw new InvalidValueException("bench.seconds and bench.latency.seconds must be positive, got " + seconds
+                    + " and " + latencySeconds);
+        }
+        if (latencyRate < 0) {
+            throw new InvalidValueException("bench.latency.rate must be 0 (half the hot maximum) or a positive rate in"
+                    + " events/s, got " + latencyRate);
+        }
+        if (!PHASES.containsAll(only)) {
+            throw new InvalidValueException("bench.only must name phases among " + new TreeSet<>(PHASES)
+                    + ", comma-separated, got " + only);
+        }
+        only = Set.copyOf(only);
+    }
+
+    /** From the system properties; a property that is unset, empty or an unresolved {@code ${...}} takes its default. */
+    static BenchOptions fromSystemProperties() {
+        return new BenchOptions(
+                read("bench.events", 20_000, Integer::parseInt),
+                Duration.ofSeconds(read("bench.seconds", 20, Integer::parseInt)),
+                read("bench.aggregates", 1_000, Integer::parseInt),
+                read("bench.inflight", 256, Integer::parseInt),
+                read("bench.threads", 4, Integer::parseInt),
+                read("bench.cold", 200, Integer::parseInt),
+                Duration.ofSeconds(read("bench.latency.seconds", 10, Integer::parseInt)),
+                read("bench.latency.rate", 0.0, Double::parseDouble),
+                read("bench.acks", 20_000, Integer::parseInt),
+                read("bench.memory.aggregates", 2_000, Integer::parseInt),
+                read("bench.only", PHASES, text -> new TreeSet<>(Arrays.asList(text.toLowerCase(Locale.ROOT)
+                        .split("\\s*,\\s*")))),
+                read("bench.output", Path.of("target"), Path::of));
+    }
+
+    boolean runs(String phase) {
+        return only.contains(phase);
+    }
+
+    private static <T> T read(String name, T fallback, Function<String, T> parse) {
+        String text = System.getProperty(name);
+        if (text == null || text.isBlank() || text.startsWith("${")) {
+            return fallback;
+        }
+        try {
+            return parse.apply(text.trim());
+        } catch (RuntimeException e) {
+            throw new InvalidValueException(name + " could not be read from \"" + text + "\": " + e.getMessage());
+        }
+    }
+
+    private static void positive(String name, int value) {
+        if (value < 1) {
+            throw new InvalidValueException(name + " must be 1 or more, got " + value);
+        }
+    }
+}

@@ -1,0 +1,432 @@
+package io.eventsource.benchmarks;
+
+import io.eventsource.domain.Ack;
+import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateType;
+import io.eventsource.domain.ServiceName;
+import io.eventsource.domain.Topology;
+import io.eventsource.ports.AckStore;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static io.eventsource.benchmarks.Report.Direction.AT_LEAST;
+import static io.eventsource.benchmarks.Report.Direction.AT_MOST;
+
+/**
+ * The benchmark: in one run, under a namespace of its own on the local services, it measures each path's ceiling
+ * with the raw clients and then the library on the same path, and prints each ratio beside its target (issue 10):
+ * <ul>
+ *   <li><b>hot</b>: events/s end to end (handled and acked by all three services) over 1,000 aggregates whose routes
+ *       exist, from one thread calling {@code publishAsync} (bounded in flight) and from four calling {@code publish},
+ *       ÷ raw fanout-to-3 published/s, persistent, confirms per 100;</li>
+ *   <li><b>cold</b>: events/s end to end, every event to a new aggregate, ÷ the raw declare rate (exchange, three
+ *       {@code x-expires} single-active-consumer durable queues, three bindings, one publish);</li>
+ *   <li><b>latency</b>: publish-to-handled p50 and p99 at half the hot maximum ÷ raw publish-to-consume at that rate;</li>
+ *   <li><b>acks</b>: the ack store's rows/s ÷ plain batched JDBC inserts;</li>
+ *   <li><b>memory</b>: the heap of one listener, alone in its JVM, after 10,000 aggregates became active (after GC).</li>
+ * </ul>
+ * Figures go to the console and to {@code bench-{time}.csv} and {@code .txt} in {@code bench.output}. Everything the run
+ * made (broker objects, Redis keys, tables) is deleted at the end. Options: {@link BenchOptions}.
+ */
+public final class Benchmark {
+    private static final int WARM_UP_AGGREGATES = 30;
+    /** Threads that publish what only prepares a phase (routes, active aggregates): faster, and not measured. */
+    static final int SETUP_THREADS = 8;
+    private static final Duration COLD_LIMIT = Duration.ofMinutes(10);
+    private static final int SAMPLED_PLACES = 8;
+
+    private final BenchOptions options;
+    private final BenchSettings settings;
+    private final Report report;
+    private final Database database;
+    /** What the run made on the broker, for the cleanup. */
+    private final Set<String> queues = Collections.synchronizedSet(new LinkedHashSet<>());
+    private final Set<String> exchanges = Collections.synchronizedSet(new LinkedHashSet<>());
+    private boolean failures;
+
+    private Benchmark(BenchOptions options, BenchSettings settings, Report report) {
+        this.options = options;
+        this.settings = settings;
+        this.report = report;
+        this.database = new Database(settings.mySql());
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchOptions options = BenchOptions.fromSystemProperties();
+        BenchSettings settings = BenchSettings.fresh(System.getenv());
+        Report report = new Report(System.out);
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        report.say("eventsource benchmark %s in namespace %s on %s, %s, %s", stamp, settings.namespace().prefix(),
+                settings.rabbitMq().uri().getHost(), settings.redis().redactedUri(), settings.mySql().jdbcUrl());
+        report.say("options: %s", options);
+        report.say("machine at start: %s", Machine.load());
+        Benchmark benchmark = new Benchmark(options, settings, report);
+        long started = System.nanoTime();
+        try {
+            benchmark.run();
+        } finally {
+            benchmark.cleanUp();
+        }
+        report.say("machine at end: %s", Machine.load());
+        report.say("run took %.0f s", RawAmqp.seconds(System.nanoTime() - started));
+        report.printTable();
+        List<Path> written = report.write(options.output(), "bench-" + stamp);
+        Files.copy(written.get(0), options.output().resolve("bench-latest.csv"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        report.say("figures written to %s and %s", written.get(0), written.get(1));
+        System.exit(benchmark.failures ? 1 : 0);
+    }
+
+    private void run() throws Exception {
+        boolean hot = options.runs("hot") || (options.runs("latency") && options.latencyRate() == 0);
+        boolean deployment = hot || options.runs("cold") || options.runs("latency");
+        try (RawAmqp raw = new RawAmqp(settings.rabbitMq().uri(), settings.namespace(), settings.expiry())) {
+            try {
+                if (deployment) {
+                    attempt("three services", () -> {
+                        deploymentPhases(raw, hot);
+                        return null;
+                    });
+                }
+                if (options.runs("acks")) {
+                    acks();
+                }
+                if (options.runs("memory")) {
+                    memory();
+                }
+            } finally {
+                queues.addAll(raw.queues());
+                exchanges.addAll(raw.exchanges());
+            }
+        }
+    }
+
+    private void deploymentPhases(RawAmqp raw, boolean hot) throws Exception {
+        int services = ThreeServices.SERVICES.size();
+        report.say("starting three services and a producer (four runtimes)");
+        try (ThreeServices three = ThreeServices.start(settings, database)) {
+            List<AggregateRef> warm = ThreeServices.aggregates("warm-", WARM_UP_AGGREGATES);
+            List<AggregateRef> hotAggregates = ThreeServices.aggregates("p-", options.aggregates());
+            remember(warm, ThreeServices.TYPE, ThreeServices.SERVICES);
+            remember(hotAggregates, ThreeServices.TYPE, ThreeServices.SERVICES);
+            Throughput warmUp = three.publishAsync(warm, warm.size(), COLD_LIMIT, options.inFlight());
+            report.say("  warm-up: %d events to new aggregates, %s", warm.size(), describe(warmUp));
+
+            if (options.runs("cold")) {
+                // each raw ceiling is measured right before the library's run of the same path: the machine's speed
+                // drifts within minutes, and the ratio should see the same machine on both sides
+                Double rawCold = attempt("raw cold", () -> raw.declareRoutes(services, options.cold(),
+                        options.seconds()));
+                if (rawCold != null) {
+                    report.say("  raw: declare exchange + %d queues + %d bindings + 1 publish: %s routes/s", services,
+                            services, Report.number(rawCold));
+                }
+                List<AggregateRef> coldAggregates = ThreeServices.aggregates("c-", options.cold());
+                remember(coldAggregates, ThreeServices.TYPE, ThreeServices.SERVICES);
+                report.say("cold: one event to each new aggregate, publishAsync from one thread, at most %d in flight"
+                        + " (at most %d aggregates or %s)", options.inFlight(), options.cold(), options.seconds());
+                Throughput cold = three.publishAsync(coldAggregates, options.cold(), options.seconds(),
+                        options.inFlight());
+                report.say("  %s", describe(cold));
+                add(ratioRow("cold", cold, rawCold, "routes/s", 0.8, String.format(java.util.Locale.ROOT,
+                        "end to end; the publisher's side alone %s events/s (%.2f of raw)",
+                        Report.number(cold.publishedPerSecond()), rawCold == null ? Double.NaN
+                                : cold.publishedPerSecond() / rawCold)));
+            }
+            Throughput hotAsync = null;
+            Double rawHot = null;
+            if (hot) {
+                quiet();
+                rawHot = attempt("raw hot", () -> raw.fanout(services, options.events(), options.seconds()));
+                if (rawHot != null) {
+                    report.say("  raw: fanout to %d durable queues, persistent, confirms per %d: %s msgs/s", services,
+                            RawAmqp.CONFIRM_BATCH, Report.number(rawHot));
+                }
+            }
+            if (hot || options.runs("latency")) {
+                // The hot aggregates get their routes first: one event each, from several threads (not measured), in
+                // reverse, so that the hot phase, which starts at p-0, first meets the routes made last: an unused
+                // queue expires after the queue expiry, and the setup may take longer than that on a slow machine.
+                report.say("routes for the hot phases: one event to each of %d new aggregates from %d threads",
+                        hotAggregates.size(), SETUP_THREADS);
+                List<AggregateRef> lastFirst = new ArrayList<>(hotAggregates);
+                Collections.reverse(lastFirst);
+                Throughput setup = three.publishFromThreads(lastFirst, lastFirst.size(), COLD_LIMIT, SETUP_THREADS);
+                report.say("  %s", describe(setup));
+            }
+            if (hot) {
+                report.say("hot: publishAsync from one thread, at most %d in flight, over %d aggregates (at most %d"
+                        + " events or %s)", options.inFlight(), hotAggregates.size(), options.events(), options.seconds());
+                hotAsync = sampled(() -> three.publishAsync(hotAggregates, options.events(), options.seconds(),
+                        options.inFlight()));
+                report.say("  %s", describe(hotAsync));
+                add(ratioRow("hot, publishAsync x1", hotAsync, rawHot, "msgs/s", 0.3, describe(hotAsync)));
+                if (options.runs("hot")) {
+                    report.say("hot: publish from %d threads", options.threads());
+                    Throughput hotThreads = sampled(() -> three.publishFromThreads(hotAggregates, options.events(),
+                            options.seconds(), options.threads()));
+                    report.say("  %s", describe(hotThreads));
+                    add(ratioRow("hot, publish x" + options.threads(), hotThreads, rawHot, "msgs/s", 0.1,
+                            describe(hotThreads)));
+                }
+            }
+
+            if (options.runs("latency")) {
+                double rate = options.latencyRate() > 0 ? options.latencyRate()
+                        : hotAsync != null && hotAsync.settled() ? hotAsync.eventsPerSecond() / 2 : Double.NaN;
+                if (Double.isNaN(rate)) {
+                    failed("latency", "no hot maximum to take half of (the hot phase failed); set bench.latency.rate");
+                } else {
+                    latency(raw, three, hotAggregates, rate);
+                }
+            }
+        }
+    }
+
+    private void latency(RawAmqp raw, ThreeServices three, List<AggregateRef> aggregates, double rate)
+            throws InterruptedException {
+        Duration warmUp = options.latencySeconds().dividedBy(10);
+        quiet();
+        report.say("latency: %s events/s (half the hot maximum unless set) for %s, the first %s not counted",
+                Report.number(rate), options.latencySeconds(), warmUp);
+        Latencies rawLatencies = attempt("raw latency", () -> raw.latency(ThreeServices.SERVICES.size(), rate,
+                options.latencySeconds(), warmUp));
+        Latencies library = attempt("library latency", () -> three.paced(aggregates, rate, options.latencySeconds(),
+                warmUp, options.inFlight()));
+        Latencies.Summary rawSummary = rawLatencies == null ? null : rawLatencies.summary();
+        Latencies.Summary librarySummary = library == null ? null : library.summary();
+        if (rawSummary != null) {
+            report.say("  raw: %d samples, p50 %.2f ms, p99 %.2f ms, max %.2f ms", rawSummary.count(),
+                    rawSummary.p50Millis(), rawSummary.p99Millis(), rawSummary.maxMillis());
+        }
+        if (librarySummary != null) {
+            report.say("  library: %d samples, p50 %.2f ms, p99 %.2f ms, max %.2f ms", librarySummary.count(),
+                    librarySummary.p50Millis(), librarySummary.p99Millis(), librarySummary.maxMillis());
+        }
+        double rawP50 = rawSummary == null ? Double.NaN : rawSummary.p50Millis();
+        double rawP99 = rawSummary == null ? Double.NaN : rawSummary.p99Millis();
+        double libP50 = librarySummary == null ? Double.NaN : librarySummary.p50Millis();
+        double libP99 = librarySummary == null ? Double.NaN : librarySummary.p99Millis();
+        String note = String.format(java.util.Locale.ROOT, "at %s events/s, publish-to-handled per binding; %d and %d"
+                        + " samples (the p99 of a few hundred samples is nearly their maximum: raise bench.latency.seconds)",
+                Report.number(rate), librarySummary == null ? 0 : librarySummary.count(),
+                rawSummary == null ? 0 : rawSummary.count());
+        add(new Report.Row("latency p50", libP50, "ms", rawP50, "ms", libP50 / rawP50, AT_MOST, Double.NaN, "x",
+                ""));
+        add(new Report.Row("latency p99", libP99, "ms", rawP99, "ms", libP99 / rawP99, AT_MOST, 5, "x", note));
+    }
+
+    private void acks() throws Exception {
+        int count = options.acks();
+        report.say("acks: %d rows, plain JDBC in batches of %d on one connection, then the ack store from %d threads,"
+                + " one ack per call", count, Database.BATCH, options.threads());
+        Double raw = attempt("raw acks", () -> {
+            database.insertAcks(Database.acks("jdbcwarm", Math.min(2_000, count)));
+            return database.insertAcks(Database.acks("jdbc", count));
+        });
+        Double library;
+        try (Node node = settings.open("acks")) {
+            library = attempt("library acks", () -> {
+                recordAcks(node.ackStore(), Database.acks("warm", Math.min(2_000, count)), options.threads());
+                return recordAcks(node.ackStore(), Database.acks("library", count), options.threads());
+            });
+        }
+        report.say("  raw %s rows/s, library %s rows/s", raw == null ? "-" : Report.number(raw),
+                library == null ? "-" : Report.number(library));
+        double libraryRate = library == null ? Double.NaN : library;
+        double rawRate = raw == null ? Double.NaN : raw;
+        add(new Report.Row("acks", libraryRate, "rows/s", rawRate, "rows/s", libraryRate / rawRate, AT_LEAST, 0.7, "",
+                ""));
+    }
+
+    /** Callers record one ack each, as listeners do; the store batches them. */
+    private static double recordAcks(AckStore store, List<Ack> acks, int threads) throws Exception {
+        List<CompletableFuture<Void>> recorded = Collections.synchronizedList(new ArrayList<>(acks.size()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        long started = System.nanoTime();
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    for (int i = thread; i < acks.size(); i += threads) {
+                        recorded.add(store.record(List.of(acks.get(i))).toCompletableFuture());
+                    }
+                }));
+            }
+            for (Future<?> future : done) {
+                future.get();
+            }
+            CompletableFuture.allOf(recorded.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
+        } finally {
+            pool.shutdownNow();
+        }
+        return acks.size() / RawAmqp.seconds(System.nanoTime() - started);
+    }
+
+    private void memory() throws Exception {
+        int count = options.memoryAggregates();
+        int target = BenchOptions.MEMORY_TARGET_AGGREGATES;
+        report.say("memory: one listener in a JVM of its own; one event to each of %d new aggregates from %d threads",
+                count, SETUP_THREADS);
+        List<AggregateRef> aggregates = MemoryProbe.aggregates(count);
+        remember(aggregates, MemoryProbe.TYPE, List.of(MemoryProbe.SERVICE));
+        Path log = options.output().resolve("memory-listener.log");
+        Files.createDirectories(options.output());
+        MemoryProbe.Memory memory;
+        try (Node producer = settings.open("memory-producer")) {
+            memory = attempt("memory", () -> MemoryProbe.measure(settings, producer, count, SETUP_THREADS, log));
+        }
+        String measure = String.format(java.util.Locale.ROOT, "memory, %,d active", target);
+        if (memory == null) {
+            add(Report.Row.failed(measure, AT_MOST, 256, " MB", "see above and " + log));
+            return;
+        }
+        String measured = String.format(java.util.Locale.ROOT, "heap after GC %.0f MB listening, %.0f MB after %,d"
+                        + " aggregates (%,.0f bytes each); published in %.0f s, all handled after %.0f s",
+                memory.baselineBytes() / 1048576.0, memory.heapMegabytes(), count, memory.bytesPerAggregate(),
+                memory.publishSeconds(), memory.handledSeconds());
+        report.say("  %s", measured);
+        double megabytes = count >= target ? memory.heapMegabytes()
+                : (memory.baselineBytes() + target * Math.max(0, memory.bytesPerAggregate())) / 1048576.0;
+        // the projection takes the growth as linear; with few aggregates, their consumers (all still live when the
+        // heap is read) weigh more than they would among 10,000, so a small count overstates it
+        String note = count >= target ? measured : "PROJECTED linearly from " + measured
+                + "; -Dbench.memory.aggregates=" + target + " measures it";
+        add(new Report.Row(measure, megabytes, "MB heap", Double.NaN, "", megabytes, AT_MOST, 256, " MB", note));
+    }
+
+    private Throughput sampled(Callable<Throughput> phase) throws Exception {
+        StackSampler sampler = StackSampler.start();
+        Throughput result;
+        try {
+            result = phase.call();
+        } finally {
+            sampler.close();
+        }
+        report.say("  where the time went (wall-clock samples every 100 ms; innermost library frame < top frame):");
+        sampler.summary(SAMPLED_PLACES).forEach(line -> report.say("%s", line));
+        return result;
+    }
+
+    private Report.Row ratioRow(String measure, Throughput library, Double raw, String rawUnit, double target,
+                                String note) {
+        double rawRate = raw == null ? Double.NaN : raw;
+        double rate = library.settled() ? library.eventsPerSecond() : Double.NaN;
+        String fullNote = library.settled() ? note : "NOT SETTLED within the deadline: " + note;
+        return new Report.Row(measure, rate, "events/s", rawRate, rawUnit, rate / rawRate, AT_LEAST, target, "",
+                fullNote);
+    }
+
+    private static String describe(Throughput phase) {
+        return String.format(java.util.Locale.ROOT, "%d events (%d left to the relay, %d failed) published in %.1f s"
+                        + " (%s/s); handled and acked by every binding after %.1f s: %s events/s end to end%s",
+                phase.published(), phase.pending(), phase.failed(), phase.publishSeconds(),
+                Report.number(phase.publishedPerSecond()), phase.endToEndSeconds(),
+                Report.number(phase.eventsPerSecond()), phase.settled() ? "" : " (NOT SETTLED)");
+    }
+
+    private void remember(List<AggregateRef> aggregates, AggregateType type, List<ServiceName> services) {
+        Topology topology = Topology.of(settings.namespace());
+        for (ServiceName service : services) {
+            queues.add(topology.announcementQueue(type, service).value());
+        }
+        exchanges.add(topology.announcementExchange(type).value());
+        for (AggregateRef aggregate : aggregates) {
+            for (ServiceName service : services) {
+                queues.add(topology.aggregateQueue(aggregate, service).value());
+            }
+            // auto-delete: goes with its last queue; deleted explicitly in case a queue was never made
+            exchanges.add(topology.aggregateExchange(aggregate).value());
+        }
+    }
+
+    /**
+     * Waits until the consumers that the last phase started have ended (the idle timeout, and a second), so that the raw
+     * client that measures next does not share the broker with hundreds of channels closing at once.
+     */
+    private void quiet() throws InterruptedException {
+        TimeUnit.MILLISECONDS.sleep(settings.expiry().consumerIdleTimeout().plusSeconds(1).toMillis());
+    }
+
+    private <T> T attempt(String phase, Callable<T> work) {
+        try {
+            return work.call();
+        } catch (Exception | Error e) {
+            failures = true;
+            report.say("  %s FAILED: %s", phase, e);
+            e.printStackTrace();
+            return null;
+        }
+    }
+
+    private void failed(String measure, String reason) {
+        failures = true;
+        add(Report.Row.failed(measure, AT_MOST, 5, "x", reason));
+    }
+
+    private void add(Report.Row row) {
+        report.add(row);
+    }
+
+    private void cleanUp() {
+        report.say("cleaning up %s: %d queues and %d exchanges, Redis keys, tables", settings.namespace().prefix(),
+                queues.size(), exchanges.size());
+        long started = System.nanoTime();
+        try {
+            Cleanup.broker(settings.rabbitMq().uri(), settings.namespace(), List.copyOf(queues),
+                    List.copyOf(exchanges));
+        } catch (Exception e) {
+            report.say("  could not delete the broker objects: %s", e);
+        }
+        try {
+            report.say("  Redis keys deleted: %s", Cleanup.redis(settings.redis().uri(), settings.namespace()));
+        } catch (RuntimeException e) {
+            report.say("  could not delete the Redis keys: %s", e);
+        }
+        try {
+            report.say("  tables dropped: %s", database.dropTables());
+        } catch (Exception e) {
+            report.say("  could not drop the tables: %s", e);
+        }
+        report.say("  cleanup took %.1f s", RawAmqp.seconds(System.nanoTime() - started));
+    }
+
+    /** The machine's load, read from /proc where there is one: figures taken under load say so. */
+    static final class Machine {
+        private Machine() {
+        }
+
+        static String load() {
+            String cores = Runtime.getRuntime().availableProcessors() + " cores";
+            return cores + ", load average " + read("/proc/loadavg", 3) + ", CPU pressure " + read("/proc/pressure/cpu",
+                    4);
+        }
+
+        private static String read(String file, int words) {
+            try {
+                String[] parts = Files.readString(Path.of(file), StandardCharsets.US_ASCII).trim().split("\\s+");
+                return String.join(" ", java.util.Arrays.copyOf(parts, Math.min(words, parts.length)));
+            } catch (IOException | RuntimeException e) {
+                return "unknown";
+            }
+        }
+    }
+}

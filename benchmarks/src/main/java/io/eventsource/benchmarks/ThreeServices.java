@@ -1,0 +1,295 @@
+package io.eventsource.benchmarks;
+
+import io.eventsource.core.Listener;
+import io.eventsource.core.Publication;
+import io.eventsource.core.Publisher;
+import io.eventsource.domain.AggregateId;
+import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateType;
+import io.eventsource.domain.Event;
+import io.eventsource.domain.EventId;
+import io.eventsource.domain.EventName;
+import io.eventsource.domain.ExpectedVersion;
+import io.eventsource.domain.NewEvent;
+import io.eventsource.domain.Payload;
+import io.eventsource.domain.Projection;
+import io.eventsource.domain.ServiceName;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The scenario's deployment in one JVM: three services ({@code products}, {@code ads}, {@code api-legacy}), each a
+ * runtime of its own (its own broker connection, Redis pool and database pool, as separate processes would have) with
+ * one listener on {@code Product}, and a producer runtime. Handlers only count, and note the latency of events that
+ * carry a send time, so that what is measured is the library and the services under it.
+ */
+final class ThreeServices implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ThreeServices.class);
+    static final AggregateType TYPE = AggregateType.of("Product");
+    static final List<ServiceName> SERVICES = List.of(ServiceName.of("products"), ServiceName.of("ads"),
+            ServiceName.of("api-legacy"));
+    private static final Projection PROJECTION = Projection.of("view");
+    private static final EventName NAME = EventName.of("PriceChanged");
+    /** Metadata key of the event's due time ({@link System#nanoTime()}), for the latency phase. */
+    private static final String DUE = "bench-due-nanos";
+    private static final Duration LIVE_DEADLINE = Duration.ofSeconds(60);
+    /** How long after the last publication the bindings may take to handle and ack everything. */
+    private static final Duration SETTLE_DEADLINE = Duration.ofMinutes(3);
+
+    private final List<Node> services = new ArrayList<>();
+    private final Node producer;
+    private final Database database;
+    private final Connection counting;
+    private final LongAdder handled = new LongAdder();
+    private volatile long measureFrom = Long.MAX_VALUE;
+    private volatile Latencies latencies = new Latencies();
+
+    private ThreeServices(BenchSettings settings, Database database) throws SQLException {
+        this.database = database;
+        try {
+            for (ServiceName service : SERVICES) {
+                Node node = settings.open(service.value());
+                services.add(node);
+                Listener listener = node.eventsource().listener(service);
+                listener.listen(TYPE, PROJECTION).onAny(this::handle);
+                listener.start();
+            }
+            producer = settings.open("producer");
+        } catch (RuntimeException e) {
+            services.forEach(Node::close);
+            throw e;
+        }
+        this.counting = database.connect();
+    }
+
+    /** Starts the three services and the producer, and waits until the registry has all three live. */
+    static ThreeServices start(BenchSettings settings, Database database) throws Exception {
+        ThreeServices deployment = new ThreeServices(settings, database);
+        long deadline = System.nanoTime() + LIVE_DEADLINE.toNanos();
+        while (!deployment.producer.registry().liveServices(TYPE, Instant.now()).containsAll(SERVICES)) {
+            if (System.nanoTime() > deadline) {
+                deployment.close();
+                throw new IllegalStateException("the three services were not live in the registry after "
+                        + LIVE_DEADLINE);
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+        return deployment;
+    }
+
+    Node producer() {
+        return producer;
+    }
+
+    private void handle(Event event) {
+        String due = event.metadata().get(DUE);
+        if (due != null) {
+            long dueNanos = Long.parseLong(due);
+            if (dueNanos >= measureFrom) {
+                latencies.add(System.nanoTime() - dueNanos);
+            }
+        }
+        handled.increment();
+    }
+
+    static List<AggregateRef> aggregates(String prefix, int count) {
+        List<AggregateRef> aggregates = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            aggregates.add(new AggregateRef(TYPE, AggregateId.of(prefix + i)));
+        }
+        return aggregates;
+    }
+
+    private static NewEvent event(long i, Map<String, String> metadata) {
+        return new NewEvent(EventId.random(), NAME, Payload.json("{\"sku\":\"p-" + i + "\",\"price\":" + (1000 + i % 997)
+                + ",\"currency\":\"EUR\"}"), metadata, Instant.now());
+    }
+
+    /**
+     * One producer thread calls {@code publishAsync} for event i on aggregate {@code i % aggregates}, at most
+     * {@code inFlight} publications outstanding, until {@code maxEvents} or {@code limit}; then waits until every
+     * binding handled and acked them.
+     */
+    Throughput publishAsync(List<AggregateRef> targets, int maxEvents, Duration limit, int inFlight) throws Exception {
+        return endToEnd(counters -> inThreads(1, thread -> {
+            Publisher publisher = producer.eventsource().publisher();
+            Semaphore permits = new Semaphore(inFlight);
+            long deadline = System.nanoTime() + limit.toNanos();
+            for (int i = 0; i < maxEvents && System.nanoTime() < deadline; i++) {
+                permits.acquireUninterruptibly();
+                try {
+                    publisher.publishAsync(targets.get(i % targets.size()), ExpectedVersion.ANY,
+                                    List.of(event(i, Map.of())))
+                            .whenComplete((publication, failure) -> {
+                                counters.count(publication, failure);
+                                permits.release();
+                            });
+                } catch (RuntimeException e) {
+                    counters.count(null, e);
+                    permits.release();
+                }
+            }
+            permits.acquireUninterruptibly(inFlight);
+        }));
+    }
+
+    /** {@code threads} threads call {@code publish}, aggregates round robin, until {@code maxEvents} or {@code limit}. */
+    Throughput publishFromThreads(List<AggregateRef> targets, int maxEvents, Duration limit, int threads)
+            throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        return endToEnd(counters -> inThreads(threads, thread -> {
+            Publisher publisher = producer.eventsource().publisher();
+            long deadline = System.nanoTime() + limit.toNanos();
+            int i;
+            while ((i = next.getAndIncrement()) < maxEvents && System.nanoTime() < deadline) {
+                try {
+                    counters.count(publisher.publish(targets.get(i % targets.size()), ExpectedVersion.ANY,
+                            List.of(event(i, Map.of()))), null);
+                } catch (RuntimeException e) {
+                    counters.count(null, e);
+                }
+            }
+        }));
+    }
+
+    /**
+     * One producer thread calls {@code publishAsync} at {@code rate} (at most {@code inFlight} outstanding), aggregates
+     * round robin, for {@code duration}; each event carries its due time, and every binding's handler notes the time
+     * from it to the handling. Events due in the first {@code warmUp} are not counted.
+     */
+    Latencies paced(List<AggregateRef> targets, double rate, Duration duration, Duration warmUp, int inFlight)
+            throws Exception {
+        Latencies measured = new Latencies();
+        latencies = measured;
+        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+        measureFrom = start + warmUp.toNanos();
+        endToEnd(counters -> inThreads(1, thread -> {
+            Publisher publisher = producer.eventsource().publisher();
+            Semaphore permits = new Semaphore(inFlight);
+            Pacer pacer = new Pacer(start, rate);
+            long end = start + duration.toNanos();
+            long k = 0;
+            for (long due = pacer.due(0); due < end; due = pacer.due(++k)) {
+                Pacer.waitUntil(due);
+                permits.acquireUninterruptibly();
+                try {
+                    publisher.publishAsync(targets.get((int) (k % targets.size())), ExpectedVersion.ANY,
+                                    List.of(event(k, Map.of(DUE, Long.toString(due)))))
+                            .whenComplete((publication, failure) -> {
+                                counters.count(publication, failure);
+                                permits.release();
+                            });
+                } catch (RuntimeException e) {
+                    counters.count(null, e);
+                    permits.release();
+                }
+            }
+            permits.acquireUninterruptibly(inFlight);
+        }));
+        measureFrom = Long.MAX_VALUE;
+        return measured;
+    }
+
+    /** Runs the publishing, then waits until the bindings handled every published event and their acks are stored. */
+    private Throughput endToEnd(Publishing publishing) throws Exception {
+        long handledBefore = handled.sum();
+        long acksBefore = database.okAcks(counting, TYPE);
+        Counters counters = new Counters();
+        long started = System.nanoTime();
+        publishing.run(counters);
+        long published = System.nanoTime();
+        long expected = counters.published.get() * SERVICES.size();
+        long deadline = published + SETTLE_DEADLINE.toNanos();
+        boolean settled = false;
+        while (System.nanoTime() < deadline) {
+            // the in-memory count first; the ack table only once the handlers are through
+            if (handled.sum() - handledBefore >= expected
+                    && database.okAcks(counting, TYPE) - acksBefore >= expected) {
+                settled = true;
+                break;
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+        long ended = System.nanoTime();
+        return new Throughput(counters.published.get(), counters.pending.get(), counters.failed.get(),
+                RawAmqp.seconds(published - started), RawAmqp.seconds(ended - started), settled);
+    }
+
+    private static void inThreads(int threads, ThreadWork work) throws Exception {
+        AtomicInteger numbers = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads,
+                task -> new Thread(task, StackSampler.PRODUCER_PREFIX + numbers.incrementAndGet()));
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    work.run(thread);
+                    return null;
+                }));
+            }
+            for (Future<?> future : done) {
+                future.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            counting.close();
+        } catch (SQLException | RuntimeException e) {
+            // only a count's connection
+        }
+        producer.close();
+        services.forEach(Node::close);
+    }
+
+    /** What the publications of one phase ended as. */
+    private static final class Counters {
+        private final AtomicLong published = new AtomicLong();
+        private final AtomicLong pending = new AtomicLong();
+        private final AtomicLong failed = new AtomicLong();
+
+        void count(Publication publication, Throwable failure) {
+            if (failure != null || publication == null) {
+                if (failed.incrementAndGet() == 1) {
+                    LOG.warn("a publish failed (further failures are only counted): {}", String.valueOf(failure));
+                }
+                return;
+            }
+            published.addAndGet(publication.events().size());
+            if (!publication.isSent()) {
+                pending.addAndGet(publication.events().size());
+            }
+        }
+    }
+
+    private interface Publishing {
+        void run(Counters counters) throws Exception;
+    }
+
+    private interface ThreadWork {
+        void run(int thread) throws Exception;
+    }
+}

@@ -1,0 +1,76 @@
+package io.eventsource.benchmarks;
+
+import io.eventsource.domain.InvalidValueException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BenchOptionsTest {
+    private static final String[] NAMES = {"bench.events", "bench.seconds", "bench.only", "bench.latency.rate"};
+
+    @AfterEach
+    void clearProperties() {
+        for (String name : NAMES) {
+            System.clearProperty(name);
+        }
+    }
+
+    @Test
+    void readsAPropertyThatMavenLeftUnresolvedAsItsDefault() {
+        System.setProperty("bench.events", "${bench.events}");
+        System.setProperty("bench.only", "${bench.only}");
+
+        BenchOptions options = BenchOptions.fromSystemProperties();
+
+        assertThat(options.events()).isEqualTo(20_000);
+        assertThat(options.only()).isEqualTo(BenchOptions.PHASES);
+    }
+
+    @Test
+    void readsGivenValuesAndASubsetOfPhases() {
+        System.setProperty("bench.events", "50000");
+        System.setProperty("bench.seconds", "60");
+        System.setProperty("bench.only", "Hot, latency");
+
+        BenchOptions options = BenchOptions.fromSystemProperties();
+
+        assertThat(options.events()).isEqualTo(50_000);
+        assertThat(options.seconds()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(options.only()).isEqualTo(Set.of("hot", "latency"));
+        assertThat(options.runs("acks")).isFalse();
+    }
+
+    @Test
+    void refusesAnUnknownPhaseNamingTheKnownOnes() {
+        System.setProperty("bench.only", "hot,warm");
+
+        assertThatThrownBy(BenchOptions::fromSystemProperties)
+                .isInstanceOf(InvalidValueException.class)
+                .hasMessageContaining("bench.only")
+                .hasMessageContaining("acks, cold, hot, latency, memory");
+    }
+
+    @Test
+    void refusesANumberItCannotReadNamingTheProperty() {
+        System.setProperty("bench.events", "many");
+
+        assertThatThrownBy(BenchOptions::fromSystemProperties)
+                .isInstanceOf(InvalidValueException.class)
+                .hasMessageContaining("bench.events")
+                .hasMessageContaining("many");
+    }
+
+    @Test
+    void refusesANegativeLatencyRate() {
+        System.setProperty("bench.latency.rate", "-5");
+
+        assertThatThrownBy(BenchOptions::fromSystemProperties)
+                .isInstanceOf(InvalidValueException.class)
+                .hasMessageContaining("bench.latency.rate");
+    }
+}
