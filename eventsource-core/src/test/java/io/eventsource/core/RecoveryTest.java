@@ -10,6 +10,7 @@ import io.eventsource.domain.Binding;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.EventId;
 import io.eventsource.domain.EventName;
+import io.eventsource.domain.EventsourceException;
 import io.eventsource.domain.ExpectedVersion;
 import io.eventsource.domain.Namespace;
 import io.eventsource.domain.NewEvent;
@@ -19,13 +20,14 @@ import io.eventsource.domain.QueueName;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.domain.Topology;
 import io.eventsource.ports.AckStore;
+import io.eventsource.ports.Append;
+import io.eventsource.ports.AppendOutcome;
 import io.eventsource.ports.EventLog;
-import io.eventsource.ports.LogPage;
-import io.eventsource.ports.LogQuery;
 import io.eventsource.ports.LoggedEvent;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.ServiceRegistry;
 import io.eventsource.ports.TransientPortException;
+import io.eventsource.tck.ForwardingEventLog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -313,13 +315,12 @@ class RecoveryTest {
     }
 
     /** The in-memory log, whose next appends can fail transiently, before or after writing. */
-    private static final class FlakyLog implements EventLog {
-        private final EventLog log;
+    private static final class FlakyLog extends ForwardingEventLog {
         private int failing;
         private boolean afterWriting;
 
         FlakyLog(EventLog log) {
-            this.log = log;
+            super(log);
         }
 
         synchronized void failAppends(int count, boolean afterWrite) {
@@ -333,37 +334,27 @@ class RecoveryTest {
                 if (failing > 0) {
                     failing--;
                     if (afterWriting) {
-                        log.append(aggregate, expected, events);
+                        delegate().append(aggregate, expected, events);
                     }
                     throw new TransientPortException("Communications link failure (simulated)");
                 }
             }
-            return log.append(aggregate, expected, events);
+            return delegate().append(aggregate, expected, events);
         }
 
+        /** One append at a time, as the port's default does, so that each can fail as the test says. */
         @Override
-        public long version(AggregateRef aggregate) {
-            return log.version(aggregate);
-        }
-
-        @Override
-        public List<Event> read(AggregateRef aggregate, long fromSequence, long toSequence) {
-            return log.read(aggregate, fromSequence, toSequence);
-        }
-
-        @Override
-        public LogPage read(LogQuery query) {
-            return log.read(query);
-        }
-
-        @Override
-        public List<LoggedEvent> unpublished(Instant occurredBefore, int limit) {
-            return log.unpublished(occurredBefore, limit);
-        }
-
-        @Override
-        public void markPublished(Collection<EventId> events, Instant at) {
-            log.markPublished(events, at);
+        public List<AppendOutcome> appendAll(List<Append> appends) {
+            List<AppendOutcome> outcomes = new ArrayList<>();
+            for (Append append : appends) {
+                try {
+                    outcomes.add(new AppendOutcome.Appended(append(append.aggregate(), append.expected(),
+                            append.events())));
+                } catch (EventsourceException refused) {
+                    outcomes.add(new AppendOutcome.Refused(refused));
+                }
+            }
+            return outcomes;
         }
     }
 

@@ -11,8 +11,6 @@ import io.eventsource.tck.services.RealService;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,7 +68,7 @@ class AnnouncementFloodIT {
             long heapAfter = heapAfterGc();
 
             assertThat(drained).as("dropped %d of %d announcements", ads.droppedAnnouncements(), FLOOD).isTrue();
-            assertThat(ghostObjects(settings)).as("queues or exchanges declared for announced ids").isEmpty();
+            assertThat(RealServicesIT.brokerObjects(settings.namespace().apply(Demo.PRODUCT.value() + "-ghost-"))).as("queues or exchanges declared for announced ids").isEmpty();
             System.out.printf("flood: %d unknown announcements dropped; heap after GC %d MB before, %d MB after%n",
                     FLOOD, heapBefore >> 20, heapAfter >> 20);
             assertThat(heapAfter - heapBefore).as("heap growth after GC, in bytes").isLessThan(HEAP_GROWTH_LIMIT);
@@ -95,18 +93,5 @@ class AnnouncementFloodIT {
             System.gc();
         }
         return runtime.totalMemory() - runtime.freeMemory();
-    }
-
-    /** The namespace's queues and exchanges of announced ids, listed by rabbitmqctl (which does not use a queue). */
-    private static List<String> ghostObjects(RealSettings settings) throws IOException, InterruptedException {
-        String prefix = settings.namespace().apply(Demo.PRODUCT.value() + "-ghost-");
-        List<String> found = new ArrayList<>();
-        for (String listing : List.of("list_queues", "list_exchanges")) {
-            Process process = new ProcessBuilder("rabbitmqctl", listing, "-s", "name").redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(process.waitFor()).as("rabbitmqctl %s: %s", listing, output).isZero();
-            output.lines().map(String::trim).filter(name -> name.startsWith(prefix)).forEach(found::add);
-        }
-        return found;
     }
 }

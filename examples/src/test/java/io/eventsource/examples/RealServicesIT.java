@@ -473,15 +473,19 @@ class RealServicesIT {
      * by {@code rabbitmqctl}, which unlike a passive declaration does not count as using a queue.
      */
     private static List<String> aggregateObjectsLeft(RealSettings settings) throws IOException, InterruptedException {
-        String prefix = settings.namespace().apply(Demo.PRODUCT.value() + "-");
-        List<String> left = new ArrayList<>();
+        return brokerObjects(settings.namespace().apply(Demo.PRODUCT.value() + "-"));
+    }
+
+    /** The queues and exchanges whose names start with {@code prefix}, as {@code rabbitmqctl} lists them. */
+    static List<String> brokerObjects(String prefix) throws IOException, InterruptedException {
+        List<String> found = new ArrayList<>();
         for (String listing : List.of("list_queues", "list_exchanges")) {
             Process process = new ProcessBuilder("rabbitmqctl", listing, "-s", "name").redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(process.waitFor()).as("rabbitmqctl %s: %s", listing, output).isZero();
-            output.lines().map(String::trim).filter(name -> name.startsWith(prefix)).forEach(left::add);
+            output.lines().map(String::trim).filter(name -> name.startsWith(prefix)).forEach(found::add);
         }
-        return left;
+        return found;
     }
 
     private static void closeAndDrop(RealSettings settings, List<RealStack> stacks) {
