@@ -7,7 +7,7 @@
 module io.eventsource.core {
     requires transitive io.eventsource.ports;
     requires org.slf4j;
-    // EventsourceModule is a Dagger module; the runtime itself is plain constructors
+    // EventsourceModule and RealTimeModule are Dagger modules; the runtime itself is plain constructors
     requires dagger;
     requires jakarta.inject;
     // Dagger may emit @javax.annotation.processing.Generated on its generated factories

@@ -8,6 +8,8 @@ import io.eventsource.adapter.fake.FakeSettings;
 import io.eventsource.adapter.fake.PublicFakeHelper;
 import io.eventsource.adapter.fake.PublicFakeRegistry;
 import io.eventsource.adapter.fake.internal.PublicInternalHelper;
+import io.eventsource.core.EventsourceModule;
+import io.eventsource.core.RealTimeModule;
 import io.eventsource.core.violation.CoreClock;
 import io.eventsource.core.violation.CoreComponent;
 import io.eventsource.core.violation.CoreInjected;
@@ -70,7 +72,8 @@ class ArchitectureRulesCanFailTest {
                         "java.sql.Connection"),
                 arguments("DOMAIN_AND_CORE_CARRY_NO_DEPENDENCY_INJECTION", DomainWithInject.class, "jakarta.inject.Inject"),
                 arguments("DOMAIN_AND_CORE_CARRY_NO_DEPENDENCY_INJECTION", CoreInjected.class, "jakarta.inject.Inject"),
-                arguments("CORE_HAS_ONE_DAGGER_MODULE", MoreCoreWiring.class, "Dagger modules in the core"),
+                arguments("CORE_HAS_ONLY_ITS_DECLARED_DAGGER_MODULES", MoreCoreWiring.class,
+                        "a Dagger module in the core but not one of the declared core modules"),
                 arguments("NO_JAVAX_INJECT", CoreUsingJavaxInject.class, "javax.inject.Provider"),
                 arguments("ONLY_EXAMPLES_COMPOSE", CoreComponent.class, "is annotated with @Component"),
                 arguments("ADAPTER_IMPLEMENTATIONS_ARE_NOT_PUBLIC", PublicFakeRegistry.class, "has modifier PUBLIC"),
@@ -95,6 +98,8 @@ class ArchitectureRulesCanFailTest {
         return Stream.of(
                 arguments("TIME_GOES_THROUGH_THE_SCHEDULER", CoreClock.class),
                 arguments("DOMAIN_AND_CORE_CARRY_NO_DEPENDENCY_INJECTION", CoreWiring.class),
+                arguments("CORE_HAS_ONLY_ITS_DECLARED_DAGGER_MODULES", EventsourceModule.class),
+                arguments("CORE_HAS_ONLY_ITS_DECLARED_DAGGER_MODULES", RealTimeModule.class),
                 arguments("ADAPTERS_EXPOSE_ONLY_THEIR_MODULE_SETTINGS_AND_DECLARED_API", FakeModule.class),
                 arguments("ADAPTERS_EXPOSE_ONLY_THEIR_MODULE_SETTINGS_AND_DECLARED_API", FakeSettings.class),
                 arguments("ADAPTERS_EXPOSE_ONLY_THEIR_MODULE_SETTINGS_AND_DECLARED_API", PublicInternalHelper.class));

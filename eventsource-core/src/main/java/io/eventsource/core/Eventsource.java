@@ -18,7 +18,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The runtime of one process on one set of ports: its {@link #publisher()} and one {@link #listener} per
- * service. Build it with the constructor or provide it with {@link EventsourceModule}.
+ * service. Build it with {@link #builder()} (or the constructor) or provide it with {@link EventsourceModule}; both
+ * make the same runtime.
  *
  * <p>The ports belong to whoever composed them: {@link #close()} stops the runtime (listeners, relay) and
  * leaves the ports open. Thread-safe.
@@ -38,6 +39,8 @@ public final class Eventsource implements AutoCloseable {
     /** Names this runtime as the holder of the relay's lease. */
     private final String holder = "runtime-" + UUID.randomUUID();
     private volatile boolean closed;
+    /** The scheduler that {@link #builder()} made because it was given none, closed with this runtime; else null. */
+    private final SystemScheduler ownScheduler;
 
     /**
      * A runtime on the given ports.
@@ -47,6 +50,12 @@ public final class Eventsource implements AutoCloseable {
      */
     public Eventsource(EventLog log, AckStore acks, ServiceRegistry registry, MessageBus bus, Scheduler scheduler,
                        ExpiryPolicy expiry, EventsourceOptions options) {
+        this(log, acks, registry, bus, scheduler, expiry, options, null);
+    }
+
+    /** A runtime that also closes {@code ownScheduler} (null: none) when it closes. */
+    Eventsource(EventLog log, AckStore acks, ServiceRegistry registry, MessageBus bus, Scheduler scheduler,
+                ExpiryPolicy expiry, EventsourceOptions options, SystemScheduler ownScheduler) {
         this.log = Objects.requireNonNull(log, "log");
         this.acks = Objects.requireNonNull(acks, "acks");
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -55,12 +64,27 @@ public final class Eventsource implements AutoCloseable {
         this.expiry = Objects.requireNonNull(expiry, "expiry");
         this.options = Objects.requireNonNull(options, "options");
         this.router = new Router(bus, registry, log, scheduler, expiry, options);
+        this.ownScheduler = ownScheduler;
     }
 
     /** A runtime on the given ports with {@link EventsourceOptions#defaults()}. */
     public Eventsource(EventLog log, AckStore acks, ServiceRegistry registry, MessageBus bus, Scheduler scheduler,
                        ExpiryPolicy expiry) {
         this(log, acks, registry, bus, scheduler, expiry, EventsourceOptions.defaults());
+    }
+
+    /**
+     * A builder of a runtime for compositions without Dagger: give it the four ports, and optionally the scheduler,
+     * the expiry policy and the options.
+     *
+     * <pre>{@code
+     * Eventsource eventsource = Eventsource.builder()
+     *         .eventLog(log).ackStore(acks).messageBus(bus).serviceRegistry(registry)
+     *         .build();   // real time, ExpiryPolicy.seed(), EventsourceOptions.defaults()
+     * }</pre>
+     */
+    public static EventsourceBuilder builder() {
+        return new EventsourceBuilder();
     }
 
     /**
@@ -125,12 +149,16 @@ public final class Eventsource implements AutoCloseable {
     }
 
     /**
-     * {@link #stop()} and wait for it, at most the {@link EventsourceOptions#closeTimeout() close timeout}. On
-     * a virtual scheduler, call {@link #stop()} and advance the clock instead. Never throws.
+     * {@link #stop()} and wait for it, at most the {@link EventsourceOptions#closeTimeout() close timeout}; then close
+     * the real-time scheduler that {@link #builder()} made if it was given none. On a virtual scheduler, call
+     * {@link #stop()} and advance the clock instead. Never throws.
      */
     @Override
     public void close() {
         BusListener.await(stop(), options.closeTimeout(), "eventsource runtime");
+        if (ownScheduler != null) {
+            ownScheduler.close();
+        }
     }
 
     private boolean isClosed() {

@@ -15,8 +15,10 @@ import java.util.Optional;
 
 /**
  * Provides the runtime from the ports, the {@link ExpiryPolicy} and the {@link Scheduler} that the rest of the
- * component binds (an adapter module per port, the policy with {@code @BindsInstance}). Bind an
- * {@link EventsourceOptions} in the component to change the defaults. The component must be {@code @Singleton}.
+ * component binds (an adapter module per port, {@link RealTimeModule} or a virtual clock, the policy with
+ * {@code @BindsInstance}). Bind an {@link EventsourceOptions} in the component to change the defaults. The
+ * component must be {@code @Singleton}. The runtime is the one {@link Eventsource#builder()} builds from the same
+ * parts.
  */
 @Module
 public abstract class EventsourceModule {
@@ -32,7 +34,11 @@ public abstract class EventsourceModule {
     @Singleton
     static Eventsource eventsource(EventLog log, AckStore acks, ServiceRegistry registry, MessageBus bus,
                                    Scheduler scheduler, ExpiryPolicy expiry, Optional<EventsourceOptions> options) {
-        return new Eventsource(log, acks, registry, bus, scheduler, expiry, options.orElseGet(EventsourceOptions::defaults));
+        // the builder is the one place that makes a runtime and knows its defaults
+        EventsourceBuilder builder = Eventsource.builder().eventLog(log).ackStore(acks).serviceRegistry(registry)
+                .messageBus(bus).scheduler(scheduler).expiry(expiry);
+        options.ifPresent(builder::options);
+        return builder.build();
     }
 
     @Provides
