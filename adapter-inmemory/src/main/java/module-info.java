@@ -1,7 +1,7 @@
 /**
  * Every port of eventsource in memory, with a virtual clock: {@code VirtualScheduler}, the broker simulation
  * {@code InMemoryBroker} and the Dagger module {@code InMemoryModule} that binds them with the in-memory event
- * log, ack store and registry. For unit tests, property tests and the demo.
+ * log, ack store, registry and snapshot store. For unit tests, property tests and the demo.
  */
 module io.eventsource.adapter.inmemory {
     requires transitive io.eventsource.ports;

@@ -9,12 +9,13 @@ import io.eventsource.ports.EventLog;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.Scheduler;
 import io.eventsource.ports.ServiceRegistry;
+import io.eventsource.ports.SnapshotStore;
 import jakarta.inject.Singleton;
 
 /**
  * Every port in memory, for tests and the demo: a {@link VirtualScheduler} bound as the {@link Scheduler},
  * an {@link InMemoryBroker} on it with one connection bound as the {@link MessageBus}, and an in-memory
- * {@link EventLog}, {@link AckStore} and {@link ServiceRegistry}.
+ * {@link EventLog}, {@link AckStore}, {@link ServiceRegistry} and {@link SnapshotStore}.
  *
  * <p>The component binds the {@link ExpiryPolicy} (with {@code @BindsInstance}) and is {@code @Singleton}, so
  * that everything it injects shares one clock, one broker and one set of stores. Expose
@@ -64,5 +65,11 @@ public abstract class InMemoryModule {
     @Singleton
     static ServiceRegistry serviceRegistry(ExpiryPolicy policy) {
         return new InMemoryServiceRegistry(policy);
+    }
+
+    @Provides
+    @Singleton
+    static SnapshotStore snapshotStore() {
+        return new InMemorySnapshotStore();
     }
 }

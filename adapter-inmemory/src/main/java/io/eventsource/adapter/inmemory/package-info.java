@@ -5,7 +5,7 @@
  * on until a test moves it; {@link io.eventsource.adapter.inmemory.InMemoryBroker} simulates RabbitMQ as the
  * seed's flow uses it (expiring queues, auto-delete exchanges, single active consumer, idle cancel, crashes)
  * and hands out one {@link io.eventsource.ports.MessageBus} per connection;
- * {@link io.eventsource.adapter.inmemory.InMemoryModule} binds them with an in-memory event log, ack store and
- * registry for a Dagger component. Every adapter here passes the TCK's contract suites.
+ * {@link io.eventsource.adapter.inmemory.InMemoryModule} binds them with an in-memory event log, ack store,
+ * registry and snapshot store for a Dagger component. Every adapter here passes the TCK's contract suites.
  */
 package io.eventsource.adapter.inmemory;
