@@ -82,6 +82,10 @@ final class Stack {
         return instance;
     }
 
+    private synchronized List<ServiceInstance> instances() {
+        return List.copyOf(instances);
+    }
+
     synchronized Optional<ServiceInstance> instanceOf(Object listener) {
         return instances.stream().filter(instance -> instance == listener).findFirst();
     }
@@ -132,7 +136,7 @@ final class Stack {
             }
         }
         Map<Binding, Instant> owedFrom = new LinkedHashMap<>();
-        for (ServiceInstance instance : List.copyOf(instances)) {
+        for (ServiceInstance instance : instances()) {
             for (Binding binding : instance.runningBindings()) {
                 owedFrom.merge(binding, instance.startedAt().minus(options.sweep().lookback()),
                         (one, other) -> one.isBefore(other) ? one : other);
@@ -195,11 +199,7 @@ final class Stack {
 
     /** Stops every runtime that is still up, gracefully, and lets the clock finish their work in progress. */
     void shutDown() {
-        List<ServiceInstance> all;
-        synchronized (this) {
-            all = List.copyOf(instances);
-        }
-        all.forEach(ServiceInstance::shutDown);
+        instances().forEach(ServiceInstance::shutDown);
         component.eventsource().stop();
         clock.advanceBy(Duration.ofSeconds(1));
     }
