@@ -1,8 +1,8 @@
 /**
  * Every port of eventsource in memory, with a virtual clock: {@code VirtualScheduler}, the broker simulation
  * {@code InMemoryBroker}, one Dagger module per port ({@code VirtualTimeModule}, {@code InMemoryMessageBusModule},
- * {@code InMemoryEventLogModule}, {@code InMemoryAckStoreModule}, {@code InMemoryServiceRegistryModule}) and
- * {@code InMemoryModule}, which includes them all. For unit tests, property tests and the demo.
+ * {@code InMemoryEventLogModule}, {@code InMemoryAckStoreModule}, {@code InMemoryServiceRegistryModule},
+ * {@code InMemorySnapshotStoreModule}) and {@code InMemoryModule}, which includes them all. For unit tests, property tests and the demo.
  */
 module io.eventsource.adapter.inmemory {
     requires transitive io.eventsource.ports;

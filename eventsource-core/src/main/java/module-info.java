@@ -1,8 +1,9 @@
 /**
  * The runtime users call: the publisher (append, route, publish, announce), the listener (bindings,
  * heartbeats, announcements, one serial lane per aggregate, dedupe, gap fill, retries, acks, the sweeper that
- * re-drives what a binding has no ack for) and the relay (publishes what a broker outage left unpublished). It runs the domain's rules against the ports; it
- * imports no adapter.
+ * re-drives what a binding has no ack for), the relay (publishes what a broker outage left unpublished) and the
+ * aggregate repository (loads an aggregate by replaying its events, saves new ones through the publisher). It runs
+ * the domain's rules against the ports; it imports no adapter.
  */
 module io.eventsource.core {
     requires transitive io.eventsource.ports;

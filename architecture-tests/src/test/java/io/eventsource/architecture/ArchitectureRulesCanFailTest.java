@@ -27,6 +27,8 @@ import io.eventsource.ports.violation.PortLoggingWithSlf4j;
 import io.eventsource.ports.violation.PortSeeingTheCore;
 import io.eventsource.ports.violation.RedisRegistry;
 import io.eventsource.tck.violation.TckSeeingAnAdapter;
+import io.eventsource.testkit.violation.KitOnRedis;
+import io.eventsource.testkit.violation.KitOnTheVirtualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -62,6 +64,8 @@ class ArchitectureRulesCanFailTest {
                 arguments("MODULES_FORM_A_HEXAGON", fixture("io.eventsource.adapter.fake.FakeSeeingTheCore"),
                         "io.eventsource.core.violation.CoreRuntime"),
                 arguments("MODULES_FORM_A_HEXAGON", TckSeeingAnAdapter.class, "io.eventsource.adapter.fake.FakeSettings"),
+                arguments("TESTKIT_RUNS_ON_THE_IN_MEMORY_ADAPTER_ONLY", KitOnRedis.class,
+                        "io.eventsource.adapter.redis.RedisSettings"),
                 arguments("ADAPTERS_DO_NOT_SEE_EACH_OTHER", fixture("io.eventsource.adapter.other.OtherSeeingFake"),
                         "io.eventsource.adapter.fake.FakeSettings"),
                 arguments("RABBITMQ_CLIENT_ONLY_IN_THE_RABBITMQ_ADAPTER",
@@ -97,6 +101,7 @@ class ArchitectureRulesCanFailTest {
     static Stream<Arguments> allowed() {
         return Stream.of(
                 arguments("TIME_GOES_THROUGH_THE_SCHEDULER", CoreClock.class),
+                arguments("TESTKIT_RUNS_ON_THE_IN_MEMORY_ADAPTER_ONLY", KitOnTheVirtualClock.class),
                 arguments("DOMAIN_AND_CORE_CARRY_NO_DEPENDENCY_INJECTION", CoreWiring.class),
                 arguments("CORE_HAS_ONLY_ITS_DECLARED_DAGGER_MODULES", EventsourceModule.class),
                 arguments("CORE_HAS_ONLY_ITS_DECLARED_DAGGER_MODULES", RealTimeModule.class),

@@ -43,6 +43,8 @@ class ArchitectureTest {
     static final String TCK = "io.eventsource.tck..";
     static final String ADAPTERS = "io.eventsource.adapter..";
     static final String EXAMPLES = "io.eventsource.examples..";
+    static final String TESTKIT = "io.eventsource.testkit..";
+    static final String IN_MEMORY_ADAPTER = "io.eventsource.adapter.inmemory..";
 
     /** Infrastructure client libraries, each the business of exactly one adapter. */
     static final String[] RABBITMQ_CLIENT = {"com.rabbitmq..", "io.netty.."};
@@ -92,16 +94,28 @@ class ArchitectureTest {
             .layer("Adapters").definedBy(ADAPTERS)
             .layer("Tck").definedBy(TCK)
             .optionalLayer("Examples").definedBy(EXAMPLES)
+            .layer("Testkit").definedBy(TESTKIT)
             .whereLayer("Domain").mayNotAccessAnyLayer()
             .whereLayer("Ports").mayOnlyAccessLayers("Domain")
             .whereLayer("Core").mayOnlyAccessLayers("Domain", "Ports")
             .whereLayer("Adapters").mayOnlyAccessLayers("Domain", "Ports")
             .whereLayer("Tck").mayOnlyAccessLayers("Domain", "Ports")
-            .whereLayer("Core").mayOnlyBeAccessedByLayers("Examples")
-            .whereLayer("Adapters").mayOnlyBeAccessedByLayers("Examples")
+            .whereLayer("Testkit").mayOnlyAccessLayers("Domain", "Ports", "Core", "Adapters")
+            .whereLayer("Core").mayOnlyBeAccessedByLayers("Examples", "Testkit")
+            .whereLayer("Adapters").mayOnlyBeAccessedByLayers("Examples", "Testkit")
+            .whereLayer("Testkit").mayNotBeAccessedByAnyLayer()
             .ensureAllClassesAreContainedInArchitecture()
             .because("the core runs the domain's rules against the ports and imports no adapter, adapters implement "
-                    + "ports without seeing the core, and only the examples (and users) compose (DESIGN.md 4)");
+                    + "ports without seeing the core, and only the examples, the test kit (for users' tests) and users "
+                    + "compose (DESIGN.md 4)");
+
+    @ArchTest
+    static final ArchRule TESTKIT_RUNS_ON_THE_IN_MEMORY_ADAPTER_ONLY = noClasses()
+            .that().resideInAPackage(TESTKIT)
+            .should().dependOnClassesThat(resideInAPackage(ADAPTERS).and(not(resideInAPackage(IN_MEMORY_ADAPTER)))
+                    .as("belong to an adapter other than the in-memory one"))
+            .because("the test kit runs a user's tests in memory on the virtual clock, deterministic and fast; a real "
+                    + "broker, registry or database would make them slow and flaky (DESIGN.md 5)");
 
     @ArchTest
     static final ArchRule ADAPTERS_DO_NOT_SEE_EACH_OTHER = slices()
@@ -148,9 +162,10 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule ONLY_EXAMPLES_COMPOSE = noClasses()
-            .that().resideOutsideOfPackage(EXAMPLES)
+            .that().resideOutsideOfPackages(EXAMPLES, TESTKIT)
             .should().beAnnotatedWith("dagger.Component")
-            .because("adapters ship modules and only the examples (and users) compose them into components (DESIGN.md 4)");
+            .because("adapters ship modules and only the examples (and users) compose them into components; the test "
+                    + "kit composes the in-memory one for users' tests (DESIGN.md 4)");
 
     @ArchTest
     static final ArchRule ADAPTER_IMPLEMENTATIONS_ARE_NOT_PUBLIC = classes()

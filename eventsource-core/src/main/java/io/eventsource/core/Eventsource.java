@@ -161,6 +161,16 @@ public final class Eventsource implements AutoCloseable {
         }
     }
 
+    /** The runtime's event log, for the {@link AggregateRepository repositories} built on it. */
+    EventLog eventLog() {
+        return log;
+    }
+
+    /** The runtime's clock, for events made here. */
+    Scheduler scheduler() {
+        return scheduler;
+    }
+
     private boolean isClosed() {
         return closed;
     }

@@ -7,13 +7,14 @@ import io.eventsource.ports.EventLog;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.Scheduler;
 import io.eventsource.ports.ServiceRegistry;
+import io.eventsource.ports.SnapshotStore;
 
 /**
- * Every port in memory, for tests and the demo: the five modules of this adapter in one. A {@link VirtualScheduler}
+ * Every port in memory, for tests and the demo: the six modules of this adapter in one. A {@link VirtualScheduler}
  * bound as the {@link Scheduler} ({@link VirtualTimeModule}), an {@link InMemoryBroker} on it with one connection
  * bound as the {@link MessageBus} ({@link InMemoryMessageBusModule}), and an in-memory {@link EventLog}
- * ({@link InMemoryEventLogModule}), {@link AckStore} ({@link InMemoryAckStoreModule}) and {@link ServiceRegistry}
- * ({@link InMemoryServiceRegistryModule}).
+ * ({@link InMemoryEventLogModule}), {@link AckStore} ({@link InMemoryAckStoreModule}), {@link ServiceRegistry}
+ * ({@link InMemoryServiceRegistryModule}) and {@link SnapshotStore} ({@link InMemorySnapshotStoreModule}).
  *
  * <p>The component binds the {@link ExpiryPolicy} (with {@code @BindsInstance}) and is {@code @Singleton}, so
  * that everything it injects shares one clock, one broker and one set of stores. Expose
@@ -24,7 +25,7 @@ import io.eventsource.ports.ServiceRegistry;
  * the modules of the ports you keep instead of this one: each is usable alone.
  */
 @Module(includes = {VirtualTimeModule.class, InMemoryMessageBusModule.class, InMemoryEventLogModule.class,
-        InMemoryAckStoreModule.class, InMemoryServiceRegistryModule.class})
+        InMemoryAckStoreModule.class, InMemoryServiceRegistryModule.class, InMemorySnapshotStoreModule.class})
 public abstract class InMemoryModule {
 
     private InMemoryModule() {

@@ -9,9 +9,10 @@
  * {@link io.eventsource.adapter.inmemory.VirtualTimeModule},
  * {@link io.eventsource.adapter.inmemory.InMemoryMessageBusModule},
  * {@link io.eventsource.adapter.inmemory.InMemoryEventLogModule},
- * {@link io.eventsource.adapter.inmemory.InMemoryAckStoreModule} and
- * {@link io.eventsource.adapter.inmemory.InMemoryServiceRegistryModule};
- * {@link io.eventsource.adapter.inmemory.InMemoryModule} includes all five. Every adapter here passes the TCK's
+ * {@link io.eventsource.adapter.inmemory.InMemoryAckStoreModule},
+ * {@link io.eventsource.adapter.inmemory.InMemoryServiceRegistryModule} and
+ * {@link io.eventsource.adapter.inmemory.InMemorySnapshotStoreModule};
+ * {@link io.eventsource.adapter.inmemory.InMemoryModule} includes all six. Every adapter here passes the TCK's
  * contract suites.
  */
 package io.eventsource.adapter.inmemory;
