@@ -4,6 +4,7 @@ import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.ports.AckStore;
 import io.eventsource.ports.EventLog;
+import io.eventsource.ports.EventSerializer;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.Scheduler;
 import io.eventsource.ports.ServiceRegistry;
@@ -18,7 +19,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The runtime of one process on one set of ports: its {@link #publisher()} and one {@link #listener} per
- * service. Build it with the constructor or provide it with {@link EventsourceModule}.
+ * service. Build it with the constructor or provide it with {@link EventsourceModule}. Given an
+ * {@link EventSerializer}, it also publishes and handles typed events (records of the application's event classes).
  *
  * <p>The ports belong to whoever composed them: {@link #close()} stops the runtime (listeners, relay) and
  * leaves the ports open. Thread-safe.
@@ -32,6 +34,7 @@ public final class Eventsource implements AutoCloseable {
     private final ExpiryPolicy expiry;
     private final EventsourceOptions options;
     private final Router router;
+    private final TypedEvents typed;
     private final Map<ServiceName, BusListener> listeners = new HashMap<>();
     private RoutingPublisher publisher;
     private Relay relay;
@@ -47,6 +50,27 @@ public final class Eventsource implements AutoCloseable {
      */
     public Eventsource(EventLog log, AckStore acks, ServiceRegistry registry, MessageBus bus, Scheduler scheduler,
                        ExpiryPolicy expiry, EventsourceOptions options) {
+        this(log, acks, registry, bus, scheduler, expiry, options, TypedEvents.NONE);
+    }
+
+    /**
+     * A runtime on the given ports that also publishes and handles typed events
+     * ({@link Publisher#publish(io.eventsource.domain.AggregateRef, Object)},
+     * {@link ProjectionBinding#on(Class, TypedEventHandler)}) through {@code serializer}.
+     *
+     * @param expiry the lifecycle durations, the same instance the adapters were given
+     * @param options the runtime's tunables ({@link EventsourceOptions#defaults()})
+     * @param serializer turns typed events into names and payloads and back (e.g. {@code JacksonModule}'s)
+     */
+    public Eventsource(EventLog log, AckStore acks, ServiceRegistry registry, MessageBus bus, Scheduler scheduler,
+                       ExpiryPolicy expiry, EventsourceOptions options, EventSerializer serializer) {
+        this(log, acks, registry, bus, scheduler, expiry, options,
+                new TypedEvents(Objects.requireNonNull(serializer, "serializer")));
+    }
+
+    private Eventsource(EventLog log, AckStore acks, ServiceRegistry registry, MessageBus bus, Scheduler scheduler,
+                        ExpiryPolicy expiry, EventsourceOptions options, TypedEvents typed) {
+        this.typed = typed;
         this.log = Objects.requireNonNull(log, "log");
         this.acks = Objects.requireNonNull(acks, "acks");
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -73,7 +97,7 @@ public final class Eventsource implements AutoCloseable {
     public synchronized Publisher publisher() {
         requireOpen();
         if (publisher == null) {
-            publisher = new RoutingPublisher(log, router, scheduler, this::isClosed, options);
+            publisher = new RoutingPublisher(log, router, scheduler, this::isClosed, options, typed);
             startRelay();
         }
         return publisher;
@@ -98,7 +122,7 @@ public final class Eventsource implements AutoCloseable {
         requireOpen();
         BusListener listener = listeners.get(service);
         if (listener == null || listener.isStopping()) {
-            listener = new BusListener(service, bus, registry, acks, log, scheduler, expiry, options);
+            listener = new BusListener(service, bus, registry, acks, log, scheduler, expiry, options, typed);
             listeners.put(service, listener);
             startRelay();
         }
