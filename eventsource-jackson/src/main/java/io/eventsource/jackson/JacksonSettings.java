@@ -1,7 +1,6 @@
 package io.eventsource.jackson;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -92,19 +91,17 @@ public record JacksonSettings(ObjectMapper objectMapper, List<Upcaster> upcaster
      * <li>java.time values ({@link JavaTimeModule}) written as ISO-8601 text ({@code "2030-01-01T00:00:00Z"}), not
      *     numbers;</li>
      * <li>properties the class does not know are ignored (a tolerant reader: a producer may add a field without a new
-     *     version; a field the payload lacks reads as null, or 0 and false for primitives);</li>
-     * <li>public constructors and accessors are called without {@code setAccessible}, so that public event classes
-     *     of an exported package need no {@code opens} in their module (others do: {@code opens com.acme.events to
-     *     com.fasterxml.jackson.databind}).</li>
+     *     version; a field the payload lacks reads as null, or 0 and false for primitives).</li>
      * </ul>
-     * Records are read through their canonical constructor, as Jackson does.
+     * Records are read through their canonical constructor. On the module path, public event classes of an exported
+     * package need nothing more; others need their package opened to Jackson ({@code opens com.acme.events to
+     * com.fasterxml.jackson.databind;}).
      */
     public static JsonMapper defaultObjectMapper() {
         return JsonMapper.builder()
                 .addModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .disable(MapperFeature.OVERRIDE_PUBLIC_ACCESS_MODIFIERS)
                 .build();
     }
 
