@@ -6,7 +6,9 @@
  * {@link io.eventsource.core.Publisher}; each service takes its {@link io.eventsource.core.Listener},
  * binds projections with {@link io.eventsource.core.Listener#listen}, attaches
  * {@link io.eventsource.core.EventHandler handlers} to the returned
- * {@link io.eventsource.core.ProjectionBinding} and starts it. {@link io.eventsource.core.SystemScheduler}
+ * {@link io.eventsource.core.ProjectionBinding} and starts it. With an {@link io.eventsource.ports.EventSerializer}
+ * bound, events may also be typed: records published as they are and handled as their class
+ * ({@link io.eventsource.core.TypedEventHandler}). {@link io.eventsource.core.SystemScheduler}
  * is the real-time {@link io.eventsource.ports.Scheduler} for real compositions.
  *
  * <p>Guarantees, per (service, projection) binding: the events of one aggregate are handled in sequence
