@@ -36,7 +36,9 @@ public interface ProjectionBinding {
      * name is the serializer's for the class ({@link io.eventsource.domain.EventType}, else the simple name). A
      * payload that cannot be read as {@code type} fails the handler with an
      * {@link io.eventsource.ports.UnreadableEventException} that names the event and the class: retried, then
-     * recorded as failed per {@link FailurePolicy}, and replayable once the class or an upcaster reads it.
+     * recorded as failed per {@link FailurePolicy}, and replayable once the class or an upcaster reads it. The
+     * runtime's bindings implement it; as a default, it throws the {@link IllegalStateException} of a runtime
+     * without a serializer.
      *
      * @return this binding, to attach more handlers
      * @throws IllegalStateException if no {@code EventSerializer} is bound (add {@code JacksonModule}), the name

@@ -90,7 +90,9 @@ public interface Publisher {
      * aggregate holds: named and serialized by the runtime's {@link io.eventsource.ports.EventSerializer} (its
      * {@link io.eventsource.domain.EventType} name or its class's simple name), with a random id, no metadata,
      * occurred now by the runtime's scheduler clock. Otherwise as {@link #publish(AggregateRef, ExpectedVersion, List)}.
-     * (For fixed ids or metadata, serialize with the {@code EventSerializer} and publish {@link NewEvent}s.)
+     * (For fixed ids or metadata, serialize with the {@code EventSerializer} and publish {@link NewEvent}s.) The
+     * runtime's publisher implements the typed methods; as a default, for a publisher of bytes only, they throw the
+     * {@link IllegalStateException} of a runtime without a serializer.
      *
      * @throws IllegalStateException if no {@code EventSerializer} is bound (add {@code JacksonModule}), or the runtime
      *         is closed
