@@ -42,6 +42,8 @@ class ArchitectureTest {
     static final String CORE = "io.eventsource.core..";
     static final String TCK = "io.eventsource.tck..";
     static final String ADAPTERS = "io.eventsource.adapter..";
+    /** The serializer on Jackson: like an adapter, it implements a port (EventSerializer) and sees no core. */
+    static final String SERIALIZER = "io.eventsource.jackson..";
     static final String EXAMPLES = "io.eventsource.examples..";
     static final String TESTKIT = "io.eventsource.testkit..";
     static final String IN_MEMORY_ADAPTER = "io.eventsource.adapter.inmemory..";
@@ -52,6 +54,8 @@ class ArchitectureTest {
     static final String[] PERSISTENCE = {"org.hibernate..", "jakarta.persistence..", "java.sql..", "javax.sql..",
             "com.mysql..", "com.zaxxer.hikari.."};
     static final String[] DEPENDENCY_INJECTION = {"dagger..", "jakarta.inject..", "javax.inject.."};
+    /** JSON: the serializer's library, and the MySQL adapter's for its metadata column. */
+    static final String[] JSON_LIBRARY = {"com.fasterxml.jackson.."};
 
     /**
      * Public types of an adapter's package beyond its Dagger module and settings record: each is API on purpose
@@ -68,6 +72,9 @@ class ArchitectureTest {
     static final Set<String> CORE_MODULES = Set.of(
             "io.eventsource.core.EventsourceModule",
             "io.eventsource.core.RealTimeModule");
+
+    /** The packages whose public face is a Dagger module and a settings record: each adapter's, and the serializer's. */
+    static final String[] MODULE_AND_SETTINGS_PACKAGES = {"io.eventsource.adapter.*", "io.eventsource.jackson"};
 
     /** Factories and components that Dagger writes; they follow Dagger's rules, not ours. */
     static final DescribedPredicate<JavaClass> DAGGER_GENERATED = DescribedPredicate.describe(
@@ -92,6 +99,7 @@ class ArchitectureTest {
             // the runtime and the compositions land after the foundation; until then these layers may be empty
             .optionalLayer("Core").definedBy(CORE)
             .layer("Adapters").definedBy(ADAPTERS)
+            .layer("Serializer").definedBy(SERIALIZER)
             .layer("Tck").definedBy(TCK)
             .optionalLayer("Examples").definedBy(EXAMPLES)
             .layer("Testkit").definedBy(TESTKIT)
@@ -99,15 +107,17 @@ class ArchitectureTest {
             .whereLayer("Ports").mayOnlyAccessLayers("Domain")
             .whereLayer("Core").mayOnlyAccessLayers("Domain", "Ports")
             .whereLayer("Adapters").mayOnlyAccessLayers("Domain", "Ports")
+            .whereLayer("Serializer").mayOnlyAccessLayers("Domain", "Ports")
             .whereLayer("Tck").mayOnlyAccessLayers("Domain", "Ports")
-            .whereLayer("Testkit").mayOnlyAccessLayers("Domain", "Ports", "Core", "Adapters")
+            .whereLayer("Testkit").mayOnlyAccessLayers("Domain", "Ports", "Core", "Adapters", "Serializer")
             .whereLayer("Core").mayOnlyBeAccessedByLayers("Examples", "Testkit")
             .whereLayer("Adapters").mayOnlyBeAccessedByLayers("Examples", "Testkit")
+            .whereLayer("Serializer").mayOnlyBeAccessedByLayers("Examples", "Testkit")
             .whereLayer("Testkit").mayNotBeAccessedByAnyLayer()
             .ensureAllClassesAreContainedInArchitecture()
-            .because("the core runs the domain's rules against the ports and imports no adapter, adapters implement "
-                    + "ports without seeing the core, and only the examples, the test kit (for users' tests) and users "
-                    + "compose (DESIGN.md 4)");
+            .because("the core runs the domain's rules against the ports and imports no adapter, adapters and the "
+                    + "serializer implement ports without seeing the core or each other, and only the examples, the "
+                    + "test kit (for users' tests) and users compose (DESIGN.md 4)");
 
     @ArchTest
     static final ArchRule TESTKIT_RUNS_ON_THE_IN_MEMORY_ADAPTER_ONLY = noClasses()
@@ -135,6 +145,14 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule PERSISTENCE_ONLY_IN_THE_MYSQL_ADAPTER = onlyInside("io.eventsource.adapter.mysql..",
             PERSISTENCE);
+
+    @ArchTest
+    static final ArchRule JSON_LIBRARY_ONLY_IN_THE_SERIALIZER_AND_THE_MYSQL_ADAPTER = noClasses()
+            .that().resideOutsideOfPackages(SERIALIZER, "io.eventsource.adapter.mysql..")
+            .should().dependOnClassesThat().resideInAnyPackage(JSON_LIBRARY)
+            .because("JSON goes through Jackson inside the serializer (typed events) and the MySQL adapter (its metadata "
+                    + "column); the core, the ports and the domain stay free of it, so the byte API needs no Jackson "
+                    + "(DESIGN.md 4)");
 
     @ArchTest
     static final ArchRule DOMAIN_AND_CORE_CARRY_NO_DEPENDENCY_INJECTION = noClasses()
@@ -169,18 +187,18 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule ADAPTER_IMPLEMENTATIONS_ARE_NOT_PUBLIC = classes()
-            .that().resideInAPackage(ADAPTERS).and(implementADrivenPort())
+            .that().resideInAnyPackage(ADAPTERS, SERIALIZER).and(implementADrivenPort())
             .should().notBePublic()
             .because("users get an adapter's ports from its Dagger module, never by constructing its implementations "
                     + "(STYLE.md, Names)");
 
     @ArchTest
     static final ArchRule ADAPTERS_EXPOSE_ONLY_THEIR_MODULE_SETTINGS_AND_DECLARED_API = classes()
-            .that().resideInAPackage("io.eventsource.adapter.*").and().arePublic().and().areTopLevelClasses()
+            .that().resideInAnyPackage(MODULE_AND_SETTINGS_PACKAGES).and().arePublic().and().areTopLevelClasses()
             .and(not(DAGGER_GENERATED))
             .should(beAModuleASettingsRecordOrDeclaredApi())
-            .because("an adapter's public face is its Dagger module and its settings record; implementations stay "
-                    + "package-private, and sub-packages stay unexported (STYLE.md, Names)");
+            .because("an adapter's (and the serializer's) public face is its Dagger module and its settings record; "
+                    + "implementations stay package-private, and sub-packages stay unexported (STYLE.md, Names)");
 
     @ArchTest
     static final ArchRule PORT_NAMES_CARRY_NO_TECHNOLOGY = classes()

@@ -4,6 +4,7 @@ import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.ports.AckStore;
 import io.eventsource.ports.EventLog;
+import io.eventsource.ports.EventSerializer;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.Scheduler;
 import io.eventsource.ports.ServiceRegistry;
@@ -19,7 +20,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The runtime of one process on one set of ports: its {@link #publisher()} and one {@link #listener} per
  * service. Build it with {@link #builder()} (or the constructor) or provide it with {@link EventsourceModule}; both
- * make the same runtime.
+ * make the same runtime. Given an {@link EventSerializer}, it also publishes and handles typed events (records of the
+ * application's event classes).
  *
  * <p>The ports belong to whoever composed them: {@link #close()} stops the runtime (listeners, relay) and
  * leaves the ports open. Thread-safe.
@@ -33,6 +35,7 @@ public final class Eventsource implements AutoCloseable {
     private final ExpiryPolicy expiry;
     private final EventsourceOptions options;
     private final Router router;
+    private final TypedEvents typed;
     private final Map<ServiceName, BusListener> listeners = new HashMap<>();
     private RoutingPublisher publisher;
     private Relay relay;
@@ -50,12 +53,28 @@ public final class Eventsource implements AutoCloseable {
      */
     public Eventsource(EventLog log, AckStore acks, ServiceRegistry registry, MessageBus bus, Scheduler scheduler,
                        ExpiryPolicy expiry, EventsourceOptions options) {
-        this(log, acks, registry, bus, scheduler, expiry, options, null);
+        this(log, acks, registry, bus, scheduler, expiry, options, TypedEvents.NONE, null);
+    }
+
+    /**
+     * A runtime on the given ports that also publishes and handles typed events
+     * ({@link Publisher#publish(io.eventsource.domain.AggregateRef, Object)},
+     * {@link ProjectionBinding#on(Class, TypedEventHandler)}) through {@code serializer}.
+     *
+     * @param expiry the lifecycle durations, the same instance the adapters were given
+     * @param options the runtime's tunables ({@link EventsourceOptions#defaults()})
+     * @param serializer turns typed events into names and payloads and back (e.g. {@code JacksonModule}'s)
+     */
+    public Eventsource(EventLog log, AckStore acks, ServiceRegistry registry, MessageBus bus, Scheduler scheduler,
+                       ExpiryPolicy expiry, EventsourceOptions options, EventSerializer serializer) {
+        this(log, acks, registry, bus, scheduler, expiry, options,
+                new TypedEvents(Objects.requireNonNull(serializer, "serializer")), null);
     }
 
     /** A runtime that also closes {@code ownScheduler} (null: none) when it closes. */
     Eventsource(EventLog log, AckStore acks, ServiceRegistry registry, MessageBus bus, Scheduler scheduler,
-                ExpiryPolicy expiry, EventsourceOptions options, SystemScheduler ownScheduler) {
+                ExpiryPolicy expiry, EventsourceOptions options, TypedEvents typed, SystemScheduler ownScheduler) {
+        this.typed = Objects.requireNonNull(typed, "typed");
         this.log = Objects.requireNonNull(log, "log");
         this.acks = Objects.requireNonNull(acks, "acks");
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -97,7 +116,7 @@ public final class Eventsource implements AutoCloseable {
     public synchronized Publisher publisher() {
         requireOpen();
         if (publisher == null) {
-            publisher = new RoutingPublisher(log, router, scheduler, this::isClosed, options);
+            publisher = new RoutingPublisher(log, router, scheduler, this::isClosed, options, typed);
             startRelay();
         }
         return publisher;
@@ -122,7 +141,7 @@ public final class Eventsource implements AutoCloseable {
         requireOpen();
         BusListener listener = listeners.get(service);
         if (listener == null || listener.isStopping()) {
-            listener = new BusListener(service, bus, registry, acks, log, scheduler, expiry, options);
+            listener = new BusListener(service, bus, registry, acks, log, scheduler, expiry, options, typed);
             listeners.put(service, listener);
             startRelay();
         }

@@ -3,6 +3,7 @@ package io.eventsource.core;
 import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.ports.AckStore;
 import io.eventsource.ports.EventLog;
+import io.eventsource.ports.EventSerializer;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.Scheduler;
 import io.eventsource.ports.ServiceRegistry;
@@ -31,6 +32,7 @@ public final class EventsourceBuilder {
     private Scheduler scheduler;
     private ExpiryPolicy expiry = ExpiryPolicy.seed();
     private EventsourceOptions options = EventsourceOptions.defaults();
+    private EventSerializer serializer;
 
     EventsourceBuilder() {
     }
@@ -84,6 +86,16 @@ public final class EventsourceBuilder {
     }
 
     /**
+     * The serializer of typed events ({@link Publisher#publish(io.eventsource.domain.AggregateRef, Object)},
+     * {@link ProjectionBinding#on(Class, TypedEventHandler)}), e.g. {@code JacksonModule.serializer(...)}; without
+     * one, the runtime publishes and handles bytes only and its typed methods say so.
+     */
+    public EventsourceBuilder serializer(EventSerializer serializer) {
+        this.serializer = Objects.requireNonNull(serializer, "serializer");
+        return this;
+    }
+
+    /**
      * A new runtime on the ports given so far.
      *
      * @throws IllegalStateException if a required port was not given; the message names every one missing
@@ -109,6 +121,7 @@ public final class EventsourceBuilder {
         }
         SystemScheduler ownScheduler = scheduler == null ? new SystemScheduler() : null;
         return new Eventsource(eventLog, ackStore, serviceRegistry, messageBus,
-                ownScheduler == null ? scheduler : ownScheduler, expiry, options, ownScheduler);
+                ownScheduler == null ? scheduler : ownScheduler, expiry, options,
+                serializer == null ? TypedEvents.NONE : new TypedEvents(serializer), ownScheduler);
     }
 }

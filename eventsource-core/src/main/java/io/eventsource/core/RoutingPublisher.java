@@ -57,6 +57,7 @@ final class RoutingPublisher implements Publisher {
     private final Duration deadline;
     private final int batchSize;
     private final Duration linger;
+    private final TypedEvents typed;
     private final Deque<Call> waiting = new ArrayDeque<>();
     /** A batch is in its append stage. */
     private boolean appending;
@@ -66,7 +67,7 @@ final class RoutingPublisher implements Publisher {
     private Batch readyToSend;
 
     RoutingPublisher(EventLog log, Router router, Scheduler scheduler, BooleanSupplier closed,
-                     EventsourceOptions options) {
+                     EventsourceOptions options, TypedEvents typed) {
         this.log = log;
         this.router = router;
         this.scheduler = scheduler;
@@ -74,6 +75,7 @@ final class RoutingPublisher implements Publisher {
         this.deadline = options.publishDeadline();
         this.batchSize = options.publishBatchSize();
         this.linger = options.publishLinger();
+        this.typed = typed;
     }
 
     @Override
@@ -125,6 +127,31 @@ final class RoutingPublisher implements Publisher {
     @Override
     public CompletionStage<Publication> publishAsync(AggregateRef aggregate, EventName name, Payload payload) {
         return publishAsync(aggregate, ExpectedVersion.ANY, List.of(madeHere(name, payload)));
+    }
+
+    @Override
+    public Publication publish(AggregateRef aggregate, Object event) {
+        return publish(aggregate, ExpectedVersion.ANY, typed.newEvents(List.of(nonNull(event)), scheduler.instant()));
+    }
+
+    @Override
+    public CompletionStage<Publication> publishAsync(AggregateRef aggregate, Object event) {
+        return publishAsync(aggregate, ExpectedVersion.ANY, typed.newEvents(List.of(nonNull(event)), scheduler.instant()));
+    }
+
+    @Override
+    public Publication publishAll(AggregateRef aggregate, ExpectedVersion expected, List<?> events) {
+        return publish(aggregate, expected, typed.newEvents(events, scheduler.instant()));
+    }
+
+    @Override
+    public CompletionStage<Publication> publishAllAsync(AggregateRef aggregate, ExpectedVersion expected,
+                                                        List<?> events) {
+        return publishAsync(aggregate, expected, typed.newEvents(events, scheduler.instant()));
+    }
+
+    private static Object nonNull(Object event) {
+        return Objects.requireNonNull(event, "event");
     }
 
     private NewEvent madeHere(EventName name, Payload payload) {

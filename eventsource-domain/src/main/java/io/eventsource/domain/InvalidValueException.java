@@ -11,4 +11,9 @@ public final class InvalidValueException extends EventsourceException {
     public InvalidValueException(String message) {
         super(message);
     }
+
+    /** A refusal as above, caused by {@code cause} (a library's refusal of the value, kept for diagnosis). */
+    public InvalidValueException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }
