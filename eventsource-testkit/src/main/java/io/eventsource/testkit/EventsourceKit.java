@@ -15,6 +15,7 @@ import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.domain.Projection;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.ports.EventLog;
+import io.eventsource.ports.EventSerializer;
 import io.eventsource.ports.SnapshotStore;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -59,11 +60,13 @@ public final class EventsourceKit implements BeforeEachCallback, AfterEachCallba
 
     private final ExpiryPolicy expiry;
     private final EventsourceOptions options;
+    private final EventSerializer serializer;
     private Stack stack;
 
-    private EventsourceKit(ExpiryPolicy expiry, EventsourceOptions options) {
+    private EventsourceKit(ExpiryPolicy expiry, EventsourceOptions options, EventSerializer serializer) {
         this.expiry = Objects.requireNonNull(expiry, "expiry");
         this.options = Objects.requireNonNull(options, "options");
+        this.serializer = serializer;
     }
 
     /**
@@ -73,7 +76,8 @@ public final class EventsourceKit implements BeforeEachCallback, AfterEachCallba
      * {@link io.eventsource.core.Publication.Pending} at once, and the relay sends the events as the clock moves.
      */
     public static EventsourceKit create() {
-        return new EventsourceKit(ExpiryPolicy.seed(), EventsourceOptions.defaults().withPublishDeadline(Duration.ZERO));
+        return new EventsourceKit(ExpiryPolicy.seed(), EventsourceOptions.defaults().withPublishDeadline(Duration.ZERO),
+                null);
     }
 
     /**
@@ -82,7 +86,23 @@ public final class EventsourceKit implements BeforeEachCallback, AfterEachCallba
      * clock, or keep the deadline at zero.
      */
     public static EventsourceKit create(ExpiryPolicy expiry, EventsourceOptions options) {
-        return new EventsourceKit(expiry, options);
+        return new EventsourceKit(expiry, options, null);
+    }
+
+    /**
+     * This kit with typed events: every runtime it makes publishes and handles records through the serializer
+     * ({@code publisher().publish(order, new OrderPaid(...))}, {@code binding.on(OrderPaid.class, ...)}), e.g.
+     * {@code EventsourceKit.create().withSerializer(JacksonModule.serializer(JacksonSettings.defaults()))}.
+     *
+     * @throws IllegalStateException if this kit already made its system (call it where the kit is created)
+     */
+    public EventsourceKit withSerializer(EventSerializer serializer) {
+        Objects.requireNonNull(serializer, "serializer");
+        if (stack != null) {
+            throw new IllegalStateException("withSerializer(...) must come before the kit makes its system: call it"
+                    + " where the kit is created, e.g. EventsourceKit.create().withSerializer(...)");
+        }
+        return new EventsourceKit(expiry, options, serializer);
     }
 
     /** Makes the test's system (JUnit calls it before each test, before the test class's {@code @BeforeEach}). */
@@ -126,7 +146,7 @@ public final class EventsourceKit implements BeforeEachCallback, AfterEachCallba
 
     /** The producer's publisher: appends to the kit's event log and routes to the running instances. */
     public Publisher publisher() {
-        return stack().component().eventsource().publisher();
+        return stack().producer().publisher();
     }
 
     /**
@@ -135,7 +155,7 @@ public final class EventsourceKit implements BeforeEachCallback, AfterEachCallba
      * {@link #listener} rather than its {@code listener}: the kit knows only its own instances.
      */
     public Eventsource eventsource() {
-        return stack().component().eventsource();
+        return stack().producer();
     }
 
     /** The in-memory snapshot store, for {@code AggregateRepository.withSnapshots}. */
@@ -280,7 +300,7 @@ public final class EventsourceKit implements BeforeEachCallback, AfterEachCallba
 
     private Stack stack() {
         if (stack == null) {
-            stack = new Stack(expiry, options);
+            stack = new Stack(expiry, options, serializer);
         }
         return stack;
     }

@@ -5,26 +5,25 @@ import dagger.Component;
 import io.eventsource.adapter.inmemory.InMemoryBroker;
 import io.eventsource.adapter.inmemory.InMemoryModule;
 import io.eventsource.adapter.inmemory.VirtualScheduler;
-import io.eventsource.core.Eventsource;
-import io.eventsource.core.EventsourceModule;
-import io.eventsource.core.EventsourceOptions;
 import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.ports.AckStore;
 import io.eventsource.ports.EventLog;
+import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.ServiceRegistry;
 import io.eventsource.ports.SnapshotStore;
 import jakarta.inject.Singleton;
 
 /**
- * The kit's composition: the runtime on every port in memory, on one virtual clock. Its {@link #eventsource()} is
- * the producer; each service instance a test starts is a runtime of its own on the same stores and broker, with a
- * connection of its own (see {@link Stack}).
+ * The kit's composition: every port in memory, on one virtual clock. The producer's runtime is built on its
+ * {@link #bus()} connection; each service instance a test starts is a runtime of its own on the same stores and
+ * broker, with a connection of its own (see {@link Stack}).
  */
 @Singleton
-@Component(modules = {EventsourceModule.class, InMemoryModule.class})
+@Component(modules = InMemoryModule.class)
 interface KitComponent {
 
-    Eventsource eventsource();
+    /** The producer's connection. */
+    MessageBus bus();
 
     VirtualScheduler clock();
 
@@ -40,6 +39,6 @@ interface KitComponent {
 
     @Component.Factory
     interface Factory {
-        KitComponent create(@BindsInstance ExpiryPolicy expiry, @BindsInstance EventsourceOptions options);
+        KitComponent create(@BindsInstance ExpiryPolicy expiry);
     }
 }

@@ -3,6 +3,7 @@ package io.eventsource.testkit;
 import io.eventsource.adapter.inmemory.InMemoryBroker;
 import io.eventsource.adapter.inmemory.VirtualScheduler;
 import io.eventsource.core.Eventsource;
+import io.eventsource.core.EventsourceBuilder;
 import io.eventsource.core.EventsourceOptions;
 import io.eventsource.domain.Ack;
 import io.eventsource.domain.AckKey;
@@ -17,10 +18,12 @@ import io.eventsource.domain.ServiceName;
 import io.eventsource.domain.Topology;
 import io.eventsource.ports.AckStore;
 import io.eventsource.ports.EventLog;
+import io.eventsource.ports.EventSerializer;
 import io.eventsource.ports.LogPage;
 import io.eventsource.ports.LogQuery;
 import io.eventsource.ports.LoggedEvent;
 import io.eventsource.ports.MessageBus;
+import io.eventsource.ports.Scheduler;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -49,21 +52,40 @@ final class Stack {
     private final AckStore acks;
     private final ExpiryPolicy expiry;
     private final EventsourceOptions options;
+    private final EventSerializer serializer;
+    private final Eventsource producer;
     private final Topology topology = Topology.of(Namespace.NONE);
     private final List<ServiceInstance> instances = new ArrayList<>();
     private final Map<ServiceName, Integer> instanceCounts = new HashMap<>();
 
-    Stack(ExpiryPolicy expiry, EventsourceOptions options) {
-        this.component = DaggerKitComponent.factory().create(expiry, options);
+    /** {@code serializer}: null for a system that publishes and handles bytes only. */
+    Stack(ExpiryPolicy expiry, EventsourceOptions options, EventSerializer serializer) {
+        this.component = DaggerKitComponent.factory().create(expiry);
         this.clock = component.clock();
         this.broker = component.broker();
         this.log = component.eventLog();
         this.acks = component.ackStore();
         this.expiry = expiry;
         this.options = options;
+        this.serializer = serializer;
         // the producer's runtime, and with it its broker connection, from the start: the system is whole before the
         // test looks inside it
-        component.eventsource();
+        this.producer = runtime(component.bus(), clock);
+    }
+
+    /** The producer's runtime. */
+    Eventsource producer() {
+        return producer;
+    }
+
+    private Eventsource runtime(MessageBus connection, Scheduler scheduler) {
+        EventsourceBuilder builder = Eventsource.builder().eventLog(log).ackStore(acks)
+                .serviceRegistry(component.registry()).messageBus(connection).scheduler(scheduler).expiry(expiry)
+                .options(options);
+        if (serializer != null) {
+            builder.serializer(serializer);
+        }
+        return builder.build();
     }
 
     KitComponent component() {
@@ -75,7 +97,7 @@ final class Stack {
         int number = instanceCounts.merge(service, 1, Integer::sum);
         MessageBus connection = broker.connect();
         InstanceScheduler scheduler = new InstanceScheduler(clock);
-        Eventsource runtime = new Eventsource(log, acks, component.registry(), connection, scheduler, expiry, options);
+        Eventsource runtime = runtime(connection, scheduler);
         ServiceInstance instance = new ServiceInstance(service + "#" + number, runtime, service, connection, scheduler,
                 broker);
         instances.add(instance);
@@ -200,7 +222,7 @@ final class Stack {
     /** Stops every runtime that is still up, gracefully, and lets the clock finish their work in progress. */
     void shutDown() {
         instances().forEach(ServiceInstance::shutDown);
-        component.eventsource().stop();
+        producer.stop();
         clock.advanceBy(Duration.ofSeconds(1));
     }
 
