@@ -33,7 +33,8 @@ import java.util.function.Consumer;
  * <p>Thread-safe: announcements, bus callbacks, re-drives and timers all call in.
  */
 final class AggregateConsumers implements Redrive.Queues {
-    private static final Logger LOG = LoggerFactory.getLogger(AggregateConsumers.class);
+    /** The listener's: operators know these lines (consume, resume) by the listener's name. */
+    private static final Logger LOG = LoggerFactory.getLogger(BusListener.class);
     /** Upper bound of the aggregates waiting for a consumer slot; beyond it the oldest waiter is left to the sweeper. */
     private static final int MAX_WAITING = 100_000;
     /** How long a listener waits before it consumes again a queue it lost with its connection, and between tries. */

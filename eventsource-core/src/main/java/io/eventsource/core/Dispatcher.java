@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -64,6 +65,8 @@ final class Dispatcher {
 
     private final ServiceName service;
     private final Map<AggregateType, List<BindingHandlers>> byType;
+    /** The same bindings without their handlers, for what the consumer knows of them. */
+    private final Map<AggregateType, List<Binding>> bindingsByType = new HashMap<>();
     private final AckStore acks;
     private final EventLog log;
     private final Scheduler scheduler;
@@ -89,6 +92,8 @@ final class Dispatcher {
         this.maxGapFill = options.maxGapFill();
         this.parking = new Parking(log, acks);
         this.refused = refused;
+        byType.forEach((type, bindings) -> bindingsByType.put(type,
+                bindings.stream().map(BindingHandlers::binding).toList()));
     }
 
     /** Processes the delivery in its aggregate's lane; the stage completes when it is settled or handed back. */
@@ -106,6 +111,8 @@ final class Dispatcher {
         try {
             Event event = logged(consumer, delivered);
             if (event == null) {
+                // whatever was read ahead under its id is not for it
+                consumer.known().take(delivered.id());
                 refuse(consumer, delivery);
                 return DONE;
             }
@@ -178,9 +185,10 @@ final class Dispatcher {
      *
      * @return whether it read the positions: this consumer took the aggregate over
      */
-    private boolean read(AggregateConsumer consumer, Event event, List<BindingHandlers> bindings, String replayFor) {
+    private boolean read(AggregateConsumer consumer, Event event, List<BindingHandlers> handlers, String replayFor) {
         KnownAcks known = consumer.known();
         AggregateRef aggregate = event.aggregate();
+        List<Binding> bindings = bindingsByType.get(aggregate.type());
         List<Binding> unknown = known.unknownPositions(bindings);
         if (!unknown.isEmpty()) {
             known.positions(acks.lastSequences(unknown, aggregate));
@@ -206,7 +214,7 @@ final class Dispatcher {
                     events.add(held.id());
                 }
             }
-            List<AckKey> keys = new ArrayList<>(keys(events, bindings));
+            List<AckKey> keys = new ArrayList<>(keys(events, handlers));
             keys.addAll(parkingKeys.values());
             Map<AckKey, Ack> found = acks.find(keys);
             known.read(events, found);
@@ -222,7 +230,7 @@ final class Dispatcher {
     /** What the consumer knows of each binding for this event, once {@link #read} has read what it lacked. */
     private List<DeliveryDecision.Seen> seen(KnownAcks known, Event event, List<BindingHandlers> bindings,
                                              String replayFor) {
-        Map<Binding, Ack> acksOfEvent = known.hasRead(event.id()) ? known.take(event.id(), bindings) : Map.of();
+        Map<Binding, Ack> acksOfEvent = known.take(event.id());
         List<DeliveryDecision.Seen> seen = new ArrayList<>(bindings.size());
         for (BindingHandlers handlers : bindings) {
             Binding binding = handlers.binding();

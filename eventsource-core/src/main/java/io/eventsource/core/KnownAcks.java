@@ -7,10 +7,8 @@ import io.eventsource.domain.EventId;
 
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * What the active consumer of an aggregate queue knows of the acks of its aggregate, so that it decides most
@@ -28,15 +26,13 @@ final class KnownAcks {
     private final Map<Binding, Long> handledUpTo = new HashMap<>();
     /** Per binding, whether its ack at {@link #handledUpTo} failed; absent while unknown. */
     private final Map<Binding, Boolean> lastFailed = new HashMap<>();
-    /** Events whose acks (of every binding) were read ahead, and those acks. */
-    private final Set<EventId> readAhead = new HashSet<>();
-    private final Map<AckKey, Ack> acks = new HashMap<>();
+    /** Per event whose acks (of every binding) were read ahead, those acks: a binding absent has none. */
+    private final Map<EventId, Map<Binding, Ack>> readAhead = new HashMap<>();
 
     /** Whether it knows every binding's position, and also whether each is parked when {@code parking} matters. */
-    synchronized boolean knowsAll(List<BindingHandlers> bindings, boolean parking) {
-        for (BindingHandlers binding : bindings) {
-            if (!handledUpTo.containsKey(binding.binding())
-                    || (parking && !lastFailed.containsKey(binding.binding()))) {
+    synchronized boolean knowsAll(List<Binding> bindings, boolean parking) {
+        for (Binding binding : bindings) {
+            if (!handledUpTo.containsKey(binding) || (parking && !lastFailed.containsKey(binding))) {
                 return false;
             }
         }
@@ -44,14 +40,13 @@ final class KnownAcks {
     }
 
     /** The bindings whose position it does not know. */
-    synchronized List<Binding> unknownPositions(List<BindingHandlers> bindings) {
-        return bindings.stream().map(BindingHandlers::binding).filter(binding -> !handledUpTo.containsKey(binding))
-                .toList();
+    synchronized List<Binding> unknownPositions(List<Binding> bindings) {
+        return bindings.stream().filter(binding -> !handledUpTo.containsKey(binding)).toList();
     }
 
     /** The bindings whose position it knows but not whether they are parked. */
-    synchronized List<Binding> unknownParking(List<BindingHandlers> bindings) {
-        return bindings.stream().map(BindingHandlers::binding)
+    synchronized List<Binding> unknownParking(List<Binding> bindings) {
+        return bindings.stream()
                 .filter(binding -> handledUpTo.containsKey(binding) && !lastFailed.containsKey(binding)).toList();
     }
 
@@ -76,49 +71,45 @@ final class KnownAcks {
     }
 
     /** Whether some binding handled {@code sequence} or a later event, by what it knows. */
-    synchronized boolean someHandled(List<BindingHandlers> bindings, long sequence) {
-        for (BindingHandlers binding : bindings) {
-            if (handledUpTo(binding.binding()) >= sequence) {
+    synchronized boolean someHandled(List<Binding> bindings, long sequence) {
+        for (Binding binding : bindings) {
+            if (handledUpTo(binding) >= sequence) {
                 return true;
             }
         }
         return false;
     }
 
-    /** The acks of the events, read in one batch ({@code found} holds those that exist). */
+    /** The acks of the events, read in one batch of the bindings' keys ({@code found} holds those that exist). */
     synchronized void read(Collection<EventId> events, Map<AckKey, Ack> found) {
-        readAhead.addAll(events);
+        for (EventId event : events) {
+            readAhead.put(event, new HashMap<>());
+        }
         found.forEach((key, ack) -> {
-            if (events.contains(key.eventId())) {
-                acks.put(key, ack);
+            Map<Binding, Ack> ofEvent = readAhead.get(key.eventId());
+            if (ofEvent != null && events.contains(key.eventId())) {
+                ofEvent.put(bindingOf(ack), ack);
             }
         });
     }
 
     /** Whether the acks of the event were read ahead and not yet taken. */
     synchronized boolean hasRead(EventId event) {
-        return readAhead.contains(event);
+        return readAhead.containsKey(event);
     }
 
     /**
      * Takes the acks read ahead for the event, per binding (absent: none), and forgets them: a later copy of the
-     * event reads again.
+     * event reads again. Empty if none were read ahead.
      */
-    synchronized Map<Binding, Ack> take(EventId event, List<BindingHandlers> bindings) {
-        Map<Binding, Ack> taken = new HashMap<>();
-        for (BindingHandlers binding : bindings) {
-            Ack ack = acks.remove(AckKey.of(event, binding.binding()));
-            if (ack != null) {
-                taken.put(binding.binding(), ack);
-            }
-        }
-        readAhead.remove(event);
-        return taken;
+    synchronized Map<Binding, Ack> take(EventId event) {
+        Map<Binding, Ack> taken = readAhead.remove(event);
+        return taken == null ? Map.of() : taken;
     }
 
     /** The consumer's ack is durable: the binding's position, its parking and any ack read ahead follow it. */
     synchronized void recorded(Ack ack) {
-        Binding binding = new Binding(ack.key().service(), ack.aggregate().type(), ack.key().projection());
+        Binding binding = bindingOf(ack);
         Long upTo = handledUpTo.get(binding);
         // while the position is not known, the store may hold a later ack: this one does not make it known
         if (upTo != null && ack.sequence() > upTo) {
@@ -128,8 +119,13 @@ final class KnownAcks {
             // merged as the store merges: an ok is final
             lastFailed.computeIfPresent(binding, (b, failed) -> failed && !ack.isOk());
         }
-        if (readAhead.contains(ack.key().eventId())) {
-            acks.merge(ack.key(), ack, Ack::mergedWith);
+        Map<Binding, Ack> ofEvent = readAhead.get(ack.key().eventId());
+        if (ofEvent != null) {
+            ofEvent.merge(binding, ack, Ack::mergedWith);
         }
+    }
+
+    private static Binding bindingOf(Ack ack) {
+        return new Binding(ack.key().service(), ack.aggregate().type(), ack.key().projection());
     }
 }

@@ -95,6 +95,30 @@ class DeliveryReadsTest {
     }
 
     @Test
+    void underParkingANewConsumerLearnsWhichBindingsAreParkedWithTheSameReads() {
+        Eventsource producer = producer();
+        listen(FailurePolicy.park().withMaxAttempts(1));
+        clock.advanceBy(Duration.ofMillis(10));
+        producer.publisher().publish(P1, ExpectedVersion.ANY, List.of(event(), poison()));
+        clock.advanceBy(Duration.ofSeconds(6));
+        handled.clear();
+        reset();
+
+        producer.publisher().publish(P1, event());
+        clock.advanceBy(Duration.ofMillis(100));
+        producer.publisher().publish(P1, event());
+        clock.advanceBy(Duration.ofMillis(100));
+
+        assertThat(handled).as("audit is parked on #2; the others go on")
+                .containsExactly("projections:Product-1#3", "search:Product-1#3", "projections:Product-1#4",
+                        "search:Product-1#4");
+        assertThat(acks.calls).as("ack store reads: positions, then the acks there")
+                .containsExactly("lastSequences(3)", "find(3)");
+        assertThat(log.calls).as("log reads: the event at the bindings' position, once")
+                .containsExactly("version", "read(3..18)", "read(2..2)", "read(4..19)");
+    }
+
+    @Test
     void anActiveConsumerHandlesItsNextEventsWithoutReading() {
         Eventsource producer = producer();
         listen(FailurePolicy.seed());
@@ -128,8 +152,12 @@ class DeliveryReadsTest {
         runtimes.add(runtime);
         Listener listener = runtime.listener(ADS);
         for (String projection : PROJECTIONS) {
-            listener.listen("Product", projection).onAny(event -> handled.add(projection + ":" + event.aggregate()
-                    + "#" + event.sequence()));
+            listener.listen("Product", projection).onAny(event -> {
+                if (projection.equals("audit") && event.name().value().equals("Poison")) {
+                    throw new IllegalStateException("audit cannot take " + event);
+                }
+                handled.add(projection + ":" + event.aggregate() + "#" + event.sequence());
+            });
         }
         listener.start();
     }
@@ -141,6 +169,12 @@ class DeliveryReadsTest {
 
     private NewEvent event() {
         return new NewEvent(EventId.of("e-" + nextId++), EventName.of("Changed"), Payload.text("x"), Map.of(),
+                clock.instant());
+    }
+
+    /** An event that the audit projection fails on. */
+    private NewEvent poison() {
+        return new NewEvent(EventId.of("e-" + nextId++), EventName.of("Poison"), Payload.text("x"), Map.of(),
                 clock.instant());
     }
 
