@@ -27,7 +27,9 @@ import java.util.function.BooleanSupplier;
 /**
  * This listener's consumer of one aggregate queue: the bus subscription, the serial lane its deliveries run in, the
  * messages prefetched behind the one in progress, and what it knows of the aggregate while it is the queue's active
- * consumer ({@link KnownAcks}, events read ahead from the log). Once the subscription ends, or the listener stops,
+ * consumer ({@link KnownAcks}, events read ahead from the log). Its first delivery waits one turn of the scheduler,
+ * so that the messages the bus prefetched with it are here when it reads what it does not know yet, and one batch of
+ * reads serves them all; after that, deliveries run as they come. Once the subscription ends, or the listener stops,
  * deliveries still queued in the lane are dropped unhandled: the bus has returned them (or returns them) to the queue
  * for the next consumer, and handling them here too would run one aggregate in two places at once.
  */

@@ -23,7 +23,9 @@ import java.util.Set;
  * in between; the events are followed by the aggregate's latest event ({@link #withLatest}). Going through the queue
  * keeps its single active consumer the only one that handles the aggregate; the other services' queues get a copy
  * that they skip as a duplicate. Its users: the sweeper's re-drive of a missing event ({@link #missing}), the replay
- * of failures ({@link #replay}), and a queue declared anew for a consumer ({@link #latestIfBehind}).
+ * of failures ({@link #replay}), and a queue declared anew for a consumer ({@link #latestIfBehind}); the relay adds the
+ * latest event with {@link #withLatest} and publishes through the producer's routes ({@link Router}) instead, to every
+ * live service at once.
  */
 final class Redrive {
     private static final Logger LOG = LoggerFactory.getLogger(Redrive.class);
