@@ -3,34 +3,54 @@ package io.eventsource.core;
 import io.eventsource.domain.Ack;
 import io.eventsource.domain.AckKey;
 import io.eventsource.domain.AggregateRef;
-import io.eventsource.domain.Binding;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.EventId;
 import io.eventsource.ports.Delivery;
 import io.eventsource.ports.DeliveryListener;
 import io.eventsource.ports.EndReason;
+import io.eventsource.ports.Scheduler;
 import io.eventsource.ports.Subscription;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.BooleanSupplier;
 
 /**
- * This listener's consumer of one aggregate queue: the bus subscription and the serial lane its deliveries
- * run in. Once the subscription ends, deliveries still queued in the lane are dropped unhandled: the bus has
- * returned them to the queue for the next consumer, and handling them here too would run one aggregate in two
- * places at once.
+ * This listener's consumer of one aggregate queue: the bus subscription, the serial lane its deliveries run in, the
+ * messages prefetched behind the one in progress, and what it knows of the aggregate while it is the queue's active
+ * consumer ({@link KnownAcks}, events read ahead from the log). Its first delivery waits one turn of the scheduler,
+ * so that the messages the bus prefetched with it are here when it reads what it does not know yet, and one batch of
+ * reads serves them all; after that, deliveries run as they come. Once the subscription ends, or the listener stops,
+ * deliveries still queued in the lane are dropped unhandled: the bus has returned them (or returns them) to the queue
+ * for the next consumer, and handling them here too would run one aggregate in two places at once.
  */
 final class AggregateConsumer implements DeliveryListener {
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    /** What the consumer tells the one that keeps it. */
+    interface Keeper {
+        /** The bus ended the consumer's subscription; no delivery follows. */
+        void ended(AggregateConsumer consumer, EndReason reason);
+    }
+
     private final AggregateRef aggregate;
-    private final BusListener owner;
     private final Dispatcher dispatcher;
+    private final Scheduler scheduler;
+    private final BooleanSupplier stopping;
+    private final Keeper keeper;
     private final SerialLane lane;
-    /** Per binding, the sequence up to which it handled the aggregate, as far as this consumer knows. */
-    private final Map<Binding, Long> handledUpTo = new ConcurrentHashMap<>();
+    /** Deliveries handed to the lane that have not started: the messages prefetched behind the one in progress. */
+    private final Queue<Delivery> waiting = new ConcurrentLinkedQueue<>();
+    private final KnownAcks known = new KnownAcks();
     /** Events read ahead from the log for the messages that follow; the log never changes an event. */
     private final NavigableMap<Long, Event> logged = new ConcurrentSkipListMap<>();
     /** Outcomes of handlers whose acks could not be written yet: recorded at the message's next try, not handled again. */
@@ -39,12 +59,21 @@ final class AggregateConsumer implements DeliveryListener {
     private final Map<EventId, Integer> retries = new ConcurrentHashMap<>();
     private volatile Subscription subscription;
     private volatile boolean ended;
+    /** Whether a delivery came; only the bus's delivery calls, one at a time, read and write it. */
+    private boolean delivered;
 
-    AggregateConsumer(AggregateRef aggregate, BusListener owner, Dispatcher dispatcher) {
+    /**
+     * @param laneName names the lane in logs
+     * @param stopping whether the listener is stopping: then nothing more starts here
+     */
+    AggregateConsumer(AggregateRef aggregate, String laneName, Dispatcher dispatcher, Scheduler scheduler,
+                      BooleanSupplier stopping, Keeper keeper) {
         this.aggregate = aggregate;
-        this.owner = owner;
         this.dispatcher = dispatcher;
-        this.lane = new SerialLane(owner.service() + "/" + aggregate);
+        this.scheduler = scheduler;
+        this.stopping = stopping;
+        this.keeper = keeper;
+        this.lane = new SerialLane(laneName);
     }
 
     AggregateRef aggregate() {
@@ -60,17 +89,43 @@ final class AggregateConsumer implements DeliveryListener {
 
     @Override
     public void onDelivery(Delivery delivery) {
-        if (ended || owner.isStopping()) {
+        if (ended || stopping.getAsBoolean()) {
             // left unsettled: it returns to the queue when the subscription ends
             return;
         }
-        lane.submit(() -> dispatcher.process(this, delivery));
+        waiting.add(delivery);
+        if (!delivered) {
+            delivered = true;
+            lane.submit(this::handedOver);
+        }
+        lane.submit(() -> {
+            waiting.remove(delivery);
+            if (hasEnded() || stopping.getAsBoolean()) {
+                // not started: the bus returns it to the queue when the subscription ends
+                return DONE;
+            }
+            return dispatcher.process(this, delivery);
+        });
+    }
+
+    /**
+     * Completes one turn of the scheduler later: the bus has then handed over the messages it prefetched with the
+     * first one, and the first delivery's reads of what this consumer does not know yet serve them too.
+     */
+    private CompletionStage<Void> handedOver() {
+        CompletableFuture<Void> later = new CompletableFuture<>();
+        try {
+            scheduler.schedule(Duration.ZERO, () -> later.complete(null));
+        } catch (RuntimeException closing) {
+            later.complete(null);
+        }
+        return later;
     }
 
     @Override
     public void onEnded(EndReason reason) {
         ended = true;
-        owner.forget(this, reason);
+        keeper.ended(this, reason);
     }
 
     /** Whether the subscription has ended (as told by the bus, or as its handle already shows). */
@@ -87,25 +142,21 @@ final class AggregateConsumer implements DeliveryListener {
         lane.submit(previous.lane::whenIdle);
     }
 
-    /** Up to which sequence the binding handled the aggregate, as far as this consumer knows; 0 if it does not. */
-    long handledUpTo(Binding binding) {
-        return handledUpTo.getOrDefault(binding, 0L);
-    }
-
-    /** The binding handled the aggregate up to {@code sequence} (an ack is durable for it); never moves back. */
-    void handledUpTo(Binding binding, long sequence) {
-        handledUpTo.merge(binding, sequence, Math::max);
-    }
-
-    /** Whether this consumer knows, for every binding, that it handled everything before {@code sequence} and not it. */
-    boolean knowsAllBefore(List<BindingHandlers> bindings, long sequence) {
-        for (BindingHandlers binding : bindings) {
-            Long upTo = handledUpTo.get(binding.binding());
-            if (upTo == null || upTo >= sequence) {
-                return false;
+    /** The messages prefetched behind the one in progress, in queue order, at most {@code limit}. */
+    List<Delivery> waiting(int limit) {
+        List<Delivery> next = new ArrayList<>(Math.min(limit, 64));
+        for (Delivery delivery : waiting) {
+            if (next.size() == limit) {
+                break;
             }
+            next.add(delivery);
         }
-        return true;
+        return next;
+    }
+
+    /** What this consumer knows of the acks of its aggregate. */
+    KnownAcks known() {
+        return known;
     }
 
     /** The log's event at {@code sequence} if it was read ahead, and forgets it and everything before it. */
@@ -132,9 +183,10 @@ final class AggregateConsumer implements DeliveryListener {
         unrecorded.put(ack.key(), ack);
     }
 
-    /** The ack is durable: nothing kept for it any more. */
-    void recorded(AckKey key) {
-        unrecorded.remove(key);
+    /** The ack is durable: nothing kept for it any more, and what this consumer knows follows it. */
+    void recorded(Ack ack) {
+        unrecorded.remove(ack.key());
+        known.recorded(ack);
     }
 
     /** Counts one more return of the event's message to the queue; returns the count. */

@@ -3,9 +3,12 @@ package io.eventsource.core;
 import io.eventsource.domain.Ack;
 import io.eventsource.domain.AckKey;
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Binding;
 import io.eventsource.domain.DeliveryDecision;
 import io.eventsource.domain.Event;
+import io.eventsource.domain.EventId;
+import io.eventsource.domain.ServiceName;
 import io.eventsource.ports.AckStore;
 import io.eventsource.ports.Delivery;
 import io.eventsource.ports.EventLog;
@@ -15,8 +18,11 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,83 +31,81 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Handles one delivery for every binding of the service on the event's type, per the domain's rules: skip a
- * binding that acked the event ok; judge the sequence against the binding's last acked one
- * ({@link SequenceVerdict}); fill a gap from the event log first; skip a duplicate that has an ack; run the
- * handler with the {@link FailurePolicy}; record each ack as its handler finishes, all of an event's acks durable before
- * the next event; acknowledge the broker message last. Any store failure returns the message to its queue after
+ * Handles one delivery for every binding of the service on the event's type: reads what its consumer does not know
+ * yet, decides per the domain's rule ({@link DeliveryDecision}: skip, wait while parked, handle, fill a gap from the
+ * log first), then acts: fills the gap, runs each handler with the {@link FailurePolicy}, records each ack as its
+ * handler finishes, all of an event's acks durable before the next event, and acknowledges the broker message last,
+ * so that a consumer's messages are settled in queue order. Any store failure returns the message to its queue after
  * {@link EventsourceOptions#storeRetryDelay()}, never acknowledged.
  *
- * <p>Under {@link FailurePolicy.Exhausted#PARK}, a binding parked on the aggregate ({@link Parking}) is left out of
- * the aggregate's later events, and a binding whose handler fails for good in a delivery is left out of the rest
- * of it; the message is still acknowledged (the log keeps what the parked binding has not handled). A delivery
- * marked as a replay for a binding ({@link #REPLAY_FOR}) hands the event to that binding again if its ack is
- * fail; the mark is removed before any handler sees the event.
+ * <p><b>Reads.</b> The log decides what a message is: its event is read from the log, {@value #LOG_READ_AHEAD} at a
+ * time for the messages that follow. While its consumer is the queue's active consumer, it knows up to where each
+ * binding handled the aggregate ({@link KnownAcks}), so an event past that needs no read of the ack store. What the
+ * consumer does not know (every binding's position, when it starts; whether a binding is parked; the acks of a
+ * message that some binding already handled, or of a replay) is read in one batch that covers the messages prefetched
+ * behind it: one read of the positions, and one read of the acks of all those messages (under
+ * {@link FailurePolicy.Exhausted#PARK} also of the ack at each binding's position, whose event comes from one log
+ * read).
+ *
+ * <p>Under {@link FailurePolicy.Exhausted#PARK}, a binding parked on the aggregate is left out of the aggregate's
+ * later events, and a binding whose handler fails for good in a delivery is left out of the rest of it; the message is
+ * still acknowledged (the log keeps what the parked binding has not handled). A delivery marked as a replay for a
+ * binding ({@link Replay#REPLAY_FOR}) hands the event to that binding again if its ack is fail; the mark is removed
+ * before any handler sees the event.
  */
 final class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
-    /**
-     * The metadata key that marks a published copy of an event as a replay of one binding's failure; its value
-     * is {@link #replayTag(Binding)}.
-     */
-    static final String REPLAY_FOR = "eventsource-replay-for";
     /** How often one consumer returns a message it could not handle to its queue before it drops it. */
     static final int MAX_TRIES = 5;
     /** How many events of the aggregate one log read fetches for the messages that follow in the queue. */
     static final int LOG_READ_AHEAD = 16;
+    /** How many prefetched messages one read of acks covers, besides the one in progress. */
+    static final int ACK_READ_AHEAD = 256;
 
-    private final BusListener owner;
+    private final ServiceName service;
+    private final Map<AggregateType, List<BindingHandlers>> byType;
+    /** The same bindings without their handlers, for what the consumer knows of them. */
+    private final Map<AggregateType, List<Binding>> bindingsByType = new HashMap<>();
     private final AckStore acks;
     private final EventLog log;
+    /** The log's reads that the checks of deliveries share with other consumers' (one query for many). */
+    private final SharedLogReads reads;
     private final Scheduler scheduler;
     private final FailurePolicy failurePolicy;
     private final Duration storeRetryDelay;
     private final int maxGapFill;
     private final Parking parking;
+    private final Runnable refused;
 
-    Dispatcher(BusListener owner, AckStore acks, EventLog log, Scheduler scheduler, EventsourceOptions options) {
-        this.owner = owner;
+    /**
+     * @param byType  the service's bindings per aggregate type, fixed
+     * @param refused counts a message dropped unhandled (not an event of the log, or out of tries)
+     */
+    Dispatcher(ServiceName service, Map<AggregateType, List<BindingHandlers>> byType, AckStore acks, EventLog log,
+               SharedLogReads reads, Scheduler scheduler, EventsourceOptions options, Runnable refused) {
+        this.service = service;
+        this.byType = byType;
         this.acks = acks;
         this.log = log;
+        this.reads = reads;
         this.scheduler = scheduler;
         this.failurePolicy = options.failurePolicy();
         this.storeRetryDelay = options.storeRetryDelay();
         this.maxGapFill = options.maxGapFill();
         this.parking = new Parking(log, acks);
-    }
-
-    /** The value of {@link #REPLAY_FOR} that names the binding. */
-    static String replayTag(Binding binding) {
-        return binding.service().value() + "/" + binding.projection().value();
-    }
-
-    /** A copy of the event marked as a replay for the binding. */
-    static Event markedForReplay(Event event, Binding binding) {
-        Map<String, String> metadata = new HashMap<>(event.metadata());
-        metadata.put(REPLAY_FOR, replayTag(binding));
-        return new Event(event.id(), event.aggregate(), event.sequence(), event.name(), event.payload(), metadata,
-                event.occurredAt());
-    }
-
-    private static Event unmarked(Event event) {
-        Map<String, String> metadata = new HashMap<>(event.metadata());
-        metadata.remove(REPLAY_FOR);
-        return new Event(event.id(), event.aggregate(), event.sequence(), event.name(), event.payload(), metadata,
-                event.occurredAt());
+        this.refused = refused;
+        byType.forEach((type, bindings) -> bindingsByType.put(type,
+                bindings.stream().map(BindingHandlers::binding).toList()));
     }
 
     /** Processes the delivery in its aggregate's lane; the stage completes when it is settled or handed back. */
     CompletionStage<Void> process(AggregateConsumer consumer, Delivery delivery) {
-        if (consumer.hasEnded() || owner.isStopping()) {
-            // not started: the bus returns it to the queue when the subscription ends
-            return DONE;
-        }
-        String replayFor = delivery.event().metadata().get(REPLAY_FOR);
-        Event delivered = replayFor == null ? delivery.event() : unmarked(delivery.event());
-        List<BindingHandlers> bindings = owner.bindingsOf(delivered.aggregate().type());
+        String replayFor = delivery.event().metadata().get(Replay.REPLAY_FOR);
+        Event delivered = replayFor == null ? delivery.event() : Replay.unmarked(delivery.event());
+        List<BindingHandlers> bindings = byType.getOrDefault(delivered.aggregate().type(), List.of());
         if (bindings.isEmpty()) {
-            LOG.warn("{} received {} but binds no projection of {}; acknowledging it", owner.service(), delivered,
+            LOG.warn("{} received {} but binds no projection of {}; acknowledging it", service, delivered,
                     delivered.aggregate().type());
             delivery.ack();
             return DONE;
@@ -110,10 +114,18 @@ final class Dispatcher {
         try {
             Event event = logged(consumer, delivered);
             if (event == null) {
+                // whatever was read ahead under its id is not for it
+                consumer.known().take(delivered.id());
                 refuse(consumer, delivery);
                 return DONE;
             }
-            plan = plan(consumer, event, bindings, replayFor);
+            // read
+            boolean tookOver = read(consumer, event, bindings, replayFor);
+            List<DeliveryDecision.Seen> seen = seen(consumer.known(), event, bindings, replayFor);
+            // decide
+            DeliveryDecision decision = DeliveryDecision.decide(event.sequence(), seen, maxGapFill);
+            // act
+            plan = plan(event, bindings, decision, tookOver);
         } catch (RuntimeException e) {
             retryLater(consumer, delivery, e);
             return DONE;
@@ -143,7 +155,7 @@ final class Dispatcher {
         Event event = consumer.loggedAt(delivered.sequence());
         if (event == null) {
             // the next messages of the queue are most likely the next events: one read serves them too
-            List<Event> found = log.read(delivered.aggregate(), delivered.sequence(),
+            List<Event> found = reads.read(delivered.aggregate(), delivered.sequence(),
                     delivered.sequence() + LOG_READ_AHEAD - 1);
             consumer.rememberLogged(found);
             if (found.isEmpty() || found.get(0).sequence() != delivered.sequence()) {
@@ -159,43 +171,89 @@ final class Dispatcher {
     /** A message that is not an event of the log: dropped from its queue, counted, logged, never handled. */
     private void refuse(AggregateConsumer consumer, Delivery delivery) {
         Event delivered = delivery.event();
-        owner.countRefused();
+        refused.run();
         LOG.warn("{} refused a message on its queue of {}: {} #{} ({}) is not an event of the log with that id and"
-                        + " content; it was dropped and reaches no handler", owner.service(), consumer.aggregate(),
+                        + " content; it was dropped and reaches no handler", service, consumer.aggregate(),
                 delivered.id(), delivered.sequence(), delivered.name());
         delivery.reject();
     }
 
     /**
-     * The events to handle, in sequence order, each with the bindings that still need it. While this consumer is
-     * the queue's active consumer it knows up to which sequence each binding handled the aggregate (from the ack
-     * store when it started, then from its own durable acks): an event past that needs no ack lookup, since nobody
-     * else handles the aggregate meanwhile. Anything else (a duplicate, a replay, parking) asks the ack store.
+     * Reads from the ack store what the consumer does not know yet to decide this delivery, in one batch that also
+     * serves the messages prefetched behind it: the positions of the bindings it does not know (one read: a consumer
+     * that starts); under the policy that parks, the event at each position whose parking it does not know (one log
+     * read); and in one more read, the acks of those events and of every held message that some binding has handled
+     * already or that is a replay (a message that the previous consumer handled and did not settle, a copy the relay
+     * or the sweeper sent, a replay). Nothing else: an event past every binding's position has no ack.
+     *
+     * @return whether it read the positions: this consumer took the aggregate over
      */
-    private Plan plan(AggregateConsumer consumer, Event event, List<BindingHandlers> bindings, String replayFor) {
+    private boolean read(AggregateConsumer consumer, Event event, List<BindingHandlers> handlers, String replayFor) {
+        KnownAcks known = consumer.known();
         AggregateRef aggregate = event.aggregate();
-        // read: the event's acks, each binding's position and parking (the consumer's own knowledge where it has it)
-        boolean known = replayFor == null && !failurePolicy.parks() && consumer.knowsAllBefore(bindings, event.sequence());
-        Map<AckKey, Ack> found = known ? Map.of() : acks.find(keys(List.of(event), bindings));
-        List<DeliveryDecision.Seen> seen = new ArrayList<>(bindings.size());
-        for (BindingHandlers binding : bindings) {
-            Ack ack = found.get(AckKey.of(event.id(), binding.binding()));
-            boolean replayForIt = replayTag(binding.binding()).equals(replayFor);
-            long last;
-            if (known) {
-                last = consumer.handledUpTo(binding.binding());
-            } else if (ack != null && (ack.isOk() || replayForIt)) {
-                last = 0; // not needed: the rule decides on the ack alone
-            } else {
-                last = acks.lastSequence(binding.binding().service(), binding.binding().projection(), aggregate);
-                consumer.handledUpTo(binding.binding(), last);
+        List<Binding> bindings = bindingsByType.get(aggregate.type());
+        List<Binding> unknown = known.unknownPositions(bindings);
+        if (!unknown.isEmpty()) {
+            known.positions(acks.lastSequences(unknown, aggregate));
+        }
+        Map<Binding, Long> unknownParking = new LinkedHashMap<>();
+        if (failurePolicy.parks()) {
+            for (Binding binding : known.unknownParking(bindings)) {
+                unknownParking.put(binding, known.handledUpTo(binding));
             }
+        }
+        Map<Binding, AckKey> parkingKeys = parking.lastAckKeys(aggregate, unknownParking);
+        boolean needsAcks = (replayFor != null || known.someHandled(bindings, event.sequence()))
+                && !known.hasRead(event.id());
+        if (needsAcks || !parkingKeys.isEmpty()) {
+            Set<EventId> events = new LinkedHashSet<>();
+            if (needsAcks) {
+                events.add(event.id());
+            }
+            for (Delivery next : consumer.waiting(ACK_READ_AHEAD)) {
+                Event held = next.event();
+                if ((held.metadata().containsKey(Replay.REPLAY_FOR) || known.someHandled(bindings, held.sequence()))
+                        && !known.hasRead(held.id())) {
+                    events.add(held.id());
+                }
+            }
+            List<AckKey> keys = new ArrayList<>(keys(events, handlers));
+            keys.addAll(parkingKeys.values());
+            Map<AckKey, Ack> found = acks.find(keys);
+            known.read(events, found);
+            unknownParking.keySet().forEach(binding -> known.lastFailed(binding,
+                    Parking.parksOn(parkingKeys.containsKey(binding) ? found.get(parkingKeys.get(binding)) : null)));
+        } else {
+            // no position to look at: handled nothing, or the log does not hold the event there
+            unknownParking.keySet().forEach(binding -> known.lastFailed(binding, false));
+        }
+        return !unknown.isEmpty();
+    }
+
+    /** What the consumer knows of each binding for this event, once {@link #read} has read what it lacked. */
+    private List<DeliveryDecision.Seen> seen(KnownAcks known, Event event, List<BindingHandlers> bindings,
+                                             String replayFor) {
+        Map<Binding, Ack> acksOfEvent = known.take(event.id());
+        List<DeliveryDecision.Seen> seen = new ArrayList<>(bindings.size());
+        for (BindingHandlers handlers : bindings) {
+            Binding binding = handlers.binding();
+            Ack ack = acksOfEvent.get(binding);
+            boolean replayForIt = Replay.tag(binding).equals(replayFor);
+            long last = known.handledUpTo(binding);
             boolean parked = failurePolicy.parks() && (ack == null || !ack.isOk()) && !replayForIt
-                    && last < event.sequence() && parking.isParked(binding.binding(), aggregate, last);
+                    && last < event.sequence() && known.lastFailed(binding);
             seen.add(new DeliveryDecision.Seen(last, ack == null ? null : ack.status(), replayForIt, parked));
         }
-        // decide
-        DeliveryDecision decision = DeliveryDecision.decide(event.sequence(), seen, maxGapFill);
+        return seen;
+    }
+
+    /**
+     * The events to handle, in sequence order, each with the bindings that still need it, per the decision. A gap is
+     * read from the log; in the pass that took the aggregate over, its acks too (the consumer that this one took over
+     * from, on another instance, may have recorded some since the positions were read).
+     */
+    private Plan plan(Event event, List<BindingHandlers> bindings, DeliveryDecision decision, boolean tookOver) {
+        AggregateRef aggregate = event.aggregate();
         List<BindingHandlers> needEvent = new ArrayList<>();
         for (int i = 0; i < bindings.size(); i++) {
             DeliveryDecision.Verdict verdict = decision.verdicts().get(i);
@@ -209,13 +267,13 @@ final class Dispatcher {
                 needEvent.add(bindings.get(i));
             }
         }
-        // act: read the gap and its acks, then the steps
         List<Step> steps = new ArrayList<>();
         if (decision.firstMissing() < event.sequence()) {
             // a long history (a binding new to an old aggregate) is filled a bounded chunk per pass: the delivery
             // goes back to the queue and comes again for the next chunk
             List<Event> missing = log.read(aggregate, decision.firstMissing(), decision.lastToRead());
-            Map<AckKey, Ack> missingAcks = known ? Map.of() : acks.find(keys(missing, needEvent));
+            Map<AckKey, Ack> missingAcks = tookOver
+                    ? acks.find(keys(missing.stream().map(Event::id).toList(), needEvent)) : Map.of();
             for (Event earlier : missing) {
                 List<BindingHandlers> need = new ArrayList<>();
                 for (int i = 0; i < bindings.size(); i++) {
@@ -230,8 +288,8 @@ final class Dispatcher {
                 }
             }
             if (!steps.isEmpty()) {
-                LOG.debug("{} fills a gap of {} event(s) of {} from the log before {}", owner.service(),
-                        steps.size(), aggregate, event);
+                LOG.debug("{} fills a gap of {} event(s) of {} from the log before {}", service, steps.size(),
+                        aggregate, event);
             }
         }
         if (!needEvent.isEmpty() && !decision.partial()) {
@@ -240,11 +298,11 @@ final class Dispatcher {
         return new Plan(steps, decision.partial());
     }
 
-    private static List<AckKey> keys(List<Event> events, List<BindingHandlers> bindings) {
+    private static List<AckKey> keys(Collection<EventId> events, List<BindingHandlers> bindings) {
         List<AckKey> keys = new ArrayList<>(events.size() * bindings.size());
-        for (Event event : events) {
+        for (EventId event : events) {
             for (BindingHandlers binding : bindings) {
-                keys.add(AckKey.of(event.id(), binding.binding()));
+                keys.add(AckKey.of(event, binding.binding()));
             }
         }
         return keys;
@@ -285,8 +343,7 @@ final class Dispatcher {
         return outcome.thenCompose(ack -> {
             recorded.add(record(List.of(ack)).toCompletableFuture().whenComplete((done, error) -> {
                 if (error == null) {
-                    consumer.recorded(ack.key());
-                    consumer.handledUpTo(binding.binding(), step.event().sequence());
+                    consumer.recorded(ack);
                 } else {
                     consumer.keepUnrecorded(ack);
                 }
@@ -355,15 +412,15 @@ final class Dispatcher {
         int tries = consumer.countRetry(delivery.event().id());
         if (tries > MAX_TRIES) {
             consumer.forgetRetries(delivery.event().id());
-            owner.countRefused();
+            refused.run();
             LOG.warn("{} gives up on {} in its queue of {} after {} tries and drops the message; the event log brings"
-                    + " it again (gap fill, sweeper): {}", owner.service(), delivery.event(), consumer.aggregate(),
+                    + " it again (gap fill, sweeper): {}", service, delivery.event(), consumer.aggregate(),
                     MAX_TRIES, String.valueOf(cause));
             delivery.reject();
             return;
         }
         Duration backoff = storeRetryDelay.multipliedBy(1L << Math.min(tries - 1, 5));
-        LOG.warn("{} could not handle {} now (try {} of {}); returning it to its queue in {}: {}", owner.service(),
+        LOG.warn("{} could not handle {} now (try {} of {}); returning it to its queue in {}: {}", service,
                 delivery.event(), tries, MAX_TRIES, backoff, String.valueOf(cause));
         scheduler.schedule(backoff, delivery::requeue);
     }

@@ -8,7 +8,11 @@ import io.eventsource.domain.Event;
 import io.eventsource.ports.AckStore;
 import io.eventsource.ports.EventLog;
 
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Whether a binding is parked on an aggregate ({@link FailurePolicy.Exhausted#PARK}): the last event of the
@@ -16,6 +20,9 @@ import java.util.List;
  * instance of the service and every restart sees the same parking.
  */
 final class Parking {
+    /** Positions this close together are read from the log at once. */
+    static final int CLOSE_TOGETHER = 64;
+
     private final EventLog log;
     private final AckStore acks;
 
@@ -38,8 +45,44 @@ final class Parking {
             return false;
         }
         AckKey key = AckKey.of(last.get(0).id(), binding);
-        Ack ack = acks.find(List.of(key)).get(key);
-        return ack != null && !ack.isOk();
+        return parksOn(acks.find(List.of(key)).get(key));
+    }
+
+    /** Whether a binding whose ack at its position is {@code lastAck} (null: none) is parked: that ack failed. */
+    static boolean parksOn(Ack lastAck) {
+        return lastAck != null && !lastAck.isOk();
+    }
+
+    /**
+     * For bindings at the given positions on the aggregate, the keys of their acks there: the acks whose status parks
+     * them ({@link #parksOn}), for the caller to read with the rest of its acks. The events at the positions come from
+     * one log read when they lie within {@value #CLOSE_TOGETHER} sequences (bindings of one service mostly stand at the
+     * same position), else one read per position. A binding at 0, or at a position the log does not hold, is not
+     * parked and has no key.
+     *
+     * @throws io.eventsource.ports.PortException if the log cannot be reached
+     */
+    Map<Binding, AckKey> lastAckKeys(AggregateRef aggregate, Map<Binding, Long> positions) {
+        TreeSet<Long> wanted = new TreeSet<>(positions.values());
+        wanted.remove(0L);
+        Map<Long, Event> at = new HashMap<>();
+        if (!wanted.isEmpty() && wanted.last() - wanted.first() < CLOSE_TOGETHER) {
+            for (Event event : log.read(aggregate, wanted.first(), wanted.last())) {
+                at.put(event.sequence(), event);
+            }
+        } else {
+            for (long sequence : wanted) {
+                log.read(aggregate, sequence, sequence).forEach(event -> at.put(event.sequence(), event));
+            }
+        }
+        Map<Binding, AckKey> keys = new LinkedHashMap<>();
+        positions.forEach((binding, position) -> {
+            Event event = at.get(position);
+            if (event != null) {
+                keys.put(binding, AckKey.of(event.id(), binding));
+            }
+        });
+        return keys;
     }
 
     /**

@@ -5,6 +5,7 @@ import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Binding;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.EventId;
+import io.eventsource.domain.ServiceName;
 import io.eventsource.ports.AckStore;
 import io.eventsource.ports.Cancellable;
 import io.eventsource.ports.EventLog;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * The sweeper of one listener (guarantee G2): finds events in the log that a binding of the listener has no
@@ -71,7 +73,9 @@ final class Sweeper {
     /** Upper bound of log pages per type and run. */
     static final int MAX_PAGES_PER_RUN = 20;
 
-    private final BusListener owner;
+    private final ServiceName service;
+    private final Redrive redrive;
+    private final BooleanSupplier stopping;
     private final EventLog log;
     private final AckStore acks;
     private final Scheduler scheduler;
@@ -82,9 +86,16 @@ final class Sweeper {
     private Cancellable task;
     private boolean running;
 
-    Sweeper(BusListener owner, Map<AggregateType, List<BindingHandlers>> byType, EventLog log, AckStore acks,
-            Scheduler scheduler, SweepPolicy policy, FailurePolicy failurePolicy) {
-        this.owner = owner;
+    /**
+     * @param redrive  sends an aggregate's missing event through the service's queue
+     * @param stopping whether the listener is stopping: then no more re-drives start
+     */
+    Sweeper(ServiceName service, Map<AggregateType, List<BindingHandlers>> byType, EventLog log, AckStore acks,
+            Scheduler scheduler, SweepPolicy policy, FailurePolicy failurePolicy, Redrive redrive,
+            BooleanSupplier stopping) {
+        this.service = service;
+        this.redrive = redrive;
+        this.stopping = stopping;
         this.log = log;
         this.acks = acks;
         this.scheduler = scheduler;
@@ -119,18 +130,18 @@ final class Sweeper {
         try {
             Instant dueBefore = scheduler.instant().minus(policy.gracePeriod());
             for (TypeSweep type : types) {
-                if (owner.isStopping()) {
+                if (stopping.getAsBoolean()) {
                     break;
                 }
                 try {
                     redriven += sweep(type, dueBefore);
                 } catch (RuntimeException e) {
-                    LOG.warn("{} could not sweep {} now; it tries again in {}: {}", owner.service(), type.type,
+                    LOG.warn("{} could not sweep {} now; it tries again in {}: {}", service, type.type,
                             policy.interval(), e.toString());
                 }
             }
             if (redriven > 0) {
-                LOG.info("{} re-drove {} aggregate(s) with events some binding had no ack for", owner.service(),
+                LOG.info("{} re-drove {} aggregate(s) with events some binding had no ack for", service,
                         redriven);
             }
         } finally {
@@ -197,12 +208,12 @@ final class Sweeper {
         state.cursor = endOfPass ? state.checkpoint : position;
         int redriven = 0;
         for (Map.Entry<AggregateRef, Event> entry : firstMissing.entrySet()) {
-            if (owner.isStopping()) {
+            if (stopping.getAsBoolean()) {
                 break;
             }
             LOG.debug("{} has no ack of some binding for {} and is past the grace period; re-driving {}",
-                    owner.service(), entry.getValue(), entry.getKey());
-            owner.redrive(entry.getKey(), entry.getValue());
+                    service, entry.getValue(), entry.getKey());
+            redrive.missing(entry.getKey(), entry.getValue());
             redriven++;
         }
         return redriven;

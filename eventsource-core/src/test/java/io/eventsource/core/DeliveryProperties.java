@@ -5,6 +5,7 @@ import io.eventsource.adapter.inmemory.VirtualScheduler;
 import io.eventsource.domain.AggregateRef;
 import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Binding;
+import io.eventsource.domain.ConcurrencyConflictException;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.EventId;
 import io.eventsource.domain.EventName;
@@ -15,6 +16,9 @@ import io.eventsource.domain.Payload;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.domain.Topology;
 import io.eventsource.ports.MessageBus;
+import io.eventsource.ports.PublishResult;
+import io.eventsource.ports.TransientPortException;
+import io.eventsource.tck.ForwardingMessageBus;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -35,15 +39,21 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The simulation: random publishes over many aggregates; three services with two instances each, every
- * instance on its own connection to one simulated broker; random instance crashes and restarts, broker
- * outages and time jumps past the idle, expiry and liveness durations; flaky handlers that fail their first
- * attempt (retried by two services; parking the aggregate for the third, whose failures are replayed at the end). All on the virtual clock, so a failing case replays exactly from the seed jqwik prints.
+ * The simulation: random publishes over many aggregates, one call at a time or in batches of calls (several
+ * aggregates per batch, calls that conflict with an earlier call of their batch, the broker going down in the middle
+ * of a batch's publish); three services with two instances each, every instance on its own connection to one
+ * simulated broker; random instance crashes, graceful stops and restarts (also while a consumer holds messages behind
+ * the one it handles, waiting for a handler's retry), broker outages and time jumps past the idle, expiry and liveness
+ * durations; flaky handlers that fail their first attempt (retried by two services; parking the aggregate for the
+ * third, whose failures are replayed at the end). All on the virtual clock, so a failing case replays exactly from
+ * the seed jqwik prints.
  *
  * <p>No scenario is excluded and no aggregate gets help: events stranded with no later news of their aggregate
  * (left in a queue whose consumer died while no other instance consumed it, or published before the producer's
@@ -87,8 +97,27 @@ class DeliveryProperties {
     record Publish(int aggregate, int count) implements Step {
     }
 
+    /**
+     * The producer calls {@code publishAsync} for each call, then the batch they gather into runs; if
+     * {@code outageAfter} is 0 or more, the broker goes down once that many aggregates of the batch are published.
+     */
+    record PublishBatch(List<Call> calls, int outageAfter) implements Step {
+    }
+
+    /**
+     * One call of a batch: {@code count} events of aggregate {@code aggregate}, expecting the version the log had
+     * before the batch if {@code expectCurrent} (so that it conflicts with an earlier call of its batch on the same
+     * aggregate), else any version.
+     */
+    record Call(int aggregate, int count, boolean expectCurrent) {
+    }
+
     /** The instance's process dies: its connection drops, its runtime stops without any further work. */
     record Crash(int instance) implements Step {
+    }
+
+    /** The instance stops gracefully: the event in progress finishes, the messages its consumers hold go back. */
+    record Stop(int instance) implements Step {
     }
 
     /** A crashed instance starts again: new connection, new runtime, same service and bindings. */
@@ -107,15 +136,23 @@ class DeliveryProperties {
     Arbitrary<List<Step>> scenarios() {
         Arbitrary<Step> publish = Combinators.combine(Arbitraries.integers().between(0, AGGREGATES - 1),
                 Arbitraries.integers().between(1, 3)).as(Publish::new);
+        Arbitrary<Call> call = Combinators.combine(Arbitraries.integers().between(0, AGGREGATES - 1),
+                Arbitraries.integers().between(1, 2), Arbitraries.of(false, false, true)).as(Call::new);
+        Arbitrary<Step> batch = Combinators.combine(call.list().ofMinSize(2).ofMaxSize(6),
+                Arbitraries.integers().between(-4, 5)).as((calls, outage) -> new PublishBatch(calls,
+                outage < 0 ? -1 : Math.min(outage, calls.size() - 1)));
         Arbitrary<Step> crash = Arbitraries.integers().between(0, SERVICES.size() * INSTANCES_PER_SERVICE - 1).map(Crash::new);
+        Arbitrary<Step> stop = Arbitraries.integers().between(0, SERVICES.size() * INSTANCES_PER_SERVICE - 1).map(Stop::new);
         Arbitrary<Step> restart = Arbitraries.integers().between(0, SERVICES.size() * INSTANCES_PER_SERVICE - 1).map(Restart::new);
         Arbitrary<Step> shortWait = Arbitraries.integers().between(0, 1500).map(ms -> new Advance(Duration.ofMillis(ms)));
         // past the 5 s idle timeout, the 30 s queue expiry and the 30 s liveness
         Arbitrary<Step> longWait = Arbitraries.integers().between(4, 75).map(s -> new Advance(Duration.ofSeconds(s)));
         Arbitrary<Step> broker = Arbitraries.of(true, false).map(Broker::new);
         return Arbitraries.frequencyOf(
-                        net.jqwik.api.Tuple.of(12, publish),
+                        net.jqwik.api.Tuple.of(8, publish),
+                        net.jqwik.api.Tuple.of(3, batch),
                         net.jqwik.api.Tuple.of(3, crash),
+                        net.jqwik.api.Tuple.of(1, stop),
                         net.jqwik.api.Tuple.of(3, restart),
                         net.jqwik.api.Tuple.of(6, shortWait),
                         net.jqwik.api.Tuple.of(2, longWait),
@@ -135,6 +172,11 @@ class DeliveryProperties {
 
         Statistics.label("crashes").collect(steps.stream().filter(Crash.class::isInstance).count() > 0);
         Statistics.label("broker outages").collect(steps.stream().anyMatch(s -> s instanceof Broker b && !b.up()));
+        Statistics.label("batches of several aggregates").collect(simulation.batchesOfSeveralAggregates() > 0);
+        Statistics.label("calls that conflicted within their batch").collect(simulation.conflicts() > 0);
+        Statistics.label("broker outages in the middle of a batch").collect(simulation.outagesMidBatch() > 0);
+        Statistics.label("crashes or stops while a consumer held messages behind the one in progress")
+                .collect(simulation.stoppedWithMessagesHeld() > 0);
         Statistics.label("long waits").collect(steps.stream().anyMatch(s -> s instanceof Advance a
                 && a.by().compareTo(Duration.ofSeconds(30)) > 0));
         Statistics.label("aggregates at risk of stranding, left to the sweeper").collect(simulation.stranded());
@@ -157,7 +199,9 @@ class DeliveryProperties {
         List<Step> steps = List.of(new Publish(0, 3), new Publish(1, 2), new Advance(Duration.ofMillis(300)),
                 new Crash(2), new Publish(0, 2), new Broker(false), new Publish(1, 1), new Advance(Duration.ofSeconds(40)),
                 new Broker(true), new Restart(2), new Crash(0), new Crash(1), new Publish(2, 3),
-                new Advance(Duration.ofSeconds(45)), new Restart(1));
+                new PublishBatch(List.of(new Call(3, 2, true), new Call(4, 1, false), new Call(3, 1, true)), 1),
+                new Advance(Duration.ofMillis(150)), new Stop(4), new Advance(Duration.ofSeconds(45)), new Restart(1),
+                new Restart(4));
         List<String> first = run(steps);
         List<String> second = run(steps);
 
@@ -185,15 +229,21 @@ class DeliveryProperties {
         private final Map<AggregateRef, Instant> lastPublishedAt = new TreeMap<>(Simulation::compare);
         private final Set<AggregateRef> atRisk = new TreeSet<>(Simulation::compare);
         private final Map<ServiceName, Instant> downUntil = new LinkedHashMap<>();
+        private final OutageMidBatch producerBus;
         private boolean brokerUp = true;
         private int nextEvent;
         private int replayRounds;
+        private int batchesOfSeveralAggregates;
+        private int conflicts;
+        private int outagesMidBatch;
+        private int stoppedWithMessagesHeld;
 
         Simulation(int flakiness) {
             this.flakiness = flakiness;
             // publish runs on the virtual clock's own thread here: no retry, which would wait for the clock that this
             // thread advances (PublishRecoveryTest drives retries through publishAsync)
-            producer = new Eventsource(ports.eventLog(), ports.ackStore(), ports.registry(), broker.connect(), clock,
+            producerBus = new OutageMidBatch(broker.connect());
+            producer = new Eventsource(ports.eventLog(), ports.ackStore(), ports.registry(), producerBus, clock,
                     ports.expiry(), EventsourceOptions.defaults().withPublishDeadline(Duration.ZERO));
             for (int i = 0; i < instances.length; i++) {
                 instances[i] = new Instance(SERVICES.get(i / INSTANCES_PER_SERVICE));
@@ -205,12 +255,22 @@ class DeliveryProperties {
         void apply(Step step) {
             if (step instanceof Publish publish) {
                 publish(publish.aggregate(), publish.count());
+            } else if (step instanceof PublishBatch batch) {
+                publishBatch(batch);
             } else if (step instanceof Crash crash) {
                 Instance instance = instances[crash.instance()];
                 if (instance.up) {
                     Set<AggregateRef> consumed = consumedQueues(List.of(instance.service));
+                    noteMessagesHeld(instance.service);
                     instance.crash();
                     markStrandedAtRisk(consumed, List.of(instance.service));
+                    noteServiceDown(instance.service);
+                }
+            } else if (step instanceof Stop stop) {
+                Instance instance = instances[stop.instance()];
+                if (instance.up) {
+                    noteMessagesHeld(instance.service);
+                    instance.stop();
                     noteServiceDown(instance.service);
                 }
             } else if (step instanceof Restart restart) {
@@ -223,15 +283,19 @@ class DeliveryProperties {
                 clock.advanceBy(advance.by());
             } else if (step instanceof Broker change) {
                 if (brokerUp && !change.up()) {
-                    Set<AggregateRef> consumed = consumedQueues(SERVICES);
-                    broker.stop();
-                    markStrandedAtRisk(consumed, SERVICES);
-                    brokerUp = false;
+                    stopBroker();
                 } else if (!brokerUp && change.up()) {
                     broker.start();
                     brokerUp = true;
                 }
             }
+        }
+
+        private void stopBroker() {
+            Set<AggregateRef> consumed = consumedQueues(SERVICES);
+            broker.stop();
+            markStrandedAtRisk(consumed, SERVICES);
+            brokerUp = false;
         }
 
         /** Traffic stops: everything comes back, time passes; nothing else is published. */
@@ -276,18 +340,85 @@ class DeliveryProperties {
         }
 
         private void publish(AggregateRef aggregate, int count) {
+            producer.publisher().publish(aggregate, ExpectedVersion.ANY, newEvents(count));
+            lastPublishedAt.put(aggregate, clock.instant());
+            noteAtRiskOfTheLiveServicesCache(aggregate);
+        }
+
+        private List<NewEvent> newEvents(int count) {
             List<NewEvent> events = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 int n = nextEvent++;
                 events.add(new NewEvent(EventId.of("e" + n), EventName.of(n % 3 == 0 ? "Created" : "Changed"),
                         Payload.text("event " + n), Map.of(), clock.instant()));
             }
-            producer.publisher().publish(aggregate, ExpectedVersion.ANY, events);
-            lastPublishedAt.put(aggregate, clock.instant());
+            return events;
+        }
+
+        private void noteAtRiskOfTheLiveServicesCache(AggregateRef aggregate) {
             for (Instant backAt : downUntil.values()) {
                 if (backAt != null && clock.instant().isBefore(backAt)) {
                     // published before the producer's cache of live services saw a service back
                     atRisk.add(aggregate);
+                }
+            }
+        }
+
+        /** Counts a crash or stop of an instance while a queue of its service held messages delivered and unsettled. */
+        private void noteMessagesHeld(ServiceName service) {
+            for (AggregateRef aggregate : lastPublishedAt.keySet()) {
+                var queue = TOPOLOGY.aggregateQueue(aggregate, service);
+                if (broker.consumerCount(queue) > 0 && broker.queueDepth(queue) - broker.readyMessages(queue) > 1) {
+                    stoppedWithMessagesHeld++;
+                    return;
+                }
+            }
+        }
+
+        /**
+         * The calls, each with {@code publishAsync}, then the batch they gather into, on the clock's thread (as the
+         * scheduler would run it); a call fails alone with a conflict exactly when it expects the version the log had
+         * before the batch while an earlier call of the batch appended to its aggregate.
+         */
+        private void publishBatch(PublishBatch batch) {
+            Map<AggregateRef, Long> before = new LinkedHashMap<>();
+            Set<AggregateRef> appendedInBatch = new HashSet<>();
+            List<CompletableFuture<Publication>> results = new ArrayList<>();
+            List<Boolean> conflicting = new ArrayList<>();
+            for (Call call : batch.calls()) {
+                AggregateRef aggregate = AggregateRef.of("Product", "p" + call.aggregate());
+                long version = before.computeIfAbsent(aggregate, a -> ports.eventLog().version(a));
+                ExpectedVersion expected = !call.expectCurrent() ? ExpectedVersion.ANY
+                        : version == 0 ? ExpectedVersion.NONE : ExpectedVersion.exactly(version);
+                boolean conflicts = call.expectCurrent() && appendedInBatch.contains(aggregate);
+                if (!conflicts) {
+                    appendedInBatch.add(aggregate);
+                }
+                conflicting.add(conflicts);
+                results.add(producer.publisher().publishAsync(aggregate, expected, newEvents(call.count()))
+                        .toCompletableFuture());
+                lastPublishedAt.put(aggregate, clock.instant());
+                noteAtRiskOfTheLiveServicesCache(aggregate);
+            }
+            if (batch.outageAfter() >= 0 && brokerUp) {
+                producerBus.goDownAfter(batch.outageAfter());
+            }
+            clock.runDueTasks();
+            producerBus.goDownAfter(-1);
+            if (appendedInBatch.size() > 1) {
+                batchesOfSeveralAggregates++;
+            }
+            for (int i = 0; i < results.size(); i++) {
+                CompletableFuture<Publication> result = results.get(i);
+                assertThat(result).as("call %s of %s has run", i, batch).isDone();
+                if (conflicting.get(i)) {
+                    conflicts++;
+                    assertThat(result).as("call %s of %s conflicts", i, batch).isCompletedExceptionally();
+                    assertThat(result.handle((done, error) -> error instanceof CompletionException
+                            ? error.getCause() : error).join()).isInstanceOf(ConcurrencyConflictException.class);
+                } else {
+                    assertThat(result).as("call %s of %s is not failed by its neighbours", i, batch)
+                            .isCompletedWithValueMatching(publication -> publication != null);
                 }
             }
         }
@@ -382,6 +513,22 @@ class DeliveryProperties {
             return replayRounds;
         }
 
+        int batchesOfSeveralAggregates() {
+            return batchesOfSeveralAggregates;
+        }
+
+        int conflicts() {
+            return conflicts;
+        }
+
+        int outagesMidBatch() {
+            return outagesMidBatch;
+        }
+
+        int stoppedWithMessagesHeld() {
+            return stoppedWithMessagesHeld;
+        }
+
         /** How many aggregates the scenario put at risk of stranding with no later news. */
         int stranded() {
             return atRisk.size();
@@ -436,6 +583,48 @@ class DeliveryProperties {
                 broker.crash(connection);
                 runtime.stop();
                 up = false;
+            }
+
+            /** Stops the runtime; it finishes on the clock (the event in progress may wait for a retry). */
+            void stop() {
+                runtime.stop();
+                up = false;
+            }
+        }
+
+        /** The producer's connection, which can take the broker down in the middle of a batch's publish. */
+        final class OutageMidBatch extends ForwardingMessageBus {
+            private int downAfter = -1;
+
+            OutageMidBatch(MessageBus connection) {
+                super(connection);
+            }
+
+            /** The next batch publishes this many aggregates, then the broker goes down; -1: no outage. */
+            void goDownAfter(int aggregates) {
+                downAfter = aggregates;
+            }
+
+            @Override
+            public Map<AggregateRef, PublishResult> publishAll(Map<AggregateRef, List<Event>> events) {
+                if (downAfter < 0) {
+                    return super.publishAll(events);
+                }
+                Map<AggregateRef, List<Event>> first = new LinkedHashMap<>();
+                for (Map.Entry<AggregateRef, List<Event>> entry : events.entrySet()) {
+                    if (first.size() == downAfter) {
+                        break;
+                    }
+                    first.put(entry.getKey(), entry.getValue());
+                }
+                downAfter = -1;
+                if (!first.isEmpty()) {
+                    super.publishAll(first);
+                }
+                outagesMidBatch++;
+                stopBroker();
+                throw new TransientPortException("the broker went down after " + first.size() + " of the "
+                        + events.size() + " aggregates of a batch");
             }
         }
     }

@@ -231,7 +231,7 @@ class ParkAndReplayTest {
     }
 
     private void record(String projection, Event event) {
-        if (event.metadata().containsKey(Dispatcher.REPLAY_FOR)) {
+        if (event.metadata().containsKey(Replay.REPLAY_FOR)) {
             handled.add("marked " + projection + ":" + event);
         }
         handled.add(projection + ":" + event.aggregate() + "#" + event.sequence());

@@ -3,11 +3,14 @@ package io.eventsource.ports;
 import io.eventsource.domain.Ack;
 import io.eventsource.domain.AckKey;
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.Binding;
 import io.eventsource.domain.EventId;
+import io.eventsource.domain.InvalidValueException;
 import io.eventsource.domain.Projection;
 import io.eventsource.domain.ServiceName;
 
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,6 +47,38 @@ public interface AckStore extends AutoCloseable {
      * @throws PortException if the store cannot be reached
      */
     long lastSequence(ServiceName service, Projection projection, AggregateRef aggregate);
+
+    /**
+     * For each binding, {@link #lastSequence} on the aggregate, in one read: what a consumer that starts on an
+     * aggregate needs to know of every binding of its service before its first event. Every binding given is a key of
+     * the result (0 for one with no ack of the aggregate). Implementations answer with one round trip; this default
+     * asks {@link #lastSequence} once per binding.
+     *
+     * @throws InvalidValueException if a binding is of another aggregate type than {@code aggregate}
+     * @throws PortException if the store cannot be reached
+     */
+    default Map<Binding, Long> lastSequences(Collection<Binding> bindings, AggregateRef aggregate) {
+        requireTypeOf(aggregate, bindings);
+        Map<Binding, Long> last = new LinkedHashMap<>();
+        for (Binding binding : bindings) {
+            last.put(binding, lastSequence(binding.service(), binding.projection(), aggregate));
+        }
+        return last;
+    }
+
+    /**
+     * Checks that every binding is of the aggregate's type, as {@link #lastSequences} requires.
+     *
+     * @throws InvalidValueException if one is not
+     */
+    static void requireTypeOf(AggregateRef aggregate, Collection<Binding> bindings) {
+        for (Binding binding : bindings) {
+            if (!binding.type().equals(aggregate.type())) {
+                throw new InvalidValueException("lastSequences reads the bindings of the aggregate's type " + aggregate.type()
+                        + "; binding " + binding + " is of " + binding.type());
+            }
+        }
+    }
 
     /**
      * The events among {@code events} that the binding has any ack for, so that a sweeper can find the

@@ -7,6 +7,7 @@ import io.eventsource.domain.AggregateRef;
 import io.eventsource.domain.Binding;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.EventId;
+import io.eventsource.domain.InvalidValueException;
 import io.eventsource.domain.Projection;
 import io.eventsource.ports.AckStore;
 import org.junit.jupiter.api.AfterEach;
@@ -31,6 +32,8 @@ import static io.eventsource.tck.Fixtures.freshService;
 import static io.eventsource.tck.Fixtures.freshType;
 import static io.eventsource.tck.Fixtures.newEvent;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 /**
  * The contract of {@link AckStore}: one ack per (event, service, projection) under the domain's rules
@@ -200,6 +203,39 @@ public abstract class AckStoreContract {
         assertThat(store.lastSequence(binding.service(), otherProjection.projection(), aggregate)).isEqualTo(7);
         assertThat(store.lastSequence(freshService(), binding.projection(), aggregate)).isZero();
         assertThat(store.lastSequence(binding.service(), binding.projection(), freshAggregate(aggregate.type()))).isZero();
+    }
+
+    @Test
+    void readsTheLastSequencesOfSeveralBindingsAtOnceAsEachAlone() {
+        Binding search = new Binding(binding.service(), binding.type(), Projection.of("search"));
+        Binding otherService = new Binding(freshService(), binding.type(), Projection.of("index"));
+        Binding none = new Binding(otherService.service(), binding.type(), binding.projection());
+        AggregateRef otherAggregate = freshAggregate(aggregate.type());
+        record(Ack.ok(event(1), binding, 1, T0), Ack.fail(event(4), binding, 1, "x", T0), Ack.ok(event(2), search, 1, T0),
+                Ack.ok(event(6), otherService, 1, T0),
+                // pairs that were not asked for, and another aggregate of the type: none of them counts
+                Ack.ok(event(9), new Binding(binding.service(), binding.type(), Projection.of("index")), 1, T0),
+                Ack.ok(event(8), new Binding(otherService.service(), binding.type(), Projection.of("search")), 1, T0),
+                Ack.ok(newEvent("Happened", T0).at(otherAggregate, 12), binding, 1, T0));
+
+        Map<Binding, Long> last = store.lastSequences(List.of(binding, search, otherService, none), aggregate);
+
+        assertThat(last).containsOnly(entry(binding, 4L), entry(search, 2L), entry(otherService, 6L), entry(none, 0L));
+        for (Binding each : last.keySet()) {
+            assertThat(last.get(each)).as("%s as lastSequence says", each)
+                    .isEqualTo(store.lastSequence(each.service(), each.projection(), aggregate));
+        }
+        assertThat(store.lastSequences(List.of(binding), otherAggregate)).containsOnly(entry(binding, 12L));
+        assertThat(store.lastSequences(List.of(), aggregate)).isEmpty();
+    }
+
+    @Test
+    void refusesToReadTheLastSequenceOfABindingOfAnotherType() {
+        Binding otherType = new Binding(binding.service(), freshType(), binding.projection());
+
+        assertThatThrownBy(() -> store.lastSequences(List.of(binding, otherType), aggregate))
+                .isInstanceOf(InvalidValueException.class)
+                .hasMessageContaining(otherType.toString());
     }
 
     @Test

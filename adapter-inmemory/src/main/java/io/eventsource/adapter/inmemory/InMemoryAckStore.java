@@ -3,6 +3,7 @@ package io.eventsource.adapter.inmemory;
 import io.eventsource.domain.Ack;
 import io.eventsource.domain.AckKey;
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.Binding;
 import io.eventsource.domain.EventId;
 import io.eventsource.domain.Projection;
 import io.eventsource.domain.ServiceName;
@@ -52,6 +53,26 @@ final class InMemoryAckStore implements AckStore {
         for (Ack ack : acks.values()) {
             if (ofBinding(ack, service, projection) && ack.aggregate().equals(aggregate)) {
                 last = Math.max(last, ack.sequence());
+            }
+        }
+        return last;
+    }
+
+    @Override
+    public synchronized Map<Binding, Long> lastSequences(Collection<Binding> bindings, AggregateRef aggregate) {
+        AckStore.requireTypeOf(aggregate, bindings);
+        Map<Binding, Long> last = new LinkedHashMap<>();
+        for (Binding binding : bindings) {
+            last.put(binding, 0L);
+        }
+        if (last.isEmpty()) {
+            return last;
+        }
+        // one pass over the acks, as the database answers in one query
+        for (Ack ack : acks.values()) {
+            if (ack.aggregate().equals(aggregate)) {
+                Binding binding = new Binding(ack.key().service(), aggregate.type(), ack.key().projection());
+                last.computeIfPresent(binding, (b, sequence) -> Math.max(sequence, ack.sequence()));
             }
         }
         return last;

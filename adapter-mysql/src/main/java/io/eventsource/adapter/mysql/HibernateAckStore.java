@@ -6,6 +6,7 @@ import io.eventsource.domain.Ack;
 import io.eventsource.domain.AckKey;
 import io.eventsource.domain.AckStatus;
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.Binding;
 import io.eventsource.domain.EventId;
 import io.eventsource.domain.Projection;
 import io.eventsource.domain.ServiceName;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -346,6 +348,42 @@ final class HibernateAckStore implements AckStore {
                 .setParameter("id", aggregate.id().value())
                 .getSingleResult());
         return last == null ? 0 : last;
+    }
+
+    /**
+     * One query, grouped by binding, on the index that starts with (service, projection, aggregate): the services'
+     * and projections' lists select a few index ranges, and a pair that was not asked for is dropped from the answer.
+     */
+    @Override
+    public Map<Binding, Long> lastSequences(Collection<Binding> bindings, AggregateRef aggregate) {
+        Objects.requireNonNull(bindings, "bindings");
+        Objects.requireNonNull(aggregate, "aggregate");
+        AckStore.requireTypeOf(aggregate, bindings);
+        Map<Binding, Long> last = new LinkedHashMap<>();
+        for (Binding binding : bindings) {
+            last.put(binding, 0L);
+        }
+        if (last.isEmpty()) {
+            return last;
+        }
+        List<String> services = bindings.stream().map(binding -> binding.service().value()).distinct().toList();
+        List<String> projections = bindings.stream().map(binding -> binding.projection().value()).distinct().toList();
+        List<Object[]> rows = read("read the last sequences of " + last.size() + " bindings on " + aggregate,
+                session -> session.createSelectionQuery("select a.key.service, a.key.projection, max(a.sequence)"
+                                + " from AckRow a where a.key.service in :services and a.key.projection in :projections"
+                                + " and a.aggregateType = :type and a.aggregateId = :id"
+                                + " group by a.key.service, a.key.projection", Object[].class)
+                        .setParameterList("services", services)
+                        .setParameterList("projections", projections)
+                        .setParameter("type", aggregate.type().value())
+                        .setParameter("id", aggregate.id().value())
+                        .getResultList());
+        for (Object[] row : rows) {
+            Binding binding = new Binding(ServiceName.of((String) row[0]), aggregate.type(),
+                    Projection.of((String) row[1]));
+            last.computeIfPresent(binding, (b, none) -> ((Number) row[2]).longValue());
+        }
+        return last;
     }
 
     @Override

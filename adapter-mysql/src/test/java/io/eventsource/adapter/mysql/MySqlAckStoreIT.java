@@ -4,6 +4,7 @@ import io.eventsource.domain.Ack;
 import io.eventsource.domain.AckKey;
 import io.eventsource.domain.AckStatus;
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.Binding;
 import io.eventsource.domain.EventId;
 import io.eventsource.domain.Projection;
 import io.eventsource.domain.ServiceName;
@@ -229,6 +230,30 @@ class MySqlAckStoreIT {
             Thread.onSpinWait();
         }
         throw new AssertionError("the ack writer's INSERT never showed up blocked in the process list");
+    }
+
+    @Test
+    void readsTheLastSequencesOfThreeBindingsWithOneStatement() {
+        try (SessionFactory counted = HibernateBootstrap.open(database.settings(),
+                Map.of("hibernate.generate_statistics", "true"));
+             HibernateAckStore store = new HibernateAckStore(counted, database.settings())) {
+            ServiceName service = freshService();
+            AggregateRef aggregate = AggregateRef.of("Product", "last-" + service.value());
+            Binding projections = new Binding(service, aggregate.type(), PROJECTION);
+            Binding search = new Binding(service, aggregate.type(), Projection.of("search"));
+            Binding audit = new Binding(service, aggregate.type(), Projection.of("audit"));
+            join(store.record(List.of(ack(service, "l1", AckStatus.OK, 1, "", aggregate, 1, T0),
+                    ack(service, "l3", AckStatus.FAIL, 1, "x", aggregate, 3, T0),
+                    new Ack(new AckKey(EventId.of("l2"), service, search.projection()), AckStatus.OK, 1, "", aggregate, 2,
+                            T0))));
+            counted.getStatistics().clear();
+
+            Map<Binding, Long> last = store.lastSequences(List.of(projections, search, audit), aggregate);
+
+            assertThat(counted.getStatistics().getPrepareStatementCount()).as("statements for three bindings")
+                    .isEqualTo(1);
+            assertThat(last).containsOnly(Map.entry(projections, 3L), Map.entry(search, 2L), Map.entry(audit, 0L));
+        }
     }
 
     private static long countAcks(ServiceName service, List<String> eventIds) {

@@ -27,13 +27,14 @@ import io.eventsource.domain.NewEvent;
 import io.eventsource.domain.Payload;
 import io.eventsource.domain.Projection;
 import io.eventsource.domain.ServiceName;
+import io.eventsource.ports.AckStore;
 import io.eventsource.ports.Append;
 import io.eventsource.ports.AppendOutcome;
-import io.eventsource.ports.AckStore;
 import io.eventsource.ports.EventLog;
 import io.eventsource.ports.LogPage;
 import io.eventsource.ports.LogQuery;
 import io.eventsource.ports.LoggedEvent;
+import io.eventsource.ports.SequenceRange;
 import io.eventsource.tck.ForwardingEventLog;
 import jakarta.inject.Singleton;
 import org.junit.jupiter.api.AfterEach;
@@ -91,6 +92,12 @@ class ComposeOnePortAtATimeTest {
         public LogPage read(LogQuery query) {
             reads.incrementAndGet();
             return super.read(query);
+        }
+
+        @Override
+        public List<List<Event>> readAll(List<SequenceRange> ranges) {
+            reads.incrementAndGet();
+            return super.readAll(ranges);
         }
 
         /** What the log underneath holds for the aggregate, not counted. */
