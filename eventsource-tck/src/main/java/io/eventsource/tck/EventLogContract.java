@@ -197,6 +197,35 @@ public abstract class EventLogContract {
     }
 
     @Test
+    void concurrentTriesOfOneAppendAllGetTheEventsOneOfThemWrote() throws Exception {
+        for (ExpectedVersion expected : List.of(ExpectedVersion.NONE, ExpectedVersion.ANY)) {
+            AggregateRef aggregate = freshAggregate(freshType());
+            List<NewEvent> events = newEvents(3, T0);
+            int tries = 4;
+            ExecutorService pool = Executors.newFixedThreadPool(tries);
+            try {
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<List<LoggedEvent>>> results = new ArrayList<>();
+                for (int t = 0; t < tries; t++) {
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        return log.append(aggregate, expected, events);
+                    }));
+                }
+                start.countDown();
+                List<LoggedEvent> first = results.get(0).get(60, TimeUnit.SECONDS);
+                for (Future<List<LoggedEvent>> result : results) {
+                    assertThat(result.get(60, TimeUnit.SECONDS)).as("expecting %s", expected).isEqualTo(first);
+                }
+                assertThat(sequences(first)).containsExactly(1L, 2L, 3L);
+                assertThat(log.version(aggregate)).isEqualTo(3);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void refusesAKnownEventIdWithOtherContent() {
         AggregateRef aggregate = freshAggregate(freshType());
         NewEvent original = newEvent("ProductCreated", T0);
