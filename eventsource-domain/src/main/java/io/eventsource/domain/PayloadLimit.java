@@ -84,6 +84,21 @@ public record PayloadLimit(int bytes) {
         }
     }
 
+    /**
+     * Refuses a logged event whose payload is over the limit, before it is sent: for a transport that carries what a
+     * log with a higher limit took.
+     *
+     * @param event the event to check
+     * @param setting where this limit was configured, named in the refusal (such as
+     *                {@code "RabbitMqSettings.payloadLimit"})
+     * @throws PayloadTooLargeException if the event's payload is over the limit
+     */
+    public void check(Event event, String setting) {
+        if (!admits(event.payload())) {
+            throw new PayloadTooLargeException(event, this, setting);
+        }
+    }
+
     /** {@code 1048576 bytes}. */
     @Override
     public String toString() {

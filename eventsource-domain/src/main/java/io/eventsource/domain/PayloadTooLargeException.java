@@ -11,16 +11,28 @@ public final class PayloadTooLargeException extends InvalidValueException {
     private final int limit;
 
     /**
-     * The refusal of {@code event} for {@code aggregate}, its payload being over {@code limit}; {@code setting} names
-     * where the limit was configured.
+     * The refusal of {@code event} for {@code aggregate}, its payload being over {@code limit}, before it was written;
+     * {@code setting} names where the limit was configured.
      */
     public PayloadTooLargeException(AggregateRef aggregate, NewEvent event, PayloadLimit limit, String setting) {
-        super("Event payload of " + event.name() + " " + event.id() + " for " + aggregate + " is "
-                + event.payload().size() + " bytes, over the limit of " + limit.bytes() + " bytes (" + setting + ", "
-                + PayloadLimit.VARIABLE + "); nothing was written: keep large bodies elsewhere and put a reference in"
-                + " the event");
-        this.eventId = event.id();
-        this.size = event.payload().size();
+        this(aggregate, event.id(), event.name(), event.payload().size(), limit, setting, "nothing was written");
+    }
+
+    /**
+     * The refusal of a logged {@code event}, its payload being over {@code limit}, before it was sent (a transport
+     * whose limit is below the log's); {@code setting} names where the limit was configured.
+     */
+    public PayloadTooLargeException(Event event, PayloadLimit limit, String setting) {
+        this(event.aggregate(), event.id(), event.name(), event.payload().size(), limit, setting, "it was not sent");
+    }
+
+    private PayloadTooLargeException(AggregateRef aggregate, EventId id, EventName name, int size, PayloadLimit limit,
+                                     String setting, String outcome) {
+        super("Event payload of " + name + " " + id + " for " + aggregate + " is " + size + " bytes, over the limit of "
+                + limit.bytes() + " bytes (" + setting + ", " + PayloadLimit.VARIABLE + "); " + outcome + ": keep large"
+                + " bodies elsewhere and put a reference in the event");
+        this.eventId = id;
+        this.size = size;
         this.limit = limit.bytes();
     }
 
