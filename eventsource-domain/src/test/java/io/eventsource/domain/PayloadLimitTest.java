@@ -41,6 +41,18 @@ class PayloadLimitTest {
     }
 
     @Test
+    void refusesALoggedEventBeforeItIsSentSayingSo() {
+        Event logged = eventOf(2_000).at(PRODUCT, 3);
+
+        assertThatThrownBy(() -> PayloadLimit.ofBytes(1_000).check(logged, "RabbitMqSettings.payloadLimit"))
+                .isInstanceOf(PayloadTooLargeException.class)
+                .hasMessage("Event payload of Imported e-1 for Product-42 is 2000 bytes, over the limit of 1000 bytes"
+                        + " (RabbitMqSettings.payloadLimit, EVENTSOURCE_MAX_PAYLOAD_BYTES); it was not sent: keep large"
+                        + " bodies elsewhere and put a reference in the event");
+        PayloadLimit.ofBytes(2_000).check(logged, "RabbitMqSettings.payloadLimit");
+    }
+
+    @Test
     void readsItsVariable() {
         assertThat(PayloadLimit.fromEnvironment(Map.of(PayloadLimit.VARIABLE, "2097152")).bytes()).isEqualTo(2_097_152);
         assertThat(PayloadLimit.fromEnvironment(Map.of(PayloadLimit.VARIABLE, " 1 ")).bytes()).isEqualTo(1);
