@@ -1,11 +1,12 @@
 /**
  * Every port of eventsource in memory, with a virtual clock: {@code VirtualScheduler}, the broker simulation
- * {@code InMemoryBroker} and the Dagger module {@code InMemoryModule} that binds them with the in-memory event
- * log, ack store and registry. For unit tests, property tests and the demo.
+ * {@code InMemoryBroker}, one Dagger module per port ({@code VirtualTimeModule}, {@code InMemoryMessageBusModule},
+ * {@code InMemoryEventLogModule}, {@code InMemoryAckStoreModule}, {@code InMemoryServiceRegistryModule},
+ * {@code InMemorySnapshotStoreModule}) and {@code InMemoryModule}, which includes them all. For unit tests, property tests and the demo.
  */
 module io.eventsource.adapter.inmemory {
     requires transitive io.eventsource.ports;
-    // InMemoryModule is a Dagger module
+    // the adapter's public face is its Dagger modules
     requires dagger;
     requires jakarta.inject;
     // Dagger's generated code may carry @javax.annotation.processing.Generated; needed at compile time only

@@ -10,6 +10,8 @@ module io.eventsource.adapter.mysql {
     requires java.naming;
     // JDBC: the migrations and the ack store's multi-row upsert run below Hibernate
     requires java.sql;
+    // the metadata column holds a JSON object of strings, written and read by Jackson inside the adapter
+    requires com.fasterxml.jackson.databind;
     requires org.slf4j;
 
     requires dagger;

@@ -8,9 +8,12 @@ import io.eventsource.adapter.fake.FakeSettings;
 import io.eventsource.adapter.fake.PublicFakeHelper;
 import io.eventsource.adapter.fake.PublicFakeRegistry;
 import io.eventsource.adapter.fake.internal.PublicInternalHelper;
+import io.eventsource.core.EventsourceModule;
+import io.eventsource.core.RealTimeModule;
 import io.eventsource.core.violation.CoreClock;
 import io.eventsource.core.violation.CoreComponent;
 import io.eventsource.core.violation.CoreInjected;
+import io.eventsource.core.violation.CoreParsingJson;
 import io.eventsource.core.violation.CoreSeeingAnAdapter;
 import io.eventsource.core.violation.CoreSleeping;
 import io.eventsource.core.violation.CoreUsingJavaxInject;
@@ -20,11 +23,17 @@ import io.eventsource.domain.violation.DomainReadingTheClock;
 import io.eventsource.domain.violation.DomainSeeingThePorts;
 import io.eventsource.domain.violation.DomainUsingJedis;
 import io.eventsource.domain.violation.DomainWithInject;
+import io.eventsource.jackson.JacksonModule;
+import io.eventsource.jackson.JacksonSettings;
+import io.eventsource.jackson.PublicJsonHelper;
+import io.eventsource.jackson.violation.PublicSerializer;
 import io.eventsource.ports.violation.PortHandingOutConnections;
 import io.eventsource.ports.violation.PortLoggingWithSlf4j;
 import io.eventsource.ports.violation.PortSeeingTheCore;
 import io.eventsource.ports.violation.RedisRegistry;
 import io.eventsource.tck.violation.TckSeeingAnAdapter;
+import io.eventsource.testkit.violation.KitOnRedis;
+import io.eventsource.testkit.violation.KitOnTheVirtualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -60,6 +69,12 @@ class ArchitectureRulesCanFailTest {
                 arguments("MODULES_FORM_A_HEXAGON", fixture("io.eventsource.adapter.fake.FakeSeeingTheCore"),
                         "io.eventsource.core.violation.CoreRuntime"),
                 arguments("MODULES_FORM_A_HEXAGON", TckSeeingAnAdapter.class, "io.eventsource.adapter.fake.FakeSettings"),
+                arguments("TESTKIT_RUNS_ON_THE_IN_MEMORY_ADAPTER_ONLY", KitOnRedis.class,
+                        "io.eventsource.adapter.redis.RedisSettings"),
+                arguments("MODULES_FORM_A_HEXAGON", fixture("io.eventsource.jackson.violation.SerializerSeeingTheCore"),
+                        "io.eventsource.core.violation.CoreRuntime"),
+                arguments("MODULES_FORM_A_HEXAGON", fixture("io.eventsource.adapter.fake.FakeSeeingTheSerializer"),
+                        "io.eventsource.jackson.JacksonSettings"),
                 arguments("ADAPTERS_DO_NOT_SEE_EACH_OTHER", fixture("io.eventsource.adapter.other.OtherSeeingFake"),
                         "io.eventsource.adapter.fake.FakeSettings"),
                 arguments("RABBITMQ_CLIENT_ONLY_IN_THE_RABBITMQ_ADAPTER",
@@ -68,13 +83,19 @@ class ArchitectureRulesCanFailTest {
                         "redis.clients.jedis.UnifiedJedis"),
                 arguments("PERSISTENCE_ONLY_IN_THE_MYSQL_ADAPTER", fixture("io.eventsource.adapter.fake.FakeUsingJdbc"),
                         "java.sql.Connection"),
+                arguments("JSON_LIBRARY_ONLY_IN_THE_SERIALIZER_AND_THE_MYSQL_ADAPTER", CoreParsingJson.class,
+                        "com.fasterxml.jackson.databind.ObjectMapper"),
                 arguments("DOMAIN_AND_CORE_CARRY_NO_DEPENDENCY_INJECTION", DomainWithInject.class, "jakarta.inject.Inject"),
                 arguments("DOMAIN_AND_CORE_CARRY_NO_DEPENDENCY_INJECTION", CoreInjected.class, "jakarta.inject.Inject"),
-                arguments("CORE_HAS_ONE_DAGGER_MODULE", MoreCoreWiring.class, "Dagger modules in the core"),
+                arguments("CORE_HAS_ONLY_ITS_DECLARED_DAGGER_MODULES", MoreCoreWiring.class,
+                        "a Dagger module in the core but not one of the declared core modules"),
                 arguments("NO_JAVAX_INJECT", CoreUsingJavaxInject.class, "javax.inject.Provider"),
                 arguments("ONLY_EXAMPLES_COMPOSE", CoreComponent.class, "is annotated with @Component"),
                 arguments("ADAPTER_IMPLEMENTATIONS_ARE_NOT_PUBLIC", PublicFakeRegistry.class, "has modifier PUBLIC"),
+                arguments("ADAPTER_IMPLEMENTATIONS_ARE_NOT_PUBLIC", PublicSerializer.class, "has modifier PUBLIC"),
                 arguments("ADAPTERS_EXPOSE_ONLY_THEIR_MODULE_SETTINGS_AND_DECLARED_API", PublicFakeHelper.class,
+                        "neither a Dagger @Module, nor a *Settings record, nor declared adapter API"),
+                arguments("ADAPTERS_EXPOSE_ONLY_THEIR_MODULE_SETTINGS_AND_DECLARED_API", PublicJsonHelper.class,
                         "neither a Dagger @Module, nor a *Settings record, nor declared adapter API"),
                 arguments("PORT_NAMES_CARRY_NO_TECHNOLOGY", RedisRegistry.class, "Redis"),
                 arguments("PORT_SIGNATURES_MENTION_NO_TECHNOLOGY", PortHandingOutConnections.class, "java.sql.Connection"),
@@ -94,9 +115,15 @@ class ArchitectureRulesCanFailTest {
     static Stream<Arguments> allowed() {
         return Stream.of(
                 arguments("TIME_GOES_THROUGH_THE_SCHEDULER", CoreClock.class),
+                arguments("TESTKIT_RUNS_ON_THE_IN_MEMORY_ADAPTER_ONLY", KitOnTheVirtualClock.class),
                 arguments("DOMAIN_AND_CORE_CARRY_NO_DEPENDENCY_INJECTION", CoreWiring.class),
+                arguments("CORE_HAS_ONLY_ITS_DECLARED_DAGGER_MODULES", EventsourceModule.class),
+                arguments("CORE_HAS_ONLY_ITS_DECLARED_DAGGER_MODULES", RealTimeModule.class),
                 arguments("ADAPTERS_EXPOSE_ONLY_THEIR_MODULE_SETTINGS_AND_DECLARED_API", FakeModule.class),
                 arguments("ADAPTERS_EXPOSE_ONLY_THEIR_MODULE_SETTINGS_AND_DECLARED_API", FakeSettings.class),
+                arguments("ADAPTERS_EXPOSE_ONLY_THEIR_MODULE_SETTINGS_AND_DECLARED_API", JacksonModule.class),
+                arguments("ADAPTERS_EXPOSE_ONLY_THEIR_MODULE_SETTINGS_AND_DECLARED_API", JacksonSettings.class),
+                arguments("JSON_LIBRARY_ONLY_IN_THE_SERIALIZER_AND_THE_MYSQL_ADAPTER", JacksonSettings.class),
                 arguments("ADAPTERS_EXPOSE_ONLY_THEIR_MODULE_SETTINGS_AND_DECLARED_API", PublicInternalHelper.class));
     }
 

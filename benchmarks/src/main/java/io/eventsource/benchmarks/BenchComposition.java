@@ -11,6 +11,7 @@ import io.eventsource.adapter.redis.RedisSettings;
 import io.eventsource.core.Eventsource;
 import io.eventsource.core.EventsourceModule;
 import io.eventsource.core.EventsourceOptions;
+import io.eventsource.core.RealTimeModule;
 import io.eventsource.core.SystemScheduler;
 import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.ports.AckStore;
@@ -25,7 +26,7 @@ import jakarta.inject.Singleton;
  */
 @Singleton
 @Component(modules = {EventsourceModule.class, RabbitMqModule.class, RedisModule.class, MySqlModule.class,
-        SystemTimeModule.class})
+        RealTimeModule.class})
 interface BenchComposition {
 
     Eventsource eventsource();

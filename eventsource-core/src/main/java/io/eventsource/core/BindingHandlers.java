@@ -3,6 +3,7 @@ package io.eventsource.core;
 import io.eventsource.domain.Binding;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.EventName;
+import io.eventsource.ports.EventSerializer;
 
 import java.util.HashMap;
 import java.util.List;
@@ -13,14 +14,16 @@ import java.util.Objects;
 final class BindingHandlers implements ProjectionBinding {
     private final Binding binding;
     private final BusListener owner;
+    private final TypedEvents typed;
     private final Map<EventName, EventHandler> byName = new HashMap<>();
     private EventHandler any;
     private boolean fromBeginning;
     private volatile boolean frozen;
 
-    BindingHandlers(Binding binding, BusListener owner) {
+    BindingHandlers(Binding binding, BusListener owner, TypedEvents typed) {
         this.binding = binding;
         this.owner = owner;
+        this.typed = typed;
     }
 
     @Override
@@ -39,6 +42,14 @@ final class BindingHandlers implements ProjectionBinding {
         }
         byName.put(name, handler);
         return this;
+    }
+
+    @Override
+    public <T> ProjectionBinding on(Class<T> type, TypedEventHandler<? super T> handler) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(handler, "handler");
+        EventSerializer serializer = typed.serializer();
+        return on(serializer.nameOf(type), event -> handler.handle(serializer.deserialize(event, type), event));
     }
 
     @Override

@@ -68,6 +68,7 @@ final class BusListener implements Listener {
     private final EventLog log;
     private final SweepPolicy sweep;
     private final FailurePolicy failurePolicy;
+    private final TypedEvents typed;
     private final Map<Binding, BindingHandlers> handlers = new LinkedHashMap<>();
     private final Map<AggregateType, Subscription> announcements = new ConcurrentHashMap<>();
     private final ConcurrentMap<AggregateRef, AggregateConsumer> consumers = new ConcurrentHashMap<>();
@@ -83,7 +84,7 @@ final class BusListener implements Listener {
     private Sweeper sweeper;
 
     BusListener(ServiceName service, MessageBus bus, ServiceRegistry registry, AckStore acks, EventLog log,
-                Scheduler scheduler, ExpiryPolicy expiry, EventsourceOptions options) {
+                Scheduler scheduler, ExpiryPolicy expiry, EventsourceOptions options, TypedEvents typed) {
         this.service = service;
         this.bus = bus;
         this.registry = registry;
@@ -95,6 +96,7 @@ final class BusListener implements Listener {
         this.sweep = options.sweep();
         this.failurePolicy = options.failurePolicy();
         this.maxConsumers = options.maxConsumers();
+        this.typed = typed;
         this.dispatcher = new Dispatcher(this, acks, log, scheduler, options);
         this.redrive = new Redrive(service, bus, this::consume);
     }
@@ -114,7 +116,7 @@ final class BusListener implements Listener {
         }
         Binding binding = new Binding(service, type, projection);
         bindings = bindings.with(binding);
-        BindingHandlers bound = new BindingHandlers(binding, this);
+        BindingHandlers bound = new BindingHandlers(binding, this, typed);
         handlers.put(binding, bound);
         return bound;
     }

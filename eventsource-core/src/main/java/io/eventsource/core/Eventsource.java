@@ -4,6 +4,7 @@ import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.ports.AckStore;
 import io.eventsource.ports.EventLog;
+import io.eventsource.ports.EventSerializer;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.Scheduler;
 import io.eventsource.ports.ServiceRegistry;
@@ -18,7 +19,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The runtime of one process on one set of ports: its {@link #publisher()} and one {@link #listener} per
- * service. Build it with the constructor or provide it with {@link EventsourceModule}.
+ * service. Build it with {@link #builder()} (or the constructor) or provide it with {@link EventsourceModule}; both
+ * make the same runtime. Given an {@link EventSerializer}, it also publishes and handles typed events (records of the
+ * application's event classes).
  *
  * <p>The ports belong to whoever composed them: {@link #close()} stops the runtime (listeners, relay) and
  * leaves the ports open. Thread-safe.
@@ -32,12 +35,15 @@ public final class Eventsource implements AutoCloseable {
     private final ExpiryPolicy expiry;
     private final EventsourceOptions options;
     private final Router router;
+    private final TypedEvents typed;
     private final Map<ServiceName, BusListener> listeners = new HashMap<>();
     private RoutingPublisher publisher;
     private Relay relay;
     /** Names this runtime as the holder of the relay's lease. */
     private final String holder = "runtime-" + UUID.randomUUID();
     private volatile boolean closed;
+    /** The scheduler that {@link #builder()} made because it was given none, closed with this runtime; else null. */
+    private final SystemScheduler ownScheduler;
 
     /**
      * A runtime on the given ports.
@@ -47,6 +53,28 @@ public final class Eventsource implements AutoCloseable {
      */
     public Eventsource(EventLog log, AckStore acks, ServiceRegistry registry, MessageBus bus, Scheduler scheduler,
                        ExpiryPolicy expiry, EventsourceOptions options) {
+        this(log, acks, registry, bus, scheduler, expiry, options, TypedEvents.NONE, null);
+    }
+
+    /**
+     * A runtime on the given ports that also publishes and handles typed events
+     * ({@link Publisher#publish(io.eventsource.domain.AggregateRef, Object)},
+     * {@link ProjectionBinding#on(Class, TypedEventHandler)}) through {@code serializer}.
+     *
+     * @param expiry the lifecycle durations, the same instance the adapters were given
+     * @param options the runtime's tunables ({@link EventsourceOptions#defaults()})
+     * @param serializer turns typed events into names and payloads and back (e.g. {@code JacksonModule}'s)
+     */
+    public Eventsource(EventLog log, AckStore acks, ServiceRegistry registry, MessageBus bus, Scheduler scheduler,
+                       ExpiryPolicy expiry, EventsourceOptions options, EventSerializer serializer) {
+        this(log, acks, registry, bus, scheduler, expiry, options,
+                new TypedEvents(Objects.requireNonNull(serializer, "serializer")), null);
+    }
+
+    /** A runtime that also closes {@code ownScheduler} (null: none) when it closes. */
+    Eventsource(EventLog log, AckStore acks, ServiceRegistry registry, MessageBus bus, Scheduler scheduler,
+                ExpiryPolicy expiry, EventsourceOptions options, TypedEvents typed, SystemScheduler ownScheduler) {
+        this.typed = Objects.requireNonNull(typed, "typed");
         this.log = Objects.requireNonNull(log, "log");
         this.acks = Objects.requireNonNull(acks, "acks");
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -55,12 +83,27 @@ public final class Eventsource implements AutoCloseable {
         this.expiry = Objects.requireNonNull(expiry, "expiry");
         this.options = Objects.requireNonNull(options, "options");
         this.router = new Router(bus, registry, log, scheduler, expiry, options);
+        this.ownScheduler = ownScheduler;
     }
 
     /** A runtime on the given ports with {@link EventsourceOptions#defaults()}. */
     public Eventsource(EventLog log, AckStore acks, ServiceRegistry registry, MessageBus bus, Scheduler scheduler,
                        ExpiryPolicy expiry) {
         this(log, acks, registry, bus, scheduler, expiry, EventsourceOptions.defaults());
+    }
+
+    /**
+     * A builder of a runtime for compositions without Dagger: give it the four ports, and optionally the scheduler,
+     * the expiry policy and the options.
+     *
+     * <pre>{@code
+     * Eventsource eventsource = Eventsource.builder()
+     *         .eventLog(log).ackStore(acks).messageBus(bus).serviceRegistry(registry)
+     *         .build();   // real time, ExpiryPolicy.seed(), EventsourceOptions.defaults()
+     * }</pre>
+     */
+    public static EventsourceBuilder builder() {
+        return new EventsourceBuilder();
     }
 
     /**
@@ -73,7 +116,7 @@ public final class Eventsource implements AutoCloseable {
     public synchronized Publisher publisher() {
         requireOpen();
         if (publisher == null) {
-            publisher = new RoutingPublisher(log, router, scheduler, this::isClosed, options);
+            publisher = new RoutingPublisher(log, router, scheduler, this::isClosed, options, typed);
             startRelay();
         }
         return publisher;
@@ -98,7 +141,7 @@ public final class Eventsource implements AutoCloseable {
         requireOpen();
         BusListener listener = listeners.get(service);
         if (listener == null || listener.isStopping()) {
-            listener = new BusListener(service, bus, registry, acks, log, scheduler, expiry, options);
+            listener = new BusListener(service, bus, registry, acks, log, scheduler, expiry, options, typed);
             listeners.put(service, listener);
             startRelay();
         }
@@ -125,12 +168,26 @@ public final class Eventsource implements AutoCloseable {
     }
 
     /**
-     * {@link #stop()} and wait for it, at most the {@link EventsourceOptions#closeTimeout() close timeout}. On
-     * a virtual scheduler, call {@link #stop()} and advance the clock instead. Never throws.
+     * {@link #stop()} and wait for it, at most the {@link EventsourceOptions#closeTimeout() close timeout}; then close
+     * the real-time scheduler that {@link #builder()} made if it was given none. On a virtual scheduler, call
+     * {@link #stop()} and advance the clock instead. Never throws.
      */
     @Override
     public void close() {
         BusListener.await(stop(), options.closeTimeout(), "eventsource runtime");
+        if (ownScheduler != null) {
+            ownScheduler.close();
+        }
+    }
+
+    /** The runtime's event log, for the {@link AggregateRepository repositories} built on it. */
+    EventLog eventLog() {
+        return log;
+    }
+
+    /** The runtime's clock, for events made here. */
+    Scheduler scheduler() {
+        return scheduler;
     }
 
     private boolean isClosed() {

@@ -6,6 +6,7 @@ import dagger.Provides;
 import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.ports.AckStore;
 import io.eventsource.ports.EventLog;
+import io.eventsource.ports.EventSerializer;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.Scheduler;
 import io.eventsource.ports.ServiceRegistry;
@@ -15,8 +16,10 @@ import java.util.Optional;
 
 /**
  * Provides the runtime from the ports, the {@link ExpiryPolicy} and the {@link Scheduler} that the rest of the
- * component binds (an adapter module per port, the policy with {@code @BindsInstance}). Bind an
- * {@link EventsourceOptions} in the component to change the defaults. The component must be {@code @Singleton}.
+ * component binds (an adapter module per port, {@link RealTimeModule} or a virtual clock, the policy with
+ * {@code @BindsInstance}). Bind an {@link EventsourceOptions} in the component to change the defaults, and list a
+ * serializer module (such as {@code JacksonModule}) for the typed API. The component must be {@code @Singleton}. The
+ * runtime is the one {@link Eventsource#builder()} builds from the same parts.
  */
 @Module
 public abstract class EventsourceModule {
@@ -28,11 +31,24 @@ public abstract class EventsourceModule {
     @BindsOptionalOf
     abstract EventsourceOptions optionalOptions();
 
+    /**
+     * Optional: a serializer module ({@code JacksonModule}) binds one for the typed API; without, the runtime speaks
+     * the byte API only and refuses typed events with an {@link IllegalStateException} that says so.
+     */
+    @BindsOptionalOf
+    abstract EventSerializer optionalSerializer();
+
     @Provides
     @Singleton
     static Eventsource eventsource(EventLog log, AckStore acks, ServiceRegistry registry, MessageBus bus,
-                                   Scheduler scheduler, ExpiryPolicy expiry, Optional<EventsourceOptions> options) {
-        return new Eventsource(log, acks, registry, bus, scheduler, expiry, options.orElseGet(EventsourceOptions::defaults));
+                                   Scheduler scheduler, ExpiryPolicy expiry, Optional<EventsourceOptions> options,
+                                   Optional<EventSerializer> serializer) {
+        // the builder is the one place that makes a runtime and knows its defaults
+        EventsourceBuilder builder = Eventsource.builder().eventLog(log).ackStore(acks).serviceRegistry(registry)
+                .messageBus(bus).scheduler(scheduler).expiry(expiry);
+        options.ifPresent(builder::options);
+        serializer.ifPresent(builder::serializer);
+        return builder.build();
     }
 
     @Provides

@@ -31,6 +31,25 @@ public interface ProjectionBinding {
     }
 
     /**
+     * Handles the events of {@code type}'s name with {@code handler}, their payload read as {@code type} by the
+     * runtime's {@link io.eventsource.ports.EventSerializer}: {@code on(OrderPaid.class, (paid, event) -> ...)}. The
+     * name is the serializer's for the class ({@link io.eventsource.domain.EventType}, else the simple name). A
+     * payload that cannot be read as {@code type} fails the handler with an
+     * {@link io.eventsource.ports.UnreadableEventException} that names the event and the class: retried, then
+     * recorded as failed per {@link FailurePolicy}, and replayable once the class or an upcaster reads it. The
+     * runtime's bindings implement it; as a default, it throws the {@link IllegalStateException} of a runtime
+     * without a serializer.
+     *
+     * @return this binding, to attach more handlers
+     * @throws IllegalStateException if no {@code EventSerializer} is bound (add {@code JacksonModule}), the name
+     *         already has a handler, or the listener has started
+     * @throws io.eventsource.domain.InvalidValueException if the class has no valid event name
+     */
+    default <T> ProjectionBinding on(Class<T> type, TypedEventHandler<? super T> handler) {
+        throw new IllegalStateException(TypedEvents.NO_SERIALIZER);
+    }
+
+    /**
      * Handles every event that has no handler of its own name.
      *
      * @return this binding

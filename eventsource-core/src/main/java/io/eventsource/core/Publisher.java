@@ -21,6 +21,11 @@ import java.util.concurrent.CompletionStage;
  * events and does not throw: the result is {@link Publication.Pending} and the relay publishes them later. The
  * same {@link NewEvent}s published again (a retry after a timeout) are recognised by their ids and not appended
  * twice: the retry gets the stored events ({@link io.eventsource.domain.RetriedAppend} states the rule). Thread-safe.
+ *
+ * <p>Events are bytes ({@link EventName}, {@link Payload}, {@link NewEvent}) or typed: objects of the application's
+ * event classes ({@link #publish(AggregateRef, Object)}, {@link #publishAll}), which the runtime's
+ * {@link io.eventsource.ports.EventSerializer} turns into bytes; the typed methods need one bound
+ * ({@code JacksonModule}), and a publisher without one refuses them with an {@link IllegalStateException}.
  */
 public interface Publisher {
 
@@ -86,6 +91,50 @@ public interface Publisher {
      */
     default Publication publish(AggregateRef aggregate, EventName name, Payload payload) {
         return await(publishAsync(aggregate, name, payload));
+    }
+
+    /**
+     * Appends and publishes one typed event (a record such as {@code new OrderPaid("o-7", 1299)}) after whatever the
+     * aggregate holds: named and serialized by the runtime's {@link io.eventsource.ports.EventSerializer} (its
+     * {@link io.eventsource.domain.EventType} name or its class's simple name), with a random id, no metadata,
+     * occurred now by the runtime's scheduler clock. Otherwise as {@link #publish(AggregateRef, ExpectedVersion, List)}.
+     * (For fixed ids or metadata, serialize with the {@code EventSerializer} and publish {@link NewEvent}s.) The
+     * runtime's publisher implements the typed methods; as a default, for a publisher of bytes only, they throw the
+     * {@link IllegalStateException} of a runtime without a serializer.
+     *
+     * @throws IllegalStateException if no {@code EventSerializer} is bound (add {@code JacksonModule}), or the runtime
+     *         is closed
+     * @throws IllegalArgumentException if {@code event} is a collection, an array, text or a payload (use
+     *         {@link #publishAll} or the byte API)
+     * @throws io.eventsource.domain.InvalidValueException if the serializer cannot write it
+     */
+    default Publication publish(AggregateRef aggregate, Object event) {
+        throw new IllegalStateException(TypedEvents.NO_SERIALIZER);
+    }
+
+    /** As {@link #publish(AggregateRef, Object)}, without waiting (see {@link #publishAsync(AggregateRef, ExpectedVersion, List)}). */
+    default CompletionStage<Publication> publishAsync(AggregateRef aggregate, Object event) {
+        throw new IllegalStateException(TypedEvents.NO_SERIALIZER);
+    }
+
+    /**
+     * Appends typed events of one aggregate atomically, at {@code expected}, and publishes them: each as
+     * {@link #publish(AggregateRef, Object)} makes it (a {@link NewEvent} among them is taken as it is), then as
+     * {@link #publish(AggregateRef, ExpectedVersion, List)}.
+     *
+     * @throws IllegalStateException if no {@code EventSerializer} is bound, or the runtime is closed
+     * @throws IllegalArgumentException if {@code events} is empty or holds a collection, an array, text or a payload
+     * @throws io.eventsource.domain.ConcurrencyConflictException if the aggregate is not at {@code expected}; nothing
+     *         was written
+     */
+    default Publication publishAll(AggregateRef aggregate, ExpectedVersion expected, List<?> events) {
+        throw new IllegalStateException(TypedEvents.NO_SERIALIZER);
+    }
+
+    /** As {@link #publishAll}, without waiting (see {@link #publishAsync(AggregateRef, ExpectedVersion, List)}). */
+    default CompletionStage<Publication> publishAllAsync(AggregateRef aggregate, ExpectedVersion expected,
+                                                        List<?> events) {
+        throw new IllegalStateException(TypedEvents.NO_SERIALIZER);
     }
 
     /** Waits for a publication and rethrows its failure as it was thrown, not wrapped. */

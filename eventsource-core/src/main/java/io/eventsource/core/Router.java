@@ -9,6 +9,7 @@ import io.eventsource.domain.ServiceName;
 import io.eventsource.ports.EventLog;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.PublishResult;
+import io.eventsource.ports.RouteCollisionException;
 import io.eventsource.ports.Scheduler;
 import io.eventsource.ports.ServiceRegistry;
 import org.slf4j.Logger;
@@ -69,7 +70,12 @@ final class Router {
          * (durable announcement queues keep it for services that come back), but not marked published, so that the
          * relay sends the events once a service heart-beats again.
          */
-        NO_LIVE_SERVICE
+        NO_LIVE_SERVICE,
+        /**
+         * The broker refused the aggregate's route (a queue of that name belongs to another aggregate and service):
+         * not published, left to the relay, which meets the same refusal until the other queue expires.
+         */
+        REFUSED
     }
 
     /**
@@ -91,24 +97,33 @@ final class Router {
     }
 
     /**
-     * {@link #send} for a publisher's batch: the routes of every aggregate with live services (cached), their
-     * events published with one wait for confirms, one announcement per aggregate, and one mark of everything
-     * published.
+     * {@link #send} for a publisher's batch: the routes of every aggregate with live services (cached; those to declare
+     * declared together), their events published with one wait for confirms, one announcement per aggregate, and one
+     * mark of everything published. An aggregate whose route the broker refused ({@link RouteCollisionException}) is
+     * left unpublished without holding up the others.
      *
      * @return per aggregate, in the order given
      * @throws io.eventsource.ports.PortException if the registry or broker failed; the events stay unpublished
      */
-    Map<AggregateRef, Outcome> sendAll(Map<AggregateRef, List<Event>> events) {
+    Batch sendAll(Map<AggregateRef, List<Event>> events) {
         Map<AggregateRef, Outcome> outcomes = new LinkedHashMap<>();
-        Map<AggregateRef, List<Event>> routed = new LinkedHashMap<>();
-        for (Map.Entry<AggregateRef, List<Event>> entry : events.entrySet()) {
-            Set<ServiceName> services = liveServices(entry.getKey().type());
+        Map<AggregateRef, Set<ServiceName>> live = new LinkedHashMap<>();
+        for (AggregateRef aggregate : events.keySet()) {
+            Set<ServiceName> services = liveServices(aggregate.type());
             if (services.isEmpty()) {
-                outcomes.put(entry.getKey(), Outcome.NO_LIVE_SERVICE);
+                outcomes.put(aggregate, Outcome.NO_LIVE_SERVICE);
             } else {
-                ensureRoute(entry.getKey(), services, false);
-                routed.put(entry.getKey(), entry.getValue());
-                outcomes.put(entry.getKey(), Outcome.SENT);
+                live.put(aggregate, services);
+            }
+        }
+        Map<AggregateRef, RouteCollisionException> refused = ensureRoutes(live);
+        Map<AggregateRef, List<Event>> routed = new LinkedHashMap<>();
+        for (AggregateRef aggregate : events.keySet()) {
+            if (refused.containsKey(aggregate)) {
+                outcomes.put(aggregate, Outcome.REFUSED);
+            } else if (live.containsKey(aggregate)) {
+                routed.put(aggregate, events.get(aggregate));
+                outcomes.put(aggregate, Outcome.SENT);
             }
         }
         if (!routed.isEmpty()) {
@@ -116,7 +131,7 @@ final class Router {
             results.forEach((aggregate, result) -> {
                 if (!result.isRouted()) {
                     // as in send: declare again and publish that aggregate once more
-                    route(aggregate, liveServices(aggregate.type()), routed.get(aggregate), result);
+                    route(aggregate, live.get(aggregate), routed.get(aggregate), result);
                 }
             });
         }
@@ -127,7 +142,13 @@ final class Router {
         if (!published.isEmpty()) {
             markPublished(published);
         }
-        return outcomes;
+        Map<AggregateRef, Outcome> inOrder = new LinkedHashMap<>();
+        events.keySet().forEach(aggregate -> inOrder.put(aggregate, outcomes.get(aggregate)));
+        return new Batch(inOrder, refused);
+    }
+
+    /** What became of each aggregate of a {@link #sendAll}, in the order given, and why a route was refused. */
+    record Batch(Map<AggregateRef, Outcome> outcomes, Map<AggregateRef, RouteCollisionException> refused) {
     }
 
     /**
@@ -206,6 +227,30 @@ final class Router {
         return services;
     }
 
+    /** {@link #ensureRoute} for several aggregates, the uncached ones declared together. */
+    private Map<AggregateRef, RouteCollisionException> ensureRoutes(Map<AggregateRef, Set<ServiceName>> routes) {
+        Instant now = scheduler.instant();
+        Map<AggregateRef, Set<ServiceName>> toDeclare = new LinkedHashMap<>();
+        routes.forEach((aggregate, services) -> {
+            Cached cached = this.routes.get(aggregate);
+            if (cached == null || !cached.freshAt(now, routeTtl) || !cached.services().containsAll(services)) {
+                toDeclare.put(aggregate, services);
+            }
+        });
+        if (toDeclare.isEmpty()) {
+            return Map.of();
+        }
+        Map<AggregateRef, RouteCollisionException> refused = bus.declareRoutes(toDeclare);
+        toDeclare.forEach((aggregate, services) -> {
+            if (!refused.containsKey(aggregate)) {
+                declared(aggregate, services, now);
+            }
+        });
+        refused.forEach((aggregate, why) -> LOG.warn("the route of {} was refused; its events stay unpublished: {}",
+                aggregate, why.getMessage()));
+        return refused;
+    }
+
     private void ensureRoute(AggregateRef aggregate, Set<ServiceName> services, boolean force) {
         Instant now = scheduler.instant();
         Cached cached = routes.get(aggregate);
@@ -213,6 +258,10 @@ final class Router {
             return;
         }
         bus.declareRoute(aggregate, services);
+        declared(aggregate, services, now);
+    }
+
+    private void declared(AggregateRef aggregate, Set<ServiceName> services, Instant now) {
         routes.put(aggregate, new Cached(services, now));
         if (declaredSinceSweep.incrementAndGet() >= SWEEP_EVERY) {
             declaredSinceSweep.set(0);

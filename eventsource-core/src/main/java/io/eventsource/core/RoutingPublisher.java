@@ -32,14 +32,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * Appends, then routes and publishes, in batches: calls made while a batch is in flight gather into the next one,
  * which costs one append transaction, one wait for the broker's confirms, one announcement per aggregate and one
- * mark of what was published, whatever its size. One batch is in flight at a time, so that the events of an
- * aggregate are appended and published in the order of the calls. A broker failure after the append leaves the
- * events to the relay. Transient failures are retried until each call's deadline: the append (a retried append that
- * was written after all is recognised by the log from the events' ids), then the send.
+ * mark of what was published, whatever its size. Batches go through two stages, append and send, one batch per
+ * stage at a time: the next batch appends while the one before it sends, and each stage takes batches in the order
+ * of the calls, so that the events of an aggregate are appended and published in that order. A broker failure after
+ * the append leaves the events to the relay. Transient failures are retried until each call's deadline: the append
+ * (a retried append that was written after all is recognised by the log from the events' ids), then the send.
  *
  * <p>{@link #publish} runs its batch on the caller's thread when nothing is in flight (so that a single caller, or
  * a test on a virtual clock, needs no other thread); {@link #publishAsync} hands its batch to the scheduler, so that
@@ -59,11 +61,17 @@ final class RoutingPublisher implements Publisher {
     private final int batchSize;
     private final Duration linger;
     private final PayloadLimit payloadLimit;
+    private final TypedEvents typed;
     private final Deque<Call> waiting = new ArrayDeque<>();
-    private boolean inFlight;
+    /** A batch is in its append stage. */
+    private boolean appending;
+    /** The batch in its send stage, if any. */
+    private Batch sending;
+    /** An appended batch that waits for {@link #sending} to finish; while there is one, no batch starts to append. */
+    private Batch readyToSend;
 
     RoutingPublisher(EventLog log, Router router, Scheduler scheduler, BooleanSupplier closed,
-                     EventsourceOptions options) {
+                     EventsourceOptions options, TypedEvents typed) {
         this.log = log;
         this.router = router;
         this.scheduler = scheduler;
@@ -72,6 +80,7 @@ final class RoutingPublisher implements Publisher {
         this.batchSize = options.publishBatchSize();
         this.linger = options.publishLinger();
         this.payloadLimit = options.payloadLimit();
+        this.typed = typed;
     }
 
     @Override
@@ -81,8 +90,8 @@ final class RoutingPublisher implements Publisher {
         boolean start;
         synchronized (this) {
             waiting.add(call);
-            start = !inFlight;
-            inFlight = true;
+            start = mayAppend();
+            appending |= start;
         }
         if (start) {
             scheduler.schedule(linger, this::next);
@@ -95,15 +104,15 @@ final class RoutingPublisher implements Publisher {
         Call call = call(aggregate, expected, events);
         boolean here;
         synchronized (this) {
-            here = !inFlight && waiting.isEmpty();
+            here = mayAppend() && waiting.isEmpty();
             if (here) {
-                inFlight = true;
+                appending = true;
             } else {
                 waiting.add(call);
             }
         }
         if (here) {
-            new Batch(List.of(call)).start();
+            new Batch(List.of(call)).run(Batch::start);
         }
         try {
             return call.result.join();
@@ -123,6 +132,31 @@ final class RoutingPublisher implements Publisher {
     @Override
     public CompletionStage<Publication> publishAsync(AggregateRef aggregate, EventName name, Payload payload) {
         return publishAsync(aggregate, ExpectedVersion.ANY, List.of(madeHere(name, payload)));
+    }
+
+    @Override
+    public Publication publish(AggregateRef aggregate, Object event) {
+        return publish(aggregate, ExpectedVersion.ANY, typed.newEvents(List.of(nonNull(event)), scheduler.instant()));
+    }
+
+    @Override
+    public CompletionStage<Publication> publishAsync(AggregateRef aggregate, Object event) {
+        return publishAsync(aggregate, ExpectedVersion.ANY, typed.newEvents(List.of(nonNull(event)), scheduler.instant()));
+    }
+
+    @Override
+    public Publication publishAll(AggregateRef aggregate, ExpectedVersion expected, List<?> events) {
+        return publish(aggregate, expected, typed.newEvents(events, scheduler.instant()));
+    }
+
+    @Override
+    public CompletionStage<Publication> publishAllAsync(AggregateRef aggregate, ExpectedVersion expected,
+                                                        List<?> events) {
+        return publishAsync(aggregate, expected, typed.newEvents(events, scheduler.instant()));
+    }
+
+    private static Object nonNull(Object event) {
+        return Objects.requireNonNull(event, "event");
     }
 
     private NewEvent madeHere(EventName name, Payload payload) {
@@ -146,7 +180,12 @@ final class RoutingPublisher implements Publisher {
         return new Call(new Append(aggregate, expected, events), scheduler.instant().plus(deadline));
     }
 
-    /** Starts the next batch of the calls that gathered meanwhile, or ends the flight if none did. Never throws. */
+    /** Whether a batch may start to append now: the append stage is free and no appended batch waits to send. */
+    private boolean mayAppend() {
+        return !appending && readyToSend == null;
+    }
+
+    /** Starts the append of the calls that gathered meanwhile, or frees the append stage if none did. Never throws. */
     private void next() {
         List<Call> batch = new ArrayList<>();
         synchronized (this) {
@@ -154,28 +193,65 @@ final class RoutingPublisher implements Publisher {
                 batch.add(waiting.poll());
             }
             if (batch.isEmpty()) {
-                inFlight = false;
+                appending = false;
                 return;
             }
         }
-        try {
-            new Batch(batch).start();
-        } catch (RuntimeException | Error e) {
-            batch.forEach(call -> call.result.completeExceptionally(e));
-            finished();
+        new Batch(batch).run(Batch::start);
+    }
+
+    /**
+     * A batch left the append stage: it sends now if the send stage is free, or waits for it; the calls that gathered
+     * meanwhile start to append unless an appended batch already waits.
+     */
+    private void onAppended(Batch batch) {
+        boolean sendNow;
+        boolean appendNext;
+        synchronized (this) {
+            if (batch.leftAppendStage) {
+                return;
+            }
+            batch.leftAppendStage = true;
+            appending = false;
+            sendNow = false;
+            if (batch.hasSomethingToSend()) {
+                if (sending == null) {
+                    sending = batch;
+                    sendNow = true;
+                } else {
+                    readyToSend = batch;
+                }
+            }
+            appendNext = !waiting.isEmpty() && mayAppend();
+            appending = appendNext;
+        }
+        if (appendNext) {
+            scheduler.schedule(Duration.ZERO, this::next);
+        }
+        if (sendNow) {
+            batch.run(Batch::send);
         }
     }
 
-    /** A batch is done: the calls that gathered meanwhile go next, on the scheduler. */
-    private void finished() {
-        boolean more;
+    /** A batch left the send stage: the appended batch that waited sends next, on the scheduler. */
+    private void onSent(Batch batch) {
+        Batch sendNext;
+        boolean appendNext;
         synchronized (this) {
-            more = !waiting.isEmpty();
-            if (!more) {
-                inFlight = false;
+            if (batch.leftSendStage) {
+                return;
             }
+            batch.leftSendStage = true;
+            sendNext = readyToSend;
+            readyToSend = null;
+            sending = sendNext;
+            appendNext = !waiting.isEmpty() && mayAppend();
+            appending |= appendNext;
         }
-        if (more) {
+        if (sendNext != null) {
+            scheduler.schedule(Duration.ZERO, () -> sendNext.run(Batch::send));
+        }
+        if (appendNext) {
             scheduler.schedule(Duration.ZERO, this::next);
         }
     }
@@ -196,6 +272,12 @@ final class RoutingPublisher implements Publisher {
     /** One batch's way through its tries: the append of every call, then the send of what was appended. */
     private final class Batch {
         private final List<Call> calls;
+        /** Whether the batch reached its send stage (else it is appending). */
+        private boolean sendStage;
+        /** Whether the batch left the append stage (guarded by the publisher's lock). */
+        private boolean leftAppendStage;
+        /** Whether the batch left the send stage (guarded by the publisher's lock). */
+        private boolean leftSendStage;
 
         Batch(List<Call> calls) {
             this.calls = calls;
@@ -230,12 +312,12 @@ final class RoutingPublisher implements Publisher {
                             attempt, e.toString());
                     retry(attempt, () -> append(attempt + 1));
                 } else {
-                    send(1);
+                    onAppended(this);
                 }
                 return;
             } catch (RuntimeException e) {
                 open.forEach(call -> call.result.completeExceptionally(e));
-                send(1);
+                onAppended(this);
                 return;
             }
             for (int i = 0; i < open.size(); i++) {
@@ -251,33 +333,48 @@ final class RoutingPublisher implements Publisher {
                     call.result.completeExceptionally(((AppendOutcome.Refused) outcome).reason());
                 }
             }
-            send(1);
+            onAppended(this);
         }
 
-        private void send(int attempt) {
+        /** Whether an appended call of the batch is still to be sent. */
+        boolean hasSomethingToSend() {
+            for (Call call : calls) {
+                if (call.appended != null && !call.result.isDone()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        void send(int attempt) {
+            sendStage = true;
             Map<AggregateRef, List<Event>> byAggregate = new LinkedHashMap<>();
             // a call retried while its first try was in the batch got the same events back: send them once
-            Set<EventId> sending = new HashSet<>();
+            Set<EventId> once = new HashSet<>();
             Instant giveUpAt = null;
             for (Call call : calls) {
                 if (call.appended != null && !call.result.isDone()) {
                     List<Event> events = byAggregate.computeIfAbsent(call.append.aggregate(), a -> new ArrayList<>());
-                    call.appended.stream().filter(event -> sending.add(event.id())).forEach(events::add);
+                    call.appended.stream().filter(event -> once.add(event.id())).forEach(events::add);
                     giveUpAt = giveUpAt == null || call.giveUpAt.isBefore(giveUpAt) ? call.giveUpAt : giveUpAt;
                 }
             }
             if (byAggregate.isEmpty()) {
-                finished();
+                onSent(this);
                 return;
             }
             try {
-                Map<AggregateRef, Router.Outcome> outcomes = router.sendAll(byAggregate);
+                Router.Batch sent = router.sendAll(byAggregate);
                 for (Call call : calls) {
                     if (call.appended == null || call.result.isDone()) {
                         continue;
                     }
-                    if (outcomes.get(call.append.aggregate()) == Router.Outcome.SENT) {
+                    Router.Outcome outcome = sent.outcomes().get(call.append.aggregate());
+                    if (outcome == Router.Outcome.SENT) {
                         call.result.complete(new Publication.Sent(call.appended));
+                    } else if (outcome == Router.Outcome.REFUSED) {
+                        call.result.complete(new Publication.Pending(call.appended,
+                                sent.refused().get(call.append.aggregate()).getMessage()));
                     } else {
                         LOG.warn("appended {} event(s) to {}, but the registry names no live service of {}; they"
                                         + " stay unpublished and the relay sends them once a service heart-beats",
@@ -297,7 +394,7 @@ final class RoutingPublisher implements Publisher {
             } catch (RuntimeException e) {
                 pending(byAggregate.size(), e);
             }
-            finished();
+            onSent(this);
         }
 
         private void pending(int aggregates, RuntimeException e) {
@@ -311,13 +408,35 @@ final class RoutingPublisher implements Publisher {
             }
         }
 
+        /** Runs a stage of the batch; an unexpected error fails what is left of it instead of stalling the stages. */
+        void run(Consumer<Batch> stage) {
+            try {
+                stage.accept(this);
+            } catch (RuntimeException | Error e) {
+                fail(e);
+            }
+        }
+
+        void send() {
+            send(1);
+        }
+
+        /** Fails what is left of the batch after an unexpected error, and frees the stage it was in. */
+        void fail(Throwable e) {
+            calls.forEach(call -> call.result.completeExceptionally(e));
+            if (sendStage) {
+                onSent(this);
+            } else {
+                onAppended(this);
+            }
+        }
+
         private void retry(int attempt, Runnable next) {
             scheduler.schedule(backoff(attempt), () -> {
                 try {
                     next.run();
                 } catch (RuntimeException | Error e) {
-                    calls.forEach(call -> call.result.completeExceptionally(e));
-                    finished();
+                    fail(e);
                 }
             });
         }

@@ -10,6 +10,7 @@ import io.eventsource.ports.AckStore;
 import io.eventsource.ports.EventLog;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.ServiceRegistry;
+import io.eventsource.ports.SnapshotStore;
 import jakarta.inject.Singleton;
 
 /** Every port in memory on one virtual clock, for core's tests: one broker, one set of stores. */
@@ -33,6 +34,8 @@ interface InMemoryPorts {
     AckStore ackStore();
 
     ServiceRegistry registry();
+
+    SnapshotStore snapshots();
 
     /** The runtime of the component's connection, as a user's composition provides it. */
     Eventsource eventsource();

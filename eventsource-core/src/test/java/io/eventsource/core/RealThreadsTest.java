@@ -2,14 +2,23 @@ package io.eventsource.core;
 
 import io.eventsource.adapter.inmemory.InMemoryBroker;
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.Event;
 import io.eventsource.domain.EventName;
 import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.domain.Payload;
 import io.eventsource.domain.ServiceName;
+import io.eventsource.ports.Append;
+import io.eventsource.ports.AppendOutcome;
+import io.eventsource.ports.EventLog;
+import io.eventsource.ports.MessageBus;
+import io.eventsource.ports.PublishResult;
+import io.eventsource.tck.ForwardingEventLog;
+import io.eventsource.tck.ForwardingMessageBus;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -82,5 +91,76 @@ class RealThreadsTest {
                 "Product-fast#1", "Product-fast#2", "Product-fast#3");
         assertThat(order.indexOf("Product-fast#1")).as("the fast aggregate did not wait for the slow one")
                 .isLessThan(order.indexOf("Product-slow#1"));
+    }
+    @Test
+    void theNextBatchAppendsWhileTheOneBeforeItSendsAndBothKeepTheirOrder() throws Exception {
+        InMemoryPorts ports = InMemoryPorts.create();
+        CountDownLatch firstSendStarted = new CountDownLatch(1);
+        CountDownLatch secondAppended = new CountDownLatch(1);
+        CountDownLatch releaseFirstSend = new CountDownLatch(1);
+        AtomicInteger appends = new AtomicInteger();
+        List<Long> published = new CopyOnWriteArrayList<>();
+        EventLog log = new ForwardingEventLog(ports.eventLog()) {
+            @Override
+            public List<AppendOutcome> appendAll(List<Append> batch) {
+                List<AppendOutcome> outcomes = super.appendAll(batch);
+                if (appends.incrementAndGet() == 2) {
+                    secondAppended.countDown();
+                }
+                return outcomes;
+            }
+        };
+        try (SystemScheduler scheduler = new SystemScheduler(4)) {
+            InMemoryBroker broker = new InMemoryBroker(scheduler, ExpiryPolicy.seed());
+            MessageBus bus = new ForwardingMessageBus(broker.connect()) {
+                @Override
+                public Map<AggregateRef, PublishResult> publishAll(Map<AggregateRef, List<Event>> events) {
+                    events.values().forEach(ofAggregate -> ofAggregate.forEach(e -> published.add(e.sequence())));
+                    if (firstSendStarted.getCount() > 0) {
+                        firstSendStarted.countDown();
+                        await(releaseFirstSend);
+                    }
+                    return super.publishAll(events);
+                }
+            };
+            Eventsource listening = new Eventsource(ports.eventLog(), ports.ackStore(), ports.registry(),
+                    broker.connect(), scheduler, ExpiryPolicy.seed());
+            CountDownLatch handled = new CountDownLatch(2);
+            Listener ads = listening.listener(ServiceName.of("ads"));
+            ads.listen("Product", "projections").onAny(event -> handled.countDown());
+            ads.start();
+            Eventsource producing = new Eventsource(log, ports.ackStore(), ports.registry(), bus, scheduler,
+                    ExpiryPolicy.seed());
+            Publisher publisher = producing.publisher();
+
+            CompletableFuture<Publication> first = publisher.publishAsync(SLOW, EventName.of("Changed"),
+                    Payload.text("first")).toCompletableFuture();
+            assertThat(firstSendStarted.await(10, TimeUnit.SECONDS)).as("the first batch sends").isTrue();
+            CompletableFuture<Publication> second = publisher.publishAsync(SLOW, EventName.of("Changed"),
+                    Payload.text("second")).toCompletableFuture();
+
+            assertThat(secondAppended.await(10, TimeUnit.SECONDS)).as("the second batch appended while the first sent")
+                    .isTrue();
+            assertThat(second).as("the second waits for the first to be sent").isNotDone();
+            releaseFirstSend.countDown();
+
+            assertThat(first.get(10, TimeUnit.SECONDS).isSent()).isTrue();
+            assertThat(second.get(10, TimeUnit.SECONDS).isSent()).isTrue();
+            assertThat(published).as("published in the order of the calls").containsExactly(1L, 2L);
+            assertThat(handled.await(20, TimeUnit.SECONDS)).as("both events handled").isTrue();
+            producing.stop().get(10, TimeUnit.SECONDS);
+            listening.stop().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(10, TimeUnit.SECONDS)) {
+                throw new AssertionError("never released");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 }

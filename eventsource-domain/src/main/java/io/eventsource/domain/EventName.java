@@ -1,5 +1,6 @@
 package io.eventsource.domain;
 
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -29,6 +30,28 @@ public record EventName(String value) {
      */
     public static EventName of(String value) {
         return new EventName(value);
+    }
+
+    /**
+     * The name of the events that instances of {@code type} stand for in the typed API: the value of its
+     * {@link EventType} annotation if it has one with a value, otherwise its simple name ({@code OrderPaid} for
+     * {@code com.acme.OrderPaid} and for {@code com.acme.Orders.OrderPaid}).
+     *
+     * @throws InvalidValueException if that name is not a valid event name (an anonymous or local class has no
+     *         usable simple name), naming the class
+     */
+    public static EventName of(Class<?> type) {
+        Objects.requireNonNull(type, "type");
+        EventType annotation = type.getAnnotation(EventType.class);
+        String name = annotation != null && !annotation.value().isEmpty() ? annotation.value() : type.getSimpleName();
+        try {
+            return new EventName(name);
+        } catch (InvalidValueException e) {
+            throw new InvalidValueException("The event name of " + type.getName() + " is "
+                    + (annotation != null && !annotation.value().isEmpty() ? "its @EventType value" : "its simple name")
+                    + ", which is not a valid EventName: " + e.getMessage()
+                    + "; name it with @EventType(\"...\")", e);
+        }
     }
 
     @Override

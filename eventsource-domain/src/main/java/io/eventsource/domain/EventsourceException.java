@@ -10,4 +10,9 @@ public abstract class EventsourceException extends RuntimeException {
     protected EventsourceException(String message) {
         super(message);
     }
+
+    /** A refusal as above, with the exception that revealed it (may be null). */
+    protected EventsourceException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -12,4 +12,9 @@ public class InvalidValueException extends EventsourceException {
     public InvalidValueException(String message) {
         super(message);
     }
+
+    /** A refusal as above, caused by {@code cause} (a library's refusal of the value, kept for diagnosis). */
+    public InvalidValueException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -77,6 +77,22 @@ public interface EventLog extends AutoCloseable {
     List<Event> read(AggregateRef aggregate, long fromSequence, long toSequence);
 
     /**
+     * Several reads at once, as {@link #read(AggregateRef, long, long)} per range, with one round trip where the log
+     * can: listeners that check many aggregates' deliveries against the log at the same time share it. The default
+     * reads one range at a time.
+     *
+     * @return per range, in the order given, the events that exist, in sequence order
+     * @throws PortException if the log cannot be reached
+     */
+    default List<List<Event>> readAll(List<SequenceRange> ranges) {
+        List<List<Event>> found = new ArrayList<>(ranges.size());
+        for (SequenceRange range : ranges) {
+            found.add(read(range.aggregate(), range.fromSequence(), range.toSequence()));
+        }
+        return found;
+    }
+
+    /**
      * A page of the whole log after a position, matching the query's filters, in position order: for
      * replay and catch-up.
      *

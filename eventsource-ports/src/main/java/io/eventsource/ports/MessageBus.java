@@ -56,6 +56,28 @@ public interface MessageBus extends AutoCloseable {
     void declareRoute(AggregateRef aggregate, Set<ServiceName> services);
 
     /**
+     * Declares the routes of several aggregates (a publisher's batch), each as {@link #declareRoute} does, in no
+     * particular order: a bus may declare them concurrently. A refusal that concerns one aggregate (a
+     * {@link RouteCollisionException}) is returned for it and leaves the others declared; a failure of the broker
+     * itself is thrown. The default declares one route at a time.
+     *
+     * @return the aggregates whose route was refused, each with the reason; empty when every route was declared
+     * @throws PortException if the broker cannot be reached or refuses; some routes may have been declared (declaring
+     *         is idempotent: declare them all again)
+     */
+    default Map<AggregateRef, RouteCollisionException> declareRoutes(Map<AggregateRef, Set<ServiceName>> routes) {
+        Map<AggregateRef, RouteCollisionException> refused = new LinkedHashMap<>();
+        routes.forEach((aggregate, services) -> {
+            try {
+                declareRoute(aggregate, services);
+            } catch (RouteCollisionException e) {
+                refused.put(aggregate, e);
+            }
+        });
+        return refused;
+    }
+
+    /**
      * Publishes events of one aggregate to its exchange, persistent, in the given order, and returns once
      * the broker has confirmed them all.
      *

@@ -19,6 +19,7 @@ import io.eventsource.ports.EventLog;
 import io.eventsource.ports.LogPage;
 import io.eventsource.ports.LogQuery;
 import io.eventsource.ports.LoggedEvent;
+import io.eventsource.ports.SequenceRange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -443,6 +444,36 @@ public abstract class EventLogContract {
         assertThat(sequences(log.read(aggregate, 4, 9))).containsExactly(4L, 5L);
         assertThat(log.read(aggregate, 6, 9)).isEmpty();
         assertThat(log.read(aggregate, 3, 2)).isEmpty();
+    }
+
+    @Test
+    void readsSeveralRangesAtOnceEachAsItsOwnReadWould() {
+        AggregateType type = freshType();
+        AggregateRef first = freshAggregate(type);
+        AggregateRef second = freshAggregate(type);
+        AggregateRef empty = freshAggregate(type);
+        log.append(first, ExpectedVersion.NONE, newEvents(5, T0));
+        log.append(second, ExpectedVersion.NONE, newEvents(3, T0));
+        List<SequenceRange> ranges = List.of(new SequenceRange(first, 2, 4), new SequenceRange(second, 1, 9),
+                new SequenceRange(empty, 1, 16), new SequenceRange(first, 4, 20), new SequenceRange(first, 3, 2),
+                new SequenceRange(second, 2, 2));
+
+        List<List<Event>> found = log.readAll(ranges);
+
+        assertThat(found).hasSize(ranges.size());
+        for (int i = 0; i < ranges.size(); i++) {
+            SequenceRange range = ranges.get(i);
+            assertThat(found.get(i)).as("range %s", range)
+                    .isEqualTo(log.read(range.aggregate(), range.fromSequence(), range.toSequence()));
+        }
+        assertThat(sequences(found.get(0))).containsExactly(2L, 3L, 4L);
+        assertThat(sequences(found.get(1))).containsExactly(1L, 2L, 3L);
+        assertThat(found.get(2)).isEmpty();
+        assertThat(sequences(found.get(3))).containsExactly(4L, 5L);
+        assertThat(found.get(4)).isEmpty();
+        assertThat(sequences(found.get(5))).containsExactly(2L);
+        assertThat(found.get(1)).allSatisfy(event -> assertThat(event.aggregate()).isEqualTo(second));
+        assertThat(log.readAll(List.of())).isEmpty();
     }
 
     @Test

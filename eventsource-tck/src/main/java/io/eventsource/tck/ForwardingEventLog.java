@@ -11,6 +11,7 @@ import io.eventsource.ports.EventLog;
 import io.eventsource.ports.LogPage;
 import io.eventsource.ports.LogQuery;
 import io.eventsource.ports.LoggedEvent;
+import io.eventsource.ports.SequenceRange;
 
 import java.time.Instant;
 import java.util.Collection;
@@ -53,6 +54,11 @@ public abstract class ForwardingEventLog implements EventLog {
     @Override
     public List<Event> read(AggregateRef aggregate, long fromSequence, long toSequence) {
         return delegate.read(aggregate, fromSequence, toSequence);
+    }
+
+    @Override
+    public List<List<Event>> readAll(List<SequenceRange> ranges) {
+        return delegate.readAll(ranges);
     }
 
     @Override

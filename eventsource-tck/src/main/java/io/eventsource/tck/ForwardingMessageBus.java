@@ -8,6 +8,7 @@ import io.eventsource.ports.AnnouncementListener;
 import io.eventsource.ports.DeliveryListener;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.PublishResult;
+import io.eventsource.ports.RouteCollisionException;
 import io.eventsource.ports.Subscription;
 
 import java.util.Collection;
@@ -41,6 +42,11 @@ public abstract class ForwardingMessageBus implements MessageBus {
     @Override
     public void declareRoute(AggregateRef aggregate, Set<ServiceName> services) {
         delegate.declareRoute(aggregate, services);
+    }
+
+    @Override
+    public Map<AggregateRef, RouteCollisionException> declareRoutes(Map<AggregateRef, Set<ServiceName>> routes) {
+        return delegate.declareRoutes(routes);
     }
 
     @Override

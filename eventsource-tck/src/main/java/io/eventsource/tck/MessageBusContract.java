@@ -365,6 +365,43 @@ public abstract class MessageBusContract {
     }
 
     @Test
+    void declaresABatchOfRoutesAndReturnsOnlyTheRefusedOneLeavingTheOthersDeclared() {
+        String id = UUID.randomUUID().toString();
+        AggregateRef holderAggregate = new AggregateRef(TYPE, AggregateId.of(id + "-api"));
+        ServiceName legacy = ServiceName.of("legacy");
+        AggregateRef refusedAggregate = new AggregateRef(TYPE, AggregateId.of(id));
+        ServiceName apiLegacy = ServiceName.of("api-legacy");
+        MessageBus bus = connection();
+        bus.declareRoute(holderAggregate, Set.of(legacy));
+        Map<AggregateRef, Set<ServiceName>> routes = new LinkedHashMap<>();
+        List<AggregateRef> declared = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            AggregateRef aggregate = freshAggregate();
+            declared.add(aggregate);
+            routes.put(aggregate, Set.of(ADS, SEARCH));
+            if (i == 2) {
+                routes.put(refusedAggregate, Set.of(apiLegacy));
+            }
+        }
+
+        Map<AggregateRef, RouteCollisionException> refused = bus.declareRoutes(routes);
+
+        assertThat(refused).containsOnlyKeys(refusedAggregate);
+        assertThat(refused.get(refusedAggregate).service()).isEqualTo(apiLegacy);
+        for (AggregateRef aggregate : declared) {
+            assertThat(exchangeExists(topology().aggregateExchange(aggregate))).as("exchange of %s", aggregate).isTrue();
+            assertThat(queueExists(topology().aggregateQueue(aggregate, ADS))).as("ads queue of %s", aggregate).isTrue();
+            assertThat(queueExists(topology().aggregateQueue(aggregate, SEARCH))).as("search queue of %s", aggregate)
+                    .isTrue();
+        }
+        assertThat(bus.declareRoutes(Map.of(declared.get(0), Set.of(ADS, SEARCH)))).as("idempotent").isEmpty();
+        Recorder search = Recorder.acking();
+        bus.subscribeAggregate(declared.get(4), SEARCH, search);
+        assertThat(bus.publish(declared.get(4), events(declared.get(4), 1, 1))).isEqualTo(new PublishResult.Routed());
+        eventually(() -> assertThat(search.sequences()).containsExactly(1L));
+    }
+
+    @Test
     void publishesEventsToEveryServiceInOrder() {
         MessageBus producer = connection();
         AggregateRef aggregate = freshAggregate();

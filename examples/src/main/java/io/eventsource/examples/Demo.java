@@ -1,6 +1,7 @@
 package io.eventsource.examples;
 
 import io.eventsource.core.EventHandler;
+import io.eventsource.core.TypedEventHandler;
 import io.eventsource.core.Eventsource;
 import io.eventsource.core.Listener;
 import io.eventsource.core.Publication;
@@ -12,13 +13,15 @@ import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Binding;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.EventId;
-import io.eventsource.domain.EventName;
 import io.eventsource.domain.NewEvent;
-import io.eventsource.domain.Payload;
 import io.eventsource.domain.Projection;
 import io.eventsource.domain.ServiceName;
+import io.eventsource.jackson.JacksonModule;
+import io.eventsource.jackson.JacksonSettings;
+import io.eventsource.ports.EventSerializer;
 import io.eventsource.ports.LogPage;
 import io.eventsource.ports.LogQuery;
+import io.eventsource.ports.SerializedEvent;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -33,8 +36,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
 import java.util.function.IntFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The seed's scenario, end to end: a producer publishes a few hundred events over a few dozen {@code Product}
@@ -45,10 +46,35 @@ import java.util.regex.Pattern;
  * <p>Run it with {@code mvn -q -B -pl examples -am -DskipTests -Pdemo package}; the first argument (property
  * {@code demo.stack}) picks the composition: {@code inmemory} by default, {@code real} for RabbitMQ, Redis and MySQL
  * configured from the environment ({@link RealSettings}), in a namespace of the run's own.
+ *
+ * <p>The events are records, published and handled through the typed API ({@link JacksonModule} is in both
+ * compositions); the script writes them with the same serializer, so that their ids can be fixed.
  */
 public final class Demo {
     static final AggregateType PRODUCT = AggregateType.of("Product");
     static final Projection PROJECTIONS = Projection.of("projections");
+    /** The serializer the compositions bind, for the script's events, whose ids the script fixes. */
+    static final EventSerializer SERIALIZER = JacksonModule.serializer(JacksonSettings.defaults());
+
+    /** A product was listed. */
+    public record ProductCreated(String name, long price) {
+    }
+
+    /** A product's price changed, in cents. */
+    public record PriceChanged(long price) {
+    }
+
+    /** Units came into stock (positive) or went out (negative). */
+    public record StockAdjusted(long delta) {
+    }
+
+    /** A product was renamed. */
+    public record ProductRenamed(String name) {
+    }
+
+    /** A product will not be sold again. */
+    public record ProductDiscontinued() {
+    }
     private static final int AGGREGATES = 30;
     private static final int EVENTS = 300;
     private static final Instant SCRIPT_START = Instant.parse("2030-01-01T00:00:00Z");
@@ -144,26 +170,26 @@ public final class Demo {
 
     /** The first event of a product. */
     static NewEvent created(Random random, AggregateRef product, String id, Instant at) {
-        return event(id, "ProductCreated", "{\"name\":\"Product " + product.id().value() + "\",\"price\":"
-                + (500 + random.nextInt(9500)) + "}", at);
+        return event(id, new ProductCreated("Product " + product.id().value(), 500 + random.nextInt(9500)), at);
     }
 
     /** A later event of a product: a price, stock or name change, or (if allowed) its discontinuation. */
     static NewEvent change(Random random, AggregateRef product, boolean mayDiscontinue, String id, Instant at) {
         int dice = random.nextInt(100);
         if (dice < 45) {
-            return event(id, "PriceChanged", "{\"price\":" + (500 + random.nextInt(9500)) + "}", at);
+            return event(id, new PriceChanged(500 + random.nextInt(9500)), at);
         } else if (dice < 80) {
-            return event(id, "StockAdjusted", "{\"delta\":" + (random.nextInt(40) - 10) + "}", at);
+            return event(id, new StockAdjusted(random.nextInt(40) - 10), at);
         } else if (dice < 96 || !mayDiscontinue) {
-            return event(id, "ProductRenamed", "{\"name\":\"Product " + product.id().value() + " v"
-                    + random.nextInt(10) + "\"}", at);
+            return event(id, new ProductRenamed("Product " + product.id().value() + " v" + random.nextInt(10)), at);
         }
-        return event(id, "ProductDiscontinued", "{}", at);
+        return event(id, new ProductDiscontinued(), at);
     }
 
-    private static NewEvent event(String id, String name, String json, Instant at) {
-        return new NewEvent(EventId.of(id), EventName.of(name), Payload.json(json), Map.of(), at);
+    /** A typed event with the script's id, written as the typed API writes it. */
+    private static NewEvent event(String id, Object event, Instant at) {
+        SerializedEvent written = SERIALIZER.serialize(event);
+        return new NewEvent(EventId.of(id), written.name(), written.payload(), Map.of(), at);
     }
 
     /** Counts the acks of every published event for every binding, from the event log and the ack store. */
@@ -273,14 +299,25 @@ public final class Demo {
         }
 
         /** A handler that counts the event, checks its order, applies {@code body}, then tells the observer. */
-        final EventHandler applying(EventHandler body) {
-            return event -> {
+        final <T> TypedEventHandler<T> applying(TypedEventHandler<T> body) {
+            return (typed, event) -> {
                 synchronized (this) {
                     seen(event);
-                    body.handle(event);
+                    body.handle(typed, event);
                     observer.accept(event, view(event.aggregate().id().value()));
                 }
             };
+        }
+
+        /** As {@link #applying(TypedEventHandler)}, for a catch-all handler of any event. */
+        final EventHandler applyingAny(EventHandler body) {
+            TypedEventHandler<Event> applied = applying((event, envelope) -> body.handle(envelope));
+            return event -> applied.handle(event, event);
+        }
+
+        /** The product an event is about. */
+        static String product(Event event) {
+            return event.aggregate().id().value();
         }
 
         /** Counts the event and checks the per-aggregate order (as one instance sees it). */
@@ -323,17 +360,17 @@ public final class Demo {
         void bind(Listener listener) {
             // an instance may take a product over from another instance of the service, after its creation
             listener.listen(PRODUCT, PROJECTIONS)
-                    .on("ProductCreated", applying(e -> {
-                        names.put(e.aggregate().id().value(), Json.text(e, "name"));
-                        entry(e)[0] = Json.number(e, "price");
+                    .on(ProductCreated.class, applying((created, e) -> {
+                        names.put(product(e), created.name());
+                        entry(e)[0] = created.price();
                     }))
-                    .on("PriceChanged", applying(e -> entry(e)[0] = Json.number(e, "price")))
-                    .on("StockAdjusted", applying(e -> {
+                    .on(PriceChanged.class, applying((changed, e) -> entry(e)[0] = changed.price()))
+                    .on(StockAdjusted.class, applying((adjusted, e) -> {
                         long[] entry = entry(e);
-                        entry[1] = Math.max(0, entry[1] + Json.number(e, "delta"));
+                        entry[1] = Math.max(0, entry[1] + adjusted.delta());
                     }))
-                    .on("ProductRenamed", applying(e -> names.put(e.aggregate().id().value(), Json.text(e, "name"))))
-                    .on("ProductDiscontinued", applying(e -> discontinued.add(e.aggregate().id().value())));
+                    .on(ProductRenamed.class, applying((renamed, e) -> names.put(product(e), renamed.name())))
+                    .on(ProductDiscontinued.class, applying((gone, e) -> discontinued.add(product(e))));
         }
 
         private long[] entry(Event event) {
@@ -375,10 +412,10 @@ public final class Demo {
         @Override
         void bind(Listener listener) {
             listener.listen(PRODUCT, PROJECTIONS)
-                    .on("ProductCreated", applying(e -> prices.put(e.aggregate().id().value(), Json.number(e, "price"))))
-                    .on("PriceChanged", applying(e -> {
-                        String id = e.aggregate().id().value();
-                        long price = Json.number(e, "price");
+                    .on(ProductCreated.class, applying((created, e) -> prices.put(product(e), created.price())))
+                    .on(PriceChanged.class, applying((changed, e) -> {
+                        String id = product(e);
+                        long price = changed.price();
                         Long before = prices.put(id, price);
                         if (before != null && price < before) {
                             promotions++;
@@ -387,8 +424,8 @@ public final class Demo {
                             promoted.remove(id);
                         }
                     }))
-                    .on("ProductDiscontinued", applying(e -> withdrawn.add(e.aggregate().id().value())))
-                    .onAny(applying(e -> { }));
+                    .on(ProductDiscontinued.class, applying((gone, e) -> withdrawn.add(product(e))))
+                    .onAny(applyingAny(e -> { }));
         }
 
         @Override
@@ -420,7 +457,7 @@ public final class Demo {
 
         @Override
         void bind(Listener listener) {
-            listener.listen(PRODUCT, PROJECTIONS).onAny(applying(e -> {
+            listener.listen(PRODUCT, PROJECTIONS).onAny(applyingAny(e -> {
                 counts.merge(e.name().value(), 1, Integer::sum);
                 perProduct.merge(e.aggregate().id().value(), 1, Integer::sum);
             }));
@@ -434,28 +471,6 @@ public final class Demo {
         @Override
         String view(String productId) {
             return perProduct.getOrDefault(productId, 0) + " events of this product served";
-        }
-    }
-
-    /** Just enough JSON reading for the demo's flat payloads. */
-    static final class Json {
-        private Json() {
-        }
-
-        static long number(Event event, String field) {
-            Matcher m = Pattern.compile("\"" + field + "\":(-?\\d+)").matcher(event.payload().asText());
-            if (!m.find()) {
-                throw new IllegalArgumentException(event + " has no number field " + field);
-            }
-            return Long.parseLong(m.group(1));
-        }
-
-        static String text(Event event, String field) {
-            Matcher m = Pattern.compile("\"" + field + "\":\"([^\"]*)\"").matcher(event.payload().asText());
-            if (!m.find()) {
-                throw new IllegalArgumentException(event + " has no text field " + field);
-            }
-            return m.group(1);
         }
     }
 }

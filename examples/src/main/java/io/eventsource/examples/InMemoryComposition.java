@@ -8,6 +8,7 @@ import io.eventsource.adapter.inmemory.VirtualScheduler;
 import io.eventsource.core.Eventsource;
 import io.eventsource.core.EventsourceModule;
 import io.eventsource.domain.ExpiryPolicy;
+import io.eventsource.jackson.JacksonModule;
 import io.eventsource.ports.AckStore;
 import io.eventsource.ports.EventLog;
 import jakarta.inject.Singleton;
@@ -15,6 +16,7 @@ import jakarta.inject.Singleton;
 /**
  * The runtime on every port in memory, on a virtual clock: what a unit test or the demo composes. A
  * deployment lists the real adapters' modules instead of {@link InMemoryModule}; nothing else changes.
+ * {@link JacksonModule} gives the runtime its typed API (events as records).
  *
  * <pre>{@code
  * InMemoryComposition composition = DaggerInMemoryComposition.factory().create(ExpiryPolicy.seed());
@@ -22,7 +24,7 @@ import jakarta.inject.Singleton;
  * }</pre>
  */
 @Singleton
-@Component(modules = {EventsourceModule.class, InMemoryModule.class})
+@Component(modules = {EventsourceModule.class, InMemoryModule.class, JacksonModule.class})
 public interface InMemoryComposition {
 
     /** The runtime: its publisher and one listener per service. */

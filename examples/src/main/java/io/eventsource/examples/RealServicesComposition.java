@@ -11,8 +11,10 @@ import io.eventsource.adapter.redis.RedisSettings;
 import io.eventsource.core.Eventsource;
 import io.eventsource.core.EventsourceModule;
 import io.eventsource.core.EventsourceOptions;
+import io.eventsource.core.RealTimeModule;
 import io.eventsource.core.SystemScheduler;
 import io.eventsource.domain.ExpiryPolicy;
+import io.eventsource.jackson.JacksonModule;
 import io.eventsource.ports.AckStore;
 import io.eventsource.ports.EventLog;
 import io.eventsource.ports.MessageBus;
@@ -21,7 +23,7 @@ import jakarta.inject.Singleton;
 
 /**
  * The runtime on the real services: RabbitMQ carries the events, Redis keeps who is listening, MySQL or MariaDB
- * keeps the event log and the acks, and time is the system clock. The same runtime as {@link InMemoryComposition},
+ * keeps the event log and the acks, time is the system clock, and Jackson writes and reads typed events. The same runtime as {@link InMemoryComposition},
  * composed from other modules. One component is one process's runtime: it holds one broker connection, one Redis
  * pool and one database pool.
  *
@@ -37,7 +39,7 @@ import jakarta.inject.Singleton;
  */
 @Singleton
 @Component(modules = {EventsourceModule.class, RabbitMqModule.class, RedisModule.class, MySqlModule.class,
-        RealTimeModule.class})
+        RealTimeModule.class, JacksonModule.class})
 public interface RealServicesComposition {
 
     /** The runtime: its publisher and one listener per service. */

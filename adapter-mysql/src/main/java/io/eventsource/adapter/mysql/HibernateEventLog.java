@@ -23,6 +23,7 @@ import io.eventsource.ports.EventLog;
 import io.eventsource.ports.LogPage;
 import io.eventsource.ports.LogQuery;
 import io.eventsource.ports.LoggedEvent;
+import io.eventsource.ports.SequenceRange;
 import io.eventsource.ports.TransientPortException;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -36,6 +37,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -66,6 +68,8 @@ final class HibernateEventLog implements EventLog {
      * An append with ExpectedVersion.ANY tries this often when other appenders keep taking its sequence first,
      * backing off a random 0-n ms before the n-th retry so that contenders spread out.
      */
+    /** How many ranges one query of {@link #readAll} holds at most. */
+    private static final int RANGES_PER_QUERY = 200;
     private static final int ANY_VERSION_ATTEMPTS = 50;
     private static final int IDS_PER_QUERY = 1_000;
     private static final String SEQUENCE_KEY = "uk_event_aggregate_sequence";
@@ -341,6 +345,65 @@ final class HibernateEventLog implements EventLog {
                 .setParameter("to", toSequence)
                 .getResultList()
                 .stream().map(row -> toLogged(row).event()).toList());
+    }
+
+    /** One query per {@value #RANGES_PER_QUERY} ranges: each range is an index range scan of (type, id, sequence). */
+    @Override
+    public List<List<Event>> readAll(List<SequenceRange> ranges) {
+        Objects.requireNonNull(ranges, "ranges");
+        List<List<Event>> found = new ArrayList<>(ranges.size());
+        for (int start = 0; start < ranges.size(); start += RANGES_PER_QUERY) {
+            found.addAll(readChunk(ranges.subList(start, Math.min(ranges.size(), start + RANGES_PER_QUERY))));
+        }
+        return found;
+    }
+
+    private List<List<Event>> readChunk(List<SequenceRange> ranges) {
+        List<SequenceRange> wanted = new ArrayList<>(ranges.size());
+        for (SequenceRange range : ranges) {
+            if (!Objects.requireNonNull(range, "ranges must not contain null").isEmpty()) {
+                wanted.add(range);
+            }
+        }
+        List<EventRow> rows = List.of();
+        if (!wanted.isEmpty()) {
+            // only fixed text is joined here; every value is a parameter
+            StringBuilder hql = new StringBuilder("from EventRow e where ");
+            for (int i = 0; i < wanted.size(); i++) {
+                hql.append(i == 0 ? "" : " or ").append("(e.aggregateType = :type").append(i)
+                        .append(" and e.aggregateId = :id").append(i).append(" and e.sequence between :from").append(i)
+                        .append(" and :to").append(i).append(')');
+            }
+            rows = read("read " + wanted.size() + " aggregates' events", session -> {
+                SelectionQuery<EventRow> select = session.createSelectionQuery(hql.toString(), EventRow.class);
+                for (int i = 0; i < wanted.size(); i++) {
+                    SequenceRange range = wanted.get(i);
+                    select.setParameter("type" + i, range.aggregate().type().value())
+                            .setParameter("id" + i, range.aggregate().id().value())
+                            .setParameter("from" + i, range.fromSequence())
+                            .setParameter("to" + i, range.toSequence());
+                }
+                return select.getResultList();
+            });
+        }
+        Map<AggregateRef, List<Event>> byAggregate = new HashMap<>();
+        for (EventRow row : rows) {
+            Event event = toLogged(row).event();
+            byAggregate.computeIfAbsent(event.aggregate(), a -> new ArrayList<>()).add(event);
+        }
+        byAggregate.values().forEach(events -> events.sort(Comparator.comparingLong(Event::sequence)));
+        List<List<Event>> found = new ArrayList<>(ranges.size());
+        for (SequenceRange range : ranges) {
+            List<Event> ofAggregate = byAggregate.getOrDefault(range.aggregate(), List.of());
+            List<Event> inRange = new ArrayList<>();
+            for (Event event : ofAggregate) {
+                if (event.sequence() >= range.fromSequence() && event.sequence() <= range.toSequence()) {
+                    inRange.add(event);
+                }
+            }
+            found.add(List.copyOf(inRange));
+        }
+        return found;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.eventsource.adapter.mysql;
 
-import dagger.Binds;
 import dagger.Module;
 import io.eventsource.ports.AckStore;
 import io.eventsource.ports.EventLog;
@@ -18,15 +17,12 @@ import io.eventsource.ports.EventLog;
  * message nor log line holds the password.
  * On shutdown, close both ports, in any order: the ack store writes what it has queued, and the last port
  * closed closes the connection pool.
+ *
+ * <p>It is {@link MySqlEventLogModule} and {@link MySqlAckStoreModule} in one; list one of them instead to keep
+ * only that port on MySQL.
  */
-@Module
+@Module(includes = {MySqlEventLogModule.class, MySqlAckStoreModule.class})
 public abstract class MySqlModule {
     private MySqlModule() {
     }
-
-    @Binds
-    abstract EventLog eventLog(HibernateEventLog log);
-
-    @Binds
-    abstract AckStore ackStore(HibernateAckStore store);
 }

@@ -1,7 +1,8 @@
 /**
  * The event log and the acks on MySQL 8 or MariaDB 10.11+, through Hibernate ORM and mysql-connector-j.
- * Its public face is {@link io.eventsource.adapter.mysql.MySqlModule} and
- * {@link io.eventsource.adapter.mysql.MySqlSettings}; the tables ({@code es_event}, {@code es_ack},
+ * Its public face is {@link io.eventsource.adapter.mysql.MySqlModule} (both ports; or
+ * {@link io.eventsource.adapter.mysql.MySqlEventLogModule} and {@link io.eventsource.adapter.mysql.MySqlAckStoreModule},
+ * one each) and {@link io.eventsource.adapter.mysql.MySqlSettings}; the tables ({@code es_event}, {@code es_ack},
  * {@code es_schema_version}, under a configurable prefix) are created by the migrations it runs at start.
  */
 package io.eventsource.adapter.mysql;

@@ -327,6 +327,39 @@ class MySqlEventLogIT {
         return AggregateRef.of("Product", UUID.randomUUID().toString());
     }
 
+    @Test
+    void metadataIsStoredAsBeforeJacksonAndRowsStoredThenReadAsTheyDid() throws SQLException {
+        AggregateRef aggregate = fresh();
+        NewEvent stored = new NewEvent(EventId.random(), EventName.of("Created"), Payload.json("{}"),
+                Map.of("user", "zo\u00eb", "note", "say \"hi\"\n", "correlation-id", "c-9"), T0);
+        NewEvent older = event("Renamed");
+        log.append(aggregate, ExpectedVersion.NONE, List.of(stored, older));
+        // the text the adapter's own writer stored before the column went through Jackson
+        String before = "{\"ctl\":\"\\u0001\\u0008\",\"note\":\"C:\\\\tmp \\\"x\\\"\\t\",\"user\":\"ann\"}";
+        try (Connection connection = database.connect();
+             PreparedStatement update = connection.prepareStatement("UPDATE es_event SET metadata = ? WHERE event_id = ?")) {
+            update.setString(1, before);
+            update.setString(2, older.id().value());
+            assertThat(update.executeUpdate()).isEqualTo(1);
+        }
+
+        assertThat(metadataColumn(stored.id()))
+                .isEqualTo("{\"correlation-id\":\"c-9\",\"note\":\"say \\\"hi\\\"\\n\",\"user\":\"zo\u00eb\"}");
+        assertThat(log.read(aggregate, 1, 2)).extracting(Event::metadata).containsExactly(stored.metadata(),
+                Map.of("ctl", "\u0001\b", "note", "C:\\tmp \"x\"\t", "user", "ann"));
+    }
+
+    private static String metadataColumn(EventId id) throws SQLException {
+        try (Connection connection = database.connect();
+             PreparedStatement select = connection.prepareStatement("SELECT metadata FROM es_event WHERE event_id = ?")) {
+            select.setString(1, id.value());
+            try (ResultSet rows = select.executeQuery()) {
+                assertThat(rows.next()).isTrue();
+                return rows.getString(1);
+            }
+        }
+    }
+
     private static NewEvent event(String name) {
         return eventAt(name, T0);
     }

@@ -42,14 +42,17 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@link MessageBus} on one amqp-client connection, with the seed's topology under the settings' namespace:
@@ -76,6 +79,8 @@ final class RabbitMqMessageBus implements MessageBus {
     private static final int MAX_IDLE_PUBLISHING_CHANNELS = 16;
     private static final int CLOSE_TIMEOUT_MILLIS = 5_000;
     private static final int MAX_ROUTE_ATTEMPTS = 3;
+    /** How many routes of one batch {@link #declareRoutes} declares at once. */
+    private static final int CONCURRENT_ROUTE_DECLARATIONS = 8;
     private static final int MAX_OVERSIZED_WINDOW = 1_000;
     private static final AtomicInteger BUS_NUMBERS = new AtomicInteger();
 
@@ -286,6 +291,66 @@ final class RabbitMqMessageBus implements MessageBus {
                 release(channel[0], healthy);
             }
         }
+    }
+
+    /**
+     * Declares the routes {@value #CONCURRENT_ROUTE_DECLARATIONS} at a time, each on a channel of its own: creating a
+     * queue is the broker's slowest step on the publishing path, and it creates different queues in parallel. The
+     * first failure of the broker stops the others (those started finish) and is thrown.
+     */
+    @Override
+    public Map<AggregateRef, RouteCollisionException> declareRoutes(Map<AggregateRef, Set<ServiceName>> routes) {
+        Objects.requireNonNull(routes, "routes");
+        ensureOpen();
+        if (routes.size() < 2) {
+            return MessageBus.super.declareRoutes(routes);
+        }
+        List<Map.Entry<AggregateRef, Set<ServiceName>>> todo = new ArrayList<>(routes.entrySet());
+        AtomicInteger next = new AtomicInteger();
+        Map<AggregateRef, RouteCollisionException> refused = new ConcurrentHashMap<>();
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        Runnable declarer = () -> {
+            for (int i = next.getAndIncrement(); i < todo.size() && failure.get() == null; i = next.getAndIncrement()) {
+                Map.Entry<AggregateRef, Set<ServiceName>> route = todo.get(i);
+                try {
+                    declareRoute(route.getKey(), route.getValue());
+                } catch (RouteCollisionException e) {
+                    refused.put(route.getKey(), e);
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                }
+            }
+        };
+        List<Future<?>> helpers = new ArrayList<>();
+        for (int t = 1; t < Math.min(CONCURRENT_ROUTE_DECLARATIONS, todo.size()); t++) {
+            helpers.add(workers.submit(declarer));
+        }
+        declarer.run();
+        for (Future<?> helper : helpers) {
+            try {
+                helper.get();
+            } catch (ExecutionException e) {
+                failure.compareAndSet(null, e.getCause() instanceof RuntimeException cause ? cause
+                        : new TransientPortException("Declaring the routes of " + routes.size() + " aggregates failed",
+                        e.getCause()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure.compareAndSet(null, new TransientPortException("Declaring the routes of " + routes.size()
+                        + " aggregates was interrupted", e));
+                next.set(todo.size());
+            }
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        Map<AggregateRef, RouteCollisionException> inOrder = new LinkedHashMap<>();
+        for (AggregateRef aggregate : routes.keySet()) {
+            RouteCollisionException why = refused.get(aggregate);
+            if (why != null) {
+                inOrder.put(aggregate, why);
+            }
+        }
+        return inOrder;
     }
 
     /**

@@ -3,7 +3,7 @@ package io.eventsource.core.violation;
 import dagger.Module;
 import dagger.Provides;
 
-/** Allowed on its own (the core's Dagger module); breaks "one module" together with {@link MoreCoreWiring}. */
+/** Allowed to use Dagger (a Dagger module of the core); breaks "only the declared modules", like {@link MoreCoreWiring}. */
 @Module
 public final class CoreWiring {
     private CoreWiring() {

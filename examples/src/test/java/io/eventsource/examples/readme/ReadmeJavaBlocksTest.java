@@ -31,6 +31,14 @@ class ReadmeJavaBlocksTest {
     private static final Path SNIPPETS = Path.of("src", "test", "java", "io", "eventsource", "examples", "readme");
     private static final String MARK = "// README: ";
     private static final String END = "end";
+    /**
+     * README blocks that are not regions of compiled code yet, each with what keeps it from compiling as shown. Take a
+     * name out once its region exists (the test fails while a listed block has a region, or is no longer in the README).
+     */
+    static final Map<String, String> NOT_YET_CHECKED = Map.of(
+            "Typed events", "declares records and a component and runs statements in one block, its App has no factory,"
+                    + " and publisher, billing, ledger, tracking and paidAt are not declared",
+            "Typed events (2)", "declares a record and runs statements in one block, and DaggerApp is not declared");
 
     /** A block or a region: where it is, and its lines. */
     record Text(String where, List<String> lines) {
@@ -44,7 +52,11 @@ class ReadmeJavaBlocksTest {
 
         blocks.forEach((name, block) -> {
             Text region = regions.get(name);
-            if (region == null) {
+            if (NOT_YET_CHECKED.containsKey(name)) {
+                if (region != null) {
+                    problems.add(region.where() + ": region \"" + name + "\" exists: take it out of NOT_YET_CHECKED");
+                }
+            } else if (region == null) {
                 problems.add(block.where() + ": a java block with no region \"" + name + "\" in " + SNIPPETS
                         + "; write the block there between \"" + MARK + name + "\" and \"" + MARK + END + "\" so that"
                         + " it compiles (see ReadmeSnippets)");
@@ -52,6 +64,8 @@ class ReadmeJavaBlocksTest {
                 difference(block, region).ifPresent(problems::add);
             }
         });
+        NOT_YET_CHECKED.keySet().stream().filter(name -> !blocks.containsKey(name)).forEach(name ->
+                problems.add("NOT_YET_CHECKED names \"" + name + "\", which is no java block of README.md"));
         regions.forEach((name, region) -> {
             if (!blocks.containsKey(name)) {
                 problems.add(region.where() + ": region \"" + name + "\" is no java block of README.md (under a"

@@ -1,15 +1,9 @@
 package io.eventsource.examples.readme;
 
-import dagger.BindsInstance;
-import dagger.Component;
-import io.eventsource.adapter.inmemory.InMemoryBroker;
-import io.eventsource.adapter.inmemory.InMemoryModule;
-import io.eventsource.adapter.inmemory.VirtualScheduler;
 import io.eventsource.adapter.mysql.MySqlSettings;
 import io.eventsource.adapter.rabbitmq.RabbitMqSettings;
 import io.eventsource.adapter.redis.RedisSettings;
 import io.eventsource.core.Eventsource;
-import io.eventsource.core.EventsourceModule;
 import io.eventsource.core.EventsourceOptions;
 import io.eventsource.core.Listener;
 import io.eventsource.core.Publication;
@@ -23,14 +17,13 @@ import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.domain.NewEvent;
 import io.eventsource.domain.Payload;
 import io.eventsource.domain.ServiceName;
-import io.eventsource.examples.DaggerInMemoryComposition;
 import io.eventsource.examples.DaggerRealServicesComposition;
 import io.eventsource.examples.RealServicesComposition;
+import io.eventsource.ports.AckStore;
+import io.eventsource.ports.EventLog;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.ServiceRegistry;
-import jakarta.inject.Singleton;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -43,28 +36,33 @@ import java.util.Map;
  * or region is without the other. {@link ReadmeSnippetsTest} runs those that run in memory and checks what the README
  * says about them.
  *
- * <p>To add a README block (a section such as "Typed events", "Test with the test kit" or "Event-sourced
- * repository"): write it as a region named after its heading, here or in another file of this package (every
- * {@code .java} file here is read), in a method or type of its own, with what it uses but does not show (a runtime
- * made earlier, the reader's own projection objects) declared around the region, as parameters or fields; then paste
- * the region into the README. The build compiles it with every module on the class path; for a block that needs another
- * module or library (a Jackson serializer, a test kit), add it to this module's test dependencies. Where the block
- * runs in memory, check what the README says of it in {@link ReadmeSnippetsTest}. Only {@code java} blocks are
- * checked ({@code xml}, {@code sh} and others are not). Changing a block is changing its region, then copying it.
+ * <p>To add a README block: write it as a region named after its heading, here or in another file of this package
+ * (every {@code .java} file here is read: {@code ComposeSnippets}, {@code InMemorySnippets}, {@code RepositorySnippets},
+ * {@code OrderFlowTest}, one per section), in a method or type of its own, with what it uses but does not show (a
+ * runtime or ports made earlier, the reader's own classes) declared around the region, as parameters, fields or
+ * classes; then paste the region into the README. The build compiles it with every module on the class path; for a
+ * block that needs another module or library (the Jackson serializer, say), add it to this module's test
+ * dependencies. Where the block runs in memory, check what the README says of it in {@link ReadmeSnippetsTest}. A
+ * block that cannot compile as the README shows it is listed, with the reason, in
+ * {@link ReadmeJavaBlocksTest#NOT_YET_CHECKED} until its text is fixed. Only {@code java} blocks are checked
+ * ({@code xml}, {@code sh} and others are not). Changing a block is changing its region, then copying it.
  */
 final class ReadmeSnippets {
 
     private ReadmeSnippets() {
     }
 
-    /** What the Publish block published. */
+    /** What the Publish block published, on the runtime it built. */
     record Published(Eventsource eventsource, AggregateRef product, Publication sent, Publication appended,
                      Publication retried) {
     }
 
-    static Published publish() {
+    /** The Publish block, on ports made earlier (the README's "Compose with Dagger" shows how). */
+    static Published publish(EventLog log, AckStore acks, MessageBus bus, ServiceRegistry registry) {
         // README: Publish
-        Eventsource eventsource = DaggerInMemoryComposition.factory().create(ExpiryPolicy.seed()).eventsource();
+        Eventsource eventsource = Eventsource.builder()   // or a Dagger component: see "Compose with Dagger"
+                .eventLog(log).ackStore(acks).messageBus(bus).serviceRegistry(registry)
+                .build();
         Publisher publisher = eventsource.publisher();
 
         AggregateRef product = AggregateRef.of("Product", "42");
@@ -97,8 +95,9 @@ final class ReadmeSnippets {
     }
 
     /**
-     * The Listen block, on a runtime made earlier. It closes right after it starts: run on a virtual clock, it can show
-     * that the binding is registered and that closing an idle listener returns; the core's tests cover the handling.
+     * The Listen block, on a runtime made earlier. It closes right after it starts: run on a virtual clock, it shows
+     * that the listener consumes its announcement queue and that closing an idle one returns; the core's tests cover
+     * the handling.
      */
     static void listen(Eventsource eventsource, Prices prices, Audit audit) {
         // README: Listen
@@ -109,49 +108,6 @@ final class ReadmeSnippets {
         ads.start();   // registers and heart-beats the binding, consumes ProductAggregateIds-ads
         // ...
         ads.close();   // graceful: the event in progress finishes, its acks are recorded
-        // README: end
-    }
-
-    // README: Compose with Dagger
-    @Singleton
-    @Component(modules = {EventsourceModule.class, InMemoryModule.class})
-    interface App {
-        Eventsource eventsource();
-
-        @Component.Factory
-        interface Factory {
-            App create(@BindsInstance ExpiryPolicy expiry);
-        }
-    }
-    // README: end
-
-    /** A test component as the in-memory block asks for: the runtime, with the clock and the broker exposed. */
-    @Singleton
-    @Component(modules = {EventsourceModule.class, InMemoryModule.class})
-    interface TestApp {
-        Eventsource eventsource();
-
-        VirtualScheduler clock();
-
-        InMemoryBroker broker();
-
-        /** For the tests: who registered which binding. */
-        ServiceRegistry registry();
-
-        @Component.Factory
-        interface Factory {
-            TestApp create(@BindsInstance ExpiryPolicy expiry);
-        }
-    }
-
-    static void inAUnitTest(TestApp app, Eventsource eventsource, AggregateRef product) {
-        // README: The in-memory adapter in a unit test
-        VirtualScheduler clock = app.clock();
-        eventsource.publisher().publish(product, EventName.of("ProductCreated"), Payload.json("{}"));
-        clock.advanceBy(Duration.ofSeconds(1));          // deliveries, acks and retries run on the virtual clock
-        clock.advanceBy(Duration.ofSeconds(36));         // consumer idle 5 s, then queue unused 30 s: the route is gone
-        MessageBus secondInstance = app.broker().connect();
-        app.broker().crash(secondInstance);              // an instance dies without a goodbye
         // README: end
     }
 

@@ -25,6 +25,7 @@ import io.eventsource.ports.EventLog;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.Scheduler;
 import io.eventsource.ports.ServiceRegistry;
+import io.eventsource.ports.SnapshotStore;
 import jakarta.inject.Singleton;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +58,8 @@ class InMemoryModuleTest {
 
         ServiceRegistry serviceRegistry();
 
+        SnapshotStore snapshotStore();
+
         @Component.Factory
         interface Factory {
             InMemoryComponent create(@BindsInstance ExpiryPolicy policy);
@@ -72,6 +75,7 @@ class InMemoryModuleTest {
         assertThat(component.messageBus()).isSameAs(component.messageBus());
         assertThat(component.eventLog()).isSameAs(component.eventLog());
         assertThat(component.ackStore()).isSameAs(component.ackStore());
+        assertThat(component.snapshotStore()).isSameAs(component.snapshotStore());
         assertThat(component.broker().expiryPolicy()).isSameAs(policy);
 
         AggregateRef product42 = AggregateRef.of("Product", "42");

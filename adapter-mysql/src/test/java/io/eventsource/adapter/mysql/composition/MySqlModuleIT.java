@@ -16,12 +16,15 @@ import io.eventsource.ports.AckStore;
 import io.eventsource.ports.EventLog;
 import io.eventsource.ports.LoggedEvent;
 import io.eventsource.tck.services.RealService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,40 +33,100 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MySqlModuleIT {
-    @Test
-    void aComponentWiresBothPortsOnOneDatabaseWithTablesUnderItsPrefix() throws Exception {
+    private static final AggregateRef AGGREGATE = AggregateRef.of("Product", "1");
+
+    private MySqlSettings settings;
+    private final List<AutoCloseable> ports = new ArrayList<>();
+
+    @BeforeEach
+    void aPrefixOfItsOwn() {
         RealService.MYSQL.locate();
         String prefix = "es_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "_";
-        MySqlSettings settings = MySqlSettings.fromEnvironment().withTablePrefix(prefix).withPoolSize(2);
-        MySqlComponent component = DaggerMySqlComponent.factory().create(settings);
-        try {
-            EventLog log = component.eventLog();
-            AckStore acks = component.ackStore();
-            assertThat(component.eventLog()).isSameAs(log);
-            assertThat(component.ackStore()).isSameAs(acks);
+        settings = MySqlSettings.fromEnvironment().withTablePrefix(prefix).withPoolSize(2);
+    }
 
-            AggregateRef aggregate = AggregateRef.of("Product", "1");
-            LoggedEvent logged = log.append(aggregate, ExpectedVersion.NONE, List.of(new NewEvent(EventId.random(),
-                    EventName.of("Created"), Payload.json("{}"), Map.of(), Instant.now()))).get(0);
-            Ack ack = new Ack(new AckKey(logged.event().id(), ServiceName.of("ads"), Projection.of("p")), AckStatus.OK, 1, "",
-                    aggregate, 1, Instant.now());
-            acks.record(List.of(ack)).toCompletableFuture().get(10, TimeUnit.SECONDS);
-
-            assertThat(acks.find(List.of(ack.key()))).containsEntry(ack.key(), ack);
-            assertThat(log.read(aggregate, 1, 1)).containsExactly(logged.event());
-
-            acks.close();
-            // the ports share one pool, closed with the last of them: the log still reads
-            assertThat(log.read(aggregate, 1, 1)).containsExactly(logged.event());
-        } finally {
-            component.ackStore().close();
-            component.eventLog().close();
-            try (Connection connection = DriverManager.getConnection(settings.jdbcUrl(), settings.user(),
-                    settings.password()); Statement statement = connection.createStatement()) {
-                for (String table : List.of("event", "ack", "schema_version")) {
-                    statement.execute("DROP TABLE IF EXISTS " + prefix + table);
-                }
+    @AfterEach
+    void closeAndDropTables() throws Exception {
+        for (AutoCloseable port : ports) {
+            port.close();
+        }
+        if (settings == null) {
+            return;
+        }
+        try (Connection connection = DriverManager.getConnection(settings.jdbcUrl(), settings.user(),
+                settings.password()); Statement statement = connection.createStatement()) {
+            for (String table : List.of("event", "ack", "schema_version")) {
+                statement.execute("DROP TABLE IF EXISTS " + settings.tablePrefix() + table);
             }
         }
+    }
+
+    @Test
+    void aComponentWiresBothPortsOnOneDatabaseWithTablesUnderItsPrefix() throws Exception {
+        MySqlComponent component = DaggerMySqlComponent.factory().create(settings);
+        EventLog log = opened(component.eventLog());
+        AckStore acks = opened(component.ackStore());
+        assertThat(component.eventLog()).isSameAs(log);
+        assertThat(component.ackStore()).isSameAs(acks);
+
+        bothPortsWorkOnOneDatabase(log, acks);
+    }
+
+    @Test
+    void thePerPortModulesListedTogetherShareOneDatabase() throws Exception {
+        MySqlPortComponents.BothPorts component = DaggerMySqlPortComponents_BothPorts.factory().create(settings);
+        EventLog log = opened(component.eventLog());
+        AckStore acks = opened(component.ackStore());
+        assertThat(component.eventLog()).isSameAs(log);
+        assertThat(component.ackStore()).isSameAs(acks);
+
+        bothPortsWorkOnOneDatabase(log, acks);
+    }
+
+    @Test
+    void theEventLogModuleComposesAlone() {
+        EventLog log = opened(DaggerMySqlPortComponents_EventLogAlone.factory().create(settings).eventLog());
+
+        LoggedEvent logged = append(log);
+
+        assertThat(log.read(AGGREGATE, 1, 1)).containsExactly(logged.event());
+    }
+
+    @Test
+    void theAckStoreModuleComposesAlone() throws Exception {
+        AckStore acks = opened(DaggerMySqlPortComponents_AckStoreAlone.factory().create(settings).ackStore());
+        Ack ack = ack(EventId.random());
+
+        acks.record(List.of(ack)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        assertThat(acks.find(List.of(ack.key()))).containsEntry(ack.key(), ack);
+    }
+
+    private void bothPortsWorkOnOneDatabase(EventLog log, AckStore acks) throws Exception {
+        LoggedEvent logged = append(log);
+        Ack ack = ack(logged.event().id());
+        acks.record(List.of(ack)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        assertThat(acks.find(List.of(ack.key()))).containsEntry(ack.key(), ack);
+        assertThat(log.read(AGGREGATE, 1, 1)).containsExactly(logged.event());
+
+        acks.close();
+        // the ports share one pool, closed with the last of them: the log still reads
+        assertThat(log.read(AGGREGATE, 1, 1)).containsExactly(logged.event());
+    }
+
+    private <T extends AutoCloseable> T opened(T port) {
+        ports.add(port);
+        return port;
+    }
+
+    private static LoggedEvent append(EventLog log) {
+        return log.append(AGGREGATE, ExpectedVersion.NONE, List.of(new NewEvent(EventId.random(),
+                EventName.of("Created"), Payload.json("{}"), Map.of(), Instant.now()))).get(0);
+    }
+
+    private static Ack ack(EventId event) {
+        return new Ack(new AckKey(event, ServiceName.of("ads"), Projection.of("p")), AckStatus.OK, 1, "", AGGREGATE, 1,
+                Instant.now());
     }
 }
