@@ -173,7 +173,7 @@ class PublisherRetryAndLimitTest {
 
         assertThatThrownBy(() -> publisher.publish(PRODUCT, oneAndAHalfMebibytes))
                 .as("the in-memory log's own 1 MiB").isInstanceOf(PayloadTooLargeException.class)
-                .hasMessageContaining("(the PayloadLimit bound in the in-memory composition");
+                .hasMessageContaining("(the in-memory event log's PayloadLimit");
         assertThat(publisher.publish(PRODUCT, oneMebibyte).events()).hasSize(1);
     }
 

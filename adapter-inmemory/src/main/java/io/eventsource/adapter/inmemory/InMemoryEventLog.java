@@ -28,7 +28,7 @@ import java.util.Optional;
  */
 final class InMemoryEventLog implements EventLog {
     /** Named in a refusal, so that the reader knows what to change. */
-    static final String LIMIT_SETTING = "the PayloadLimit bound in the in-memory composition";
+    static final String LIMIT_SETTING = "the in-memory event log's PayloadLimit";
 
     private final PayloadLimit limit;
     private final List<LoggedEvent> log = new ArrayList<>();
