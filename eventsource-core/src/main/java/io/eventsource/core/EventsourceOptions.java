@@ -1,5 +1,7 @@
 package io.eventsource.core;
 
+import io.eventsource.domain.PayloadLimit;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -29,23 +31,27 @@ import java.util.Objects;
  *                         flight form the next (one append transaction, one wait for confirms, one mark)
  * @param publishLinger how long a batch waits for more calls before it starts; zero (the default) starts it at once,
  *                      so that batches form only from calls that arrive while another is in flight
+ * @param payloadLimit the largest event payload {@link Publisher#publish} accepts: a larger one is refused with a
+ *                     {@link io.eventsource.domain.PayloadTooLargeException} before anything is appended. Set the
+ *                     adapters' limits alike ({@code EVENTSOURCE_MAX_PAYLOAD_BYTES} for those read from the environment)
  */
 public record EventsourceOptions(FailurePolicy failurePolicy, Duration liveServicesCacheTtl, Duration relayGracePeriod,
                                  Duration relayInterval, int relayBatchSize, Duration storeRetryDelay,
                                  Duration closeTimeout, int maxGapFill, SweepPolicy sweep,
                                  Duration publishDeadline, int maxConsumers, int publishBatchSize,
-                                 Duration publishLinger) {
+                                 Duration publishLinger, PayloadLimit payloadLimit) {
 
     /**
      * Checks the options.
      *
-     * @throws NullPointerException if a policy or a duration is null
+     * @throws NullPointerException if a policy, a duration or the payload limit is null
      * @throws IllegalArgumentException if a duration is negative, {@code relayInterval} or {@code closeTimeout} is
      *         zero, {@code maxGapFill} is below 1 or {@code relayBatchSize} is outside 1-10000
      */
     public EventsourceOptions {
         Objects.requireNonNull(failurePolicy, "failurePolicy");
         Objects.requireNonNull(sweep, "sweep");
+        Objects.requireNonNull(payloadLimit, "payloadLimit");
         notNegative("liveServicesCacheTtl", liveServicesCacheTtl);
         notNegative("relayGracePeriod", relayGracePeriod);
         positive("relayInterval", relayInterval);
@@ -72,82 +78,89 @@ public record EventsourceOptions(FailurePolicy failurePolicy, Duration liveServi
      * The defaults: the seed's failure policy, live services cached 1 s, relay after 3 s every 2 s in batches
      * of 500, 1 s before returning a message after a store failure, 30 s to close, gaps filled 1000 events a pass,
      * {@link SweepPolicy#defaults() the sweeper's defaults}, publish retrying for 10 s, 1000 aggregate consumers per
-     * listener, publish batches of up to 500 calls with no linger.
+     * listener, publish batches of up to 500 calls with no linger, payloads of up to 1 MiB ({@link PayloadLimit#DEFAULT}).
      */
     public static EventsourceOptions defaults() {
         return new EventsourceOptions(FailurePolicy.seed(), Duration.ofSeconds(1), Duration.ofSeconds(3),
                 Duration.ofSeconds(2), 500, Duration.ofSeconds(1), Duration.ofSeconds(30), 1000, SweepPolicy.defaults(),
-                Duration.ofSeconds(10), 1000, 500, Duration.ZERO);
+                Duration.ofSeconds(10), 1000, 500, Duration.ZERO, PayloadLimit.DEFAULT);
     }
 
     /** These options with another failure policy. */
     public EventsourceOptions withFailurePolicy(FailurePolicy value) {
         return new EventsourceOptions(value, liveServicesCacheTtl, relayGracePeriod, relayInterval, relayBatchSize,
                 storeRetryDelay, closeTimeout, maxGapFill, sweep,
-                publishDeadline, maxConsumers, publishBatchSize, publishLinger);
+                publishDeadline, maxConsumers, publishBatchSize, publishLinger, payloadLimit);
     }
 
     /** These options with another cache time of the registry's live services. */
     public EventsourceOptions withLiveServicesCacheTtl(Duration value) {
         return new EventsourceOptions(failurePolicy, value, relayGracePeriod, relayInterval, relayBatchSize,
                 storeRetryDelay, closeTimeout, maxGapFill, sweep,
-                publishDeadline, maxConsumers, publishBatchSize, publishLinger);
+                publishDeadline, maxConsumers, publishBatchSize, publishLinger, payloadLimit);
     }
 
     /** These options with another relay grace period and interval. */
     public EventsourceOptions withRelay(Duration gracePeriod, Duration interval) {
         return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, gracePeriod, interval, relayBatchSize,
                 storeRetryDelay, closeTimeout, maxGapFill, sweep,
-                publishDeadline, maxConsumers, publishBatchSize, publishLinger);
+                publishDeadline, maxConsumers, publishBatchSize, publishLinger, payloadLimit);
     }
 
     /** These options with another delay before a message is returned to its queue after a store failure. */
     public EventsourceOptions withStoreRetryDelay(Duration value) {
         return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, relayGracePeriod, relayInterval,
                 relayBatchSize, value, closeTimeout, maxGapFill, sweep,
-                publishDeadline, maxConsumers, publishBatchSize, publishLinger);
+                publishDeadline, maxConsumers, publishBatchSize, publishLinger, payloadLimit);
     }
 
     /** These options with another close timeout. */
     public EventsourceOptions withCloseTimeout(Duration value) {
         return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, relayGracePeriod, relayInterval,
                 relayBatchSize, storeRetryDelay, value, maxGapFill, sweep,
-                publishDeadline, maxConsumers, publishBatchSize, publishLinger);
+                publishDeadline, maxConsumers, publishBatchSize, publishLinger, payloadLimit);
     }
 
     /** These options with another bound of the events filled from the log per delivery. */
     public EventsourceOptions withMaxGapFill(int value) {
         return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, relayGracePeriod, relayInterval,
                 relayBatchSize, storeRetryDelay, closeTimeout, value, sweep,
-                publishDeadline, maxConsumers, publishBatchSize, publishLinger);
+                publishDeadline, maxConsumers, publishBatchSize, publishLinger, payloadLimit);
     }
 
     /** These options with another sweep policy ({@link SweepPolicy#disabled()} to switch the sweeper off). */
     public EventsourceOptions withSweep(SweepPolicy value) {
         return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, relayGracePeriod, relayInterval,
                 relayBatchSize, storeRetryDelay, closeTimeout, maxGapFill, value,
-                publishDeadline, maxConsumers, publishBatchSize, publishLinger);
+                publishDeadline, maxConsumers, publishBatchSize, publishLinger, payloadLimit);
     }
 
     /** These options with another deadline for publish's retries of transient failures. */
     public EventsourceOptions withPublishDeadline(Duration value) {
         return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, relayGracePeriod, relayInterval,
                 relayBatchSize, storeRetryDelay, closeTimeout, maxGapFill, sweep,
-                value, maxConsumers, publishBatchSize, publishLinger);
+                value, maxConsumers, publishBatchSize, publishLinger, payloadLimit);
     }
 
     /** These options with another bound of the aggregate queues one listener consumes at once. */
     public EventsourceOptions withMaxConsumers(int value) {
         return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, relayGracePeriod, relayInterval,
                 relayBatchSize, storeRetryDelay, closeTimeout, maxGapFill, sweep,
-                publishDeadline, value, publishBatchSize, publishLinger);
+                publishDeadline, value, publishBatchSize, publishLinger, payloadLimit);
     }
 
     /** These options with another bound and linger of the publisher's batches. */
     public EventsourceOptions withPublishBatching(int batchSize, Duration linger) {
         return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, relayGracePeriod, relayInterval,
                 relayBatchSize, storeRetryDelay, closeTimeout, maxGapFill, sweep, publishDeadline, maxConsumers,
-                batchSize, linger);
+                batchSize, linger, payloadLimit);
+    }
+
+    /** These options with another payload limit. */
+    public EventsourceOptions withPayloadLimit(PayloadLimit value) {
+        return new EventsourceOptions(failurePolicy, liveServicesCacheTtl, relayGracePeriod, relayInterval,
+                relayBatchSize, storeRetryDelay, closeTimeout, maxGapFill, sweep, publishDeadline, maxConsumers,
+                publishBatchSize, publishLinger, value);
     }
 
     private static void notNegative(String name, Duration value) {

@@ -20,7 +20,7 @@ import java.util.concurrent.CompletionStage;
  * {@link EventsourceOptions#publishDeadline()}. A broker or registry failure after the append does not lose the
  * events and does not throw: the result is {@link Publication.Pending} and the relay publishes them later. The
  * same {@link NewEvent}s published again (a retry after a timeout) are recognised by their ids and not appended
- * twice. Thread-safe.
+ * twice: the retry gets the stored events ({@link io.eventsource.domain.RetriedAppend} states the rule). Thread-safe.
  *
  * <p>Events are bytes ({@link EventName}, {@link Payload}, {@link NewEvent}) or typed: objects of the application's
  * event classes ({@link #publish(AggregateRef, Object)}, {@link #publishAll}), which the runtime's
@@ -40,7 +40,11 @@ public interface Publisher {
      *         not take them within the deadline; completes exceptionally with
      *         {@link io.eventsource.domain.ConcurrencyConflictException} if the aggregate is not at {@code expected}
      *         (nothing was written), {@link EventLogUnavailableException} if the log could not be written within the
-     *         deadline (nothing was written), or another {@link io.eventsource.ports.PortException} the log refused with
+     *         deadline (nothing was written), {@link io.eventsource.domain.DuplicateEventIdException} if an event id is
+     *         in the log and this is no retry of the publish that wrote it (nothing was written), or another
+     *         {@link io.eventsource.ports.PortException} the log refused with
+     * @throws io.eventsource.domain.PayloadTooLargeException if an event's payload is over
+     *         {@link EventsourceOptions#payloadLimit()}; nothing was appended
      * @throws IllegalArgumentException if {@code events} is empty
      * @throws IllegalStateException if the runtime is closed
      */
@@ -64,6 +68,10 @@ public interface Publisher {
      * @return {@link Publication.Sent}, or {@link Publication.Pending} if the broker could not take them now
      * @throws io.eventsource.domain.ConcurrencyConflictException if the aggregate is not at {@code expected}; nothing was written
      * @throws EventLogUnavailableException if the event log could not be written within the deadline; nothing was written
+     * @throws io.eventsource.domain.DuplicateEventIdException if an event id is in the log and this is no retry of the
+     *         publish that wrote it; nothing was written
+     * @throws io.eventsource.domain.PayloadTooLargeException if an event's payload is over
+     *         {@link EventsourceOptions#payloadLimit()}; nothing was appended
      * @throws IllegalArgumentException if {@code events} is empty
      * @throws io.eventsource.ports.PortException if the event log refused the append
      * @throws IllegalStateException if the runtime is closed

@@ -7,6 +7,7 @@ import io.eventsource.domain.EventName;
 import io.eventsource.domain.ExpectedVersion;
 import io.eventsource.domain.NewEvent;
 import io.eventsource.domain.Payload;
+import io.eventsource.domain.PayloadLimit;
 import io.eventsource.ports.Append;
 import io.eventsource.ports.AppendOutcome;
 import io.eventsource.ports.EventLog;
@@ -21,10 +22,12 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -57,6 +60,7 @@ final class RoutingPublisher implements Publisher {
     private final Duration deadline;
     private final int batchSize;
     private final Duration linger;
+    private final PayloadLimit payloadLimit;
     private final TypedEvents typed;
     private final Deque<Call> waiting = new ArrayDeque<>();
     /** A batch is in its append stage. */
@@ -75,6 +79,7 @@ final class RoutingPublisher implements Publisher {
         this.deadline = options.publishDeadline();
         this.batchSize = options.publishBatchSize();
         this.linger = options.publishLinger();
+        this.payloadLimit = options.payloadLimit();
         this.typed = typed;
     }
 
@@ -167,6 +172,7 @@ final class RoutingPublisher implements Publisher {
         }
         for (NewEvent event : events) {
             Objects.requireNonNull(event, "events must not contain null");
+            payloadLimit.check(aggregate, event, "EventsourceOptions.payloadLimit");
         }
         if (closed.getAsBoolean()) {
             throw new IllegalStateException("this eventsource runtime is closed; nothing was appended to " + aggregate);
@@ -343,10 +349,13 @@ final class RoutingPublisher implements Publisher {
         void send(int attempt) {
             sendStage = true;
             Map<AggregateRef, List<Event>> byAggregate = new LinkedHashMap<>();
+            // a call retried while its first try was in the batch got the same events back: send them once
+            Set<EventId> once = new HashSet<>();
             Instant giveUpAt = null;
             for (Call call : calls) {
                 if (call.appended != null && !call.result.isDone()) {
-                    byAggregate.computeIfAbsent(call.append.aggregate(), a -> new ArrayList<>()).addAll(call.appended);
+                    List<Event> events = byAggregate.computeIfAbsent(call.append.aggregate(), a -> new ArrayList<>());
+                    call.appended.stream().filter(event -> once.add(event.id())).forEach(events::add);
                     giveUpAt = giveUpAt == null || call.giveUpAt.isBefore(giveUpAt) ? call.giveUpAt : giveUpAt;
                 }
             }

@@ -2,6 +2,7 @@ package io.eventsource.domain;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -32,14 +33,46 @@ public record Payload(byte[] bytes, String contentType) {
         bytes = bytes.clone();
     }
 
-    /** A JSON payload from its text. */
+    /**
+     * A JSON payload from its text, as UTF-8. The text is not parsed: the library carries it as it is.
+     *
+     * @throws InvalidValueException if {@code json} is null or blank (JSON has no empty document: use {@code "{}"} or
+     *         {@code "null"}), or holds an unpaired surrogate, which UTF-8 cannot encode
+     */
     public static Payload json(String json) {
-        return new Payload(json.getBytes(StandardCharsets.UTF_8), JSON);
+        if (json == null || json.isBlank()) {
+            throw new InvalidValueException("Payload.json needs a JSON document such as \"{}\", got "
+                    + (json == null ? "null" : "\"" + Names.abbreviate(json) + "\" (blank)"));
+        }
+        return new Payload(utf8("Payload.json", json), JSON);
     }
 
-    /** A plain-text payload. */
+    /**
+     * A plain-text payload, as UTF-8.
+     *
+     * @throws InvalidValueException if {@code text} is null (use {@code ""} for no text), or holds an unpaired
+     *         surrogate, which UTF-8 cannot encode
+     */
     public static Payload text(String text) {
-        return new Payload(text.getBytes(StandardCharsets.UTF_8), TEXT);
+        if (text == null) {
+            throw new InvalidValueException("Payload.text needs a text, got null; use \"\" for none");
+        }
+        return new Payload(utf8("Payload.text", text), TEXT);
+    }
+
+    /** The text as UTF-8, refused rather than silently changed (to '?') where it cannot be encoded. */
+    private static byte[] utf8(String factory, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new InvalidValueException(factory + " needs well-formed text, got an unpaired surrogate (\\u"
+                        + Integer.toHexString(c).toUpperCase(Locale.ROOT) + ") at index " + i + " of " + text.length()
+                        + ", which UTF-8 cannot encode");
+            }
+        }
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     /** A copy of the body. */

@@ -22,9 +22,10 @@ public sealed interface AppendOutcome {
 
     /**
      * None of the append's events was written: it broke a rule of the log, as {@link EventLog#append} would have
-     * thrown ({@link io.eventsource.domain.ConcurrencyConflictException}, or an
-     * {@link io.eventsource.domain.InvalidValueException} for an event over the size limits or an id the log holds
-     * for other content). The other appends of the call are not affected.
+     * thrown ({@link io.eventsource.domain.ConcurrencyConflictException},
+     * {@link io.eventsource.domain.DuplicateEventIdException} for ids the log holds that are no retry, or an
+     * {@link io.eventsource.domain.InvalidValueException} such as a {@link io.eventsource.domain.PayloadTooLargeException}
+     * for an event over the size limits). The other appends of the call are not affected.
      */
     record Refused(EventsourceException reason) implements AppendOutcome {
         /**

@@ -23,12 +23,19 @@ import java.util.List;
 public interface EventLog extends AutoCloseable {
 
     /**
-     * Appends events to the aggregate, atomically: all of them get the next sequences, or none is written.
+     * Appends events to the aggregate, atomically: all of them get the next sequences, or none is written. An append
+     * that names event ids the log holds is judged by {@link io.eventsource.domain.RetriedAppend}: the retry of a
+     * written append (a publish sent again after a timeout) returns what that append wrote, and writes nothing.
      *
      * @return the appended events with their sequences and positions, in order
      * @throws ConcurrencyConflictException if the aggregate is not at {@code expected} version (also when
      *         another appender took the same sequence first); nothing is written
-     * @throws io.eventsource.domain.InvalidValueException if an event is over the log's size limits
+     * @throws io.eventsource.domain.DuplicateEventIdException if an event id is already in the log and the append is
+     *         no retry of the append that wrote it; nothing is written
+     * @throws io.eventsource.domain.PayloadTooLargeException if an event's payload is over the log's
+     *         {@link io.eventsource.domain.PayloadLimit}; nothing is written
+     * @throws io.eventsource.domain.InvalidValueException if two events of the append share an id, or an event is
+     *         over another of the log's size limits; nothing is written
      * @throws PortException if the log cannot be reached
      */
     List<LoggedEvent> append(AggregateRef aggregate, ExpectedVersion expected, List<NewEvent> events);

@@ -3,10 +3,16 @@ package io.eventsource.tck;
 import io.eventsource.domain.AggregateRef;
 import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.ConcurrencyConflictException;
+import io.eventsource.domain.DuplicateEventIdException;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.EventId;
+import io.eventsource.domain.EventName;
 import io.eventsource.domain.ExpectedVersion;
+import io.eventsource.domain.InvalidValueException;
 import io.eventsource.domain.NewEvent;
+import io.eventsource.domain.Payload;
+import io.eventsource.domain.PayloadLimit;
+import io.eventsource.domain.PayloadTooLargeException;
 import io.eventsource.ports.Append;
 import io.eventsource.ports.AppendOutcome;
 import io.eventsource.ports.EventLog;
@@ -66,6 +72,14 @@ public abstract class EventLogContract {
     /** The log under test. */
     protected final EventLog log() {
         return log;
+    }
+
+    /**
+     * The payload limit that {@link #newEventLog()} configures: {@link PayloadLimit#DEFAULT} unless overridden. The
+     * suite appends a payload of exactly this size and one of a byte more.
+     */
+    protected PayloadLimit payloadLimit() {
+        return PayloadLimit.DEFAULT;
     }
 
     private static List<NewEvent> newEvents(int count, Instant from) {
@@ -170,6 +184,49 @@ public abstract class EventLogContract {
     }
 
     @Test
+    void aRetriedAppendAtTheVersionItFirstExpectedReturnsTheStoredEventsAfterTheAggregateMovedOn() {
+        AggregateRef aggregate = freshAggregate(freshType());
+        log.append(aggregate, ExpectedVersion.NONE, newEvents(1, T0));
+        List<NewEvent> events = newEvents(2, T0);
+        List<LoggedEvent> first = log.append(aggregate, ExpectedVersion.exactly(1), events);
+        log.append(aggregate, ExpectedVersion.exactly(3), newEvents(1, T0));
+
+        assertThat(log.append(aggregate, ExpectedVersion.exactly(1), events)).isEqualTo(first);
+        assertThat(log.appendAll(List.of(new Append(aggregate, ExpectedVersion.exactly(1), events))))
+                .containsExactly(new AppendOutcome.Appended(first));
+        assertThat(log.version(aggregate)).isEqualTo(4);
+    }
+
+    @Test
+    void concurrentTriesOfOneAppendAllGetTheEventsOneOfThemWrote() throws Exception {
+        for (ExpectedVersion expected : List.of(ExpectedVersion.NONE, ExpectedVersion.ANY)) {
+            AggregateRef aggregate = freshAggregate(freshType());
+            List<NewEvent> events = newEvents(3, T0);
+            int tries = 4;
+            ExecutorService pool = Executors.newFixedThreadPool(tries);
+            try {
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<List<LoggedEvent>>> results = new ArrayList<>();
+                for (int t = 0; t < tries; t++) {
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        return log.append(aggregate, expected, events);
+                    }));
+                }
+                start.countDown();
+                List<LoggedEvent> first = results.get(0).get(60, TimeUnit.SECONDS);
+                for (Future<List<LoggedEvent>> result : results) {
+                    assertThat(result.get(60, TimeUnit.SECONDS)).as("expecting %s", expected).isEqualTo(first);
+                }
+                assertThat(sequences(first)).containsExactly(1L, 2L, 3L);
+                assertThat(log.version(aggregate)).isEqualTo(3);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void refusesAKnownEventIdWithOtherContent() {
         AggregateRef aggregate = freshAggregate(freshType());
         NewEvent original = newEvent("ProductCreated", T0);
@@ -178,9 +235,111 @@ public abstract class EventLogContract {
                 T0.plusSeconds(1));
 
         assertThatThrownBy(() -> log.append(aggregate, ExpectedVersion.ANY, List.of(sameIdOtherContent)))
-                .isInstanceOf(io.eventsource.domain.InvalidValueException.class)
-                .hasMessageContaining(original.id().toString());
+                .isInstanceOfSatisfying(DuplicateEventIdException.class, refused ->
+                        assertThat(refused.eventIds()).containsExactly(original.id()))
+                .hasMessageContaining("event id " + original.id() + " is already in the log as " + aggregate + "#1"
+                        + " with other content");
+        assertThatThrownBy(() -> log.append(freshAggregate(aggregate.type()), ExpectedVersion.NONE, List.of(original)))
+                .as("the same event for another aggregate").isInstanceOf(DuplicateEventIdException.class);
         assertThat(log.version(aggregate)).isEqualTo(1);
+    }
+
+    @Test
+    void refusesStoredEventsSentAgainWithNewOnesAndWritesNone() {
+        AggregateRef aggregate = freshAggregate(freshType());
+        List<NewEvent> stored = newEvents(2, T0);
+        log.append(aggregate, ExpectedVersion.NONE, stored);
+        NewEvent added = newEvent("Added", T0);
+        List<NewEvent> storedAndNew = List.of(stored.get(0), stored.get(1), added);
+
+        for (ExpectedVersion expected : List.of(ExpectedVersion.NONE, ExpectedVersion.ANY, ExpectedVersion.exactly(2))) {
+            assertThatThrownBy(() -> log.append(aggregate, expected, storedAndNew))
+                    .as("expecting %s", expected)
+                    .isInstanceOfSatisfying(DuplicateEventIdException.class, refused ->
+                            assertThat(refused.eventIds()).containsExactly(stored.get(0).id(), stored.get(1).id()))
+                    .hasMessageContaining("but " + added.id() + " is not");
+        }
+        assertThat(log.appendAll(List.of(new Append(aggregate, ExpectedVersion.ANY, storedAndNew))).get(0))
+                .isInstanceOfSatisfying(AppendOutcome.Refused.class, refused ->
+                        assertThat(refused.reason()).isInstanceOf(DuplicateEventIdException.class));
+        assertThat(log.version(aggregate)).as("nothing of the refused appends written").isEqualTo(2);
+        assertThat(log.append(aggregate, ExpectedVersion.exactly(2), List.of(added)))
+                .as("the new event on its own").extracting(logged -> logged.event().sequence()).containsExactly(3L);
+    }
+
+    @Test
+    void refusesStoredEventsExpectedAtAnotherVersion() {
+        AggregateRef aggregate = freshAggregate(freshType());
+        List<NewEvent> stored = newEvents(2, T0);
+        log.append(aggregate, ExpectedVersion.NONE, stored);
+
+        assertThatThrownBy(() -> log.append(aggregate, ExpectedVersion.exactly(2), stored))
+                .isInstanceOf(DuplicateEventIdException.class)
+                .hasMessageContaining("not where this append would put them");
+        assertThatThrownBy(() -> log.append(aggregate, ExpectedVersion.ANY, List.of(stored.get(1), stored.get(0))))
+                .as("in another order").isInstanceOf(DuplicateEventIdException.class);
+        assertThat(log.version(aggregate)).isEqualTo(2);
+    }
+
+    @Test
+    void refusesAnIdGivenTwiceInOneAppend() {
+        AggregateRef aggregate = freshAggregate(freshType());
+        NewEvent event = newEvent("Created", T0);
+
+        assertThatThrownBy(() -> log.append(aggregate, ExpectedVersion.NONE, List.of(event, event)))
+                .isInstanceOf(InvalidValueException.class)
+                .hasMessageContaining("event id " + event.id() + " is given twice");
+        assertThat(log.version(aggregate)).isZero();
+    }
+
+    @Test
+    void aBatchAnswersARetryWithTheStoredEventsAndRefusesAReusedIdAlone() {
+        AggregateRef retried = freshAggregate(freshType());
+        AggregateRef reusing = freshAggregate(freshType());
+        AggregateRef fresh = freshAggregate(freshType());
+        List<NewEvent> events = newEvents(2, T0);
+        List<LoggedEvent> stored = log.append(retried, ExpectedVersion.NONE, events);
+        NewEvent reused = new NewEvent(events.get(0).id(), EventName.of("Other"), Payload.json("{}"), Map.of(), T0);
+
+        List<AppendOutcome> outcomes = log.appendAll(List.of(
+                new Append(retried, ExpectedVersion.NONE, events),
+                new Append(reusing, ExpectedVersion.NONE, List.of(reused)),
+                new Append(fresh, ExpectedVersion.NONE, newEvents(1, T0))));
+
+        assertThat(outcomes.get(0)).isEqualTo(new AppendOutcome.Appended(stored));
+        assertThat(outcomes.get(1)).isInstanceOfSatisfying(AppendOutcome.Refused.class, refused ->
+                assertThat(refused.reason()).isInstanceOf(DuplicateEventIdException.class));
+        assertThat(outcomes.get(2)).isInstanceOf(AppendOutcome.Appended.class);
+        assertThat(List.of(log.version(retried), log.version(reusing), log.version(fresh))).containsExactly(2L, 0L, 1L);
+    }
+
+    @Test
+    void refusesAPayloadOverTheLimitBeforeWritingAnything() {
+        AggregateRef aggregate = freshAggregate(freshType());
+        int limit = payloadLimit().bytes();
+        NewEvent atLimit = new NewEvent(EventId.random(), EventName.of("Attached"),
+                new Payload(new byte[limit], "application/octet-stream"), Map.of(), T0);
+        NewEvent overLimit = new NewEvent(EventId.random(), EventName.of("Attached"),
+                new Payload(new byte[limit + 1], "application/octet-stream"), Map.of(), T0);
+
+        assertThatThrownBy(() -> log.append(aggregate, ExpectedVersion.NONE, List.of(atLimit, overLimit)))
+                .isInstanceOfSatisfying(PayloadTooLargeException.class, refused -> {
+                    assertThat(refused.eventId()).isEqualTo(overLimit.id());
+                    assertThat(refused.size()).isEqualTo(limit + 1);
+                    assertThat(refused.limit()).isEqualTo(limit);
+                })
+                .hasMessageContaining("Event payload of Attached " + overLimit.id() + " for " + aggregate + " is "
+                        + (limit + 1) + " bytes, over the limit of " + limit + " bytes");
+        assertThat(log.appendAll(List.of(new Append(aggregate, ExpectedVersion.NONE, List.of(overLimit)),
+                new Append(freshAggregate(aggregate.type()), ExpectedVersion.NONE, newEvents(1, T0)))))
+                .satisfiesExactly(
+                        refused -> assertThat(((AppendOutcome.Refused) refused).reason())
+                                .isInstanceOf(PayloadTooLargeException.class),
+                        appended -> assertThat(appended).isInstanceOf(AppendOutcome.Appended.class));
+        assertThat(log.version(aggregate)).as("nothing written").isZero();
+
+        List<LoggedEvent> logged = log.append(aggregate, ExpectedVersion.NONE, List.of(atLimit));
+        assertThat(log.read(aggregate, 1, 1)).containsExactly(logged.get(0).event());
     }
 
     @Test

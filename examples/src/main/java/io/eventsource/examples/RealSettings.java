@@ -7,6 +7,7 @@ import io.eventsource.core.EventsourceOptions;
 import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.domain.InvalidValueException;
 import io.eventsource.domain.Namespace;
+import io.eventsource.domain.PayloadLimit;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -19,8 +20,8 @@ import java.util.regex.Pattern;
 
 /**
  * Everything {@link RealServicesComposition} is created with, read from the environment: each adapter's
- * {@code fromEnvironment()} (addresses, credentials, {@code EVENTSOURCE_NAMESPACE}), the runtime's default options, and
- * the lifecycle durations,
+ * {@code fromEnvironment()} (addresses, credentials, {@code EVENTSOURCE_NAMESPACE}, {@code EVENTSOURCE_MAX_PAYLOAD_BYTES}),
+ * the runtime's default options with that payload limit, and the lifecycle durations,
  * the seed's unless overridden by {@code EVENTSOURCE_CONSUMER_IDLE_TIMEOUT}, {@code EVENTSOURCE_QUEUE_EXPIRY},
  * {@code EVENTSOURCE_HEARTBEAT_INTERVAL} or {@code EVENTSOURCE_LIVENESS_TTL} (such as {@code 3s}, {@code 500ms},
  * {@code 1m} or {@code PT3S}).
@@ -52,7 +53,8 @@ record RealSettings(ExpiryPolicy expiry, EventsourceOptions options, RabbitMqSet
      * @throws InvalidValueException naming the variable, if one is malformed
      */
     static RealSettings fromEnvironment(Map<String, String> environment) {
-        return new RealSettings(expiryFromEnvironment(environment), EventsourceOptions.defaults(),
+        return new RealSettings(expiryFromEnvironment(environment),
+                EventsourceOptions.defaults().withPayloadLimit(PayloadLimit.fromEnvironment(environment)),
                 RabbitMqSettings.fromEnvironment(environment), RedisSettings.fromEnvironment(environment),
                 MySqlSettings.fromEnvironment(environment));
     }

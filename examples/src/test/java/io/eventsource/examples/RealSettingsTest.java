@@ -3,6 +3,7 @@ package io.eventsource.examples;
 import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.domain.InvalidValueException;
 import io.eventsource.domain.Namespace;
+import io.eventsource.domain.PayloadLimit;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -33,6 +34,19 @@ class RealSettingsTest {
         assertThat(settings.rabbitMq().namespace()).isEqualTo(Namespace.of("staging."));
         assertThat(settings.redis().namespace()).isEqualTo(Namespace.of("staging."));
         assertThat(settings.mySql().tablePrefix()).isEqualTo("staging_es_");
+    }
+
+    @Test
+    void givesTheRuntimeAndEveryAdapterThePayloadLimitOfTheEnvironment() {
+        RealSettings byDefault = RealSettings.fromEnvironment(Map.of());
+        RealSettings twoMebibytes = RealSettings.fromEnvironment(Map.of("EVENTSOURCE_MAX_PAYLOAD_BYTES", "2097152"));
+
+        assertThat(byDefault.options().payloadLimit()).isEqualTo(PayloadLimit.DEFAULT);
+        assertThat(byDefault.rabbitMq().payloadLimit()).isEqualTo(PayloadLimit.DEFAULT_BYTES);
+        assertThat(byDefault.mySql().payloadLimit()).isEqualTo(PayloadLimit.DEFAULT_BYTES);
+        assertThat(twoMebibytes.options().payloadLimit()).isEqualTo(PayloadLimit.ofBytes(2 << 20));
+        assertThat(twoMebibytes.rabbitMq().payloadLimit()).isEqualTo(2 << 20);
+        assertThat(twoMebibytes.mySql().payloadLimit()).isEqualTo(2 << 20);
     }
 
     @Test

@@ -5,8 +5,9 @@ import io.eventsource.domain.ConcurrencyConflictException;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.EventId;
 import io.eventsource.domain.ExpectedVersion;
-import io.eventsource.domain.InvalidValueException;
 import io.eventsource.domain.NewEvent;
+import io.eventsource.domain.PayloadLimit;
+import io.eventsource.domain.RetriedAppend;
 import io.eventsource.ports.EventLog;
 import io.eventsource.ports.LogPage;
 import io.eventsource.ports.LogQuery;
@@ -16,73 +17,67 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.Optional;
 
-/** The event log in memory: the whole log as a list in position order (position n at index n - 1). */
+/**
+ * The event log in memory: the whole log as a list in position order (position n at index n - 1). It refuses what
+ * the database would (a payload over the limit, a reused event id) with the same exceptions, before writing anything.
+ */
 final class InMemoryEventLog implements EventLog {
+    /** Named in a refusal, so that the reader knows what to change. */
+    static final String LIMIT_SETTING = "the in-memory event log's PayloadLimit";
+
+    private final PayloadLimit limit;
     private final List<LoggedEvent> log = new ArrayList<>();
     private final Map<AggregateRef, List<Integer>> indexesByAggregate = new HashMap<>();
     private final Map<EventId, Integer> indexById = new HashMap<>();
+
+    /** A log that refuses payloads over {@code limit}. */
+    InMemoryEventLog(PayloadLimit limit) {
+        this.limit = Objects.requireNonNull(limit, "limit");
+    }
+
+    /** A log with the default payload limit, 1 MiB. */
+    InMemoryEventLog() {
+        this(PayloadLimit.DEFAULT);
+    }
 
     @Override
     public synchronized List<LoggedEvent> append(AggregateRef aggregate, ExpectedVersion expected, List<NewEvent> events) {
         Objects.requireNonNull(aggregate, "aggregate");
         Objects.requireNonNull(expected, "expected");
-        long version = version(aggregate);
-        List<LoggedEvent> stored = alreadyLogged(aggregate, expected, events);
-        if (stored != null) {
-            // a retried append whose first try was written: the same events, as they are
-            return stored;
-        }
-        Set<EventId> ids = new HashSet<>();
-        for (NewEvent event : events) {
-            if (indexById.containsKey(event.id()) || !ids.add(event.id())) {
-                // as the unique key on the event id of a database would: nothing is written
-                throw new InvalidValueException("append to " + aggregate + " refused: event id " + event.id()
-                        + " is already in the log for other events; event ids are unique in the log");
+        List<NewEvent> batch = List.copyOf(Objects.requireNonNull(events, "events"));
+        RetriedAppend.requireDistinctIds(aggregate, batch);
+        List<Event> logged = new ArrayList<>();
+        for (NewEvent event : batch) {
+            limit.check(aggregate, event, LIMIT_SETTING);
+            Integer index = indexById.get(event.id());
+            if (index != null) {
+                logged.add(log.get(index).event());
             }
         }
+        Optional<List<Event>> retried = RetriedAppend.recognise(aggregate, expected, batch, logged);
+        if (retried.isPresent()) {
+            // a retried append whose first try was written: the same events, as they are
+            return retried.get().stream().map(event -> log.get(indexById.get(event.id()))).toList();
+        }
+        long version = version(aggregate);
         if (!expected.admits(version)) {
             throw new ConcurrencyConflictException(aggregate, expected, version);
         }
         List<LoggedEvent> appended = new ArrayList<>();
         List<Integer> indexes = indexesByAggregate.computeIfAbsent(aggregate, any -> new ArrayList<>());
-        for (NewEvent event : events) {
-            LoggedEvent logged = new LoggedEvent(log.size() + 1L, event.at(aggregate, ++version), null);
+        for (NewEvent event : batch) {
+            LoggedEvent entry = new LoggedEvent(log.size() + 1L, event.at(aggregate, ++version), null);
             indexes.add(log.size());
             indexById.put(event.id(), log.size());
-            log.add(logged);
-            appended.add(logged);
+            log.add(entry);
+            appended.add(entry);
         }
         return appended;
-    }
-
-    /** The events as already logged, if every one is, in order, right after {@code expected}, with the same content. */
-    private List<LoggedEvent> alreadyLogged(AggregateRef aggregate, ExpectedVersion expected, List<NewEvent> events) {
-        List<LoggedEvent> stored = new ArrayList<>(events.size());
-        for (NewEvent event : events) {
-            Integer index = indexById.get(event.id());
-            if (index == null) {
-                return null;
-            }
-            LoggedEvent logged = log.get(index);
-            Event was = logged.event();
-            long wanted = stored.isEmpty()
-                    ? (expected.value() == -1 ? was.sequence() : expected.value() + 1)
-                    : stored.get(stored.size() - 1).event().sequence() + 1;
-            boolean same = was.aggregate().equals(aggregate) && was.sequence() == wanted
-                    && was.name().equals(event.name()) && was.payload().equals(event.payload())
-                    && was.metadata().equals(event.metadata()) && was.occurredAt().equals(event.occurredAt());
-            if (!same) {
-                return null;
-            }
-            stored.add(logged);
-        }
-        return List.copyOf(stored);
     }
 
     @Override

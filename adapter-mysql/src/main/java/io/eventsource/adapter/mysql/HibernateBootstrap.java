@@ -1,8 +1,11 @@
 package io.eventsource.adapter.mysql;
 
 import io.eventsource.adapter.mysql.entity.AckRow;
+import io.eventsource.adapter.mysql.entity.Columns;
 import io.eventsource.adapter.mysql.entity.EventRow;
+import io.eventsource.domain.PayloadLimit;
 import io.eventsource.ports.Credentials;
+import io.eventsource.ports.PermanentPortException;
 import org.hibernate.SessionFactory;
 import org.hibernate.cfg.Configuration;
 import org.hibernate.dialect.DatabaseVersion;
@@ -12,7 +15,9 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,14 +43,19 @@ final class HibernateBootstrap {
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
     /** The last x.y.z before "-MariaDB": skips the "5.5.5-" that the MySQL protocol puts in front. */
     private static final Pattern MARIADB_VERSION = Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)-MariaDB");
+    /**
+     * What an event's insert statement holds beside its payload and metadata: the statement's text, the ids, names and
+     * numbers, generously.
+     */
+    private static final int INSERT_OVERHEAD = 4_096;
 
     private HibernateBootstrap() {
     }
 
     /**
      * @throws io.eventsource.ports.TransientPortException if the database cannot be reached
-     * @throws io.eventsource.ports.PermanentPortException if it refuses the user, TLS cannot be established, or the
-     *         schema does not fit
+     * @throws io.eventsource.ports.PermanentPortException if it refuses the user, TLS cannot be established, the
+     *         schema does not fit, or its {@code max_allowed_packet} is too small for the payload limit
      */
     static SessionFactory open(MySqlSettings settings) {
         return open(settings, Map.of());
@@ -89,6 +99,7 @@ final class HibernateBootstrap {
     static String migrate(MySqlSettings settings, Tables tables) {
         try (Connection connection = DriverManager.getConnection(settings.jdbcUrl(), driverProperties(settings))) {
             String version = connection.getMetaData().getDatabaseProductVersion();
+            checkPacketSize(settings, maxAllowedPacket(connection));
             List<Integer> ran = Migrations.run(connection, tables);
             if (!ran.isEmpty()) {
                 LOG.info("Ran migrations {} on {} (tables {}*)", ran, Credentials.redact(settings.jdbcUrl()),
@@ -97,6 +108,45 @@ final class HibernateBootstrap {
             return version;
         } catch (SQLException | RuntimeException e) {
             throw Failures.translate("start (schema migration) on " + where(settings), e);
+        }
+    }
+
+    private static long maxAllowedPacket(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT @@max_allowed_packet")) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
+    /**
+     * The largest statement that appending one event of the payload limit sends: mysql-connector-j writes a payload
+     * hex-encoded (measured: a 9 MiB payload makes an 18,874,616-byte packet, whatever its bytes), and a string with
+     * every character escaped takes twice its bytes, metadata included.
+     */
+    static long packetNeeded(int payloadLimit) {
+        return 2L * payloadLimit + 2L * Columns.METADATA + INSERT_OVERHEAD;
+    }
+
+    /** The largest payload limit whose insert fits in the server's {@code max_allowed_packet}. */
+    static long largestPayloadLimit(long maxAllowedPacket) {
+        return Math.max(0, (maxAllowedPacket - 2L * Columns.METADATA - INSERT_OVERHEAD) / 2);
+    }
+
+    /**
+     * Refuses to start where an event within the payload limit could not be written: the server would refuse its
+     * insert as a packet too large, a permanent failure of every publish of such an event.
+     */
+    static void checkPacketSize(MySqlSettings settings, long maxAllowedPacket) {
+        long needed = packetNeeded(settings.payloadLimit());
+        if (needed > maxAllowedPacket) {
+            throw new PermanentPortException("MySQL server's max_allowed_packet on " + where(settings) + " is "
+                    + maxAllowedPacket + " bytes, but an event within the payload limit of " + settings.payloadLimit()
+                    + " bytes (" + HibernateEventLog.LIMIT_SETTING + ", " + PayloadLimit.VARIABLE + ") needs " + needed
+                    + " (the driver sends a payload hex-encoded, at twice its size, with its metadata): raise"
+                    + " max_allowed_packet on the server (SET GLOBAL max_allowed_packet = " + needed + ", and in its"
+                    + " configuration file) or lower the payload limit to at most " + largestPayloadLimit(maxAllowedPacket)
+                    + " bytes");
         }
     }
 

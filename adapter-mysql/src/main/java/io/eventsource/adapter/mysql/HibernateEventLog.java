@@ -6,13 +6,17 @@ import io.eventsource.domain.AggregateId;
 import io.eventsource.domain.AggregateRef;
 import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.ConcurrencyConflictException;
+import io.eventsource.domain.DuplicateEventIdException;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.EventId;
 import io.eventsource.domain.EventName;
+import io.eventsource.domain.EventsourceException;
 import io.eventsource.domain.ExpectedVersion;
 import io.eventsource.domain.InvalidValueException;
 import io.eventsource.domain.NewEvent;
 import io.eventsource.domain.Payload;
+import io.eventsource.domain.PayloadLimit;
+import io.eventsource.domain.RetriedAppend;
 import io.eventsource.ports.Append;
 import io.eventsource.ports.AppendOutcome;
 import io.eventsource.ports.EventLog;
@@ -20,6 +24,7 @@ import io.eventsource.ports.LogPage;
 import io.eventsource.ports.LogQuery;
 import io.eventsource.ports.LoggedEvent;
 import io.eventsource.ports.SequenceRange;
+import io.eventsource.ports.TransientPortException;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.hibernate.SessionFactory;
@@ -39,6 +44,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ThreadLocalRandom;
@@ -48,8 +54,9 @@ import java.util.function.Function;
 /**
  * The event log in {@code <prefix>event}. An append reads the aggregate's version, checks the expected
  * one and inserts the next sequences in one transaction; the unique key on (aggregate, sequence) makes
- * a concurrent appender that took a sequence first turn the slower one into a conflict, and the event-id
- * key recognises a retried append of the very same events.
+ * a concurrent appender that took a sequence first turn the slower one into a conflict. An append refused by the
+ * version check or by the event-id key reads the rows of its ids, and the domain's {@link RetriedAppend} decides:
+ * the retry of a written append gets the stored events, a reused id a {@link DuplicateEventIdException}.
  *
  * <p>Positions come from AUTO_INCREMENT: they increase in insert order, but transactions commit in their
  * own order, so a reader of the whole log can briefly see position n+1 before n commits. Catch-up readers
@@ -67,9 +74,11 @@ final class HibernateEventLog implements EventLog {
     private static final int IDS_PER_QUERY = 1_000;
     private static final String SEQUENCE_KEY = "uk_event_aggregate_sequence";
     private static final String EVENT_ID_KEY = "uk_event_id";
+    /** Named in a refusal, so that the reader knows what to change. */
+    static final String LIMIT_SETTING = "MySqlSettings.payloadLimit";
 
     private final SessionFactory sessionFactory;
-    private final int payloadLimit;
+    private final PayloadLimit payloadLimit;
     /** The database this log releases when it closes; null when the SessionFactory belongs to the caller. */
     private final HibernateDatabase database;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -87,7 +96,7 @@ final class HibernateEventLog implements EventLog {
 
     private HibernateEventLog(SessionFactory sessionFactory, MySqlSettings settings, HibernateDatabase database) {
         this.sessionFactory = Objects.requireNonNull(sessionFactory, "sessionFactory");
-        this.payloadLimit = settings.payloadLimit();
+        this.payloadLimit = PayloadLimit.ofBytes(settings.payloadLimit());
         this.database = database;
     }
 
@@ -105,13 +114,10 @@ final class HibernateEventLog implements EventLog {
         Objects.requireNonNull(expected, "expected");
         List<NewEvent> batch = List.copyOf(Objects.requireNonNull(events, "events"));
         checkColumns(aggregate);
+        RetriedAppend.requireDistinctIds(aggregate, batch);
         List<String> metadata = new ArrayList<>(batch.size());
         for (NewEvent event : batch) {
             metadata.add(checked(aggregate, event));
-        }
-        if (batch.stream().map(NewEvent::id).distinct().count() != batch.size()) {
-            throw new InvalidValueException("append to " + aggregate + " refused: its events must have distinct ids, got "
-                    + ids(batch));
         }
         if (batch.isEmpty()) {
             long actual = version(aggregate);
@@ -124,12 +130,12 @@ final class HibernateEventLog implements EventLog {
             try {
                 return insert(aggregate, expected, batch, metadata);
             } catch (ConcurrencyConflictException stale) {
-                List<LoggedEvent> replayed = readQuietly(session -> replayed(session, aggregate, expected, batch));
-                if (replayed != null) {
-                    return replayed;
+                List<LoggedEvent> logged = readQuietly(session -> loggedWithIds(session, batch));
+                if (logged == null) {
+                    throw stale;
                 }
-                throw stale;
-            } catch (InvalidValueException refused) {
+                return retried(aggregate, expected, batch, logged).orElseThrow(() -> stale);
+            } catch (EventsourceException refused) {
                 throw refused;
             } catch (RuntimeException e) {
                 boolean raced = Failures.isDuplicateKey(e, SEQUENCE_KEY) || isDeadlock(e);
@@ -148,8 +154,8 @@ final class HibernateEventLog implements EventLog {
     /**
      * A publisher's batch in one transaction: each append's version is checked and its rows inserted, the
      * appends of one aggregate one after the other; an append at the wrong version is refused alone (unless it was
-     * written by an earlier try: then it is returned as it is). A lost race, a known event id or a deadlock rolls the
-     * batch back and appends it one at a time, where each of those has its answer.
+     * written by an earlier try: then it is returned as it is, see {@link RetriedAppend}). A lost race, a known event id
+     * or a deadlock rolls the batch back and appends it one at a time, where each of those has its answer.
      */
     @Override
     public List<AppendOutcome> appendAll(List<Append> appends) {
@@ -188,11 +194,7 @@ final class HibernateEventLog implements EventLog {
                     long actual = versions.containsKey(append.aggregate()) ? versions.get(append.aggregate())
                             : version(session, append.aggregate());
                     if (!append.expected().admits(actual)) {
-                        List<LoggedEvent> replayed = replayed(session, append.aggregate(), append.expected(),
-                                append.events());
-                        outcomes.set(i, replayed != null ? new AppendOutcome.Appended(replayed)
-                                : new AppendOutcome.Refused(new ConcurrencyConflictException(append.aggregate(),
-                                append.expected(), actual)));
+                        outcomes.set(i, notAdmitted(append, actual, loggedWithIds(session, append.events())));
                         versions.put(append.aggregate(), actual);
                         continue;
                     }
@@ -255,18 +257,21 @@ final class HibernateEventLog implements EventLog {
 
     /**
      * After a lost race, a deadlock or a known event id: the very same events already logged (a retried
-     * append whose first try committed) are returned as they are; otherwise the append conflicts.
+     * append whose first try committed) are returned as they are, a known id that is no retry is refused;
+     * otherwise the append conflicts.
      */
     private List<LoggedEvent> afterRace(AggregateRef aggregate, ExpectedVersion expected, List<NewEvent> batch,
                                         RuntimeException cause) {
         String action = "append to " + aggregate;
-        List<LoggedEvent> replayed = read(action, session -> replayed(session, aggregate, expected, batch));
-        if (replayed != null) {
-            return replayed;
+        Optional<List<LoggedEvent>> retried = retried(aggregate, expected, batch,
+                read(action, session -> loggedWithIds(session, batch)));
+        if (retried.isPresent()) {
+            return retried.get();
         }
         if (Failures.isDuplicateKey(cause, EVENT_ID_KEY)) {
-            throw new InvalidValueException(action + " refused: an event id among " + ids(batch)
-                    + " is already in the log for other events; event ids are unique in the log");
+            // the row that held the id is gone again: its transaction rolled back after this insert waited for it
+            throw new TransientPortException(action + " met an event id among " + ids(batch) + " that another append"
+                    + " was writing and did not commit; nothing was written, try again", cause);
         }
         long actual = read(action, session -> version(session, aggregate));
         if (isDeadlock(cause) && expected.admits(actual)) {
@@ -276,36 +281,38 @@ final class HibernateEventLog implements EventLog {
         throw new ConcurrencyConflictException(aggregate, expected, actual);
     }
 
-    /** The batch as already logged, if every one of its events is, in order, right after {@code expected}. */
-    private static List<LoggedEvent> replayed(StatelessSession session, AggregateRef aggregate, ExpectedVersion expected,
-                                              List<NewEvent> batch) {
-        List<EventRow> rows = session.createSelectionQuery("from EventRow e where e.eventId in :ids order by e.position",
-                        EventRow.class)
-                .setParameterList("ids", batch.stream().map(event -> event.id().value()).toList())
-                .getResultList();
-        if (rows.size() != batch.size()) {
-            return null;
+    /** The outcome of an append whose expected version the aggregate is not at: a retry, a reused id, or a conflict. */
+    private static AppendOutcome notAdmitted(Append append, long actual, List<LoggedEvent> logged) {
+        try {
+            return retried(append.aggregate(), append.expected(), append.events(), logged)
+                    .<AppendOutcome>map(AppendOutcome.Appended::new)
+                    .orElseGet(() -> new AppendOutcome.Refused(new ConcurrencyConflictException(append.aggregate(),
+                            append.expected(), actual)));
+        } catch (DuplicateEventIdException refused) {
+            return new AppendOutcome.Refused(refused);
         }
-        List<LoggedEvent> logged = new ArrayList<>(rows.size());
-        for (int i = 0; i < rows.size(); i++) {
-            EventRow row = rows.get(i);
-            LoggedEvent event = toLogged(row);
-            boolean inPlace = event.event().aggregate().equals(aggregate)
-                    && row.eventId().equals(batch.get(i).id().value())
-                    && (i == 0 ? expected.value() == -1 || row.sequence() == expected.value() + 1
-                    : row.sequence() == rows.get(i - 1).sequence() + 1);
-            if (!inPlace || !sameContent(event.event(), batch.get(i))) {
-                return null;
-            }
-            logged.add(event);
-        }
-        return List.copyOf(logged);
     }
 
-    private static boolean sameContent(Event logged, NewEvent event) {
-        return logged.name().equals(event.name()) && logged.payload().equals(event.payload())
-                && logged.metadata().equals(event.metadata())
-                && logged.occurredAt().equals(event.occurredAt());
+    /**
+     * The domain's judgement of an append by the logged events with its ids: empty if there are none, the stored
+     * events if it is a retry.
+     *
+     * @throws DuplicateEventIdException if the log holds some of the ids and the append is no retry
+     */
+    private static Optional<List<LoggedEvent>> retried(AggregateRef aggregate, ExpectedVersion expected,
+                                                       List<NewEvent> batch, List<LoggedEvent> logged) {
+        Map<EventId, LoggedEvent> byId = new HashMap<>();
+        logged.forEach(entry -> byId.put(entry.event().id(), entry));
+        return RetriedAppend.recognise(aggregate, expected, batch, logged.stream().map(LoggedEvent::event).toList())
+                .map(events -> events.stream().map(event -> byId.get(event.id())).toList());
+    }
+
+    /** The logged events that carry any of the batch's ids, of any aggregate. */
+    private static List<LoggedEvent> loggedWithIds(StatelessSession session, List<NewEvent> batch) {
+        return session.createSelectionQuery("from EventRow e where e.eventId in :ids", EventRow.class)
+                .setParameterList("ids", batch.stream().map(event -> event.id().value()).toList())
+                .getResultList()
+                .stream().map(HibernateEventLog::toLogged).toList();
     }
 
     @Override
@@ -532,11 +539,7 @@ final class HibernateEventLog implements EventLog {
         check("EventId", event.id().value(), Columns.EVENT_ID);
         check("EventName", event.name().value(), Columns.EVENT_NAME);
         check("Payload content type", event.payload().contentType(), Columns.CONTENT_TYPE);
-        if (event.payload().size() > payloadLimit) {
-            throw new InvalidValueException("Event payload of " + event.name() + " " + event.id() + " for " + aggregate
-                    + " is " + event.payload().size() + " bytes, over the event log's limit of " + payloadLimit
-                    + " bytes (MySqlSettings.payloadLimit): keep large bodies elsewhere and put a reference in the event");
-        }
+        payloadLimit.check(aggregate, event, LIMIT_SETTING);
         String metadata = MetadataJson.write(event.metadata());
         int bytes = metadata.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > Columns.METADATA) {

@@ -2,6 +2,7 @@ package io.eventsource.adapter.mysql;
 
 import io.eventsource.domain.InvalidValueException;
 import io.eventsource.domain.Namespace;
+import io.eventsource.domain.PayloadLimit;
 import io.eventsource.ports.Credentials;
 
 import java.time.Duration;
@@ -30,8 +31,10 @@ import java.util.regex.Pattern;
  *            {@code 127.x.y.z}, {@code ::1}, or none), where they choose {@link Tls#DISABLED}
  * @param poolSize connections in the pool, 1-{@value #MAX_POOL_SIZE}
  * @param payloadLimit the largest event payload accepted, in bytes, 1-{@value #MAX_PAYLOAD_LIMIT}
- *                     (the payload column is a {@code MEDIUMBLOB}); a larger payload is refused with
- *                     {@link InvalidValueException}. The server's {@code max_allowed_packet} must admit it.
+ *                     (the payload column is a {@code MEDIUMBLOB}); a larger payload is refused with a
+ *                     {@link io.eventsource.domain.PayloadTooLargeException} before anything is written. The server's
+ *                     {@code max_allowed_packet} must admit twice it and the metadata (the driver sends a payload
+ *                     hex-encoded): the adapter checks at start, and refuses to start where it does not
  * @param ackBatchSize the most acks written in one transaction, 1-{@value #MAX_ACK_BATCH_SIZE} (a single
  *                     {@code record} call larger than this is still written in one transaction)
  * @param ackFlushInterval how long an idle ack writer waits for more acks before writing what it has,
@@ -51,8 +54,8 @@ public record MySqlSettings(String jdbcUrl, String user, String password, Tls tl
     public static final String TLS_VARIABLE = "EVENTSOURCE_JDBC_TLS";
     public static final int DEFAULT_POOL_SIZE = 8;
     public static final int MAX_POOL_SIZE = 200;
-    /** 1 MiB. */
-    public static final int DEFAULT_PAYLOAD_LIMIT = 1 << 20;
+    /** 1 MiB, {@link PayloadLimit#DEFAULT}. */
+    public static final int DEFAULT_PAYLOAD_LIMIT = PayloadLimit.DEFAULT_BYTES;
     /** 16 MiB - 1, the capacity of a {@code MEDIUMBLOB}. */
     public static final int MAX_PAYLOAD_LIMIT = (1 << 24) - 1;
     public static final int DEFAULT_ACK_BATCH_SIZE = 500;
@@ -117,7 +120,8 @@ public record MySqlSettings(String jdbcUrl, String user, String password, Tls tl
      * {@code EVENTSOURCE_JDBC_PASSWORD}, each defaulting to the local database ({@value #DEFAULT_JDBC_URL},
      * eventsource/eventsource), the TLS mode of {@code EVENTSOURCE_JDBC_TLS} ({@code disabled}, {@code required}
      * or {@code verify-identity}; unset: verify-identity, or disabled if every host of the URL is a loopback
-     * address), with the tables of {@code EVENTSOURCE_NAMESPACE} if set ({@link #withNamespace}); every other
+     * address), with the tables of {@code EVENTSOURCE_NAMESPACE} if set ({@link #withNamespace}) and the payload
+     * limit of {@code EVENTSOURCE_MAX_PAYLOAD_BYTES} if set ({@link PayloadLimit#fromEnvironment}); every other
      * setting at its default.
      *
      * @throws InvalidValueException if a value is malformed, e.g. a URL that holds a password
@@ -147,7 +151,12 @@ public record MySqlSettings(String jdbcUrl, String user, String password, Tls tl
         } catch (InvalidValueException e) {
             throw new InvalidValueException("EVENTSOURCE_NAMESPACE: " + e.getMessage());
         }
-        return settings.withNamespace(namespace);
+        int payloadLimit = PayloadLimit.fromEnvironment(environment).bytes();
+        if (payloadLimit > MAX_PAYLOAD_LIMIT) {
+            throw new InvalidValueException(PayloadLimit.VARIABLE + " must be at most " + MAX_PAYLOAD_LIMIT
+                    + " bytes for the MySQL adapter (its payload column is a MEDIUMBLOB), got " + payloadLimit);
+        }
+        return settings.withNamespace(namespace).withPayloadLimit(payloadLimit);
     }
 
     /**

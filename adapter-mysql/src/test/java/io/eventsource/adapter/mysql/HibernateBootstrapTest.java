@@ -1,10 +1,12 @@
 package io.eventsource.adapter.mysql;
 
+import io.eventsource.ports.PermanentPortException;
 import org.junit.jupiter.api.Test;
 
 import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class HibernateBootstrapTest {
     @Test
@@ -39,5 +41,28 @@ class HibernateBootstrapTest {
         assertThat(properties).containsEntry("hibernate.connection.password", "pw")
                 .doesNotContainKey("hibernate.hikari.dataSource.password")
                 .doesNotContainKey("hibernate.hikari.dataSource.user");
+    }
+
+    @Test
+    void startsOnlyWhereTheServerAdmitsTheInsertOfAnEventWithinThePayloadLimit() {
+        MySqlSettings settings = MySqlSettings.of("jdbc:mysql://127.0.0.1:3306/test", "app", "pw");
+        long mariaDbDefault = 16L << 20;
+
+        assertThat(HibernateBootstrap.packetNeeded(1 << 20)).as("the default limit: 2 MiB of hex, metadata, the rest")
+                .isEqualTo(2_232_318L).isLessThan(mariaDbDefault);
+        HibernateBootstrap.checkPacketSize(settings, mariaDbDefault);
+        long largest = HibernateBootstrap.largestPayloadLimit(mariaDbDefault);
+        assertThat(largest).isEqualTo(8_321_025L);
+        HibernateBootstrap.checkPacketSize(settings.withPayloadLimit((int) largest), mariaDbDefault);
+
+        assertThatThrownBy(() -> HibernateBootstrap.checkPacketSize(settings.withPayloadLimit((int) largest + 1),
+                mariaDbDefault))
+                .isInstanceOf(PermanentPortException.class)
+                .hasMessage("MySQL server's max_allowed_packet on jdbc:mysql://127.0.0.1:3306/test as app with TLS"
+                        + " disabled is 16777216 bytes, but an event within the payload limit of 8321026 bytes"
+                        + " (MySqlSettings.payloadLimit, EVENTSOURCE_MAX_PAYLOAD_BYTES) needs 16777218 (the driver sends"
+                        + " a payload hex-encoded, at twice its size, with its metadata): raise max_allowed_packet on the"
+                        + " server (SET GLOBAL max_allowed_packet = 16777218, and in its configuration file) or lower"
+                        + " the payload limit to at most 8321025 bytes");
     }
 }

@@ -4,6 +4,7 @@ import io.eventsource.domain.AggregateId;
 import io.eventsource.domain.AggregateRef;
 import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.ConcurrencyConflictException;
+import io.eventsource.domain.DuplicateEventIdException;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.EventId;
 import io.eventsource.domain.EventName;
@@ -11,6 +12,7 @@ import io.eventsource.domain.ExpectedVersion;
 import io.eventsource.domain.InvalidValueException;
 import io.eventsource.domain.NewEvent;
 import io.eventsource.domain.Payload;
+import io.eventsource.domain.PayloadTooLargeException;
 import io.eventsource.ports.LogPage;
 import io.eventsource.ports.LogQuery;
 import io.eventsource.ports.LoggedEvent;
@@ -178,7 +180,7 @@ class MySqlEventLogIT {
         NewEvent reused = new NewEvent(original.id(), EventName.of("Other"), Payload.text("x"), Map.of(), T0);
 
         assertThatThrownBy(() -> log.append(fresh(), ExpectedVersion.NONE, List.of(reused)))
-                .isInstanceOf(InvalidValueException.class)
+                .isInstanceOf(DuplicateEventIdException.class)
                 .hasMessageContaining(original.id().value())
                 .hasMessageContaining("already in the log");
     }
@@ -194,7 +196,7 @@ class MySqlEventLogIT {
                 new Payload(new byte[1_001], "application/octet-stream"), Map.of(), T0);
 
         assertThatThrownBy(() -> limited.append(aggregate, ExpectedVersion.NONE, List.of(atLimit, overLimit)))
-                .isInstanceOf(InvalidValueException.class)
+                .isInstanceOf(PayloadTooLargeException.class)
                 .hasMessageContaining("1001 bytes")
                 .hasMessageContaining("limit of 1000 bytes")
                 .hasMessageContaining("MySqlSettings.payloadLimit");
@@ -202,6 +204,37 @@ class MySqlEventLogIT {
 
         List<LoggedEvent> logged = limited.append(aggregate, ExpectedVersion.NONE, List.of(atLimit));
         assertThat(log.read(aggregate, 1, 1)).containsExactly(logged.get(0).event());
+    }
+
+    @Test
+    void storesThePayloadLimitTheServersPacketSizeAdmitsAndRefusesToStartWithALargerOne() throws Exception {
+        long packet;
+        try (Connection connection = database.connect();
+             PreparedStatement statement = connection.prepareStatement("SELECT @@max_allowed_packet");
+             ResultSet result = statement.executeQuery()) {
+            result.next();
+            packet = result.getLong(1);
+        }
+        int largest = (int) Math.min(MySqlSettings.MAX_PAYLOAD_LIMIT, HibernateBootstrap.largestPayloadLimit(packet));
+        MySqlSettings atLargest = database.settings().withPayloadLimit(largest);
+        HibernateBootstrap.migrate(atLargest, Tables.of(atLargest));
+        byte[] bytes = new byte[largest];
+        java.util.Arrays.fill(bytes, (byte) 0xFF);
+        NewEvent biggest = new NewEvent(EventId.random(), EventName.of("Big"), new Payload(bytes, "application/pdf"),
+                Map.of("correlation", "c-1"), T0);
+        AggregateRef aggregate = fresh();
+
+        new HibernateEventLog(sessionFactory, atLargest).append(aggregate, ExpectedVersion.NONE, List.of(biggest));
+
+        assertThat(log.read(aggregate, 1, 1).get(0).payload()).isEqualTo(biggest.payload());
+        if (largest < MySqlSettings.MAX_PAYLOAD_LIMIT) {
+            MySqlSettings overLargest = database.settings().withPayloadLimit(largest + 1);
+            assertThatThrownBy(() -> HibernateBootstrap.open(overLargest))
+                    .isInstanceOf(PermanentPortException.class)
+                    .hasMessageContaining("max_allowed_packet")
+                    .hasMessageContaining("is " + packet + " bytes")
+                    .hasMessageContaining("lower the payload limit to at most " + largest + " bytes");
+        }
     }
 
     @Test

@@ -169,4 +169,18 @@ class MySqlSettingsTest {
         assertThatThrownBy(() -> settings.withAckBatching(10, Duration.ofSeconds(2))).isInstanceOf(InvalidValueException.class);
         assertThat(settings.withTablePrefix("staging_es_").tablePrefix()).isEqualTo("staging_es_");
     }
+
+    @Test
+    void readsThePayloadLimitFromItsVariable() {
+        assertThat(MySqlSettings.fromEnvironment(Map.of()).payloadLimit()).isEqualTo(1_048_576);
+        assertThat(MySqlSettings.fromEnvironment(Map.of("EVENTSOURCE_MAX_PAYLOAD_BYTES", "2097152")).payloadLimit())
+                .isEqualTo(2_097_152);
+        assertThatThrownBy(() -> MySqlSettings.fromEnvironment(Map.of("EVENTSOURCE_MAX_PAYLOAD_BYTES", "2MB")))
+                .isInstanceOf(InvalidValueException.class)
+                .hasMessageStartingWith("EVENTSOURCE_MAX_PAYLOAD_BYTES must be a whole number of bytes");
+        assertThatThrownBy(() -> MySqlSettings.fromEnvironment(Map.of("EVENTSOURCE_MAX_PAYLOAD_BYTES", "16777216")))
+                .isInstanceOf(InvalidValueException.class)
+                .hasMessage("EVENTSOURCE_MAX_PAYLOAD_BYTES must be at most 16777215 bytes for the MySQL adapter (its"
+                        + " payload column is a MEDIUMBLOB), got 16777216");
+    }
 }

@@ -10,7 +10,7 @@ import io.eventsource.domain.AggregateRef;
 import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.ExpiryPolicy;
-import io.eventsource.domain.InvalidValueException;
+import io.eventsource.domain.PayloadLimit;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.domain.Topology;
 import io.eventsource.ports.AnnouncementListener;
@@ -412,11 +412,7 @@ final class RabbitMqMessageBus implements MessageBus {
                 throw new IllegalArgumentException("publish(" + aggregate + ", ...) got an event of another aggregate: "
                         + event);
             }
-            if (event.payload().size() > settings.payloadLimit()) {
-                throw new InvalidValueException("Event payload must be at most " + settings.payloadLimit()
-                        + " bytes (RabbitMqSettings payloadLimit), got " + event.payload().size() + " bytes in "
-                        + event);
-            }
+            PayloadLimit.ofBytes(settings.payloadLimit()).check(event, "RabbitMqSettings.payloadLimit");
             messages.add(EventEnvelope.encode(event));
         }
         return messages;

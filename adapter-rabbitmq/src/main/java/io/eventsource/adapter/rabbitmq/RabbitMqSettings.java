@@ -2,6 +2,7 @@ package io.eventsource.adapter.rabbitmq;
 
 import io.eventsource.domain.InvalidValueException;
 import io.eventsource.domain.Namespace;
+import io.eventsource.domain.PayloadLimit;
 import io.eventsource.ports.Credentials;
 
 import java.net.URI;
@@ -26,8 +27,10 @@ import java.util.Objects;
  *                              broker may take to answer a declaration or a subscription
  * @param recoveryInterval      how long the client waits between attempts to reconnect after a lost connection
  * @param payloadLimit          the largest event payload a publish accepts, in bytes (1 to
- *                              {@value #MAX_MESSAGE_SIZE}); a larger one is refused with an
- *                              {@link InvalidValueException} before anything is sent
+ *                              {@value #MAX_MESSAGE_SIZE}); a larger one is refused with a
+ *                              {@link io.eventsource.domain.PayloadTooLargeException} before anything is sent. Keep
+ *                              it equal to the event log's limit: an event the log took and the bus refuses waits in
+ *                              the log
  * @param maxInboundMessageSize the largest message body the bus reads, in bytes ({@value #MIN_INBOUND_MESSAGE_SIZE}
  *                              to {@value #MAX_MESSAGE_SIZE}, at least {@code payloadLimit}); the body of our
  *                              envelope is the payload (its headers travel apart, bounded by the broker's frame
@@ -51,8 +54,8 @@ public record RabbitMqSettings(URI uri, Namespace namespace, int prefetch, int c
     public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_RECOVERY_INTERVAL = Duration.ofSeconds(2);
-    /** 1 MiB, as the event log's default. */
-    public static final int DEFAULT_PAYLOAD_LIMIT = 1 << 20;
+    /** 1 MiB, {@link PayloadLimit#DEFAULT}, as the event log's default. */
+    public static final int DEFAULT_PAYLOAD_LIMIT = PayloadLimit.DEFAULT_BYTES;
     /**
      * What the default inbound limit allows above the payload limit: room for a producer of another deployment
      * whose payload limit is a little higher, without letting a body many times the limit in.
@@ -136,8 +139,9 @@ public record RabbitMqSettings(URI uri, Namespace namespace, int prefetch, int c
     }
 
     /**
-     * The settings from {@code EVENTSOURCE_AMQP_URI} (default {@link #DEFAULT_URI}) and {@code EVENTSOURCE_NAMESPACE}
-     * (default none), with default limits.
+     * The settings from {@code EVENTSOURCE_AMQP_URI} (default {@link #DEFAULT_URI}), {@code EVENTSOURCE_NAMESPACE}
+     * (default none) and {@code EVENTSOURCE_MAX_PAYLOAD_BYTES} (default 1 MiB, {@link PayloadLimit#fromEnvironment};
+     * the inbound limit follows it, {@link #withPayloadLimit}), with other limits at their defaults.
      *
      * @throws InvalidValueException naming the variable, when one is set to something unusable
      */
@@ -170,7 +174,12 @@ public record RabbitMqSettings(URI uri, Namespace namespace, int prefetch, int c
         } catch (InvalidValueException e) {
             throw new InvalidValueException(NAMESPACE_VARIABLE + ": " + e.getMessage());
         }
-        return settings;
+        int payloadLimit = PayloadLimit.fromEnvironment(environment).bytes();
+        if (payloadLimit > MAX_MESSAGE_SIZE) {
+            throw new InvalidValueException(PayloadLimit.VARIABLE + " must be at most " + MAX_MESSAGE_SIZE + " bytes for"
+                    + " the RabbitMQ adapter (the largest message RabbitMQ accepts), got " + payloadLimit);
+        }
+        return settings.withPayloadLimit(payloadLimit);
     }
 
     public RabbitMqSettings withUri(URI value) {

@@ -6,8 +6,8 @@ import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.EventId;
 import io.eventsource.domain.EventName;
-import io.eventsource.domain.InvalidValueException;
 import io.eventsource.domain.Payload;
+import io.eventsource.domain.PayloadTooLargeException;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.domain.Topology;
 import io.eventsource.ports.EndReason;
@@ -167,11 +167,27 @@ class RabbitMqForeignInputIT {
         Event large = event(2, 1_001);
 
         assertThatThrownBy(() -> bus.publish(product, List.of(small, large)))
-                .isInstanceOf(InvalidValueException.class)
-                .hasMessageContaining("payload must be at most 1000 bytes")
-                .hasMessageContaining("got 1001 bytes");
+                .isInstanceOf(PayloadTooLargeException.class)
+                .hasMessageContaining("is 1001 bytes, over the limit of 1000 bytes (RabbitMqSettings.payloadLimit")
+                .hasMessageContaining("it was not sent");
         assertThat(messageCount(queue(product, ADS))).as("not even the event before it").isZero();
         assertThat(bus.publish(product, List.of(small))).isEqualTo(new PublishResult.Routed());
+    }
+
+    @Test
+    void aPayloadOfExactlyTheDefaultLimitIsPublishedAndDeliveredWithTheDefaultSettings() {
+        RabbitMqMessageBus bus = broker.bus(Broker.SHORT, broker.settings.withPayloadLimit(RabbitMqSettings.DEFAULT_PAYLOAD_LIMIT)
+                .withMaxInboundMessageSize(RabbitMqSettings.DEFAULT_MAX_INBOUND_MESSAGE_SIZE));
+        bus.declareRoute(product, Set.of(ADS));
+        Recorder recorder = Recorder.acking();
+        bus.subscribeAggregate(product, ADS, recorder);
+        Event largest = event(1, RabbitMqSettings.DEFAULT_PAYLOAD_LIMIT);
+
+        assertThat(bus.publish(product, List.of(largest))).isEqualTo(new PublishResult.Routed());
+
+        Poll.until("the 1 MiB event arrived", PATIENCE, () -> recorder.deliveries.size() == 1);
+        assertThat(recorder.deliveries.get(0).event()).isEqualTo(largest);
+        assertThat(bus.oversizedMessages()).as("within the inbound limit, headers and all").isZero();
     }
 
     @Test

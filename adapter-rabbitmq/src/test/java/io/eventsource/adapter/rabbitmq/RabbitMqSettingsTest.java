@@ -151,6 +151,24 @@ class RabbitMqSettingsTest {
                 .hasMessageContaining("announcementMaxLength must be at least 1");
     }
 
+    @Test
+    void readsThePayloadLimitFromItsVariableAndRaisesTheInboundLimitWithIt() {
+        RabbitMqSettings fromDefault = RabbitMqSettings.fromEnvironment(Map.of());
+        RabbitMqSettings twoMebibytes = RabbitMqSettings.fromEnvironment(Map.of("EVENTSOURCE_MAX_PAYLOAD_BYTES", "2097152"));
+
+        assertThat(fromDefault.payloadLimit()).isEqualTo(1 << 20);
+        assertThat(fromDefault.maxInboundMessageSize()).isEqualTo((1 << 20) + (64 << 10));
+        assertThat(twoMebibytes.payloadLimit()).isEqualTo(2 << 20);
+        assertThat(twoMebibytes.maxInboundMessageSize()).isEqualTo((2 << 20) + (64 << 10));
+        assertThatThrownBy(() -> RabbitMqSettings.fromEnvironment(Map.of("EVENTSOURCE_MAX_PAYLOAD_BYTES", "-1")))
+                .isInstanceOf(InvalidValueException.class)
+                .hasMessageStartingWith("EVENTSOURCE_MAX_PAYLOAD_BYTES must be a whole number of bytes");
+        assertThatThrownBy(() -> RabbitMqSettings.fromEnvironment(Map.of("EVENTSOURCE_MAX_PAYLOAD_BYTES", "536870913")))
+                .isInstanceOf(InvalidValueException.class)
+                .hasMessage("EVENTSOURCE_MAX_PAYLOAD_BYTES must be at most 536870912 bytes for the RabbitMQ adapter (the"
+                        + " largest message RabbitMQ accepts), got 536870913");
+    }
+
     private static void assertNoSecret(String text) {
         assertThat(text).doesNotContain("PASS").doesNotContain("WORD");
     }

@@ -9,8 +9,15 @@ import dagger.Component;
 import io.eventsource.domain.AggregateRef;
 import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Binding;
+import io.eventsource.domain.EventId;
+import io.eventsource.domain.EventName;
+import io.eventsource.domain.ExpectedVersion;
 import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.domain.Namespace;
+import io.eventsource.domain.NewEvent;
+import io.eventsource.domain.Payload;
+import io.eventsource.domain.PayloadLimit;
+import io.eventsource.domain.PayloadTooLargeException;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.domain.Topology;
 import io.eventsource.ports.AckStore;
@@ -24,9 +31,11 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A component outside the adapter's package, as a user's would be, composes the in-memory ports on one virtual clock, with the expiry policy it binds. */
@@ -79,5 +88,31 @@ class InMemoryModuleTest {
                 component.scheduler().instant());
         assertThat(component.serviceRegistry().liveServices(AggregateType.of("Product"), component.scheduler().instant()))
                 .containsExactly(ServiceName.of("ads"));
+    }
+
+    @Singleton
+    @Component(modules = InMemoryModule.class)
+    interface LimitedComponent {
+        EventLog eventLog();
+
+        @Component.Factory
+        interface Factory {
+            LimitedComponent create(@BindsInstance ExpiryPolicy policy, @BindsInstance PayloadLimit limit);
+        }
+    }
+
+    @Test
+    void theEventLogRefusesPayloadsOverTheDefaultLimitOrTheOneTheComponentBinds() {
+        EventLog byDefault = DaggerInMemoryModuleTest_InMemoryComponent.factory().create(ExpiryPolicy.SEED).eventLog();
+        EventLog limited = DaggerInMemoryModuleTest_LimitedComponent.factory()
+                .create(ExpiryPolicy.SEED, PayloadLimit.ofBytes(2 << 20)).eventLog();
+        NewEvent twoMebibytes = new NewEvent(EventId.random(), EventName.of("Attached"),
+                new Payload(new byte[2 << 20], "application/pdf"), Map.of(), java.time.Instant.EPOCH);
+        AggregateRef product42 = AggregateRef.of("Product", "42");
+
+        assertThatThrownBy(() -> byDefault.append(product42, ExpectedVersion.ANY, List.of(twoMebibytes)))
+                .isInstanceOfSatisfying(PayloadTooLargeException.class, refused ->
+                        assertThat(refused.limit()).isEqualTo(PayloadLimit.DEFAULT_BYTES));
+        assertThat(limited.append(product42, ExpectedVersion.ANY, List.of(twoMebibytes))).hasSize(1);
     }
 }
