@@ -17,6 +17,7 @@ import io.eventsource.core.violation.CoreParsingJson;
 import io.eventsource.core.violation.CoreSeeingAnAdapter;
 import io.eventsource.core.violation.CoreSleeping;
 import io.eventsource.core.violation.CoreUsingJavaxInject;
+import io.eventsource.core.violation.CoreWithMicrometer;
 import io.eventsource.core.violation.CoreWiring;
 import io.eventsource.core.violation.MoreCoreWiring;
 import io.eventsource.domain.violation.DomainReadingTheClock;
@@ -27,6 +28,8 @@ import io.eventsource.jackson.JacksonModule;
 import io.eventsource.jackson.JacksonSettings;
 import io.eventsource.jackson.PublicJsonHelper;
 import io.eventsource.jackson.violation.PublicSerializer;
+import io.eventsource.micrometer.MicrometerModule;
+import io.eventsource.micrometer.violation.MetricsSeeingTheRuntime;
 import io.eventsource.ports.violation.PortHandingOutConnections;
 import io.eventsource.ports.violation.PortLoggingWithSlf4j;
 import io.eventsource.ports.violation.PortSeeingTheCore;
@@ -75,6 +78,10 @@ class ArchitectureRulesCanFailTest {
                         "io.eventsource.core.violation.CoreRuntime"),
                 arguments("MODULES_FORM_A_HEXAGON", fixture("io.eventsource.adapter.fake.FakeSeeingTheSerializer"),
                         "io.eventsource.jackson.JacksonSettings"),
+                arguments("METRICS_SEE_ONLY_THE_CORES_METRICS_INTERFACE", MetricsSeeingTheRuntime.class,
+                        "io.eventsource.core.Eventsource"),
+                arguments("MICROMETER_ONLY_IN_THE_METRICS_MODULE", CoreWithMicrometer.class,
+                        "io.micrometer.core.instrument.MeterRegistry"),
                 arguments("ADAPTERS_DO_NOT_SEE_EACH_OTHER", fixture("io.eventsource.adapter.other.OtherSeeingFake"),
                         "io.eventsource.adapter.fake.FakeSettings"),
                 arguments("RABBITMQ_CLIENT_ONLY_IN_THE_RABBITMQ_ADAPTER",
@@ -124,6 +131,8 @@ class ArchitectureRulesCanFailTest {
                 arguments("ADAPTERS_EXPOSE_ONLY_THEIR_MODULE_SETTINGS_AND_DECLARED_API", JacksonModule.class),
                 arguments("ADAPTERS_EXPOSE_ONLY_THEIR_MODULE_SETTINGS_AND_DECLARED_API", JacksonSettings.class),
                 arguments("JSON_LIBRARY_ONLY_IN_THE_SERIALIZER_AND_THE_MYSQL_ADAPTER", JacksonSettings.class),
+                arguments("ADAPTERS_EXPOSE_ONLY_THEIR_MODULE_SETTINGS_AND_DECLARED_API", MicrometerModule.class),
+                arguments("METRICS_SEE_ONLY_THE_CORES_METRICS_INTERFACE", MicrometerModule.class),
                 arguments("ADAPTERS_EXPOSE_ONLY_THEIR_MODULE_SETTINGS_AND_DECLARED_API", PublicInternalHelper.class));
     }
 

@@ -44,6 +44,13 @@ class ArchitectureTest {
     static final String ADAPTERS = "io.eventsource.adapter..";
     /** The serializer on Jackson: like an adapter, it implements a port (EventSerializer) and sees no core. */
     static final String SERIALIZER = "io.eventsource.jackson..";
+    /**
+     * The meters on Micrometer: it implements the core's metrics interface, so it sees the core, but only that
+     * interface (and the domain values it passes), never the runtime.
+     */
+    static final String METRICS = "io.eventsource.micrometer..";
+    /** The one type of the core that the metrics module implements. */
+    static final String METRICS_INTERFACE = "io.eventsource.core.EventsourceMetrics";
     static final String EXAMPLES = "io.eventsource.examples..";
     static final String TESTKIT = "io.eventsource.testkit..";
     static final String IN_MEMORY_ADAPTER = "io.eventsource.adapter.inmemory..";
@@ -56,6 +63,8 @@ class ArchitectureTest {
     static final String[] DEPENDENCY_INJECTION = {"dagger..", "jakarta.inject..", "javax.inject.."};
     /** JSON: the serializer's library, and the MySQL adapter's for its metadata column. */
     static final String[] JSON_LIBRARY = {"com.fasterxml.jackson.."};
+    /** Metrics: Micrometer, the business of the metrics module only, so that the core runs without it. */
+    static final String[] METRICS_LIBRARY = {"io.micrometer.."};
 
     /**
      * Public types of an adapter's package beyond its Dagger module and settings record: each is API on purpose
@@ -74,7 +83,8 @@ class ArchitectureTest {
             "io.eventsource.core.RealTimeModule");
 
     /** The packages whose public face is a Dagger module and a settings record: each adapter's, and the serializer's. */
-    static final String[] MODULE_AND_SETTINGS_PACKAGES = {"io.eventsource.adapter.*", "io.eventsource.jackson"};
+    static final String[] MODULE_AND_SETTINGS_PACKAGES = {"io.eventsource.adapter.*", "io.eventsource.jackson",
+            "io.eventsource.micrometer"};
 
     /** Factories and components that Dagger writes; they follow Dagger's rules, not ours. */
     static final DescribedPredicate<JavaClass> DAGGER_GENERATED = DescribedPredicate.describe(
@@ -100,6 +110,7 @@ class ArchitectureTest {
             .optionalLayer("Core").definedBy(CORE)
             .layer("Adapters").definedBy(ADAPTERS)
             .layer("Serializer").definedBy(SERIALIZER)
+            .layer("Metrics").definedBy(METRICS)
             .layer("Tck").definedBy(TCK)
             .optionalLayer("Examples").definedBy(EXAMPLES)
             .layer("Testkit").definedBy(TESTKIT)
@@ -109,15 +120,34 @@ class ArchitectureTest {
             .whereLayer("Adapters").mayOnlyAccessLayers("Domain", "Ports")
             .whereLayer("Serializer").mayOnlyAccessLayers("Domain", "Ports")
             .whereLayer("Tck").mayOnlyAccessLayers("Domain", "Ports")
+            .whereLayer("Metrics").mayOnlyAccessLayers("Domain", "Core")
             .whereLayer("Testkit").mayOnlyAccessLayers("Domain", "Ports", "Core", "Adapters", "Serializer")
-            .whereLayer("Core").mayOnlyBeAccessedByLayers("Examples", "Testkit")
+            .whereLayer("Core").mayOnlyBeAccessedByLayers("Examples", "Testkit", "Metrics")
             .whereLayer("Adapters").mayOnlyBeAccessedByLayers("Examples", "Testkit")
             .whereLayer("Serializer").mayOnlyBeAccessedByLayers("Examples", "Testkit")
+            .whereLayer("Metrics").mayOnlyBeAccessedByLayers("Examples")
             .whereLayer("Testkit").mayNotBeAccessedByAnyLayer()
             .ensureAllClassesAreContainedInArchitecture()
             .because("the core runs the domain's rules against the ports and imports no adapter, adapters and the "
                     + "serializer implement ports without seeing the core or each other, and only the examples, the "
-                    + "test kit (for users' tests) and users compose (DESIGN.md 4)");
+                    + "test kit (for users' tests) and users compose; the metrics module implements the core's metrics "
+                    + "interface (DESIGN.md 4)");
+
+    @ArchTest
+    static final ArchRule METRICS_SEE_ONLY_THE_CORES_METRICS_INTERFACE = noClasses()
+            .that().resideInAPackage(METRICS)
+            .should().dependOnClassesThat(resideInAPackage(CORE).and(not(DescribedPredicate.describe(
+                    "the metrics interface", (JavaClass type) -> type.getName().equals(METRICS_INTERFACE))))
+                    .as("belong to the core other than its metrics interface"))
+            .because("the metrics module reports what the core tells it through EventsourceMetrics; leaning on the "
+                    + "runtime's classes would tie it to the core's insides");
+
+    @ArchTest
+    static final ArchRule MICROMETER_ONLY_IN_THE_METRICS_MODULE = noClasses()
+            .that().resideOutsideOfPackages(METRICS)
+            .should().dependOnClassesThat().resideInAnyPackage(METRICS_LIBRARY)
+            .because("Micrometer is an optional dependency: the core reports through its own EventsourceMetrics "
+                    + "interface, and only eventsource-micrometer turns that into meters (DESIGN.md 4)");
 
     @ArchTest
     static final ArchRule TESTKIT_RUNS_ON_THE_IN_MEMORY_ADAPTER_ONLY = noClasses()

@@ -98,6 +98,11 @@ final class AggregateConsumers implements Redrive.Queues {
         }
     }
 
+    /** How many aggregate queues this listener consumes now. */
+    int active() {
+        return open.size();
+    }
+
     /** How many announcements named an aggregate that the log holds no event of. */
     long droppedAnnouncements() {
         return droppedAnnouncements.get();

@@ -53,6 +53,7 @@ final class BusListener implements Listener {
     private final ExpiryPolicy expiry;
     private final EventsourceOptions options;
     private final TypedEvents typed;
+    private final EventsourceMetrics metrics;
     private final Map<Binding, BindingHandlers> handlers = new LinkedHashMap<>();
     private final Map<AggregateType, Subscription> announcements = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -68,7 +69,9 @@ final class BusListener implements Listener {
     private Sweeper sweeper;
 
     BusListener(ServiceName service, MessageBus bus, ServiceRegistry registry, AckStore acks, EventLog log,
-                Scheduler scheduler, ExpiryPolicy expiry, EventsourceOptions options, TypedEvents typed) {
+                Scheduler scheduler, ExpiryPolicy expiry, EventsourceOptions options, TypedEvents typed,
+                EventsourceMetrics metrics) {
+        this.metrics = metrics;
         this.service = service;
         this.bus = bus;
         this.registry = registry;
@@ -122,18 +125,19 @@ final class BusListener implements Listener {
         // one set of shared reads for the checks against the log of every delivery and announcement
         SharedLogReads reads = new SharedLogReads(log);
         Dispatcher dispatcher = new Dispatcher(service, byType, acks, log, reads, scheduler, options,
-                refusedDeliveries::incrementAndGet);
+                refusedDeliveries::incrementAndGet, metrics);
         // the consumers tell the re-drive of a queue declared anew (no consumer runs before beat() below), and the
         // re-drive consumes through them
         consumers = new AggregateConsumers(service, bus, reads, scheduler, expiry, options, dispatcher,
                 aggregate -> redrive.latestIfBehind(aggregate, bindingsOf(aggregate.type())));
+        metrics.consumers(service, consumers::active);
         redrive = new Redrive(service, bus, log, acks, consumers);
         replay = new Replay(acks, log, redrive);
         beat();
         heartbeat = scheduler.scheduleAtFixedRate(expiry.heartbeatInterval(), expiry.heartbeatInterval(), this::beat);
         if (options.sweep().enabled()) {
             sweeper = new Sweeper(service, byType, log, acks, scheduler, options.sweep(), options.failurePolicy(),
-                    redrive, this::isStopping);
+                    redrive, this::isStopping, metrics);
             sweeper.start();
         }
     }

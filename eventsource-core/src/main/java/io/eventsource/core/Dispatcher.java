@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -77,13 +78,20 @@ final class Dispatcher {
     private final int maxGapFill;
     private final Parking parking;
     private final Runnable refused;
+    private final EventsourceMetrics metrics;
+    /** Whether handlers are timed: not without metrics, so that the hot path reads no clock for nothing. */
+    private final boolean timed;
 
     /**
      * @param byType  the service's bindings per aggregate type, fixed
      * @param refused counts a message dropped unhandled (not an event of the log, or out of tries)
+     * @param metrics what the dispatcher reports: deliveries, handler runs, retries, acks, parking, refusals
      */
     Dispatcher(ServiceName service, Map<AggregateType, List<BindingHandlers>> byType, AckStore acks, EventLog log,
-               SharedLogReads reads, Scheduler scheduler, EventsourceOptions options, Runnable refused) {
+               SharedLogReads reads, Scheduler scheduler, EventsourceOptions options, Runnable refused,
+               EventsourceMetrics metrics) {
+        this.metrics = metrics;
+        this.timed = metrics != EventsourceMetrics.NONE;
         this.service = service;
         this.byType = byType;
         this.acks = acks;
@@ -101,6 +109,7 @@ final class Dispatcher {
 
     /** Processes the delivery in its aggregate's lane; the stage completes when it is settled or handed back. */
     CompletionStage<Void> process(AggregateConsumer consumer, Delivery delivery) {
+        metrics.delivered(service, delivery.event().aggregate().type());
         String replayFor = delivery.event().metadata().get(Replay.REPLAY_FOR);
         Event delivered = replayFor == null ? delivery.event() : Replay.unmarked(delivery.event());
         List<BindingHandlers> bindings = byType.getOrDefault(delivered.aggregate().type(), List.of());
@@ -172,6 +181,7 @@ final class Dispatcher {
     private void refuse(AggregateConsumer consumer, Delivery delivery) {
         Event delivered = delivery.event();
         refused.run();
+        metrics.refused(service, consumer.aggregate().type());
         LOG.warn("{} refused a message on its queue of {}: {} #{} ({}) is not an event of the log with that id and"
                         + " content; it was dropped and reaches no handler", service, consumer.aggregate(),
                 delivered.id(), delivered.sequence(), delivered.name());
@@ -344,6 +354,10 @@ final class Dispatcher {
             recorded.add(record(List.of(ack)).toCompletableFuture().whenComplete((done, error) -> {
                 if (error == null) {
                     consumer.recorded(ack);
+                    metrics.acked(binding.binding(), ack.isOk());
+                    if (!ack.isOk() && failurePolicy.parks()) {
+                        metrics.parked(binding.binding());
+                    }
                 } else {
                     consumer.keepUnrecorded(ack);
                 }
@@ -369,12 +383,20 @@ final class Dispatcher {
         if (handler == null) {
             return CompletableFuture.completedFuture(Ack.ok(event, binding.binding(), attempt, scheduler.instant()));
         }
+        Instant started = timed ? scheduler.instant() : null;
         try {
             handler.handle(event);
-            return CompletableFuture.completedFuture(Ack.ok(event, binding.binding(), attempt, scheduler.instant()));
+            Instant now = scheduler.instant();
+            if (timed) {
+                metrics.handled(binding.binding(), Duration.between(started, now).toNanos());
+            }
+            return CompletableFuture.completedFuture(Ack.ok(event, binding.binding(), attempt, now));
         } catch (Throwable failure) {
             if (failure instanceof VirtualMachineError error) {
                 throw error;
+            }
+            if (timed) {
+                metrics.handled(binding.binding(), Duration.between(started, scheduler.instant()).toNanos());
             }
             if (!failurePolicy.retriesAfter(attempt)) {
                 LOG.warn("{} failed to handle {} after {} attempt(s); recording it as failed and {}", binding, event,
@@ -384,6 +406,7 @@ final class Dispatcher {
                         Ack.fail(event, binding.binding(), attempt, String.valueOf(failure), scheduler.instant()));
             }
             Duration backoff = failurePolicy.backoffAfter(attempt);
+            metrics.retried(binding.binding());
             LOG.debug("{} failed to handle {} (attempt {}); retrying in {}", binding, event, attempt, backoff, failure);
             CompletableFuture<Ack> retried = new CompletableFuture<>();
             scheduler.schedule(backoff, () -> {
@@ -413,6 +436,7 @@ final class Dispatcher {
         if (tries > MAX_TRIES) {
             consumer.forgetRetries(delivery.event().id());
             refused.run();
+            metrics.refused(service, consumer.aggregate().type());
             LOG.warn("{} gives up on {} in its queue of {} after {} tries and drops the message; the event log brings"
                     + " it again (gap fill, sweeper): {}", service, delivery.event(), consumer.aggregate(),
                     MAX_TRIES, String.valueOf(cause));

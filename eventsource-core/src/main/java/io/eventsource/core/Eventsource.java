@@ -36,6 +36,7 @@ public final class Eventsource implements AutoCloseable {
     private final EventsourceOptions options;
     private final Router router;
     private final TypedEvents typed;
+    private final EventsourceMetrics metrics;
     private final Map<ServiceName, BusListener> listeners = new HashMap<>();
     private RoutingPublisher publisher;
     private Relay relay;
@@ -53,7 +54,7 @@ public final class Eventsource implements AutoCloseable {
      */
     public Eventsource(EventLog log, AckStore acks, ServiceRegistry registry, MessageBus bus, Scheduler scheduler,
                        ExpiryPolicy expiry, EventsourceOptions options) {
-        this(log, acks, registry, bus, scheduler, expiry, options, TypedEvents.NONE, null);
+        this(log, acks, registry, bus, scheduler, expiry, options, TypedEvents.NONE, EventsourceMetrics.NONE, null);
     }
 
     /**
@@ -68,13 +69,15 @@ public final class Eventsource implements AutoCloseable {
     public Eventsource(EventLog log, AckStore acks, ServiceRegistry registry, MessageBus bus, Scheduler scheduler,
                        ExpiryPolicy expiry, EventsourceOptions options, EventSerializer serializer) {
         this(log, acks, registry, bus, scheduler, expiry, options,
-                new TypedEvents(Objects.requireNonNull(serializer, "serializer")), null);
+                new TypedEvents(Objects.requireNonNull(serializer, "serializer")), EventsourceMetrics.NONE, null);
     }
 
-    /** A runtime that also closes {@code ownScheduler} (null: none) when it closes. */
+    /** A runtime that reports to {@code metrics} and also closes {@code ownScheduler} (null: none) when it closes. */
     Eventsource(EventLog log, AckStore acks, ServiceRegistry registry, MessageBus bus, Scheduler scheduler,
-                ExpiryPolicy expiry, EventsourceOptions options, TypedEvents typed, SystemScheduler ownScheduler) {
+                ExpiryPolicy expiry, EventsourceOptions options, TypedEvents typed, EventsourceMetrics metrics,
+                SystemScheduler ownScheduler) {
         this.typed = Objects.requireNonNull(typed, "typed");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.log = Objects.requireNonNull(log, "log");
         this.acks = Objects.requireNonNull(acks, "acks");
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -82,7 +85,7 @@ public final class Eventsource implements AutoCloseable {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.expiry = Objects.requireNonNull(expiry, "expiry");
         this.options = Objects.requireNonNull(options, "options");
-        this.router = new Router(bus, registry, log, scheduler, expiry, options);
+        this.router = new Router(bus, registry, log, scheduler, expiry, options, metrics);
         this.ownScheduler = ownScheduler;
     }
 
@@ -116,7 +119,7 @@ public final class Eventsource implements AutoCloseable {
     public synchronized Publisher publisher() {
         requireOpen();
         if (publisher == null) {
-            publisher = new RoutingPublisher(log, router, scheduler, this::isClosed, options, typed);
+            publisher = new RoutingPublisher(log, router, scheduler, this::isClosed, options, typed, metrics);
             startRelay();
         }
         return publisher;
@@ -125,7 +128,7 @@ public final class Eventsource implements AutoCloseable {
     /** Every runtime relays, producer or listener, so that unpublished events drain whichever process exits. */
     private void startRelay() {
         if (relay == null) {
-            relay = new Relay(log, acks, registry, holder, router, scheduler, expiry, options);
+            relay = new Relay(log, acks, registry, holder, router, scheduler, expiry, options, metrics);
             relay.start();
         }
     }
@@ -141,7 +144,7 @@ public final class Eventsource implements AutoCloseable {
         requireOpen();
         BusListener listener = listeners.get(service);
         if (listener == null || listener.isStopping()) {
-            listener = new BusListener(service, bus, registry, acks, log, scheduler, expiry, options, typed);
+            listener = new BusListener(service, bus, registry, acks, log, scheduler, expiry, options, typed, metrics);
             listeners.put(service, listener);
             startRelay();
         }

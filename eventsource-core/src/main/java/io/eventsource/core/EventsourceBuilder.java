@@ -33,6 +33,7 @@ public final class EventsourceBuilder {
     private ExpiryPolicy expiry = ExpiryPolicy.seed();
     private EventsourceOptions options = EventsourceOptions.defaults();
     private EventSerializer serializer;
+    private EventsourceMetrics metrics = EventsourceMetrics.NONE;
 
     EventsourceBuilder() {
     }
@@ -96,6 +97,15 @@ public final class EventsourceBuilder {
     }
 
     /**
+     * What the runtime reports as it works (its meters), e.g. {@code MicrometerModule.metrics(meterRegistry)} of
+     * {@code eventsource-micrometer}. Default: {@link EventsourceMetrics#NONE}, nothing reported.
+     */
+    public EventsourceBuilder metrics(EventsourceMetrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        return this;
+    }
+
+    /**
      * A new runtime on the ports given so far.
      *
      * @throws IllegalStateException if a required port was not given; the message names every one missing
@@ -122,6 +132,6 @@ public final class EventsourceBuilder {
         SystemScheduler ownScheduler = scheduler == null ? new SystemScheduler() : null;
         return new Eventsource(eventLog, ackStore, serviceRegistry, messageBus,
                 ownScheduler == null ? scheduler : ownScheduler, expiry, options,
-                serializer == null ? TypedEvents.NONE : new TypedEvents(serializer), ownScheduler);
+                serializer == null ? TypedEvents.NONE : new TypedEvents(serializer), metrics, ownScheduler);
     }
 }

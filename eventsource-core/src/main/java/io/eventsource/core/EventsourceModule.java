@@ -18,7 +18,8 @@ import java.util.Optional;
  * Provides the runtime from the ports, the {@link ExpiryPolicy} and the {@link Scheduler} that the rest of the
  * component binds (an adapter module per port, {@link RealTimeModule} or a virtual clock, the policy with
  * {@code @BindsInstance}). Bind an {@link EventsourceOptions} in the component to change the defaults, and list a
- * serializer module (such as {@code JacksonModule}) for the typed API. The component must be {@code @Singleton}. The
+ * serializer module (such as {@code JacksonModule}) for the typed API, and a metrics module (such as
+ * {@code MicrometerModule}) for the runtime's meters. The component must be {@code @Singleton}. The
  * runtime is the one {@link Eventsource#builder()} builds from the same parts.
  */
 @Module
@@ -38,16 +39,24 @@ public abstract class EventsourceModule {
     @BindsOptionalOf
     abstract EventSerializer optionalSerializer();
 
+    /**
+     * Optional: a metrics module ({@code MicrometerModule} of {@code eventsource-micrometer}) binds what the runtime
+     * reports to; without, it reports nothing ({@link EventsourceMetrics#NONE}).
+     */
+    @BindsOptionalOf
+    abstract EventsourceMetrics optionalMetrics();
+
     @Provides
     @Singleton
     static Eventsource eventsource(EventLog log, AckStore acks, ServiceRegistry registry, MessageBus bus,
                                    Scheduler scheduler, ExpiryPolicy expiry, Optional<EventsourceOptions> options,
-                                   Optional<EventSerializer> serializer) {
+                                   Optional<EventSerializer> serializer, Optional<EventsourceMetrics> metrics) {
         // the builder is the one place that makes a runtime and knows its defaults
         EventsourceBuilder builder = Eventsource.builder().eventLog(log).ackStore(acks).serviceRegistry(registry)
                 .messageBus(bus).scheduler(scheduler).expiry(expiry);
         options.ifPresent(builder::options);
         serializer.ifPresent(builder::serializer);
+        metrics.ifPresent(builder::metrics);
         return builder.build();
     }
 

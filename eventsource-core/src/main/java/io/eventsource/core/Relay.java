@@ -52,11 +52,13 @@ final class Relay {
     private final Duration grace;
     private final Duration interval;
     private final int batchSize;
+    private final EventsourceMetrics metrics;
     private Cancellable task;
     private boolean running;
 
     Relay(EventLog log, AckStore acks, ServiceRegistry registry, String holder, Router router, Scheduler scheduler,
-          ExpiryPolicy expiry, EventsourceOptions options) {
+          ExpiryPolicy expiry, EventsourceOptions options, EventsourceMetrics metrics) {
+        this.metrics = metrics;
         this.log = log;
         this.acks = acks;
         this.registry = registry;
@@ -96,6 +98,8 @@ final class Relay {
             if (!registry.holdLease(LEASE, holder, scheduler.instant(), leaseTtl)) {
                 return 0;
             }
+            // per aggregate, what the run left unpublished as last read (a later batch may read it again)
+            Map<AggregateRef, List<Event>> left = new HashMap<>();
             for (int batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
                 List<LoggedEvent> due = log.unpublished(scheduler.instant().minus(grace), batchSize);
                 Map<AggregateRef, List<Event>> byAggregate = new LinkedHashMap<>();
@@ -104,8 +108,14 @@ final class Relay {
                 }
                 Map<AggregateType, List<Binding>> bindings = byType(due.isEmpty() ? Set.of() : registry.bindings());
                 for (Map.Entry<AggregateRef, List<Event>> entry : byAggregate.entrySet()) {
-                    settled += settle(entry.getKey(), entry.getValue(),
+                    int settledNow = settle(entry.getKey(), entry.getValue(),
                             bindings.getOrDefault(entry.getKey().type(), List.of()));
+                    settled += settledNow;
+                    if (settledNow == 0) {
+                        left.put(entry.getKey(), entry.getValue());
+                    } else {
+                        left.remove(entry.getKey());
+                    }
                 }
                 if (due.size() < batchSize) {
                     break;
@@ -114,6 +124,7 @@ final class Relay {
             if (settled > 0) {
                 LOG.info("relayed {} unpublished event(s)", settled);
             }
+            reportBacklog(left);
         } catch (RuntimeException e) {
             LOG.warn("relay stopped after {} event(s) this run; it tries again in {}: {}", settled, interval,
                     e.toString());
@@ -123,6 +134,18 @@ final class Relay {
             }
         }
         return settled;
+    }
+
+    /** Reports the events that the run left unpublished, and the age of the oldest of them. */
+    private void reportBacklog(Map<AggregateRef, List<Event>> left) {
+        long backlog = 0;
+        Instant oldest = null;
+        for (List<Event> events : left.values()) {
+            backlog += events.size();
+            Instant first = events.get(0).occurredAt();
+            oldest = oldest == null || first.isBefore(oldest) ? first : oldest;
+        }
+        metrics.relayRan(backlog, oldest == null ? Duration.ZERO : Duration.between(oldest, scheduler.instant()));
     }
 
     /** Marks, sends or leaves the unpublished events of one aggregate; returns how many it settled. */

@@ -49,9 +49,11 @@ final class Router {
     private final ConcurrentMap<AggregateType, Cached> lastSeenLive = new ConcurrentHashMap<>();
     private final Duration livenessTtl;
     private final AtomicInteger declaredSinceSweep = new AtomicInteger();
+    private final EventsourceMetrics metrics;
 
     Router(MessageBus bus, ServiceRegistry registry, EventLog log, Scheduler scheduler, ExpiryPolicy expiry,
-           EventsourceOptions options) {
+           EventsourceOptions options, EventsourceMetrics metrics) {
+        this.metrics = metrics;
         this.bus = bus;
         this.registry = registry;
         this.log = log;
@@ -262,6 +264,7 @@ final class Router {
     }
 
     private void declared(AggregateRef aggregate, Set<ServiceName> services, Instant now) {
+        metrics.routeDeclared(aggregate.type());
         routes.put(aggregate, new Cached(services, now));
         if (declaredSinceSweep.incrementAndGet() >= SWEEP_EVERY) {
             declaredSinceSweep.set(0);

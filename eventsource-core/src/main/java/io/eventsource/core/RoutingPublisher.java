@@ -62,6 +62,7 @@ final class RoutingPublisher implements Publisher {
     private final Duration linger;
     private final PayloadLimit payloadLimit;
     private final TypedEvents typed;
+    private final EventsourceMetrics metrics;
     private final Deque<Call> waiting = new ArrayDeque<>();
     /** A batch is in its append stage. */
     private boolean appending;
@@ -71,7 +72,8 @@ final class RoutingPublisher implements Publisher {
     private Batch readyToSend;
 
     RoutingPublisher(EventLog log, Router router, Scheduler scheduler, BooleanSupplier closed,
-                     EventsourceOptions options, TypedEvents typed) {
+                     EventsourceOptions options, TypedEvents typed, EventsourceMetrics metrics) {
+        this.metrics = metrics;
         this.log = log;
         this.router = router;
         this.scheduler = scheduler;
@@ -177,7 +179,8 @@ final class RoutingPublisher implements Publisher {
         if (closed.getAsBoolean()) {
             throw new IllegalStateException("this eventsource runtime is closed; nothing was appended to " + aggregate);
         }
-        return new Call(new Append(aggregate, expected, events), scheduler.instant().plus(deadline));
+        Instant now = scheduler.instant();
+        return new Call(new Append(aggregate, expected, events), now, now.plus(deadline));
     }
 
     /** Whether a batch may start to append now: the append stage is free and no appended batch waits to send. */
@@ -256,15 +259,26 @@ final class RoutingPublisher implements Publisher {
         }
     }
 
-    /** One publish call: its append, its deadline, its result. */
+    /** Completes the call with its publication and reports it (once per call, whatever the batch). */
+    private void complete(Call call, Publication publication) {
+        if (call.result.complete(publication)) {
+            long latency = Duration.between(call.madeAt, scheduler.instant()).toNanos();
+            metrics.published(call.append.aggregate().type(), call.appended.size(),
+                    publication instanceof Publication.Sent, latency);
+        }
+    }
+
+    /** One publish call: its append, when it was made, its deadline, its result. */
     private static final class Call {
         private final Append append;
+        private final Instant madeAt;
         private final Instant giveUpAt;
         private final CompletableFuture<Publication> result = new CompletableFuture<>();
         private List<Event> appended;
 
-        Call(Append append, Instant giveUpAt) {
+        Call(Append append, Instant madeAt, Instant giveUpAt) {
             this.append = append;
+            this.madeAt = madeAt;
             this.giveUpAt = giveUpAt;
         }
     }
@@ -371,15 +385,15 @@ final class RoutingPublisher implements Publisher {
                     }
                     Router.Outcome outcome = sent.outcomes().get(call.append.aggregate());
                     if (outcome == Router.Outcome.SENT) {
-                        call.result.complete(new Publication.Sent(call.appended));
+                        complete(call, new Publication.Sent(call.appended));
                     } else if (outcome == Router.Outcome.REFUSED) {
-                        call.result.complete(new Publication.Pending(call.appended,
+                        complete(call, new Publication.Pending(call.appended,
                                 sent.refused().get(call.append.aggregate()).getMessage()));
                     } else {
                         LOG.warn("appended {} event(s) to {}, but the registry names no live service of {}; they"
                                         + " stay unpublished and the relay sends them once a service heart-beats",
                                 call.appended.size(), call.append.aggregate(), call.append.aggregate().type());
-                        call.result.complete(new Publication.Pending(call.appended, "no live service of "
+                        complete(call, new Publication.Pending(call.appended, "no live service of "
                                 + call.append.aggregate().type() + " in the registry"));
                     }
                 }
@@ -403,7 +417,7 @@ final class RoutingPublisher implements Publisher {
                     aggregates, e.toString());
             for (Call call : calls) {
                 if (call.appended != null && !call.result.isDone()) {
-                    call.result.complete(new Publication.Pending(call.appended, String.valueOf(e)));
+                    complete(call, new Publication.Pending(call.appended, String.valueOf(e)));
                 }
             }
         }

@@ -75,6 +75,7 @@ final class Sweeper {
 
     private final ServiceName service;
     private final Redrive redrive;
+    private final EventsourceMetrics metrics;
     private final BooleanSupplier stopping;
     private final EventLog log;
     private final AckStore acks;
@@ -89,11 +90,13 @@ final class Sweeper {
     /**
      * @param redrive  sends an aggregate's missing event through the service's queue
      * @param stopping whether the listener is stopping: then no more re-drives start
+     * @param metrics  told of each aggregate re-driven
      */
     Sweeper(ServiceName service, Map<AggregateType, List<BindingHandlers>> byType, EventLog log, AckStore acks,
             Scheduler scheduler, SweepPolicy policy, FailurePolicy failurePolicy, Redrive redrive,
-            BooleanSupplier stopping) {
+            BooleanSupplier stopping, EventsourceMetrics metrics) {
         this.service = service;
+        this.metrics = metrics;
         this.redrive = redrive;
         this.stopping = stopping;
         this.log = log;
@@ -214,6 +217,7 @@ final class Sweeper {
             LOG.debug("{} has no ack of some binding for {} and is past the grace period; re-driving {}",
                     service, entry.getValue(), entry.getKey());
             redrive.missing(entry.getKey(), entry.getValue());
+            metrics.redriven(service, entry.getKey().type());
             redriven++;
         }
         return redriven;
