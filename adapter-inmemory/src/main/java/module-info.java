@@ -2,7 +2,7 @@
  * Every port of eventsource in memory, with a virtual clock: {@code VirtualScheduler}, the broker simulation
  * {@code InMemoryBroker}, one Dagger module per port ({@code VirtualTimeModule}, {@code InMemoryMessageBusModule},
  * {@code InMemoryEventLogModule}, {@code InMemoryAckStoreModule}, {@code InMemoryServiceRegistryModule},
- * {@code InMemorySnapshotStoreModule}) and {@code InMemoryModule}, which includes them all. For unit tests, property tests and the demo.
+ * {@code InMemorySnapshotStoreModule}, {@code InMemoryCheckpointStoreModule}) and {@code InMemoryModule}, which includes them all. For unit tests, property tests and the demo.
  */
 module io.eventsource.adapter.inmemory {
     requires transitive io.eventsource.ports;

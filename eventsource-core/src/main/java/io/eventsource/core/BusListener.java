@@ -10,6 +10,7 @@ import io.eventsource.domain.Projection;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.ports.AckStore;
 import io.eventsource.ports.Cancellable;
+import io.eventsource.ports.CheckpointStore;
 import io.eventsource.ports.EventLog;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.Scheduler;
@@ -54,6 +55,7 @@ final class BusListener implements Listener {
     private final EventsourceOptions options;
     private final TypedEvents typed;
     private final EventsourceMetrics metrics;
+    private final CheckpointStore checkpoints;
     private final Map<Binding, BindingHandlers> handlers = new LinkedHashMap<>();
     private final Map<AggregateType, Subscription> announcements = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -70,8 +72,9 @@ final class BusListener implements Listener {
 
     BusListener(ServiceName service, MessageBus bus, ServiceRegistry registry, AckStore acks, EventLog log,
                 Scheduler scheduler, ExpiryPolicy expiry, EventsourceOptions options, TypedEvents typed,
-                EventsourceMetrics metrics) {
+                EventsourceMetrics metrics, CheckpointStore checkpoints) {
         this.metrics = metrics;
+        this.checkpoints = checkpoints;
         this.service = service;
         this.bus = bus;
         this.registry = registry;
@@ -136,7 +139,7 @@ final class BusListener implements Listener {
         beat();
         heartbeat = scheduler.scheduleAtFixedRate(expiry.heartbeatInterval(), expiry.heartbeatInterval(), this::beat);
         if (options.sweep().enabled()) {
-            sweeper = new Sweeper(service, byType, log, acks, scheduler, options.sweep(), options.failurePolicy(),
+            sweeper = new Sweeper(service, byType, log, acks, checkpoints, scheduler, options.sweep(), options.failurePolicy(),
                     redrive, this::isStopping, metrics);
             sweeper.start();
         }

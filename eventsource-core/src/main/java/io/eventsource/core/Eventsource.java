@@ -3,6 +3,7 @@ package io.eventsource.core;
 import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.ports.AckStore;
+import io.eventsource.ports.CheckpointStore;
 import io.eventsource.ports.EventLog;
 import io.eventsource.ports.EventSerializer;
 import io.eventsource.ports.MessageBus;
@@ -45,6 +46,8 @@ public final class Eventsource implements AutoCloseable {
     private volatile boolean closed;
     /** The scheduler that {@link #builder()} made because it was given none, closed with this runtime; else null. */
     private final SystemScheduler ownScheduler;
+    /** Where the listeners' sweepers keep their checkpoints; by default nowhere ({@link UnsavedCheckpoints}). */
+    private CheckpointStore checkpoints = UnsavedCheckpoints.INSTANCE;
 
     /**
      * A runtime on the given ports.
@@ -93,6 +96,11 @@ public final class Eventsource implements AutoCloseable {
     public Eventsource(EventLog log, AckStore acks, ServiceRegistry registry, MessageBus bus, Scheduler scheduler,
                        ExpiryPolicy expiry) {
         this(log, acks, registry, bus, scheduler, expiry, EventsourceOptions.defaults());
+    }
+
+    /** Makes the listeners that this runtime starts from now on keep their sweepers' checkpoints in {@code store}. */
+    synchronized void checkpoints(CheckpointStore store) {
+        this.checkpoints = Objects.requireNonNull(store, "store");
     }
 
     /**
@@ -144,7 +152,8 @@ public final class Eventsource implements AutoCloseable {
         requireOpen();
         BusListener listener = listeners.get(service);
         if (listener == null || listener.isStopping()) {
-            listener = new BusListener(service, bus, registry, acks, log, scheduler, expiry, options, typed, metrics);
+            listener = new BusListener(service, bus, registry, acks, log, scheduler, expiry, options, typed, metrics,
+                    checkpoints);
             listeners.put(service, listener);
             startRelay();
         }

@@ -2,6 +2,7 @@ package io.eventsource.core;
 
 import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.ports.AckStore;
+import io.eventsource.ports.CheckpointStore;
 import io.eventsource.ports.EventLog;
 import io.eventsource.ports.EventSerializer;
 import io.eventsource.ports.MessageBus;
@@ -34,6 +35,7 @@ public final class EventsourceBuilder {
     private EventsourceOptions options = EventsourceOptions.defaults();
     private EventSerializer serializer;
     private EventsourceMetrics metrics = EventsourceMetrics.NONE;
+    private CheckpointStore checkpoints;
 
     EventsourceBuilder() {
     }
@@ -106,6 +108,17 @@ public final class EventsourceBuilder {
     }
 
     /**
+     * Where the listeners' sweepers keep their checkpoints (per binding, the log position up to which it has nothing
+     * left to do), e.g. the MySQL adapter's, in the event log's database: a restarted listener then sweeps the log from
+     * there. Default: none kept; a sweeper's checkpoints live in memory and after a restart it sweeps the events of
+     * its {@link SweepPolicy#lookback() lookback} again.
+     */
+    public EventsourceBuilder checkpoints(CheckpointStore checkpoints) {
+        this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
+        return this;
+    }
+
+    /**
      * A new runtime on the ports given so far.
      *
      * @throws IllegalStateException if a required port was not given; the message names every one missing
@@ -130,8 +143,12 @@ public final class EventsourceBuilder {
                     + "Dagger module) before build()");
         }
         SystemScheduler ownScheduler = scheduler == null ? new SystemScheduler() : null;
-        return new Eventsource(eventLog, ackStore, serviceRegistry, messageBus,
+        Eventsource eventsource = new Eventsource(eventLog, ackStore, serviceRegistry, messageBus,
                 ownScheduler == null ? scheduler : ownScheduler, expiry, options,
                 serializer == null ? TypedEvents.NONE : new TypedEvents(serializer), metrics, ownScheduler);
+        if (checkpoints != null) {
+            eventsource.checkpoints(checkpoints);
+        }
+        return eventsource;
     }
 }

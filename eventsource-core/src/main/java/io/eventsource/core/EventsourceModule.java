@@ -5,6 +5,7 @@ import dagger.Module;
 import dagger.Provides;
 import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.ports.AckStore;
+import io.eventsource.ports.CheckpointStore;
 import io.eventsource.ports.EventLog;
 import io.eventsource.ports.EventSerializer;
 import io.eventsource.ports.MessageBus;
@@ -46,17 +47,26 @@ public abstract class EventsourceModule {
     @BindsOptionalOf
     abstract EventsourceMetrics optionalMetrics();
 
+    /**
+     * Optional: an adapter's checkpoint module ({@code MySqlCheckpointStoreModule}, part of {@code MySqlModule})
+     * binds where the sweepers keep their checkpoints; without, they keep them in memory only.
+     */
+    @BindsOptionalOf
+    abstract CheckpointStore optionalCheckpoints();
+
     @Provides
     @Singleton
     static Eventsource eventsource(EventLog log, AckStore acks, ServiceRegistry registry, MessageBus bus,
                                    Scheduler scheduler, ExpiryPolicy expiry, Optional<EventsourceOptions> options,
-                                   Optional<EventSerializer> serializer, Optional<EventsourceMetrics> metrics) {
+                                   Optional<EventSerializer> serializer, Optional<EventsourceMetrics> metrics,
+                                   Optional<CheckpointStore> checkpoints) {
         // the builder is the one place that makes a runtime and knows its defaults
         EventsourceBuilder builder = Eventsource.builder().eventLog(log).ackStore(acks).serviceRegistry(registry)
                 .messageBus(bus).scheduler(scheduler).expiry(expiry);
         options.ifPresent(builder::options);
         serializer.ifPresent(builder::serializer);
         metrics.ifPresent(builder::metrics);
+        checkpoints.ifPresent(builder::checkpoints);
         return builder.build();
     }
 

@@ -8,6 +8,7 @@ import io.eventsource.domain.EventId;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.ports.AckStore;
 import io.eventsource.ports.Cancellable;
+import io.eventsource.ports.CheckpointStore;
 import io.eventsource.ports.EventLog;
 import io.eventsource.ports.LogPage;
 import io.eventsource.ports.LogQuery;
@@ -47,18 +48,23 @@ import java.util.function.BooleanSupplier;
  * <p><b>Cost.</b> Each run reads each bound type's log in pages ({@link SweepPolicy#pageSize()}, at most
  * {@value #MAX_PAGES_PER_RUN} pages a run) filtered by the type, asks the ack store which of a page's events
  * each binding has an ack for (one query per binding and page), and re-drives at most
- * {@link SweepPolicy#maxRedrivesPerRun()} aggregates. An in-memory checkpoint per type advances past the
- * positions that every binding of the type has an ack for (ok or fail: failures are for replay), so a run reads
- * only from the oldest event still missing; a cursor lets the next run go on where a bounded run stopped, and
- * goes back to the checkpoint once a pass reaches the events younger than the grace period. A run stops at the
- * first event younger than the grace period, measured from the later of its occurrence and its publication: an
- * event at a lower position that commits late is never passed by the checkpoint before its grace is over.
+ * {@link SweepPolicy#maxRedrivesPerRun()} aggregates. A checkpoint per type advances past the positions that
+ * every binding of the type has an ack for (ok or fail: failures are for replay), so a run reads by position only
+ * from the oldest event still missing; a cursor lets the next run go on where a bounded run stopped, and goes back
+ * to the checkpoint once a pass reaches the events younger than the grace period. A run stops at the first event
+ * younger than the grace period, measured from the later of its occurrence and its publication: an event at a
+ * lower position that commits late is never passed by the checkpoint before its grace is over.
  *
- * <p><b>What a binding is owed</b>: events that occurred at or after the listener's start minus the
- * {@link SweepPolicy#lookback() lookback}, or all of them for a binding that asked
- * {@link ProjectionBinding#fromBeginning()}. The checkpoint lives in memory: after a restart the lookback is
- * what covers the previous process's stranded events. Every instance of a service sweeps; a re-drive that
- * another instance also made costs one duplicate message, which the dedupe skips.
+ * <p><b>Durable checkpoints.</b> Each time the type's checkpoint advances, the sweeper saves it for every binding
+ * of the type in the {@link CheckpointStore} (which keeps the highest position saved per binding, so instances of
+ * a service may race); the first run of a listener loads them and reads the type's log from the lowest of its
+ * bindings' checkpoints, by position. Without a store that keeps them (the runtime's default), every load is 0.
+ *
+ * <p><b>What a binding is owed</b>: every event after its saved checkpoint; with none saved, events that occurred
+ * at or after the listener's start minus the {@link SweepPolicy#lookback() lookback}, or all of them for a
+ * binding that asked {@link ProjectionBinding#fromBeginning()}. Only when no binding of the type has a checkpoint
+ * nor asked for the whole history does the read filter by time (a first start). Every instance of a service
+ * sweeps; a re-drive that another instance also made costs one duplicate message, which the dedupe skips.
  *
  * <p><b>Parked aggregates</b> ({@link FailurePolicy.Exhausted#PARK}): an event that a binding has no ack for
  * because the binding is parked on its aggregate is not re-driven (it waits for the replay of the failure), and
@@ -79,6 +85,7 @@ final class Sweeper {
     private final BooleanSupplier stopping;
     private final EventLog log;
     private final AckStore acks;
+    private final CheckpointStore checkpoints;
     private final Scheduler scheduler;
     private final SweepPolicy policy;
     private final boolean parks;
@@ -88,12 +95,13 @@ final class Sweeper {
     private boolean running;
 
     /**
+     * @param checkpoints where the bindings' checkpoints are loaded from and saved
      * @param redrive  sends an aggregate's missing event through the service's queue
      * @param stopping whether the listener is stopping: then no more re-drives start
      * @param metrics  told of each aggregate re-driven
      */
     Sweeper(ServiceName service, Map<AggregateType, List<BindingHandlers>> byType, EventLog log, AckStore acks,
-            Scheduler scheduler, SweepPolicy policy, FailurePolicy failurePolicy, Redrive redrive,
+            CheckpointStore checkpoints, Scheduler scheduler, SweepPolicy policy, FailurePolicy failurePolicy, Redrive redrive,
             BooleanSupplier stopping, EventsourceMetrics metrics) {
         this.service = service;
         this.metrics = metrics;
@@ -101,6 +109,7 @@ final class Sweeper {
         this.stopping = stopping;
         this.log = log;
         this.acks = acks;
+        this.checkpoints = checkpoints;
         this.scheduler = scheduler;
         this.policy = policy;
         this.parks = failurePolicy.parks();
@@ -156,6 +165,10 @@ final class Sweeper {
     }
 
     private int sweep(TypeSweep state, Instant dueBefore) {
+        if (!state.loaded) {
+            // on the first run, not in the constructor: a store that cannot be reached now is tried again next run
+            state.load(checkpoints);
+        }
         Map<AggregateRef, Event> firstMissing = new LinkedHashMap<>();
         Map<Parked, Long> parkedNow = new HashMap<>();
         unparkedButBehind(state, firstMissing, parkedNow);
@@ -177,7 +190,7 @@ final class Sweeper {
                 Event event = logged.event();
                 boolean missing = false;
                 for (BindingHandlers binding : state.bindings) {
-                    if (!state.owes(binding, event) || acked.get(binding).contains(event.id())) {
+                    if (!state.owes(binding, logged) || acked.get(binding).contains(event.id())) {
                         continue;
                     }
                     Parked pair = new Parked(binding, event.aggregate());
@@ -209,6 +222,7 @@ final class Sweeper {
             }
         }
         state.cursor = endOfPass ? state.checkpoint : position;
+        saveCheckpoint(state);
         int redriven = 0;
         for (Map.Entry<AggregateRef, Event> entry : firstMissing.entrySet()) {
             if (stopping.getAsBoolean()) {
@@ -221,6 +235,22 @@ final class Sweeper {
             redriven++;
         }
         return redriven;
+    }
+
+    /** Saves the type's checkpoint for each of its bindings if it advanced; a failure waits for the next run. */
+    private void saveCheckpoint(TypeSweep state) {
+        if (state.checkpoint <= state.saved) {
+            return;
+        }
+        try {
+            for (BindingHandlers binding : state.bindings) {
+                checkpoints.save(binding.binding(), state.checkpoint);
+            }
+            state.saved = state.checkpoint;
+        } catch (RuntimeException e) {
+            LOG.warn("{} could not save its checkpoint {} of {}; it saves it after its next run: {}", service,
+                    state.checkpoint, state.type, e.toString());
+        }
     }
 
     /**
@@ -263,7 +293,7 @@ final class Sweeper {
         for (BindingHandlers binding : state.bindings) {
             List<EventId> owed = new ArrayList<>(events.size());
             for (LoggedEvent logged : events) {
-                if (state.owes(binding, logged.event())) {
+                if (state.owes(binding, logged)) {
                     owed.add(logged.event().id());
                 }
             }
@@ -290,8 +320,17 @@ final class Sweeper {
         private final AggregateType type;
         private final List<BindingHandlers> bindings;
         private final Instant owedFrom;
-        /** Null if a binding is owed everything; else the earliest instant any binding is owed events from. */
-        private final Instant readFrom;
+        /**
+         * Null if a binding is owed everything or has a saved checkpoint; else the earliest instant any binding is
+         * owed events from. Set by {@link #load}.
+         */
+        private Instant readFrom;
+        /** Per binding, the checkpoint saved when this listener's first run loaded it; 0 if none. */
+        private final Map<BindingHandlers, Long> savedAtStart = new HashMap<>();
+        /** Whether {@link #load} has run. */
+        private boolean loaded;
+        /** The highest checkpoint saved (or loaded as the lowest of the bindings') by this listener. */
+        private long saved;
         /** Every binding has an ack for every owed event at this position or before. */
         private long checkpoint;
         /** Where the next run reads from. */
@@ -303,19 +342,36 @@ final class Sweeper {
             this.type = type;
             this.bindings = bindings;
             this.owedFrom = owedFrom;
-            boolean everything = false;
+        }
+
+        /** Starts from the lowest of the bindings' saved checkpoints. */
+        void load(CheckpointStore store) {
+            boolean anyFromPosition = false;
+            long lowest = Long.MAX_VALUE;
             for (BindingHandlers binding : bindings) {
-                everything |= binding.owedEverything();
+                long position = store.load(binding.binding());
+                savedAtStart.put(binding, position);
+                anyFromPosition |= binding.owedEverything() || position > 0;
+                lowest = Math.min(lowest, position);
             }
-            this.readFrom = everything ? null : owedFrom;
+            readFrom = anyFromPosition ? null : owedFrom;
+            checkpoint = lowest;
+            cursor = lowest;
+            saved = lowest;
+            loaded = true;
         }
 
         LogQuery query(long after, int pageSize) {
             return LogQuery.all().ofType(type).after(after).occurredBetween(readFrom, null).limit(pageSize);
         }
 
-        boolean owes(BindingHandlers binding, Event event) {
-            return binding.owedEverything() || !event.occurredAt().isBefore(owedFrom);
+        /** Everything after the binding's saved checkpoint; with none, since the lookback or since the beginning. */
+        boolean owes(BindingHandlers binding, LoggedEvent logged) {
+            long from = savedAtStart.getOrDefault(binding, 0L);
+            if (logged.position() <= from) {
+                return false;
+            }
+            return from > 0 || binding.owedEverything() || !logged.event().occurredAt().isBefore(owedFrom);
         }
     }
 }

@@ -7,6 +7,7 @@ import io.eventsource.adapter.inmemory.InMemoryModule;
 import io.eventsource.adapter.inmemory.VirtualScheduler;
 import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.ports.AckStore;
+import io.eventsource.ports.CheckpointStore;
 import io.eventsource.ports.EventLog;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.ServiceRegistry;
@@ -36,6 +37,8 @@ interface InMemoryPorts {
     ServiceRegistry registry();
 
     SnapshotStore snapshots();
+
+    CheckpointStore checkpoints();
 
     /** The runtime of the component's connection, as a user's composition provides it. */
     Eventsource eventsource();

@@ -3,6 +3,7 @@ package io.eventsource.core;
 import io.eventsource.adapter.inmemory.InMemoryBroker;
 import io.eventsource.adapter.inmemory.VirtualScheduler;
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.Binding;
 import io.eventsource.domain.EventId;
 import io.eventsource.domain.EventName;
 import io.eventsource.domain.ExpectedVersion;
@@ -35,6 +36,7 @@ class SweeperTest {
     private static final AggregateRef P2 = AggregateRef.of("Product", "2");
     private static final AggregateRef P3 = AggregateRef.of("Product", "3");
     private static final ServiceName ADS = ServiceName.of("ads");
+    private static final Binding PROJECTIONS_OF_ADS = Binding.of("ads", "Product", "projections");
     private static final Duration GRACE_AND_INTERVAL = SweepPolicy.defaults().gracePeriod()
             .plus(SweepPolicy.defaults().interval());
 
@@ -123,6 +125,49 @@ class SweeperTest {
     }
 
     @Test
+    void aRestartedListenerResumesItsSweepFromTheSavedCheckpoint() {
+        Eventsource producer = runtime(EventsourceOptions.defaults());
+        Eventsource first = listenWithCheckpoints(ADS);
+        clock.advanceBy(Duration.ofMillis(100));
+        producer.publisher().publish(P1, ExpectedVersion.ANY, List.of(event(), event()));
+        producer.publisher().publish(P2, event());
+        clock.advanceBy(Duration.ofSeconds(1));
+        assertThat(handled).hasSize(3);
+        clock.advanceBy(GRACE_AND_INTERVAL.plus(SweepPolicy.defaults().interval()));
+        assertThat(ports.checkpoints().load(PROJECTIONS_OF_ADS)).as("saved once every event is acked").isEqualTo(3);
+        first.stop();
+        clock.advanceBy(Duration.ofSeconds(1));
+        log.sweepReadsAfter.clear();
+
+        listenWithCheckpoints(ADS);
+        clock.advanceBy(SweepPolicy.defaults().interval());
+
+        assertThat(log.sweepReadsAfter).as("the new listener's sweep reads from the checkpoint, not from the start")
+                .isNotEmpty().allMatch(after -> after == 3L);
+        assertThat(handled).as("nothing re-driven").hasSize(3);
+    }
+
+    @Test
+    void aRestartedListenerIsOwedEverythingAfterItsCheckpointEvenPastTheLookback() {
+        Eventsource producer = runtime(EventsourceOptions.defaults());
+        Eventsource first = listenWithCheckpoints(ADS);
+        clock.advanceBy(Duration.ofMillis(100));
+        producer.publisher().publish(P1, event());
+        clock.advanceBy(GRACE_AND_INTERVAL.plus(SweepPolicy.defaults().interval()));
+        assertThat(ports.checkpoints().load(PROJECTIONS_OF_ADS)).isEqualTo(1);
+        first.stop();
+        clock.advanceBy(Duration.ofSeconds(1));
+        // appended while ads is down, longer ago than the lookback when it comes back: no queue takes it
+        producer.publisher().publish(P2, event());
+        clock.advanceBy(SweepPolicy.defaults().lookback().plusMinutes(5));
+
+        listenWithCheckpoints(ADS);
+        clock.advanceBy(GRACE_AND_INTERVAL);
+
+        assertThat(handled).containsExactly("ads:Product-1#1", "ads:Product-2#1");
+    }
+
+    @Test
     void redrivesABoundedNumberOfAggregatesPerRunAndGoesOnFromThereNextRun() {
         EventsourceOptions oneAtATime = EventsourceOptions.defaults()
                 .withSweep(SweepPolicy.defaults().withBounds(500, 1));
@@ -175,6 +220,22 @@ class SweeperTest {
             binding.fromBeginning();
         }
         listener.start();
+    }
+
+    /** A listener of {@code Product} for {@code projections} on a runtime that keeps its checkpoints in the ports. */
+    private Eventsource listenWithCheckpoints(ServiceName service) {
+        MessageBus bus = broker.connect();
+        buses.add(bus);
+        Eventsource runtime = Eventsource.builder().eventLog(log).ackStore(ports.ackStore())
+                .serviceRegistry(ports.registry()).messageBus(bus).scheduler(clock).expiry(ports.expiry())
+                .options(EventsourceOptions.defaults().withPublishDeadline(Duration.ZERO))
+                .checkpoints(ports.checkpoints()).build();
+        runtimes.add(runtime);
+        Listener listener = runtime.listener(service);
+        listener.listen("Product", "projections")
+                .onAny(e -> handled.add(service + ":" + e.aggregate() + "#" + e.sequence()));
+        listener.start();
+        return runtime;
     }
 
     private Eventsource runtime(EventsourceOptions options) {
