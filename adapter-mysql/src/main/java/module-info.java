@@ -8,7 +8,7 @@ module io.eventsource.adapter.mysql {
     requires jakarta.persistence;
     // Hibernate's SessionFactory extends javax.naming.Referenceable: without it the type does not resolve
     requires java.naming;
-    // JDBC: the migrations and the ack store's multi-row upsert run below Hibernate
+    // JDBC: the migrations, the ack store's multi-row upsert and the checkpoint store run below Hibernate
     requires java.sql;
     // the metadata column holds a JSON object of strings, written and read by Jackson inside the adapter
     requires com.fasterxml.jackson.databind;

@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class NamespaceProperties {
     /** The tables of the MySQL adapter, which follow the rule of {@link Namespace#tablePrefix()}. */
-    private static final List<String> ADAPTER_TABLES = List.of("event", "ack", "schema_version");
+    private static final List<String> ADAPTER_TABLES = List.of("event", "ack", "checkpoint", "schema_version");
     /** Pieces that near collisions are made of: the table mark, the words of the topology's names, short ones. */
     private static final List<String> WORDS = List.of("a", "b", "x", "es", "iso", "shop", "ab", "e", "s", "1", "0",
             "product", "ids", "eventsource");
@@ -383,6 +383,7 @@ class NamespaceProperties {
         for (String table : ADAPTER_TABLES) {
             made.add(Namespace.of("iso_a.").tablePrefix() + table);
         }
-        assertThat(made).containsExactly("iso_a_es_event", "iso_a_es_ack", "iso_a_es_schema_version");
+        assertThat(made).containsExactly("iso_a_es_event", "iso_a_es_ack", "iso_a_es_checkpoint",
+                "iso_a_es_schema_version");
     }
 }

@@ -30,7 +30,8 @@ final class Migrations {
 
     /** Every migration, in order. Never edit one that was released: add the next. */
     static final List<Migration> ALL = List.of(
-            new Migration(1, "event log and acks", "migration/V1__event_log_and_acks.sql"));
+            new Migration(1, "event log and acks", "migration/V1__event_log_and_acks.sql"),
+            new Migration(2, "checkpoints", "migration/V2__checkpoints.sql"));
 
     record Migration(int version, String description, String resource) {
         String sql(Tables tables) {
@@ -50,6 +51,11 @@ final class Migrations {
 
     /** Brings the schema up to the latest version; returns the versions it ran. */
     static List<Integer> run(Connection connection, Tables tables) throws SQLException {
+        return run(connection, tables, ALL);
+    }
+
+    /** Brings the schema up to the last of {@code migrations} (a first part of {@link #ALL}: an older release's). */
+    static List<Integer> run(Connection connection, Tables tables, List<Migration> migrations) throws SQLException {
         connection.setAutoCommit(true);
         String lock = lockName(connection.getCatalog() + "." + tables.prefix() + "migration");
         try (Statement statement = connection.createStatement()) {
@@ -62,14 +68,14 @@ final class Migrations {
         acquire(connection, lock);
         try {
             int current = currentVersion(connection, tables);
-            int latest = ALL.get(ALL.size() - 1).version();
+            int latest = migrations.get(migrations.size() - 1).version();
             if (current > latest) {
                 LOG.warn("The schema with prefix {} is at version {}, newer than this adapter's {}: running without "
                         + "migrating; Hibernate's validation decides whether the mapping still fits", tables.prefix(),
                         current, latest);
             }
             List<Integer> ran = new ArrayList<>();
-            for (Migration migration : ALL) {
+            for (Migration migration : migrations) {
                 if (migration.version() > current) {
                     apply(connection, tables, migration);
                     ran.add(migration.version());

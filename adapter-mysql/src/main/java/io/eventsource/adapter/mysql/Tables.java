@@ -14,7 +14,7 @@ record Tables(String prefix) {
      * {@code _} followed by another one (see {@link io.eventsource.domain.Namespace#tablePrefix()}); {@code TablesTest}
      * checks that, and that every table the adapter makes is listed here.
      */
-    static final List<String> NAMES = List.of("event", "ack", "schema_version");
+    static final List<String> NAMES = List.of("event", "ack", "checkpoint", "schema_version");
 
     static Tables of(MySqlSettings settings) {
         return new Tables(settings.tablePrefix());
@@ -26,6 +26,10 @@ record Tables(String prefix) {
 
     String ack() {
         return prefix + "ack";
+    }
+
+    String checkpoint() {
+        return prefix + "checkpoint";
     }
 
     String schemaVersion() {

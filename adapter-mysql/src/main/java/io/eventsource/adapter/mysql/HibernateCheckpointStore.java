@@ -1,0 +1,134 @@
+package io.eventsource.adapter.mysql;
+
+import io.eventsource.domain.AggregateType;
+import io.eventsource.domain.Binding;
+import io.eventsource.domain.Projection;
+import io.eventsource.domain.ServiceName;
+import io.eventsource.ports.CheckpointStore;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import org.hibernate.SessionFactory;
+import org.hibernate.StatelessSession;
+import org.hibernate.Transaction;
+import org.hibernate.jdbc.ReturningWork;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The checkpoints in {@code <prefix>checkpoint}, one row per binding, in the event log's database. A save is one
+ * upsert that keeps the greater of the stored and the given position, so concurrent saves never move a checkpoint
+ * back. Plain SQL on the SessionFactory's connections: the table has no entity (nothing but a key and a number).
+ */
+@Singleton
+final class HibernateCheckpointStore implements CheckpointStore {
+    private final SessionFactory sessionFactory;
+    private final Tables tables;
+    /** The database this store releases when it closes; null when the SessionFactory belongs to the caller. */
+    private final HibernateDatabase database;
+    private boolean closed;
+
+    /** A store on the component's shared database, released by {@link #close()}. */
+    @Inject
+    HibernateCheckpointStore(HibernateDatabase database, MySqlSettings settings) {
+        this(database.acquire(), settings, database);
+    }
+
+    /** A store on a SessionFactory that the caller owns and closes. */
+    HibernateCheckpointStore(SessionFactory sessionFactory, MySqlSettings settings) {
+        this(sessionFactory, settings, null);
+    }
+
+    private HibernateCheckpointStore(SessionFactory sessionFactory, MySqlSettings settings,
+                                     HibernateDatabase database) {
+        this.sessionFactory = Objects.requireNonNull(sessionFactory, "sessionFactory");
+        this.tables = Tables.of(settings);
+        this.database = database;
+    }
+
+    @Override
+    public long load(Binding binding) {
+        Objects.requireNonNull(binding, "binding");
+        return work("load the checkpoint of " + binding, connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT log_position FROM "
+                    + tables.checkpoint() + " WHERE service = ? AND aggregate_type = ? AND projection = ?")) {
+                select.setString(1, binding.service().value());
+                select.setString(2, binding.type().value());
+                select.setString(3, binding.projection().value());
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? rows.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
+    /** {@code VALUES(col)}, as in the ack store: what MariaDB supports, and MySQL 8 still runs. */
+    @Override
+    public void save(Binding binding, long position) {
+        Objects.requireNonNull(binding, "binding");
+        CheckpointStore.requireValid(position);
+        work("save the checkpoint " + position + " of " + binding, connection -> {
+            try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO " + tables.checkpoint()
+                    + " (service, aggregate_type, projection, log_position) VALUES (?, ?, ?, ?)"
+                    + " ON DUPLICATE KEY UPDATE log_position = GREATEST(log_position, VALUES(log_position))")) {
+                upsert.setString(1, binding.service().value());
+                upsert.setString(2, binding.type().value());
+                upsert.setString(3, binding.projection().value());
+                upsert.setLong(4, position);
+                return upsert.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public Map<Binding, Long> loadAll(ServiceName service) {
+        Objects.requireNonNull(service, "service");
+        return work("load the checkpoints of " + service, connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT aggregate_type, projection,"
+                    + " log_position FROM " + tables.checkpoint() + " WHERE service = ?")) {
+                select.setString(1, service.value());
+                Map<Binding, Long> found = new LinkedHashMap<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        found.put(new Binding(service, AggregateType.of(rows.getString(1)),
+                                Projection.of(rows.getString(2))), rows.getLong(3));
+                    }
+                }
+                return Map.copyOf(found);
+            }
+        });
+    }
+
+    /** Releases the shared database (the last port closed closes it). Never throws. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        if (database != null) {
+            database.release();
+        }
+    }
+
+    private <T> T work(String action, ReturningWork<T> work) {
+        try (StatelessSession session = sessionFactory.openStatelessSession()) {
+            Transaction transaction = session.beginTransaction();
+            try {
+                T result = session.doReturningWork(work);
+                transaction.commit();
+                return result;
+            } catch (RuntimeException e) {
+                HibernateEventLog.rollbackQuietly(transaction);
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            throw Failures.translate(action, e);
+        }
+    }
+}
