@@ -5,6 +5,7 @@ import io.eventsource.domain.Binding;
 import io.eventsource.domain.Projection;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.ports.CheckpointStore;
+import io.eventsource.ports.PermanentPortException;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.hibernate.SessionFactory;
@@ -17,36 +18,40 @@ import java.sql.ResultSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The checkpoints in {@code <prefix>checkpoint}, one row per binding, in the event log's database. A save is one
  * upsert that keeps the greater of the stored and the given position, so concurrent saves never move a checkpoint
  * back. Plain SQL on the SessionFactory's connections: the table has no entity (nothing but a key and a number).
+ *
+ * <p>On the component's shared database it borrows the SessionFactory and holds nothing open: the database closes
+ * with the event log and the ack store, so that compositions that close those two (as before checkpoints existed)
+ * still close the pool. After that, the store fails with a {@link PermanentPortException}.
  */
 @Singleton
 final class HibernateCheckpointStore implements CheckpointStore {
-    private final SessionFactory sessionFactory;
+    private final Supplier<SessionFactory> sessionFactory;
     private final Tables tables;
-    /** The database this store releases when it closes; null when the SessionFactory belongs to the caller. */
-    private final HibernateDatabase database;
-    private boolean closed;
 
-    /** A store on the component's shared database, released by {@link #close()}. */
+    /** A store on the component's shared database, which the other ports close. */
     @Inject
     HibernateCheckpointStore(HibernateDatabase database, MySqlSettings settings) {
-        this(database.acquire(), settings, database);
+        this(database::borrow, settings);
     }
 
     /** A store on a SessionFactory that the caller owns and closes. */
     HibernateCheckpointStore(SessionFactory sessionFactory, MySqlSettings settings) {
-        this(sessionFactory, settings, null);
+        this(supplierOf(Objects.requireNonNull(sessionFactory, "sessionFactory")), settings);
     }
 
-    private HibernateCheckpointStore(SessionFactory sessionFactory, MySqlSettings settings,
-                                     HibernateDatabase database) {
-        this.sessionFactory = Objects.requireNonNull(sessionFactory, "sessionFactory");
+    private HibernateCheckpointStore(Supplier<SessionFactory> sessionFactory, MySqlSettings settings) {
+        this.sessionFactory = sessionFactory;
         this.tables = Tables.of(settings);
-        this.database = database;
+    }
+
+    private static Supplier<SessionFactory> supplierOf(SessionFactory sessionFactory) {
+        return () -> sessionFactory;
     }
 
     @Override
@@ -102,22 +107,14 @@ final class HibernateCheckpointStore implements CheckpointStore {
         });
     }
 
-    /** Releases the shared database (the last port closed closes it). Never throws. */
-    @Override
-    public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-        }
-        if (database != null) {
-            database.release();
-        }
-    }
-
     private <T> T work(String action, ReturningWork<T> work) {
-        try (StatelessSession session = sessionFactory.openStatelessSession()) {
+        SessionFactory factory;
+        try {
+            factory = sessionFactory.get();
+        } catch (IllegalStateException closed) {
+            throw new PermanentPortException("cannot " + action + ": " + closed.getMessage(), closed);
+        }
+        try (StatelessSession session = factory.openStatelessSession()) {
             Transaction transaction = session.beginTransaction();
             try {
                 T result = session.doReturningWork(work);

@@ -45,6 +45,19 @@ final class HibernateDatabase {
         return sessionFactory;
     }
 
+    /**
+     * The SessionFactory, for a port that does not hold it open: one that closes with the ports that
+     * {@link #acquire() acquired} it.
+     *
+     * @throws IllegalStateException if it is closed
+     */
+    synchronized SessionFactory borrow() {
+        if (closed) {
+            throw new IllegalStateException("the MySQL adapter's database is closed");
+        }
+        return sessionFactory;
+    }
+
     /** One port is done with the SessionFactory; the last one closes it. Never throws. */
     synchronized void release() {
         if (closed || --users > 0) {

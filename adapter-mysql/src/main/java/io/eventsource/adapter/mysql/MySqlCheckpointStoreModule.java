@@ -10,10 +10,12 @@ import io.eventsource.ports.CheckpointStore;
  * {@code @BindsInstance} and is {@code @Singleton}; with {@code EventsourceModule} in the component, the runtime's
  * listeners keep their checkpoints there.
  *
- * <p>Listed with {@link MySqlEventLogModule} and {@link MySqlAckStoreModule} (or as part of {@link MySqlModule}),
- * the ports share the component's one database: one SessionFactory and one connection pool, closed with the last of
- * them. Providing the store migrates the schema and validates the mapping, and throws as {@link MySqlModule} says;
- * close it on shutdown with the other ports.
+ * <p>List it with {@link MySqlEventLogModule} (or as part of {@link MySqlModule}): the store shares the component's one
+ * database (one SessionFactory, one connection pool) with the event log and the ack store, and holds it open for
+ * nobody, so the database closes with the last of those two, as it did before checkpoints existed; closing the
+ * checkpoint store changes nothing, and it fails with a {@link io.eventsource.ports.PermanentPortException} once the
+ * database is closed (close the runtime first). Providing the store migrates the schema, and throws as
+ * {@link MySqlModule} says.
  */
 @Module
 public abstract class MySqlCheckpointStoreModule {

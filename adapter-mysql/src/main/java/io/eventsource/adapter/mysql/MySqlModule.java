@@ -16,8 +16,8 @@ import io.eventsource.ports.EventLog;
  * {@link io.eventsource.ports.PermanentPortException} when it refuses the user, when TLS cannot be established in
  * the settings' {@link MySqlSettings.Tls mode} (a message that says TLS), or when the schema does not fit. Neither
  * message nor log line holds the password.
- * On shutdown, close the ports, in any order: the ack store writes what it has queued, and the last port
- * closed closes the connection pool.
+ * On shutdown, close the event log and the ack store, in any order: the ack store writes what it has queued, and
+ * the last of the two closed closes the connection pool (the checkpoint store holds none of it open).
  *
  * <p>It is {@link MySqlEventLogModule}, {@link MySqlAckStoreModule} and {@link MySqlCheckpointStoreModule} in one;
  * list some of them instead to keep only those ports on MySQL.

@@ -5,6 +5,7 @@ import dagger.Component;
 import io.eventsource.adapter.mysql.MySqlModule;
 import io.eventsource.adapter.mysql.MySqlSettings;
 import io.eventsource.ports.AckStore;
+import io.eventsource.ports.CheckpointStore;
 import io.eventsource.ports.EventLog;
 import jakarta.inject.Singleton;
 
@@ -15,6 +16,8 @@ interface MySqlComponent {
     EventLog eventLog();
 
     AckStore ackStore();
+
+    CheckpointStore checkpoints();
 
     @Component.Factory
     interface Factory {

@@ -5,6 +5,7 @@ import io.eventsource.domain.Ack;
 import io.eventsource.domain.AckKey;
 import io.eventsource.domain.AckStatus;
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.Binding;
 import io.eventsource.domain.EventId;
 import io.eventsource.domain.EventName;
 import io.eventsource.domain.ExpectedVersion;
@@ -13,8 +14,10 @@ import io.eventsource.domain.Payload;
 import io.eventsource.domain.Projection;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.ports.AckStore;
+import io.eventsource.ports.CheckpointStore;
 import io.eventsource.ports.EventLog;
 import io.eventsource.ports.LoggedEvent;
+import io.eventsource.ports.PermanentPortException;
 import io.eventsource.tck.services.RealService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +34,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class MySqlModuleIT {
     private static final AggregateRef AGGREGATE = AggregateRef.of("Product", "1");
@@ -81,6 +85,23 @@ class MySqlModuleIT {
         assertThat(component.ackStore()).isSameAs(acks);
 
         bothPortsWorkOnOneDatabase(log, acks);
+    }
+
+    @Test
+    void theCheckpointStoreSharesTheDatabaseWhichClosesWithTheLogAndTheAckStore() {
+        MySqlComponent component = DaggerMySqlComponent.factory().create(settings);
+        EventLog log = component.eventLog();
+        AckStore acks = component.ackStore();
+        CheckpointStore checkpoints = component.checkpoints();
+        Binding binding = Binding.of("ads", "Product", "projections");
+        checkpoints.save(binding, 7);
+        assertThat(checkpoints.load(binding)).isEqualTo(7);
+
+        acks.close();
+        log.close();
+
+        assertThatThrownBy(() -> checkpoints.load(binding)).isInstanceOf(PermanentPortException.class)
+                .hasMessageContaining("closed");
     }
 
     @Test
