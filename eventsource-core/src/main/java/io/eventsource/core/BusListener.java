@@ -54,6 +54,7 @@ final class BusListener implements Listener {
     private final EventsourceOptions options;
     private final TypedEvents typed;
     private final EventsourceMetrics metrics;
+    private final EventTracing tracing;
     private final Map<Binding, BindingHandlers> handlers = new LinkedHashMap<>();
     private final Map<AggregateType, Subscription> announcements = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -70,8 +71,9 @@ final class BusListener implements Listener {
 
     BusListener(ServiceName service, MessageBus bus, ServiceRegistry registry, AckStore acks, EventLog log,
                 Scheduler scheduler, ExpiryPolicy expiry, EventsourceOptions options, TypedEvents typed,
-                EventsourceMetrics metrics) {
+                EventsourceMetrics metrics, EventTracing tracing) {
         this.metrics = metrics;
+        this.tracing = tracing;
         this.service = service;
         this.bus = bus;
         this.registry = registry;
@@ -125,7 +127,7 @@ final class BusListener implements Listener {
         // one set of shared reads for the checks against the log of every delivery and announcement
         SharedLogReads reads = new SharedLogReads(log);
         Dispatcher dispatcher = new Dispatcher(service, byType, acks, log, reads, scheduler, options,
-                refusedDeliveries::incrementAndGet, metrics);
+                refusedDeliveries::incrementAndGet, metrics, tracing);
         // the consumers tell the re-drive of a queue declared anew (no consumer runs before beat() below), and the
         // re-drive consumes through them
         consumers = new AggregateConsumers(service, bus, reads, scheduler, expiry, options, dispatcher,

@@ -37,6 +37,7 @@ public final class Eventsource implements AutoCloseable {
     private final Router router;
     private final TypedEvents typed;
     private final EventsourceMetrics metrics;
+    private final EventTracing tracing;
     private final Map<ServiceName, BusListener> listeners = new HashMap<>();
     private RoutingPublisher publisher;
     private Relay relay;
@@ -54,7 +55,8 @@ public final class Eventsource implements AutoCloseable {
      */
     public Eventsource(EventLog log, AckStore acks, ServiceRegistry registry, MessageBus bus, Scheduler scheduler,
                        ExpiryPolicy expiry, EventsourceOptions options) {
-        this(log, acks, registry, bus, scheduler, expiry, options, TypedEvents.NONE, EventsourceMetrics.NONE, null);
+        this(log, acks, registry, bus, scheduler, expiry, options, TypedEvents.NONE, EventsourceMetrics.NONE,
+                EventTracing.NONE, null);
     }
 
     /**
@@ -69,13 +71,18 @@ public final class Eventsource implements AutoCloseable {
     public Eventsource(EventLog log, AckStore acks, ServiceRegistry registry, MessageBus bus, Scheduler scheduler,
                        ExpiryPolicy expiry, EventsourceOptions options, EventSerializer serializer) {
         this(log, acks, registry, bus, scheduler, expiry, options,
-                new TypedEvents(Objects.requireNonNull(serializer, "serializer")), EventsourceMetrics.NONE, null);
+                new TypedEvents(Objects.requireNonNull(serializer, "serializer")), EventsourceMetrics.NONE,
+                EventTracing.NONE, null);
     }
 
-    /** A runtime that reports to {@code metrics} and also closes {@code ownScheduler} (null: none) when it closes. */
+    /**
+     * A runtime that reports to {@code metrics}, carries traces through {@code tracing}, and also closes
+     * {@code ownScheduler} (null: none) when it closes.
+     */
     Eventsource(EventLog log, AckStore acks, ServiceRegistry registry, MessageBus bus, Scheduler scheduler,
                 ExpiryPolicy expiry, EventsourceOptions options, TypedEvents typed, EventsourceMetrics metrics,
-                SystemScheduler ownScheduler) {
+                EventTracing tracing, SystemScheduler ownScheduler) {
+        this.tracing = Objects.requireNonNull(tracing, "tracing");
         this.typed = Objects.requireNonNull(typed, "typed");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.log = Objects.requireNonNull(log, "log");
@@ -119,7 +126,8 @@ public final class Eventsource implements AutoCloseable {
     public synchronized Publisher publisher() {
         requireOpen();
         if (publisher == null) {
-            publisher = new RoutingPublisher(log, router, scheduler, this::isClosed, options, typed, metrics);
+            publisher = new RoutingPublisher(log, router, scheduler, this::isClosed, options, typed, metrics,
+                    tracing);
             startRelay();
         }
         return publisher;
@@ -144,7 +152,8 @@ public final class Eventsource implements AutoCloseable {
         requireOpen();
         BusListener listener = listeners.get(service);
         if (listener == null || listener.isStopping()) {
-            listener = new BusListener(service, bus, registry, acks, log, scheduler, expiry, options, typed, metrics);
+            listener = new BusListener(service, bus, registry, acks, log, scheduler, expiry, options, typed, metrics,
+                    tracing);
             listeners.put(service, listener);
             startRelay();
         }

@@ -19,7 +19,8 @@ import java.util.Optional;
  * component binds (an adapter module per port, {@link RealTimeModule} or a virtual clock, the policy with
  * {@code @BindsInstance}). Bind an {@link EventsourceOptions} in the component to change the defaults, and list a
  * serializer module (such as {@code JacksonModule}) for the typed API, and a metrics module (such as
- * {@code MicrometerModule}) for the runtime's meters. The component must be {@code @Singleton}. The
+ * {@code MicrometerModule}) for the runtime's meters, and a tracing module (such as {@code OpenTelemetryModule})
+ * for traces from producer to handler. The component must be {@code @Singleton}. The
  * runtime is the one {@link Eventsource#builder()} builds from the same parts.
  */
 @Module
@@ -46,17 +47,27 @@ public abstract class EventsourceModule {
     @BindsOptionalOf
     abstract EventsourceMetrics optionalMetrics();
 
+    /**
+     * Optional: a tracing module ({@code OpenTelemetryModule} of {@code eventsource-opentelemetry}) binds how traces
+     * cross from the producer to the handlers; without, none is captured or made current
+     * ({@link EventTracing#NONE}).
+     */
+    @BindsOptionalOf
+    abstract EventTracing optionalTracing();
+
     @Provides
     @Singleton
     static Eventsource eventsource(EventLog log, AckStore acks, ServiceRegistry registry, MessageBus bus,
                                    Scheduler scheduler, ExpiryPolicy expiry, Optional<EventsourceOptions> options,
-                                   Optional<EventSerializer> serializer, Optional<EventsourceMetrics> metrics) {
+                                   Optional<EventSerializer> serializer, Optional<EventsourceMetrics> metrics,
+                                   Optional<EventTracing> tracing) {
         // the builder is the one place that makes a runtime and knows its defaults
         EventsourceBuilder builder = Eventsource.builder().eventLog(log).ackStore(acks).serviceRegistry(registry)
                 .messageBus(bus).scheduler(scheduler).expiry(expiry);
         options.ifPresent(builder::options);
         serializer.ifPresent(builder::serializer);
         metrics.ifPresent(builder::metrics);
+        tracing.ifPresent(builder::tracing);
         return builder.build();
     }
 
