@@ -202,6 +202,11 @@ public final class Eventsource implements AutoCloseable {
         return scheduler;
     }
 
+    /** The runtime's tracing, for the trace context of events made here. */
+    EventTracing tracing() {
+        return tracing;
+    }
+
     private boolean isClosed() {
         return closed;
     }

@@ -86,7 +86,13 @@ class EventTracingTest {
                 clock.instant());
         Event kept = producer.publisher().publish(P1, ExpectedVersion.ANY, List.of(own)).events().get(0);
 
+        AggregateRepository<Integer> orders = AggregateRepository.of(producer, "Order", () -> 0,
+                (state, event) -> state + 1);
+        orders.save(orders.load("7"), EventName.of("Placed"), Payload.text("z"));
+        Event saved = ports.eventLog().read(AggregateRef.of("Order", "7"), 1, 1).get(0);
+
         assertThat(made.metadata()).containsExactlyEntriesOf(Map.of(EventTracing.TRACEPARENT, TRACEPARENT));
+        assertThat(saved.metadata()).as("an event the repository makes").isEqualTo(made.metadata());
         assertThat(kept.metadata()).as("a NewEvent the caller made keeps its metadata").isEqualTo(own.metadata());
         assertThat(ports.eventLog().read(P1, 1, 10)).extracting(Event::metadata)
                 .as("the log stores the entries").containsExactly(made.metadata(), own.metadata());
