@@ -18,6 +18,7 @@ import io.eventsource.core.violation.CoreSeeingAnAdapter;
 import io.eventsource.core.violation.CoreSleeping;
 import io.eventsource.core.violation.CoreUsingJavaxInject;
 import io.eventsource.core.violation.CoreWithMicrometer;
+import io.eventsource.core.violation.CoreWithOpenTelemetry;
 import io.eventsource.core.violation.CoreWiring;
 import io.eventsource.core.violation.MoreCoreWiring;
 import io.eventsource.domain.violation.DomainReadingTheClock;
@@ -30,6 +31,8 @@ import io.eventsource.jackson.PublicJsonHelper;
 import io.eventsource.jackson.violation.PublicSerializer;
 import io.eventsource.micrometer.MicrometerModule;
 import io.eventsource.micrometer.violation.MetricsSeeingTheRuntime;
+import io.eventsource.opentelemetry.OpenTelemetryModule;
+import io.eventsource.opentelemetry.violation.TracingSeeingTheRuntime;
 import io.eventsource.ports.violation.PortHandingOutConnections;
 import io.eventsource.ports.violation.PortLoggingWithSlf4j;
 import io.eventsource.ports.violation.PortSeeingTheCore;
@@ -82,6 +85,10 @@ class ArchitectureRulesCanFailTest {
                         "io.eventsource.core.Eventsource"),
                 arguments("MICROMETER_ONLY_IN_THE_METRICS_MODULE", CoreWithMicrometer.class,
                         "io.micrometer.core.instrument.MeterRegistry"),
+                arguments("TRACING_SEES_ONLY_THE_CORES_TRACING_INTERFACE", TracingSeeingTheRuntime.class,
+                        "io.eventsource.core.Eventsource"),
+                arguments("OPENTELEMETRY_ONLY_IN_THE_TRACING_MODULE", CoreWithOpenTelemetry.class,
+                        "io.opentelemetry.api.trace.Span"),
                 arguments("ADAPTERS_DO_NOT_SEE_EACH_OTHER", fixture("io.eventsource.adapter.other.OtherSeeingFake"),
                         "io.eventsource.adapter.fake.FakeSettings"),
                 arguments("RABBITMQ_CLIENT_ONLY_IN_THE_RABBITMQ_ADAPTER",
@@ -133,6 +140,8 @@ class ArchitectureRulesCanFailTest {
                 arguments("JSON_LIBRARY_ONLY_IN_THE_SERIALIZER_AND_THE_MYSQL_ADAPTER", JacksonSettings.class),
                 arguments("ADAPTERS_EXPOSE_ONLY_THEIR_MODULE_SETTINGS_AND_DECLARED_API", MicrometerModule.class),
                 arguments("METRICS_SEE_ONLY_THE_CORES_METRICS_INTERFACE", MicrometerModule.class),
+                arguments("ADAPTERS_EXPOSE_ONLY_THEIR_MODULE_SETTINGS_AND_DECLARED_API", OpenTelemetryModule.class),
+                arguments("TRACING_SEES_ONLY_THE_CORES_TRACING_INTERFACE", OpenTelemetryModule.class),
                 arguments("ADAPTERS_EXPOSE_ONLY_THEIR_MODULE_SETTINGS_AND_DECLARED_API", PublicInternalHelper.class));
     }
 

@@ -51,6 +51,13 @@ class ArchitectureTest {
     static final String METRICS = "io.eventsource.micrometer..";
     /** The one type of the core that the metrics module implements. */
     static final String METRICS_INTERFACE = "io.eventsource.core.EventsourceMetrics";
+    /**
+     * The traces on OpenTelemetry: like the metrics module, it implements one interface of the core and sees only
+     * that interface (with its nested scope) and the domain values it reads, never the runtime.
+     */
+    static final String TRACING = "io.eventsource.opentelemetry..";
+    /** The one type of the core (with the types nested in it) that the tracing module implements. */
+    static final String TRACING_INTERFACE = "io.eventsource.core.EventTracing";
     static final String EXAMPLES = "io.eventsource.examples..";
     static final String TESTKIT = "io.eventsource.testkit..";
     static final String IN_MEMORY_ADAPTER = "io.eventsource.adapter.inmemory..";
@@ -65,6 +72,8 @@ class ArchitectureTest {
     static final String[] JSON_LIBRARY = {"com.fasterxml.jackson.."};
     /** Metrics: Micrometer, the business of the metrics module only, so that the core runs without it. */
     static final String[] METRICS_LIBRARY = {"io.micrometer.."};
+    /** Tracing: OpenTelemetry, the business of the tracing module only, so that the core runs without it. */
+    static final String[] TRACING_LIBRARY = {"io.opentelemetry.."};
 
     /**
      * Public types of an adapter's package beyond its Dagger module and settings record: each is API on purpose
@@ -84,7 +93,7 @@ class ArchitectureTest {
 
     /** The packages whose public face is a Dagger module and a settings record: each adapter's, and the serializer's. */
     static final String[] MODULE_AND_SETTINGS_PACKAGES = {"io.eventsource.adapter.*", "io.eventsource.jackson",
-            "io.eventsource.micrometer"};
+            "io.eventsource.micrometer", "io.eventsource.opentelemetry"};
 
     /** Factories and components that Dagger writes; they follow Dagger's rules, not ours. */
     static final DescribedPredicate<JavaClass> DAGGER_GENERATED = DescribedPredicate.describe(
@@ -111,6 +120,7 @@ class ArchitectureTest {
             .layer("Adapters").definedBy(ADAPTERS)
             .layer("Serializer").definedBy(SERIALIZER)
             .layer("Metrics").definedBy(METRICS)
+            .layer("Tracing").definedBy(TRACING)
             .layer("Tck").definedBy(TCK)
             .optionalLayer("Examples").definedBy(EXAMPLES)
             .layer("Testkit").definedBy(TESTKIT)
@@ -121,17 +131,19 @@ class ArchitectureTest {
             .whereLayer("Serializer").mayOnlyAccessLayers("Domain", "Ports")
             .whereLayer("Tck").mayOnlyAccessLayers("Domain", "Ports")
             .whereLayer("Metrics").mayOnlyAccessLayers("Domain", "Core")
+            .whereLayer("Tracing").mayOnlyAccessLayers("Domain", "Core")
             .whereLayer("Testkit").mayOnlyAccessLayers("Domain", "Ports", "Core", "Adapters", "Serializer")
-            .whereLayer("Core").mayOnlyBeAccessedByLayers("Examples", "Testkit", "Metrics")
+            .whereLayer("Core").mayOnlyBeAccessedByLayers("Examples", "Testkit", "Metrics", "Tracing")
             .whereLayer("Adapters").mayOnlyBeAccessedByLayers("Examples", "Testkit")
             .whereLayer("Serializer").mayOnlyBeAccessedByLayers("Examples", "Testkit")
             .whereLayer("Metrics").mayOnlyBeAccessedByLayers("Examples")
+            .whereLayer("Tracing").mayOnlyBeAccessedByLayers("Examples")
             .whereLayer("Testkit").mayNotBeAccessedByAnyLayer()
             .ensureAllClassesAreContainedInArchitecture()
             .because("the core runs the domain's rules against the ports and imports no adapter, adapters and the "
                     + "serializer implement ports without seeing the core or each other, and only the examples, the "
-                    + "test kit (for users' tests) and users compose; the metrics module implements the core's metrics "
-                    + "interface (DESIGN.md 4)");
+                    + "test kit (for users' tests) and users compose; the metrics and tracing modules implement the core's "
+                    + "metrics and tracing interfaces (DESIGN.md 4)");
 
     @ArchTest
     static final ArchRule METRICS_SEE_ONLY_THE_CORES_METRICS_INTERFACE = noClasses()
@@ -148,6 +160,24 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage(METRICS_LIBRARY)
             .because("Micrometer is an optional dependency: the core reports through its own EventsourceMetrics "
                     + "interface, and only eventsource-micrometer turns that into meters (DESIGN.md 4)");
+
+    @ArchTest
+    static final ArchRule TRACING_SEES_ONLY_THE_CORES_TRACING_INTERFACE = noClasses()
+            .that().resideInAPackage(TRACING)
+            .should().dependOnClassesThat(resideInAPackage(CORE).and(not(DescribedPredicate.describe(
+                    "the tracing interface", (JavaClass type) -> type.getName().equals(TRACING_INTERFACE)
+                            || type.getName().startsWith(TRACING_INTERFACE + "$"))))
+                    .as("belong to the core other than its tracing interface"))
+            .because("the tracing module captures and restores what the core asks of it through EventTracing; "
+                    + "leaning on the runtime's classes would tie it to the core's insides");
+
+    @ArchTest
+    static final ArchRule OPENTELEMETRY_ONLY_IN_THE_TRACING_MODULE = noClasses()
+            .that().resideOutsideOfPackages(TRACING)
+            .should().dependOnClassesThat().resideInAnyPackage(TRACING_LIBRARY)
+            .because("OpenTelemetry is an optional dependency: the core carries traces through its own EventTracing "
+                    + "interface (and the SLF4J MDC), and only eventsource-opentelemetry turns that into spans "
+                    + "(DESIGN.md 4)");
 
     @ArchTest
     static final ArchRule TESTKIT_RUNS_ON_THE_IN_MEMORY_ADAPTER_ONLY = noClasses()

@@ -17,7 +17,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -189,11 +188,12 @@ public final class AggregateRepository<S> {
     }
 
     /**
-     * Publishes one event made here after {@code loaded}, as {@link #save(Loaded, List)} does: a random id, no
-     * metadata, occurred now by the runtime's clock.
+     * Publishes one event made here after {@code loaded}, as {@link #save(Loaded, List)} does: a random id, the
+     * current trace context as metadata ({@link EventTracing#capture()}), occurred now by the runtime's clock.
      */
     public Loaded<S> save(Loaded<S> loaded, EventName name, Payload payload) {
-        NewEvent event = new NewEvent(EventId.random(), name, payload, Map.of(), runtime.scheduler().instant());
+        NewEvent event = new NewEvent(EventId.random(), name, payload, runtime.tracing().capture(),
+                runtime.scheduler().instant());
         return save(loaded, List.of(event));
     }
 

@@ -56,6 +56,7 @@ final class BusListener implements Listener {
     private final TypedEvents typed;
     private final EventsourceMetrics metrics;
     private final CheckpointStore checkpoints;
+    private final EventTracing tracing;
     private final Map<Binding, BindingHandlers> handlers = new LinkedHashMap<>();
     private final Map<AggregateType, Subscription> announcements = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -72,9 +73,10 @@ final class BusListener implements Listener {
 
     BusListener(ServiceName service, MessageBus bus, ServiceRegistry registry, AckStore acks, EventLog log,
                 Scheduler scheduler, ExpiryPolicy expiry, EventsourceOptions options, TypedEvents typed,
-                EventsourceMetrics metrics, CheckpointStore checkpoints) {
+                EventsourceMetrics metrics, CheckpointStore checkpoints, EventTracing tracing) {
         this.metrics = metrics;
         this.checkpoints = checkpoints;
+        this.tracing = tracing;
         this.service = service;
         this.bus = bus;
         this.registry = registry;
@@ -128,7 +130,7 @@ final class BusListener implements Listener {
         // one set of shared reads for the checks against the log of every delivery and announcement
         SharedLogReads reads = new SharedLogReads(log);
         Dispatcher dispatcher = new Dispatcher(service, byType, acks, log, reads, scheduler, options,
-                refusedDeliveries::incrementAndGet, metrics);
+                refusedDeliveries::incrementAndGet, metrics, tracing);
         // the consumers tell the re-drive of a queue declared anew (no consumer runs before beat() below), and the
         // re-drive consumes through them
         consumers = new AggregateConsumers(service, bus, reads, scheduler, expiry, options, dispatcher,

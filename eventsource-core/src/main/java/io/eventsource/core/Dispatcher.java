@@ -79,6 +79,7 @@ final class Dispatcher {
     private final Parking parking;
     private final Runnable refused;
     private final EventsourceMetrics metrics;
+    private final EventTracing tracing;
     /** Whether handlers are timed: not without metrics, so that the hot path reads no clock for nothing. */
     private final boolean timed;
 
@@ -86,11 +87,13 @@ final class Dispatcher {
      * @param byType  the service's bindings per aggregate type, fixed
      * @param refused counts a message dropped unhandled (not an event of the log, or out of tries)
      * @param metrics what the dispatcher reports: deliveries, handler runs, retries, acks, parking, refusals
+     * @param tracing   makes an event's trace context current around its handlers
      */
     Dispatcher(ServiceName service, Map<AggregateType, List<BindingHandlers>> byType, AckStore acks, EventLog log,
                SharedLogReads reads, Scheduler scheduler, EventsourceOptions options, Runnable refused,
-               EventsourceMetrics metrics) {
+               EventsourceMetrics metrics, EventTracing tracing) {
         this.metrics = metrics;
+        this.tracing = tracing;
         this.timed = metrics != EventsourceMetrics.NONE;
         this.service = service;
         this.byType = byType;
@@ -385,7 +388,7 @@ final class Dispatcher {
         }
         Instant started = timed ? scheduler.instant() : null;
         try {
-            handler.handle(event);
+            HandlerContext.run(handler, event, binding.binding(), tracing);
             Instant now = scheduler.instant();
             if (timed) {
                 metrics.handled(binding.binding(), Duration.between(started, now).toNanos());

@@ -38,6 +38,7 @@ public final class Eventsource implements AutoCloseable {
     private final Router router;
     private final TypedEvents typed;
     private final EventsourceMetrics metrics;
+    private final EventTracing tracing;
     private final Map<ServiceName, BusListener> listeners = new HashMap<>();
     private RoutingPublisher publisher;
     private Relay relay;
@@ -57,7 +58,8 @@ public final class Eventsource implements AutoCloseable {
      */
     public Eventsource(EventLog log, AckStore acks, ServiceRegistry registry, MessageBus bus, Scheduler scheduler,
                        ExpiryPolicy expiry, EventsourceOptions options) {
-        this(log, acks, registry, bus, scheduler, expiry, options, TypedEvents.NONE, EventsourceMetrics.NONE, null);
+        this(log, acks, registry, bus, scheduler, expiry, options, TypedEvents.NONE, EventsourceMetrics.NONE,
+                EventTracing.NONE, null);
     }
 
     /**
@@ -72,13 +74,18 @@ public final class Eventsource implements AutoCloseable {
     public Eventsource(EventLog log, AckStore acks, ServiceRegistry registry, MessageBus bus, Scheduler scheduler,
                        ExpiryPolicy expiry, EventsourceOptions options, EventSerializer serializer) {
         this(log, acks, registry, bus, scheduler, expiry, options,
-                new TypedEvents(Objects.requireNonNull(serializer, "serializer")), EventsourceMetrics.NONE, null);
+                new TypedEvents(Objects.requireNonNull(serializer, "serializer")), EventsourceMetrics.NONE,
+                EventTracing.NONE, null);
     }
 
-    /** A runtime that reports to {@code metrics} and also closes {@code ownScheduler} (null: none) when it closes. */
+    /**
+     * A runtime that reports to {@code metrics}, carries traces through {@code tracing}, and also closes
+     * {@code ownScheduler} (null: none) when it closes.
+     */
     Eventsource(EventLog log, AckStore acks, ServiceRegistry registry, MessageBus bus, Scheduler scheduler,
                 ExpiryPolicy expiry, EventsourceOptions options, TypedEvents typed, EventsourceMetrics metrics,
-                SystemScheduler ownScheduler) {
+                EventTracing tracing, SystemScheduler ownScheduler) {
+        this.tracing = Objects.requireNonNull(tracing, "tracing");
         this.typed = Objects.requireNonNull(typed, "typed");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.log = Objects.requireNonNull(log, "log");
@@ -127,7 +134,8 @@ public final class Eventsource implements AutoCloseable {
     public synchronized Publisher publisher() {
         requireOpen();
         if (publisher == null) {
-            publisher = new RoutingPublisher(log, router, scheduler, this::isClosed, options, typed, metrics);
+            publisher = new RoutingPublisher(log, router, scheduler, this::isClosed, options, typed, metrics,
+                    tracing);
             startRelay();
         }
         return publisher;
@@ -153,7 +161,7 @@ public final class Eventsource implements AutoCloseable {
         BusListener listener = listeners.get(service);
         if (listener == null || listener.isStopping()) {
             listener = new BusListener(service, bus, registry, acks, log, scheduler, expiry, options, typed, metrics,
-                    checkpoints);
+                    checkpoints, tracing);
             listeners.put(service, listener);
             startRelay();
         }
@@ -200,6 +208,11 @@ public final class Eventsource implements AutoCloseable {
     /** The runtime's clock, for events made here. */
     Scheduler scheduler() {
         return scheduler;
+    }
+
+    /** The runtime's tracing, for the trace context of events made here. */
+    EventTracing tracing() {
+        return tracing;
     }
 
     private boolean isClosed() {

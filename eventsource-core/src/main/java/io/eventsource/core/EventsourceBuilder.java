@@ -36,6 +36,7 @@ public final class EventsourceBuilder {
     private EventSerializer serializer;
     private EventsourceMetrics metrics = EventsourceMetrics.NONE;
     private CheckpointStore checkpoints;
+    private EventTracing tracing = EventTracing.NONE;
 
     EventsourceBuilder() {
     }
@@ -119,6 +120,16 @@ public final class EventsourceBuilder {
     }
 
     /**
+     * How traces cross from the producer to the handlers, e.g. {@code OpenTelemetryModule.tracing(openTelemetry)} of
+     * {@code eventsource-opentelemetry}. Default: {@link EventTracing#NONE}, no trace captured or made current; the
+     * listener still puts an event's {@code traceparent} in the SLF4J MDC around its handlers.
+     */
+    public EventsourceBuilder tracing(EventTracing tracing) {
+        this.tracing = Objects.requireNonNull(tracing, "tracing");
+        return this;
+    }
+
+    /**
      * A new runtime on the ports given so far.
      *
      * @throws IllegalStateException if a required port was not given; the message names every one missing
@@ -145,7 +156,8 @@ public final class EventsourceBuilder {
         SystemScheduler ownScheduler = scheduler == null ? new SystemScheduler() : null;
         Eventsource eventsource = new Eventsource(eventLog, ackStore, serviceRegistry, messageBus,
                 ownScheduler == null ? scheduler : ownScheduler, expiry, options,
-                serializer == null ? TypedEvents.NONE : new TypedEvents(serializer), metrics, ownScheduler);
+                serializer == null ? TypedEvents.NONE : new TypedEvents(serializer), metrics, tracing,
+                ownScheduler);
         if (checkpoints != null) {
             eventsource.checkpoints(checkpoints);
         }

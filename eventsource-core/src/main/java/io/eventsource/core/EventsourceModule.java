@@ -20,7 +20,8 @@ import java.util.Optional;
  * component binds (an adapter module per port, {@link RealTimeModule} or a virtual clock, the policy with
  * {@code @BindsInstance}). Bind an {@link EventsourceOptions} in the component to change the defaults, and list a
  * serializer module (such as {@code JacksonModule}) for the typed API, and a metrics module (such as
- * {@code MicrometerModule}) for the runtime's meters. The component must be {@code @Singleton}. The
+ * {@code MicrometerModule}) for the runtime's meters, and a tracing module (such as {@code OpenTelemetryModule})
+ * for traces from producer to handler. The component must be {@code @Singleton}. The
  * runtime is the one {@link Eventsource#builder()} builds from the same parts.
  */
 @Module
@@ -54,12 +55,20 @@ public abstract class EventsourceModule {
     @BindsOptionalOf
     abstract CheckpointStore optionalCheckpoints();
 
+    /**
+     * Optional: a tracing module ({@code OpenTelemetryModule} of {@code eventsource-opentelemetry}) binds how traces
+     * cross from the producer to the handlers; without, none is captured or made current
+     * ({@link EventTracing#NONE}).
+     */
+    @BindsOptionalOf
+    abstract EventTracing optionalTracing();
+
     @Provides
     @Singleton
     static Eventsource eventsource(EventLog log, AckStore acks, ServiceRegistry registry, MessageBus bus,
                                    Scheduler scheduler, ExpiryPolicy expiry, Optional<EventsourceOptions> options,
                                    Optional<EventSerializer> serializer, Optional<EventsourceMetrics> metrics,
-                                   Optional<CheckpointStore> checkpoints) {
+                                   Optional<CheckpointStore> checkpoints, Optional<EventTracing> tracing) {
         // the builder is the one place that makes a runtime and knows its defaults
         EventsourceBuilder builder = Eventsource.builder().eventLog(log).ackStore(acks).serviceRegistry(registry)
                 .messageBus(bus).scheduler(scheduler).expiry(expiry);
@@ -67,6 +76,7 @@ public abstract class EventsourceModule {
         serializer.ifPresent(builder::serializer);
         metrics.ifPresent(builder::metrics);
         checkpoints.ifPresent(builder::checkpoints);
+        tracing.ifPresent(builder::tracing);
         return builder.build();
     }
 

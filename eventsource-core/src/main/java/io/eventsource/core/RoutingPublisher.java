@@ -63,6 +63,7 @@ final class RoutingPublisher implements Publisher {
     private final PayloadLimit payloadLimit;
     private final TypedEvents typed;
     private final EventsourceMetrics metrics;
+    private final EventTracing tracing;
     private final Deque<Call> waiting = new ArrayDeque<>();
     /** A batch is in its append stage. */
     private boolean appending;
@@ -72,8 +73,10 @@ final class RoutingPublisher implements Publisher {
     private Batch readyToSend;
 
     RoutingPublisher(EventLog log, Router router, Scheduler scheduler, BooleanSupplier closed,
-                     EventsourceOptions options, TypedEvents typed, EventsourceMetrics metrics) {
+                     EventsourceOptions options, TypedEvents typed, EventsourceMetrics metrics,
+                     EventTracing tracing) {
         this.metrics = metrics;
+        this.tracing = tracing;
         this.log = log;
         this.router = router;
         this.scheduler = scheduler;
@@ -138,31 +141,37 @@ final class RoutingPublisher implements Publisher {
 
     @Override
     public Publication publish(AggregateRef aggregate, Object event) {
-        return publish(aggregate, ExpectedVersion.ANY, typed.newEvents(List.of(nonNull(event)), scheduler.instant()));
+        return publish(aggregate, ExpectedVersion.ANY, typed(List.of(nonNull(event))));
     }
 
     @Override
     public CompletionStage<Publication> publishAsync(AggregateRef aggregate, Object event) {
-        return publishAsync(aggregate, ExpectedVersion.ANY, typed.newEvents(List.of(nonNull(event)), scheduler.instant()));
+        return publishAsync(aggregate, ExpectedVersion.ANY, typed(List.of(nonNull(event))));
     }
 
     @Override
     public Publication publishAll(AggregateRef aggregate, ExpectedVersion expected, List<?> events) {
-        return publish(aggregate, expected, typed.newEvents(events, scheduler.instant()));
+        return publish(aggregate, expected, typed(events));
     }
 
     @Override
     public CompletionStage<Publication> publishAllAsync(AggregateRef aggregate, ExpectedVersion expected,
                                                         List<?> events) {
-        return publishAsync(aggregate, expected, typed.newEvents(events, scheduler.instant()));
+        return publishAsync(aggregate, expected, typed(events));
     }
 
     private static Object nonNull(Object event) {
         return Objects.requireNonNull(event, "event");
     }
 
+    /** Typed events as events to append, carrying the current trace context in their metadata. */
+    private List<NewEvent> typed(List<?> events) {
+        return typed.newEvents(events, tracing.capture(), scheduler.instant());
+    }
+
+    /** An event made by the publisher, carrying the current trace context in its metadata. */
     private NewEvent madeHere(EventName name, Payload payload) {
-        return new NewEvent(EventId.random(), name, payload, Map.of(), scheduler.instant());
+        return new NewEvent(EventId.random(), name, payload, tracing.capture(), scheduler.instant());
     }
 
     private Call call(AggregateRef aggregate, ExpectedVersion expected, List<NewEvent> events) {

@@ -39,23 +39,23 @@ final class TypedEvents {
     }
 
     /**
-     * Typed events as events to append: each named and serialized, with a random id, no metadata, occurred at
-     * {@code now}. A {@link NewEvent} among them is taken as it is.
+     * Typed events as events to append: each named and serialized, with a random id, {@code metadata} (the trace
+     * context captured for the call), occurred at {@code now}. A {@link NewEvent} among them is taken as it is.
      *
      * @throws IllegalStateException if no serializer is bound
      * @throws IllegalArgumentException if one is a collection, an array or text, or an event of the byte API that
      *         is not a {@link NewEvent}: a likely mistake, never a typed event
      */
-    List<NewEvent> newEvents(List<?> events, Instant now) {
+    List<NewEvent> newEvents(List<?> events, Map<String, String> metadata, Instant now) {
         Objects.requireNonNull(events, "events");
         List<NewEvent> made = new ArrayList<>(events.size());
         for (Object event : events) {
-            made.add(newEvent(event, now));
+            made.add(newEvent(event, metadata, now));
         }
         return made;
     }
 
-    private NewEvent newEvent(Object event, Instant now) {
+    private NewEvent newEvent(Object event, Map<String, String> metadata, Instant now) {
         Objects.requireNonNull(event, "events must not contain null");
         if (event instanceof NewEvent ready) {
             return ready;
@@ -69,6 +69,6 @@ final class TypedEvents {
                     + event.getClass().getName() + "; publish bytes with publish(aggregate, EventName, Payload)");
         }
         SerializedEvent serialized = serializer().serialize(event);
-        return new NewEvent(EventId.random(), serialized.name(), serialized.payload(), Map.of(), now);
+        return new NewEvent(EventId.random(), serialized.name(), serialized.payload(), metadata, now);
     }
 }
