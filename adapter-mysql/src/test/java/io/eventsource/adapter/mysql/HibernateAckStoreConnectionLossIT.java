@@ -1,0 +1,37 @@
+package io.eventsource.adapter.mysql;
+
+import io.eventsource.ports.AckStore;
+import io.eventsource.tck.AckStoreConnectionLossContract;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+
+/** The ack store on the real server, through the suite's proxy: a SessionFactory per test, closed with the store. */
+class HibernateAckStoreConnectionLossIT extends AckStoreConnectionLossContract {
+    private static TestDatabase database;
+
+    @BeforeAll
+    static void start() {
+        database = TestDatabase.create();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @Override
+    protected URI storeAddress() {
+        return URI.create(database.settings().jdbcUrl());
+    }
+
+    @Override
+    protected AckStore newAckStore(InetSocketAddress through) {
+        MySqlSettings settings = database.settings().withJdbcUrl(TestDatabase.through(database.settings().jdbcUrl(), through));
+        return new HibernateAckStore(TestDatabase.quickToGiveUp(settings), settings);
+    }
+}
