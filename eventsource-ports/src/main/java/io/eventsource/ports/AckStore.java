@@ -21,7 +21,7 @@ import java.util.concurrent.CompletionStage;
  * handling of each event ended. Writes follow the domain's ack rules ({@link Ack#mergedWith}): ok is
  * final, a fail may become ok, attempts add up. An ack is kept exactly as recorded, its time to the nanosecond
  * (and {@link #failures} orders by it to the nanosecond). The TCK's {@code AckStoreContract},
- * {@code AckStoreFailuresContract} and {@code AckStoreConnectionLossContract} check this.
+ * {@code AckStoreFailuresContract} and {@code AckStoreConnectionFailuresContract} check this.
  *
  * <p>Implementations are thread-safe and may batch writes from many callers into one transaction.
  */

@@ -29,7 +29,7 @@ import java.util.List;
  * over a limit), which retrying the same append meets again; a store that cannot be reached (connection refused or
  * lost, a timeout) is a {@link TransientPortException}; a store that refuses the log for good (credentials,
  * permissions, a schema that does not fit, a value its schema refuses) a {@link PermanentPortException}. The suites
- * {@code EventLogContract}, {@code EventLogFailuresContract} and {@code EventLogConnectionLossContract} of the TCK
+ * {@code EventLogContract}, {@code EventLogFailuresContract} and {@code EventLogConnectionFailuresContract} of the TCK
  * check all of this.
  *
  * <p>Implementations are thread-safe.

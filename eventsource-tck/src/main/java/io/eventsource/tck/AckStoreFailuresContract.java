@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * How an {@link AckStore} fails, beyond {@link AckStoreContract}: a {@link AckStore#record} that fails leaves none of
  * its acks ok that was not ok before, and its failure is permanent when retrying cannot help; an ack's time is kept,
  * and ordered, to the nanosecond. Connection loss needs a store behind a network:
- * {@link AckStoreConnectionLossContract}.
+ * {@link AckStoreConnectionFailuresContract}.
  *
  * <p>An adapter's test extends it and supplies a store, as for {@link AckStoreContract}. Every test uses fresh
  * services, aggregates and event ids, so a store shared with other tests works.

@@ -59,7 +59,7 @@ import static org.assertj.core.api.Assertions.fail;
  *       adapter checked) or a {@link PermanentPortException} (the store refused it), writing nothing; never a
  *       transient failure, never a changed value, and the log works on.</li>
  * </ul>
- * Connection loss needs a store behind a network: {@link EventLogConnectionLossContract}.
+ * Connection loss needs a store behind a network: {@link EventLogConnectionFailuresContract}.
  *
  * <p>An adapter's test extends it as it extends {@link EventLogContract}, usually with the same few lines:
  * <pre>{@code

@@ -164,12 +164,11 @@ final class BrokenAdapters {
     }
 
     /**
-     * A store behind TCP, for the connection-loss suites: a server that answers each byte with the same byte, and a
-     * client that makes one round trip on its connection (opened once, kept, opened again after a failure) before each
-     * call. How it reports a lost connection is the part under test: correctly as transient, or (f) as permanent, as
-     * an adapter does that files every I/O error as permanent.
+     * A store behind TCP, for the connection-failure suites: a server that takes a one-byte password first (answering
+     * {@code K} to the right one, {@code N} and closing to any other), then answers each byte with the same byte.
      */
     static final class EchoServer implements AutoCloseable {
+        static final int PASSWORD = 'p';
         private final ServerSocket server;
 
         EchoServer() throws IOException {
@@ -198,6 +197,13 @@ final class BrokenAdapters {
 
         private static void echo(Socket client) {
             try (client; InputStream in = client.getInputStream(); OutputStream out = client.getOutputStream()) {
+                if (in.read() != PASSWORD) {
+                    out.write('N');
+                    out.flush();
+                    return;
+                }
+                out.write('K');
+                out.flush();
                 int read;
                 while ((read = in.read()) >= 0) {
                     out.write(read);
@@ -214,15 +220,30 @@ final class BrokenAdapters {
         }
     }
 
-    /** The client side of {@link EchoServer}: one round trip per call. */
+    /** How a networked fake files its failures: correctly, or broken one way or the other. */
+    enum Filing {
+        /** A lost connection is transient, a refused password permanent. */
+        CORRECT,
+        /** (f) Every I/O error is permanent, a lost connection too. */
+        LOSS_AS_PERMANENT,
+        /** (a) Every failure is transient, a refused password too. */
+        EVERYTHING_TRANSIENT
+    }
+
+    /**
+     * The client side of {@link EchoServer}: logs in when it connects (once, and again after a failure), then makes one
+     * round trip before each call.
+     */
     static final class Connection implements AutoCloseable {
         private final InetSocketAddress address;
-        private final boolean lossIsTransient;
+        private final int password;
+        private final Filing filing;
         private Socket socket;
 
-        Connection(InetSocketAddress address, boolean lossIsTransient) {
+        Connection(InetSocketAddress address, int password, Filing filing) {
             this.address = address;
-            this.lossIsTransient = lossIsTransient;
+            this.password = password;
+            this.filing = filing;
         }
 
         synchronized void roundTrip() {
@@ -232,17 +253,33 @@ final class BrokenAdapters {
                     opened.connect(address, 1_000);
                     opened.setSoTimeout(2_000);
                     socket = opened;
+                    send(password);
+                    if (receive() != 'K') {
+                        close();
+                        throw filing == Filing.EVERYTHING_TRANSIENT
+                                ? new TransientPortException("the store at " + address + " failed the login")
+                                : new PermanentPortException("the store at " + address + " refused the password");
+                    }
                 }
-                socket.getOutputStream().write(42);
-                socket.getOutputStream().flush();
-                if (socket.getInputStream().read() != 42) {
+                send(42);
+                if (receive() != 42) {
                     throw new IOException("the connection to " + address + " closed");
                 }
             } catch (IOException lost) {
                 close();
-                throw lossIsTransient ? new TransientPortException("the store at " + address + " cannot be reached", lost)
-                        : new PermanentPortException("the store at " + address + " failed", lost);
+                throw filing == Filing.LOSS_AS_PERMANENT
+                        ? new PermanentPortException("the store at " + address + " failed", lost)
+                        : new TransientPortException("the store at " + address + " cannot be reached", lost);
             }
+        }
+
+        private void send(int b) throws IOException {
+            socket.getOutputStream().write(b);
+            socket.getOutputStream().flush();
+        }
+
+        private int receive() throws IOException {
+            return socket.getInputStream().read();
         }
 
         @Override

@@ -96,9 +96,14 @@ final class FailureSuiteSubjects {
         }
     }
 
-    // ---- the connection-loss suites, over a store behind TCP ----
+    // ---- the connection-failure suites, over a store behind TCP ----
 
-    static class CorrectNetworkedEventLog extends EventLogConnectionLossContract {
+    static class CorrectNetworkedEventLog extends EventLogConnectionFailuresContract {
+        /** How this adapter files its failures. */
+        BrokenAdapters.Filing filing() {
+            return BrokenAdapters.Filing.CORRECT;
+        }
+
         @Override
         protected URI storeAddress() {
             return echoServer();
@@ -107,19 +112,36 @@ final class FailureSuiteSubjects {
         @Override
         protected EventLog newEventLog(InetSocketAddress through) {
             return new BrokenAdapters.NetworkedEventLog(new SimpleEventLog(LIMIT),
-                    new BrokenAdapters.Connection(through, true));
+                    new BrokenAdapters.Connection(through, BrokenAdapters.EchoServer.PASSWORD, filing()));
+        }
+
+        @Override
+        protected EventLog newRefusedEventLog(InetSocketAddress through) {
+            return new BrokenAdapters.NetworkedEventLog(new SimpleEventLog(LIMIT),
+                    new BrokenAdapters.Connection(through, 'x', filing()));
         }
     }
 
     static class ConnectionLossPermanentEventLog extends CorrectNetworkedEventLog {
         @Override
-        protected EventLog newEventLog(InetSocketAddress through) {
-            return new BrokenAdapters.NetworkedEventLog(new SimpleEventLog(LIMIT),
-                    new BrokenAdapters.Connection(through, false));
+        BrokenAdapters.Filing filing() {
+            return BrokenAdapters.Filing.LOSS_AS_PERMANENT;
         }
     }
 
-    static class CorrectNetworkedAckStore extends AckStoreConnectionLossContract {
+    static class EverythingTransientNetworkedEventLog extends CorrectNetworkedEventLog {
+        @Override
+        BrokenAdapters.Filing filing() {
+            return BrokenAdapters.Filing.EVERYTHING_TRANSIENT;
+        }
+    }
+
+    static class CorrectNetworkedAckStore extends AckStoreConnectionFailuresContract {
+        /** How this adapter files its failures. */
+        BrokenAdapters.Filing filing() {
+            return BrokenAdapters.Filing.CORRECT;
+        }
+
         @Override
         protected URI storeAddress() {
             return echoServer();
@@ -128,15 +150,27 @@ final class FailureSuiteSubjects {
         @Override
         protected AckStore newAckStore(InetSocketAddress through) {
             return new BrokenAdapters.NetworkedAckStore(SimpleAckStore.correct(),
-                    new BrokenAdapters.Connection(through, true));
+                    new BrokenAdapters.Connection(through, BrokenAdapters.EchoServer.PASSWORD, filing()));
+        }
+
+        @Override
+        protected AckStore newRefusedAckStore(InetSocketAddress through) {
+            return new BrokenAdapters.NetworkedAckStore(SimpleAckStore.correct(),
+                    new BrokenAdapters.Connection(through, 'x', filing()));
         }
     }
 
     static class ConnectionLossPermanentAckStore extends CorrectNetworkedAckStore {
         @Override
-        protected AckStore newAckStore(InetSocketAddress through) {
-            return new BrokenAdapters.NetworkedAckStore(SimpleAckStore.correct(),
-                    new BrokenAdapters.Connection(through, false));
+        BrokenAdapters.Filing filing() {
+            return BrokenAdapters.Filing.LOSS_AS_PERMANENT;
+        }
+    }
+
+    static class EverythingTransientNetworkedAckStore extends CorrectNetworkedAckStore {
+        @Override
+        BrokenAdapters.Filing filing() {
+            return BrokenAdapters.Filing.EVERYTHING_TRANSIENT;
         }
     }
 

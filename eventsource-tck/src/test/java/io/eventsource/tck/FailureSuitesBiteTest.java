@@ -95,17 +95,29 @@ class FailureSuitesBiteTest {
     }
 
     @Test
-    void theConnectionLossSuitesPassWholeOnAStoreThatReportsLossAsTransient() {
-        assertPassesWhole(FailureSuiteSubjects.CorrectNetworkedEventLog.class, EventLogConnectionLossContract.class);
-        assertPassesWhole(FailureSuiteSubjects.CorrectNetworkedAckStore.class, AckStoreConnectionLossContract.class);
+    void theConnectionFailureSuitesPassWholeOnAStoreThatFilesItsFailuresCorrectly() {
+        assertPassesWhole(FailureSuiteSubjects.CorrectNetworkedEventLog.class, EventLogConnectionFailuresContract.class);
+        assertPassesWhole(FailureSuiteSubjects.CorrectNetworkedAckStore.class, AckStoreConnectionFailuresContract.class);
     }
 
     @Test
-    void aStoreThatReportsConnectionLossAsPermanentFailsEveryConnectionLossCase() {
+    void aStoreThatFilesALostConnectionAsPermanentFailsEveryCaseOfAStoreThatIsDown() {
         assertFailsExactly(FailureSuiteSubjects.ConnectionLossPermanentEventLog.class,
-                testsOf(EventLogConnectionLossContract.class).toArray(String[]::new));
+                "everyOperationFailsTransientlyWhileTheStoreIsDown",
+                "anAppendWhileTheStoreIsDownWritesNothingAndItsRetryWorksOnceTheStoreIsBack",
+                "connectionsCutUnderTheLogFailTransientlyOrAreReplacedAndTheLogWorksOn");
         assertFailsExactly(FailureSuiteSubjects.ConnectionLossPermanentAckStore.class,
-                testsOf(AckStoreConnectionLossContract.class).toArray(String[]::new));
+                "everyOperationFailsTransientlyWhileTheStoreIsDown",
+                "aRecordThatFailsWhileTheStoreIsDownLeavesNoOkAndItsRetryWorksOnceTheStoreIsBack",
+                "connectionsCutUnderTheStoreFailTransientlyOrAreReplacedAndTheStoreWorksOn");
+    }
+
+    @Test
+    void aStoreThatFilesEveryFailureAsTransientFailsTheRefusedPassword() {
+        assertFailsExactly(FailureSuiteSubjects.EverythingTransientNetworkedEventLog.class,
+                "aStoreThatRefusesTheLogForGoodIsAPermanentFailure");
+        assertFailsExactly(FailureSuiteSubjects.EverythingTransientNetworkedAckStore.class,
+                "aStoreThatRefusesTheAckStoreForGoodIsAPermanentFailure");
     }
 
     private static void assertPassesWhole(Class<?> subject, Class<?> suite) {

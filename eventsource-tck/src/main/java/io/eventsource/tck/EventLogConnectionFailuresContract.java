@@ -8,6 +8,7 @@ import io.eventsource.ports.Append;
 import io.eventsource.ports.EventLog;
 import io.eventsource.ports.LogQuery;
 import io.eventsource.ports.LoggedEvent;
+import io.eventsource.ports.PermanentPortException;
 import io.eventsource.ports.PortException;
 import io.eventsource.ports.SequenceRange;
 import io.eventsource.ports.TransientPortException;
@@ -32,21 +33,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * An {@link EventLog} whose store goes away: every operation fails with a {@link TransientPortException} (never a
- * permanent one, never the client library's own exception) while the store cannot be reached, writes nothing, and
- * works again once the store is back. The suite puts a {@link FaultProxy} between the log and its store and asks for a
- * log connected through it; any adapter that talks to its store over TCP can take part.
+ * How an {@link EventLog} fails on its connection to its store. While the store cannot be reached (refused, or its
+ * connections cut) every operation fails with a {@link TransientPortException} (never a permanent one, never the
+ * client library's own exception), writes nothing, and works again once the store is back; a store that refuses the
+ * log for good (a wrong password) is a {@link PermanentPortException}, which no retry cures. The suite puts a
+ * {@link FaultProxy} between the log and its store and asks for logs connected through it; any adapter that talks to
+ * its store over TCP can take part.
  *
  * <pre>{@code
- * class MyEventLogConnectionLossIT extends EventLogConnectionLossContract {
+ * class MyEventLogConnectionFailuresIT extends EventLogConnectionFailuresContract {
  *     protected URI storeAddress() { return RealService.MYSQL.locate(); }
  *     protected EventLog newEventLog(InetSocketAddress through) {
  *         return new MyEventLog(settings.withUrl("jdbc:mysql://" + through.getHostString() + ":" + through.getPort() + "/test"));
  *     }
+ *     protected EventLog newRefusedEventLog(InetSocketAddress through) {
+ *         return new MyEventLog(settings.withUrl(...as above...).withPassword("not-the-password"));
+ *     }
  * }
  * }</pre>
  */
-public abstract class EventLogConnectionLossContract {
+public abstract class EventLogConnectionFailuresContract {
     private FaultProxy proxy;
     private EventLog log;
 
@@ -63,6 +69,13 @@ public abstract class EventLogConnectionLossContract {
      * Give it short timeouts (about a second to get a connection) so that the suite runs quickly.
      */
     protected abstract EventLog newEventLog(InetSocketAddress through);
+
+    /**
+     * A log that reaches its store at {@code through} as {@link #newEventLog} does, with settings the store refuses for
+     * good: a wrong password, or a user without the privileges the log needs. It may throw when it is made or at its
+     * first call; either is checked. Closed after the test if made.
+     */
+    protected abstract EventLog newRefusedEventLog(InetSocketAddress through);
 
     @BeforeEach
     final void connectThroughProxy() {
@@ -134,11 +147,25 @@ public abstract class EventLogConnectionLossContract {
     }
 
     @Test
+    void aStoreThatRefusesTheLogForGoodIsAPermanentFailure() {
+        AggregateRef aggregate = freshAggregate(freshType());
+        InetSocketAddress through = new InetSocketAddress("127.0.0.1", proxy.port());
+
+        assertThatThrownBy(() -> {
+            try (EventLog refused = newRefusedEventLog(through)) {
+                refused.version(aggregate);
+            }
+        }).isInstanceOf(PermanentPortException.class);
+    }
+
+    @Test
     void connectionsCutUnderTheLogFailTransientlyOrAreReplacedAndTheLogWorksOn() {
         AggregateRef aggregate = freshAggregate(freshType());
         log.append(aggregate, ExpectedVersion.NONE, List.of(newEvent("Created", T0)));
 
-        assertThat(proxy.cutConnections()).as("connections the log held open").isPositive();
+        // a log that keeps connections between calls (a pool) has them cut under it; one that opens a connection per
+        // call has nothing to lose here, and is checked by the other cases
+        proxy.cutConnections();
 
         try {
             assertThat(log.version(aggregate)).isEqualTo(1);

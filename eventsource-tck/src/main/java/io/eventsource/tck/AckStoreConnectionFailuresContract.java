@@ -7,6 +7,7 @@ import io.eventsource.domain.Binding;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.Projection;
 import io.eventsource.ports.AckStore;
+import io.eventsource.ports.PermanentPortException;
 import io.eventsource.ports.PortException;
 import io.eventsource.ports.TransientPortException;
 import io.eventsource.tck.services.FaultProxy;
@@ -33,19 +34,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * An {@link AckStore} whose store goes away: a {@link AckStore#record} fails with a {@link TransientPortException}
- * and leaves none of its acks ok, every read fails with one too (never a permanent failure, never the client
- * library's own exception), and the store works again once it is back. The suite puts a {@link FaultProxy} between
- * the ack store and its store and asks for an ack store connected through it, as
- * {@link EventLogConnectionLossContract} does for the log.
+ * How an {@link AckStore} fails on its connection to its store. While the store cannot be reached a
+ * {@link AckStore#record} fails with a {@link TransientPortException} and leaves none of its acks ok, every read fails
+ * with one too (never a permanent failure, never the client library's own exception), and the store works again once
+ * it is back; a store that refuses the ack store for good (a wrong password) is a {@link PermanentPortException}. The
+ * suite puts a {@link FaultProxy} between the ack store and its store and asks for ack stores connected through it,
+ * as {@link EventLogConnectionFailuresContract} does for the log.
  */
-public abstract class AckStoreConnectionLossContract {
+public abstract class AckStoreConnectionFailuresContract {
     private FaultProxy proxy;
     private AckStore store;
     private Binding binding;
     private AggregateRef aggregate;
 
-    /** Where the real store listens, for the proxy to forward to (see {@link EventLogConnectionLossContract}). */
+    /** Where the real store listens, for the proxy to forward to (see {@link EventLogConnectionFailuresContract}). */
     protected abstract URI storeAddress();
 
     /**
@@ -54,6 +56,13 @@ public abstract class AckStoreConnectionLossContract {
      * Give it short timeouts (about a second to get a connection) so that the suite runs quickly.
      */
     protected abstract AckStore newAckStore(InetSocketAddress through);
+
+    /**
+     * An ack store that reaches its store at {@code through} as {@link #newAckStore} does, with settings the store
+     * refuses for good: a wrong password, or a user without the privileges the ack store needs. It may throw when it is
+     * made or at its first call; either is checked. Closed after the test if made.
+     */
+    protected abstract AckStore newRefusedAckStore(InetSocketAddress through);
 
     @BeforeEach
     final void connectThroughProxy() {
@@ -135,11 +144,24 @@ public abstract class AckStoreConnectionLossContract {
     }
 
     @Test
+    void aStoreThatRefusesTheAckStoreForGoodIsAPermanentFailure() {
+        InetSocketAddress through = new InetSocketAddress("127.0.0.1", proxy.port());
+
+        assertThatThrownBy(() -> {
+            try (AckStore refused = newRefusedAckStore(through)) {
+                refused.lastSequence(binding.service(), binding.projection(), aggregate);
+            }
+        }).isInstanceOf(PermanentPortException.class);
+    }
+
+    @Test
     void connectionsCutUnderTheStoreFailTransientlyOrAreReplacedAndTheStoreWorksOn() {
         Event event = event(1);
         recordFully(store, List.of(Ack.fail(event, binding, 1, "x", T0)));
 
-        assertThat(proxy.cutConnections()).as("connections the store held open").isPositive();
+        // an ack store that keeps connections between calls (a pool) has them cut under it; one that opens a
+        // connection per call has nothing to lose here, and is checked by the other cases
+        proxy.cutConnections();
 
         try {
             assertThat(store.lastSequence(binding.service(), binding.projection(), aggregate)).isEqualTo(1);
