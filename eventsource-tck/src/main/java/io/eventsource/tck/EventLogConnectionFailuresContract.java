@@ -44,7 +44,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * class MyEventLogConnectionFailuresIT extends EventLogConnectionFailuresContract {
  *     protected URI storeAddress() { return RealService.MYSQL.locate(); }
  *     protected EventLog newEventLog(InetSocketAddress through) {
- *         return new MyEventLog(settings.withUrl("jdbc:mysql://" + through.getHostString() + ":" + through.getPort() + "/test"));
+ *         return new MyEventLog(settings.withUrl("jdbc:mysql://" + through.getHostString() + ":" + through.getPort()
+ *                 + "/test"));
  *     }
  *     protected EventLog newRefusedEventLog(InetSocketAddress through) {
  *         return new MyEventLog(settings.withUrl(...as above...).withPassword("not-the-password"));

@@ -316,8 +316,10 @@ public abstract class EventLogFailuresContract {
                 .occurredBetween(at.plusNanos(2), at.plusNanos(3))).events())
                 .extracting(entry -> entry.event().sequence()).containsExactly(2L);
         List<EventId> ours = logged.stream().map(entry -> entry.event().id()).toList();
-        assertThat(log.unpublished(at.plusNanos(2), LogQuery.MAX_LIMIT)).filteredOn(entry -> ours.contains(entry.event().id()))
-                .extracting(entry -> entry.event().sequence()).as("occurred before the given instant").containsExactly(1L);
+        assertThat(log.unpublished(at.plusNanos(2), LogQuery.MAX_LIMIT))
+                .filteredOn(entry -> ours.contains(entry.event().id()))
+                .extracting(entry -> entry.event().sequence()).as("occurred before the given instant")
+                .containsExactly(1L);
     }
 
     @Test
