@@ -36,6 +36,8 @@ public final class Eventsource implements AutoCloseable {
     private final ExpiryPolicy expiry;
     private final EventsourceOptions options;
     private final Router router;
+    /** Each aggregate type's topology, agreed with the namespace: shared by the publisher, the relay and listeners. */
+    private final Topologies topologies;
     private final TypedEvents typed;
     private final EventsourceMetrics metrics;
     private final EventTracing tracing;
@@ -95,7 +97,8 @@ public final class Eventsource implements AutoCloseable {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.expiry = Objects.requireNonNull(expiry, "expiry");
         this.options = Objects.requireNonNull(options, "options");
-        this.router = new Router(bus, registry, log, scheduler, expiry, options, metrics);
+        this.topologies = new Topologies(registry, bus, options, scheduler, expiry.heartbeatInterval());
+        this.router = new Router(bus, registry, log, scheduler, expiry, options, metrics, topologies);
         this.ownScheduler = ownScheduler;
     }
 
@@ -135,7 +138,7 @@ public final class Eventsource implements AutoCloseable {
         requireOpen();
         if (publisher == null) {
             publisher = new RoutingPublisher(log, router, scheduler, this::isClosed, options, typed, metrics,
-                    tracing);
+                    tracing, topologies);
             startRelay();
         }
         return publisher;
@@ -161,7 +164,7 @@ public final class Eventsource implements AutoCloseable {
         BusListener listener = listeners.get(service);
         if (listener == null || listener.isStopping()) {
             listener = new BusListener(service, bus, registry, acks, log, scheduler, expiry, options, typed, metrics,
-                    checkpoints, tracing);
+                    checkpoints, tracing, topologies);
             listeners.put(service, listener);
             startRelay();
         }
