@@ -27,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -78,12 +77,13 @@ final class BusListener implements Listener {
     private volatile Replay replay;
     private Sweeper sweeper;
 
-    BusListener(ServiceName service, MessageBus bus, ServiceRegistry registry, AckStore acks, EventLog log,
+    /** @param instance this listener's name among the service's instances */
+    BusListener(ServiceName service, String instance, MessageBus bus, ServiceRegistry registry, AckStore acks, EventLog log,
                 Scheduler scheduler, ExpiryPolicy expiry, EventsourceOptions options, TypedEvents typed,
                 EventsourceMetrics metrics, CheckpointStore checkpoints, EventTracing tracing, Topologies topologies) {
         this.metrics = metrics;
         this.topologies = topologies;
-        this.instance = service.value() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.instance = instance;
         this.checkpoints = checkpoints;
         this.tracing = tracing;
         this.service = service;

@@ -253,6 +253,7 @@ class DeliveryProperties {
         private final Map<ServiceName, Instant> downUntil = new LinkedHashMap<>();
         private final OutageMidBatch producerBus;
         private boolean brokerUp = true;
+        private int starts;
         private int nextEvent;
         private int replayRounds;
         private int batchesOfSeveralAggregates;
@@ -601,6 +602,9 @@ class DeliveryProperties {
                                 .withSweep(SweepPolicy.defaults().withLookback(SWEEP_LOOKBACK))
                                 .withFailurePolicy(service.equals(PARKING) ? PARK_AT_ONCE : FailurePolicy.seed())
                                 .withTopology(PRODUCT, topology));
+                // names in start order: the partitions' shares depend on them, and a run must replay exactly
+                int started = ++starts;
+                runtime.instanceIds(() -> "i" + started);
                 Listener listener = runtime.listener(service);
                 bindings.clear();
                 for (String projection : PROJECTIONS.get(service)) {

@@ -141,8 +141,13 @@ class PartitionedTopologyTest {
         settle();
 
         assertThat(handled.get("billing/1")).filteredOn(h -> h.endsWith("#2")).hasSize(16);
-        Map<String, List<Long>> all = byAggregate(handledBy("billing"));
-        all.forEach((aggregate, sequences) -> assertThat(sequences).as(aggregate).containsExactly(1L, 2L));
+        for (String instance : List.of("billing/1", "billing/2")) {
+            byAggregate(handled.getOrDefault(instance, List.of())).forEach((aggregate, sequences) ->
+                    assertThat(sequences).as("%s handled %s in order, none twice", instance, aggregate).isSorted()
+                            .doesNotHaveDuplicates());
+        }
+        byAggregate(handledBy("billing")).forEach((aggregate, sequences) -> assertThat(sequences)
+                .as("%s handled by one instance or the other, once", aggregate).containsExactlyInAnyOrder(1L, 2L));
     }
 
     @Test
