@@ -1097,6 +1097,15 @@ public abstract class MessageBusContract {
     }
 
     @Test
+    void subscribingToAPartitionQueueNotDeclaredFails() {
+        MessageBus bus = partitionedConnection();
+        bus.declareRoute(orderIn(0), Set.of(ADS));
+
+        assertThatThrownBy(() -> bus.subscribePartition(ORDER, 1, ADS, "ads-1", Recorder.manual()))
+                .isInstanceOf(PortException.class);
+    }
+
+    @Test
     void declaresPartitionsIdempotentlyEachQueueBoundOnce() {
         MessageBus bus = partitionedConnection();
         bus.declarePartitions(ORDER, ADS);
