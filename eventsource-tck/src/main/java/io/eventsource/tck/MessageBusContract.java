@@ -866,7 +866,8 @@ public abstract class MessageBusContract {
         assertThat(exchangeExists(topology().partitionExchange(ORDER))).isTrue();
         assertThat(queueExists(topology().partitionQueue(ORDER, 2, ADS))).isTrue();
         assertThat(queueExists(topology().partitionQueue(ORDER, 2, SEARCH))).isTrue();
-        assertThat(queueExists(topology().partitionQueue(ORDER, 1, ADS))).as("only the aggregate's partition").isFalse();
+        assertThat(queueExists(topology().partitionQueue(ORDER, 1, ADS))).as("only the aggregate's partition")
+                .isFalse();
         assertThat(exchangeExists(topology().aggregateExchange(aggregate))).as("nothing per aggregate").isFalse();
         assertThat(queueExists(topology().aggregateQueue(aggregate, ADS))).isFalse();
         bus.declarePartitions(ORDER, ADS);
@@ -1094,6 +1095,15 @@ public abstract class MessageBusContract {
         bus.useTopology(ORDER, partitionedTopology());
         assertThatThrownBy(() -> bus.useTopology(ORDER, AggregateTopology.partitioned(PARTITIONS + 1)))
                 .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void subscribingToAPartitionQueueNotDeclaredFails() {
+        MessageBus bus = partitionedConnection();
+        bus.declareRoute(orderIn(0), Set.of(ADS));
+
+        assertThatThrownBy(() -> bus.subscribePartition(ORDER, 1, ADS, "ads-1", Recorder.manual()))
+                .isInstanceOf(PortException.class);
     }
 
     @Test

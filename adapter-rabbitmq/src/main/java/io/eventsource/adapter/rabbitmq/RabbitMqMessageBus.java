@@ -505,7 +505,8 @@ final class RabbitMqMessageBus implements MessageBus {
         if (partitionRoutes.isEmpty()) {
             return declareAggregateRoutes(routes);
         }
-        Map<AggregateRef, RouteCollisionException> refused = new LinkedHashMap<>(declarePartitionRoutes(partitionRoutes));
+        Map<AggregateRef, RouteCollisionException> refused =
+                new LinkedHashMap<>(declarePartitionRoutes(partitionRoutes));
         refused.putAll(declareAggregateRoutes(aggregateRoutes));
         Map<AggregateRef, RouteCollisionException> inOrder = new LinkedHashMap<>();
         for (AggregateRef aggregate : routes.keySet()) {
@@ -929,7 +930,8 @@ final class RabbitMqMessageBus implements MessageBus {
         ensureOpen();
         if (partitioned(aggregate.type()).isPresent()) {
             throw new IllegalStateException(aggregate.type() + " is " + topologies.get(aggregate.type()) + " on this"
-                    + " bus: its aggregates have no queues of their own; consume its partitions with subscribePartition");
+                    + " bus: its aggregates have no queues of their own; consume its partitions with"
+                    + " subscribePartition");
         }
         String queue = topology.aggregateQueue(aggregate, service).value();
         String action = "Consuming aggregate queue " + queue;

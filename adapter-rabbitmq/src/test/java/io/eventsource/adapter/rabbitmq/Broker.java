@@ -130,9 +130,14 @@ final class Broker implements AutoCloseable {
     }
 
     void publishRaw(String exchange, AMQP.BasicProperties properties, byte[] body) throws IOException {
+        publishRaw(exchange, "", properties, body);
+    }
+
+    void publishRaw(String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body)
+            throws IOException {
         try (Channel channel = admin.createChannel()) {
             channel.confirmSelect();
-            channel.basicPublish(exchange, "", true, properties, body);
+            channel.basicPublish(exchange, routingKey, true, properties, body);
             channel.waitForConfirmsOrDie(5_000);
         } catch (TimeoutException | InterruptedException e) {
             throw new IOException(e);

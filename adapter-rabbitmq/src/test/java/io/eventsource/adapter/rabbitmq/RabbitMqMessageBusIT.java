@@ -155,8 +155,9 @@ class RabbitMqMessageBusIT extends MessageBusContract {
             }
             broker.deleteExchangeAfterwards(topology.partitionExchange(aggregate.type()).value());
             for (ServiceName service : services) {
-                broker.deleteAfterwards(topology.partitionQueue(aggregate.type(), partitions.partitionOf(aggregate.id()),
-                        service).value(), topology.partitionExchange(aggregate.type()).value());
+                int partition = partitions.partitionOf(aggregate.id());
+                broker.deleteAfterwards(topology.partitionQueue(aggregate.type(), partition, service).value(),
+                        topology.partitionExchange(aggregate.type()).value());
             }
         }
 

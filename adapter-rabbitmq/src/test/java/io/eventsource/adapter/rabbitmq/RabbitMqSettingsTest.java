@@ -74,7 +74,8 @@ class RabbitMqSettingsTest {
         assertThatThrownBy(() -> RabbitMqSettings.fromEnvironment(Map.of("EVENTSOURCE_AMQP_PARTITION_PREFETCH", "0")))
                 .isInstanceOf(InvalidValueException.class)
                 .hasMessageStartingWith("EVENTSOURCE_AMQP_PARTITION_PREFETCH: ").hasMessageContaining("1-65535");
-        assertThatThrownBy(() -> RabbitMqSettings.fromEnvironment(Map.of("EVENTSOURCE_AMQP_PARTITION_PREFETCH", "many")))
+        assertThatThrownBy(() -> RabbitMqSettings.fromEnvironment(
+                Map.of("EVENTSOURCE_AMQP_PARTITION_PREFETCH", "many")))
                 .isInstanceOf(InvalidValueException.class)
                 .hasMessageStartingWith("EVENTSOURCE_AMQP_PARTITION_PREFETCH must be a number");
     }
