@@ -12,8 +12,8 @@ import java.util.function.Predicate;
 
 /**
  * Reads a name back: every namespace under which {@link Topology} (or a table prefix) could have made it, with any
- * valid aggregate type, aggregate id, service, partition and lease. Exhaustive (every split of the name is tried), so a name
- * read back under one namespace only cannot be made under any other, whatever the other parts are.
+ * valid aggregate type, aggregate id, service, partition and lease. Exhaustive (every split of the name is tried), so
+ * a name read back under one namespace only cannot be made under any other, whatever the other parts are.
  *
  * <p>Which namespaces count as valid is a parameter, so that the reader can be shown to find the collisions of a
  * looser rule (the earlier {@code [A-Za-z0-9_.:-]}).

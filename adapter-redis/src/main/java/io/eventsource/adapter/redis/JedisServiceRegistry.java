@@ -75,7 +75,8 @@ final class JedisServiceRegistry implements ServiceRegistry {
      * Sets instance ARGV[1]'s heartbeat to ARGV[2] (epoch ms) unless it is later already (or unreadable, then it is
      * overwritten), and the key's time to live to ARGV[3] ms.
      */
-    private static final String INSTANCE_HEARTBEAT = "local last = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '') "
+    private static final String INSTANCE_HEARTBEAT =
+            "local last = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '') "
             + "if not last or last < tonumber(ARGV[2]) then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end "
             + "redis.call('PEXPIRE', KEYS[1], ARGV[3]) return 1";
     /**
