@@ -11,6 +11,7 @@ import io.eventsource.ports.Delivery;
 import io.eventsource.ports.DeliveryListener;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.PermanentPortException;
+import io.eventsource.ports.PortException;
 import io.eventsource.ports.PublishResult;
 import io.eventsource.ports.Subscription;
 import io.eventsource.ports.TransientPortException;
@@ -123,6 +124,22 @@ final class InMemoryMessageBus implements MessageBus {
                     delivery.requeue();
                 }
             }, listener::onEnded);
+        }
+    }
+
+    /** Open, not crashed, and the simulated broker is reachable. */
+    @Override
+    public boolean isConnected() {
+        synchronized (broker.lock()) {
+            if (closed || crashed) {
+                return false;
+            }
+            try {
+                broker.checkReachable();
+                return true;
+            } catch (PortException e) {
+                return false;
+            }
         }
     }
 
