@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Service {@code ads}: the price each advertised product shows, from three typed handler methods; the other events of a
  * product do not concern it (the runtime records them as handled ok).
  */
+// README: Spring Boot
 @Component
 class Ads {
     private static final String SERVICE = "ads";
@@ -39,3 +40,4 @@ class Ads {
         return advertised.size() + " products advertised";
     }
 }
+// README: end

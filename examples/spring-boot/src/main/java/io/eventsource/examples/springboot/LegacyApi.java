@@ -6,6 +6,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -17,17 +18,19 @@ import java.util.concurrent.atomic.AtomicLong;
 class LegacyApi {
     private final Map<String, AtomicLong> feed = new ConcurrentHashMap<>();
 
+    // README: Spring Boot (2)
     @Bean
     EventsourceProjection legacyFeed() {
         return EventsourceProjection.of("api-legacy", ProductEvents.PRODUCT, ProductEvents.PROJECTION,
                 binding -> binding.onAny(this::forward));
     }
+    // README: end
 
     private void forward(Event event) {
         feed.computeIfAbsent(event.name().value(), name -> new AtomicLong()).incrementAndGet();
     }
 
     String summary() {
-        return "fed " + new java.util.TreeMap<>(feed);
+        return "fed " + new TreeMap<>(feed);
     }
 }

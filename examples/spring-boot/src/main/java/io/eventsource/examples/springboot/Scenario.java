@@ -104,6 +104,7 @@ class Scenario implements ApplicationRunner, ExitCodeGenerator {
         Semaphore permits = new Semaphore(IN_FLIGHT);
         List<Event> published = Collections.synchronizedList(new ArrayList<>(events));
         AtomicInteger failed = new AtomicInteger();
+        AtomicInteger pending = new AtomicInteger();
         for (Next next : script(run)) {
             permits.acquireUninterruptibly();
             try {
@@ -114,6 +115,9 @@ class Scenario implements ApplicationRunner, ExitCodeGenerator {
                         }
                     } else {
                         published.addAll(done.events());
+                        if (!done.isSent()) {
+                            pending.incrementAndGet();
+                        }
                     }
                     permits.release();
                 });
@@ -123,8 +127,8 @@ class Scenario implements ApplicationRunner, ExitCodeGenerator {
             }
         }
         permits.acquireUninterruptibly(IN_FLIGHT);
-        out.println(String.format(Locale.ROOT, "published %d events over %d products in %.1f s (%d failed)",
-                published.size(), products, (System.nanoTime() - started) / 1e9, failed.get()));
+        out.println(String.format(Locale.ROOT, "published %d events over %d products in %.1f s (%d left to the relay, %d"
+                + " failed)", published.size(), products, (System.nanoTime() - started) / 1e9, pending.get(), failed.get()));
 
         Map<Binding, int[]> counts = new LinkedHashMap<>();
         awaitUntil(() -> {
