@@ -34,6 +34,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
+import javax.sql.DataSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -210,6 +211,89 @@ class EventsourceAutoConfigurationTest {
         @Bean
         AckStore ackStore() {
             return InMemoryAckStoreModule.ackStore();
+        }
+    }
+
+    @Test
+    void keepsTheEventLogOnTheApplicationsDataSource() {
+        runner.withUserConfiguration(AllButTheLogAndTheAcks.class)
+                .withBean(DataSource.class, UnreachableDataSource::new)
+                .run(context -> {
+                    EventsourceConfigurationException failure = configurationFailure(context.getStartupFailure());
+                    assertThat(failure.getMessage()).contains("the application's DataSource",
+                            "eventsource.jdbc.use-data-source=false", "no database here");
+                });
+    }
+
+    @Test
+    void opensAPoolOfItsOwnFromTheJdbcPropertiesWhenToldNotToUseTheDataSource() {
+        runner.withUserConfiguration(AllButTheLogAndTheAcks.class)
+                .withBean(DataSource.class, UnreachableDataSource::new)
+                .withPropertyValues("eventsource.jdbc.use-data-source=false",
+                        "eventsource.jdbc.url=jdbc:mysql://127.0.0.1:1/nothing")
+                .run(context -> {
+                    EventsourceConfigurationException failure = configurationFailure(context.getStartupFailure());
+                    assertThat(failure.getMessage()).contains("at eventsource.jdbc.url", "127.0.0.1:1")
+                            .doesNotContain("no database here");
+                });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class AllButTheLogAndTheAcks {
+        @Bean
+        ServiceRegistry serviceRegistry() {
+            return InMemoryServiceRegistryModule.serviceRegistry(ExpiryPolicy.seed());
+        }
+
+        @Bean
+        MessageBus messageBus(io.eventsource.ports.Scheduler scheduler) {
+            return new InMemoryBroker(scheduler, ExpiryPolicy.seed()).connect();
+        }
+    }
+
+    /** An application's DataSource whose database is down. */
+    static final class UnreachableDataSource implements DataSource {
+        @Override
+        public java.sql.Connection getConnection() throws java.sql.SQLException {
+            throw new java.sql.SQLTransientConnectionException("no database here", "08001");
+        }
+
+        @Override
+        public java.sql.Connection getConnection(String username, String password) throws java.sql.SQLException {
+            return getConnection();
+        }
+
+        @Override
+        public java.io.PrintWriter getLogWriter() {
+            return null;
+        }
+
+        @Override
+        public void setLogWriter(java.io.PrintWriter out) {
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) {
+        }
+
+        @Override
+        public int getLoginTimeout() {
+            return 0;
+        }
+
+        @Override
+        public java.util.logging.Logger getParentLogger() {
+            return java.util.logging.Logger.getGlobal();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> type) throws java.sql.SQLException {
+            throw new java.sql.SQLException("not a wrapper");
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> type) {
+            return false;
         }
     }
 
