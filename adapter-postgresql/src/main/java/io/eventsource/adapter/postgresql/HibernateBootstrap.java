@@ -64,7 +64,7 @@ final class HibernateBootstrap {
                         Credentials.redact(settings.jdbcUrl()), result.targetSchemaVersion);
             }
         } catch (RuntimeException e) {
-            throw PostgreSqlFailures.translate("start (schema migration) on " + where(settings), e);
+            throw PostgreSqlFailures.translate("start (migration of tables " + tables.prefix() + "*) on " + where(settings), e);
         }
     }
 

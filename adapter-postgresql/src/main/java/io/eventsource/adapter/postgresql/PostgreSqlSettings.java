@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  *                and password are the two settings below, and a URL with a {@code user:password@} (or any other
  *                {@code @}: write it {@code %40}) or a parameter such as {@code password=} is refused, since the URL
  *                is printed in messages and by Hibernate at start-up; and without {@code ssl}, {@code sslmode} or
- *                {@code sslfactory}, since TLS is the {@code tls} setting
+ *                {@code sslfactory}, since TLS is the {@code tls} setting, and without {@code user}, which is the setting below
  * @param user the database user
  * @param password the user's password (never printed by {@link #toString()}, never in a message or log line)
  * @param tls how the connection is protected, see {@link Tls}; {@link #of} and {@link #fromEnvironment()} choose
@@ -31,8 +31,7 @@ import java.util.regex.Pattern;
  *            {@code 127.x.y.z}, {@code ::1}, or none), where they choose {@link Tls#DISABLED}
  * @param poolSize connections in the pool, 1-{@value #MAX_POOL_SIZE}
  * @param payloadLimit the largest event payload accepted, in bytes, 1-{@value #MAX_PAYLOAD_LIMIT}
- *                     (the payload column is a {@code BYTEA}, which holds up to 1 GiB; the cap keeps a single event within
- *                     what a JVM can hold a few copies of); a larger payload is refused with a
+ *                     (the MySQL adapter's largest); a larger payload is refused with a
  *                     {@link io.eventsource.domain.PayloadTooLargeException} before anything is written
  * @param ackBatchSize the most acks written in one transaction, 1-{@value #MAX_ACK_BATCH_SIZE} (a single
  *                     {@code record} call larger than this is still written in one transaction)
@@ -55,8 +54,11 @@ public record PostgreSqlSettings(String jdbcUrl, String user, String password, T
     public static final int MAX_POOL_SIZE = 200;
     /** 1 MiB, {@link PayloadLimit#DEFAULT}. */
     public static final int DEFAULT_PAYLOAD_LIMIT = PayloadLimit.DEFAULT_BYTES;
-    /** 64 MiB: far below a {@code BYTEA}'s 1 GiB, and a payload that a JVM can hold a few copies of. */
-    public static final int MAX_PAYLOAD_LIMIT = 1 << 26;
+    /**
+     * 16 MiB - 1, the MySQL adapter's largest (a {@code BYTEA} would hold 1 GiB): one limit for both, so that a
+     * deployment moves between them without refusing events it accepted before.
+     */
+    public static final int MAX_PAYLOAD_LIMIT = (1 << 24) - 1;
     public static final int DEFAULT_ACK_BATCH_SIZE = 500;
     public static final int MAX_ACK_BATCH_SIZE = 5_000;
     public static final Duration DEFAULT_ACK_FLUSH_INTERVAL = Duration.ofMillis(2);
@@ -68,6 +70,8 @@ public record PostgreSqlSettings(String jdbcUrl, String user, String password, T
     /** The driver's own TLS switches, which would contradict the tls setting. */
     private static final Pattern TLS_PARAMETER = Pattern.compile(
             "(?i)(?:[?&(,]|^)\\s*(ssl|sslmode|sslfactory)\\s*=");
+    /** The driver lets a URL parameter win over the user the adapter passes: the user is a setting, not a parameter. */
+    private static final Pattern USER_PARAMETER = Pattern.compile("(?i)[?&]\\s*user\\s*=");
     private static final Pattern LOOPBACK_IPV4 = Pattern.compile("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
 
     public PostgreSqlSettings {
@@ -320,6 +324,10 @@ public record PostgreSqlSettings(String jdbcUrl, String user, String password, T
             throw new InvalidValueException("PostgreSqlSettings jdbcUrl must not set " + tlsParameter.group(1)
                     + ": TLS is the tls setting (" + TLS_VARIABLE + ": " + Tls.VALUES + "), got \""
                     + Credentials.redact(jdbcUrl) + "\"");
+        }
+        if (USER_PARAMETER.matcher(jdbcUrl).find()) {
+            throw new InvalidValueException("PostgreSqlSettings jdbcUrl must not set user: the user is its own setting"
+                    + " (EVENTSOURCE_JDBC_USER, PostgreSqlSettings.user), got \"" + Credentials.redact(jdbcUrl) + "\"");
         }
         for (String hostAndPort : hostsOf(jdbcUrl).orElse(List.of())) {
             String port = port(hostAndPort);

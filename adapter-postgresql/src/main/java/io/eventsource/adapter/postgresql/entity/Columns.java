@@ -10,8 +10,8 @@ public final class Columns {
     public static final int AGGREGATE_ID = 128;
     public static final int EVENT_NAME = 128;
     public static final int CONTENT_TYPE = 100;
-    /** A {@code BYTEA} holds up to 1 GiB; the settings cap the payload far below. */
-    public static final int PAYLOAD = 1 << 26;
+    /** A {@code BYTEA} holds up to 1 GiB; the settings cap the payload at the MySQL adapter's 16 MiB - 1. */
+    public static final int PAYLOAD = (1 << 24) - 1;
     /** A {@code TEXT}, in bytes of UTF-8: the MySQL adapter's limit, so that metadata moves between the two. */
     public static final int METADATA = 65_535;
     public static final int SERVICE = 64;
