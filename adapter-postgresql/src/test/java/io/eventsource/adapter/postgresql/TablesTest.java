@@ -64,7 +64,7 @@ class TablesTest {
     }
 
     @Test
-    void everyNameTheMigrationsMakeFitsPostgreSqlsLimitAfterTheLongestPrefix() {
+    void everyNameTheMigrationsMakeKeepsNamespacesApartAndFitsPostgreSqlsLimitAfterTheLongestPrefix() {
         List<String> names = new ArrayList<>();
         for (String script : MigrationScripts.all()) {
             Matcher name = PREFIXED_NAME.matcher(script);
@@ -74,6 +74,12 @@ class TablesTest {
         }
         names.addAll(Tables.NAMES);
 
+        // constraints and indexes share the schema's names with the tables: the namespaces' rule holds for them too
+        for (String one : names) {
+            for (String other : names) {
+                assertThat(one).as("a name after another one and '_'").doesNotEndWith("_" + other);
+            }
+        }
         assertThat(names).isNotEmpty().allSatisfy(name -> assertThat(PostgreSqlSettings.MAX_PREFIX_LENGTH + name.length())
                 .as(name).isLessThanOrEqualTo(POSTGRESQL_NAME_LENGTH));
     }
