@@ -231,6 +231,15 @@ final class HibernateAckStore implements AckStore {
         }
     }
 
+    /**
+     * The error text as PostgreSQL can hold it: its text types refuse U+0000, which an exception's message may carry,
+     * so that character is stored as U+FFFD (the replacement character, one character for one, so the length stays
+     * within the column); every other character is kept.
+     */
+    static String storable(String text) {
+        return text.indexOf('\u0000') < 0 ? text : text.replace('\u0000', '\uFFFD');
+    }
+
     /** Sorted acks with those of one key merged into one, in their order, as {@link Ack#mergedWith} (attempts capped). */
     static List<Ack> mergedByKey(List<Ack> sorted) {
         List<Ack> merged = new ArrayList<>(sorted.size());
@@ -275,7 +284,7 @@ final class HibernateAckStore implements AckStore {
                 statement.setString(column++, ack.key().projection().value());
                 statement.setString(column++, ack.status().name());
                 statement.setInt(column++, ack.attempts());
-                statement.setString(column++, ack.lastError());
+                statement.setString(column++, storable(ack.lastError()));
                 statement.setString(column++, ack.aggregate().type().value());
                 statement.setString(column++, ack.aggregate().id().value());
                 statement.setLong(column++, ack.sequence());

@@ -238,6 +238,19 @@ class PostgreSqlAckStoreIT {
     }
 
     @Test
+    void anErrorTextWithANulCharacterIsStoredWithTheReplacementCharacterInstead() {
+        try (HibernateAckStore store = store(500, 0)) {
+            ServiceName service = freshService();
+            Ack failed = ack(service, "nul", AckStatus.FAIL, 1, "bad byte \u0000 here", AggregateRef.of("Product", "n"),
+                    1, T0);
+
+            join(store.record(List.of(failed)));
+
+            assertThat(store.find(List.of(failed.key())).get(failed.key()).lastError()).isEqualTo("bad byte \uFFFD here");
+        }
+    }
+
+    @Test
     void readsTheLastSequencesOfThreeBindingsWithOneStatement() {
         try (SessionFactory counted = HibernateBootstrap.open(database.settings(),
                 Map.of("hibernate.generate_statistics", "true"));
