@@ -4,6 +4,7 @@ import io.eventsource.ports.PermanentPortException;
 import org.hibernate.SessionFactory;
 import org.hibernate.cfg.Configuration;
 import org.hibernate.dialect.MariaDBDialect;
+import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,23 +67,24 @@ final class DataSourceBootstrap {
 
     /** Runs the migrations on a connection of the DataSource; returns the server's version string. */
     private static String migrate(MySqlSettings settings, Tables tables, DataSource dataSource) {
-        try (Connection connection = dataSource.getConnection()) {
-            String version = connection.getMetaData().getDatabaseProductVersion();
-            if (!version.contains("MariaDB") && !connection.getMetaData().getDatabaseProductName().contains("MySQL")) {
-                throw new PermanentPortException("The MySQL adapter needs MySQL 8 or MariaDB 10.11+, but "
-                        + WHERE + " is " + connection.getMetaData().getDatabaseProductName() + " " + version);
-            }
-            HibernateBootstrap.checkPacketSize(settings, queryLong(connection, "SELECT @@max_allowed_packet"));
-            warnOnDifferentSession(connection);
-            // the migrations switch autocommit on (they commit as they go): the pool gets the connection back as it was
-            boolean autoCommit = connection.getAutoCommit();
-            try {
-                List<Integer> ran = Migrations.run(connection, tables);
-                if (!ran.isEmpty()) {
-                    LOG.info("Ran migrations {} on {} (tables {}*)", ran, WHERE, tables.prefix());
+        try {
+            String version;
+            try (Connection connection = dataSource.getConnection()) {
+                version = connection.getMetaData().getDatabaseProductVersion();
+                if (!version.contains("MariaDB")
+                        && !connection.getMetaData().getDatabaseProductName().contains("MySQL")) {
+                    throw new PermanentPortException("The MySQL adapter needs MySQL 8 or MariaDB 10.11+, but "
+                            + WHERE + " is " + connection.getMetaData().getDatabaseProductName() + " " + version);
                 }
-            } finally {
-                connection.setAutoCommit(autoCommit);
+                HibernateBootstrap.checkPacketSize(settings, queryLong(connection, "SELECT @@max_allowed_packet"));
+                warnOnDifferentSession(connection);
+            }
+            // Flyway borrows connections of its own from the pool (this one is back: a pool of one suffices), and
+            // gives them back as they were
+            MigrateResult result = FlywayMigrations.run(dataSource, tables);
+            if (result.migrationsExecuted > 0) {
+                LOG.info("Migrated tables {}* on {} to version {}", tables.prefix(), WHERE,
+                        result.targetSchemaVersion);
             }
             return version;
         } catch (SQLException | RuntimeException e) {
