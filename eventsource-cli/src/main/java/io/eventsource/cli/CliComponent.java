@@ -1,0 +1,38 @@
+package io.eventsource.cli;
+
+import dagger.BindsInstance;
+import dagger.Component;
+import io.eventsource.adapter.mysql.MySqlModule;
+import io.eventsource.adapter.mysql.MySqlSettings;
+import io.eventsource.adapter.redis.RedisModule;
+import io.eventsource.adapter.redis.RedisSettings;
+import io.eventsource.domain.ExpiryPolicy;
+import io.eventsource.ports.AckStore;
+import io.eventsource.ports.CheckpointStore;
+import io.eventsource.ports.EventLog;
+import io.eventsource.ports.ServiceRegistry;
+import jakarta.inject.Singleton;
+
+/**
+ * The ports the CLI reads, on the real services: the registry on Redis, the event log, the acks and the checkpoints on
+ * MySQL/MariaDB. No runtime and no broker: the CLI never publishes nor listens. Dagger provides each port on first
+ * use, so a command connects only to what it reads.
+ */
+@Singleton
+@Component(modules = {RedisModule.class, MySqlModule.class})
+interface CliComponent {
+
+    ServiceRegistry serviceRegistry();
+
+    EventLog eventLog();
+
+    AckStore ackStore();
+
+    CheckpointStore checkpointStore();
+
+    @Component.Factory
+    interface Factory {
+        CliComponent create(@BindsInstance ExpiryPolicy expiry, @BindsInstance RedisSettings redis,
+                            @BindsInstance MySqlSettings mySql);
+    }
+}
