@@ -94,6 +94,31 @@ class PostgreSqlFailuresIT {
     }
 
     @Test
+    void aRoleTheServerRefusesIsAPermanentFailureAtStart() {
+        // trust authentication takes any password: what the server refuses for good is a role it does not know, or one
+        // that may not log in (both SQLState 28000, invalid authorization)
+        PostgreSqlSettings unknown = TestDatabase.asUnknownUser(database.settings());
+        assertThatThrownBy(() -> HibernateBootstrap.open(unknown))
+                .isInstanceOf(PermanentPortException.class)
+                .hasMessageContaining("as " + unknown.user())
+                .hasMessageContaining("role \"" + unknown.user() + "\" does not exist")
+                .hasMessageContaining("SQLState 28000");
+
+        String noLogin = database.prefix() + "nologin";
+        database.execute("CREATE ROLE " + noLogin + " NOLOGIN");
+        try {
+            PostgreSqlSettings settings = new PostgreSqlSettings(unknown.jdbcUrl(), noLogin, "", unknown.tls(), 1,
+                    unknown.payloadLimit(), unknown.ackBatchSize(), unknown.ackFlushInterval(), unknown.tablePrefix());
+            assertThatThrownBy(() -> HibernateBootstrap.open(settings))
+                    .isInstanceOf(PermanentPortException.class)
+                    .hasMessageContaining("role \"" + noLogin + "\" is not permitted to log in")
+                    .hasMessageContaining("SQLState 28000");
+        } finally {
+            database.execute("DROP ROLE " + noLogin);
+        }
+    }
+
+    @Test
     void tlsThatCannotBeEstablishedIsAPermanentFailureThatSaysTls() {
         // the local server offers no TLS (ssl = off): both modes that insist on it fail, and a retry would fail the same way
         for (PostgreSqlSettings.Tls mode : List.of(PostgreSqlSettings.Tls.REQUIRED, PostgreSqlSettings.Tls.VERIFY_IDENTITY)) {
