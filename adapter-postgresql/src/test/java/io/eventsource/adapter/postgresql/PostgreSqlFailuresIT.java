@@ -28,7 +28,10 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** How the adapter fails: a store that goes away is transient for every operation, a schema that does not fit is permanent. */
+/**
+ * How the adapter fails: a store that goes away is transient for every operation; a schema that does not fit, a role
+ * the server refuses and TLS that cannot be established are permanent.
+ */
 class PostgreSqlFailuresIT {
     private static TestDatabase database;
 
