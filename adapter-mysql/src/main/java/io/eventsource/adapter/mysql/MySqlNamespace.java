@@ -126,11 +126,9 @@ public final class MySqlNamespace {
             names.add(tables.prefix() + name);
         }
         List<String> found = new ArrayList<>();
+        String placeholders = String.join(", ", java.util.Collections.nCopies(names.size(), "?"));
         try (PreparedStatement query = connection.prepareStatement("SELECT table_name FROM information_schema.tables"
-                + " WHERE table_schema = DATABASE() AND table_name IN (?, ?, ?, ?)")) {
-            if (names.size() != 4) {
-                throw new IllegalStateException("the query lists 4 tables, the adapter has " + names);
-            }
+                + " WHERE table_schema = DATABASE() AND table_name IN (" + placeholders + ")")) {
             for (int i = 0; i < names.size(); i++) {
                 query.setString(i + 1, names.get(i));
             }
