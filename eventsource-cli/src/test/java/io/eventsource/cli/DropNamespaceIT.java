@@ -99,7 +99,7 @@ class DropNamespaceIT {
                         "  " + topology.announcementExchange(AggregateType.of("Product")).value() + "\n",
                         "\nREDIS KEYS (" + keys.size() + ")\n",
                         "\nTABLES (4)\n  " + tablePrefix + "ack\n  " + tablePrefix + "checkpoint\n  " + tablePrefix
-                                + "event\n  " + tablePrefix + "schema_version\n")
+                                + "event\n  " + tablePrefix + "flyway_history\n")
                 .endsWith("\nAggregate queues of aggregates without events in the last 1m 35s were not looked for: they"
                         + " expire by themselves.\n");
         for (String key : keys) {
