@@ -6,6 +6,7 @@ import io.eventsource.domain.Ack;
 import io.eventsource.domain.AggregateRef;
 import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Binding;
+import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.ports.LoggedEvent;
 import picocli.CommandLine.Command;
@@ -66,6 +67,12 @@ final class StatusCommand implements Callable<Integer> {
                 live.put(binding.type(), connections.registry().liveServices(binding.type(), now));
             }
         }
+        Map<List<String>, List<String>> instances = new LinkedHashMap<>();
+        for (Binding binding : bindings) {
+            instances.computeIfAbsent(List.of(binding.type().value(), binding.service().value()),
+                    key -> connections.registry().liveInstances(binding.type(), binding.service(), now,
+                            ExpiryPolicy.seed().livenessTtl()));
+        }
         LagReader lags = connections.lags();
         List<BindingStatus> statuses = new ArrayList<>();
         for (Binding binding : bindings) {
@@ -84,7 +91,7 @@ final class StatusCommand implements Callable<Integer> {
         List<LoggedEvent> unpublished = connections.eventLog().unpublished(now, BACKLOG_SCAN + 1);
         Duration oldest = unpublished.isEmpty() ? Duration.ZERO
                 : positive(Duration.between(unpublished.get(0).event().occurredAt(), now));
-        return new Report(connections.settings().namespace().prefix(), now, statuses,
+        return new Report(connections.settings().namespace().prefix(), now, statuses, instances,
                 Math.min(unpublished.size(), BACKLOG_SCAN), unpublished.size() > BACKLOG_SCAN, oldest);
     }
 
@@ -97,7 +104,8 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     /** What {@code status} prints. */
-    record Report(String namespace, Instant at, List<BindingStatus> bindings, int unpublished, boolean moreUnpublished,
+    record Report(String namespace, Instant at, List<BindingStatus> bindings,
+                  Map<List<String>, List<String>> instances, int unpublished, boolean moreUnpublished,
                   Duration oldestUnpublished) {
 
         void print(PrintWriter out) {
@@ -105,10 +113,13 @@ final class StatusCommand implements Callable<Integer> {
             out.println("at         " + at);
             out.println();
             out.println("SERVICES");
-            Table services = new Table("TYPE", "SERVICE", "LIVE", "BINDINGS");
+            Table services = new Table("TYPE", "SERVICE", "LIVE", "BINDINGS", "INSTANCES");
             Map<List<String>, List<BindingStatus>> byService = byService();
-            byService.forEach((key, ofService) -> services.row(key.get(0), key.get(1),
-                    ofService.get(0).live() ? "yes" : "no", ofService.size()));
+            byService.forEach((key, ofService) -> {
+                List<String> names = instances.getOrDefault(key, List.of());
+                services.row(key.get(0), key.get(1), ofService.get(0).live() ? "yes" : "no", ofService.size(),
+                        names.isEmpty() ? "-" : String.join(", ", names));
+            });
             services.print(out);
             out.println();
             out.println("BINDINGS");
@@ -149,6 +160,7 @@ final class StatusCommand implements Callable<Integer> {
                 service.put("service", key.get(1));
                 service.put("live", ofService.get(0).live());
                 service.put("bindings", ofService.size());
+                service.put("instances", instances.getOrDefault(key, List.of()));
                 services.add(service);
             });
             json.put("services", services);

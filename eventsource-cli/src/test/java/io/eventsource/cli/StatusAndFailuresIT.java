@@ -41,6 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StatusAndFailuresIT {
     private static final Binding ADS = Binding.of("ads", "Product", "projections");
+    private static Listener ads;
 
     private static Namespace namespace;
     private static RealServicesComposition runtime;
@@ -54,7 +55,7 @@ class StatusAndFailuresIT {
         runtime = Namespaces.compose(namespace, EventsourceOptions.defaults()
                 .withFailurePolicy(FailurePolicy.seed().withMaxAttempts(1))
                 .withSweep(SweepPolicy.defaults().withTiming(Duration.ofMinutes(1), Duration.ofHours(1))));
-        Listener ads = runtime.eventsource().listener(ServiceName.of("ads"));
+        ads = runtime.eventsource().listener(ServiceName.of("ads"));
         ads.listen("Product", "projections")
                 .on("Created", event -> { })
                 .on("Broken", event -> {
@@ -101,7 +102,8 @@ class StatusAndFailuresIT {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).startsWith("namespace  " + namespace.prefix() + "\n");
         assertThat(lines(run.out())).contains(
-                "SERVICES", "TYPE     SERVICE  LIVE  BINDINGS", "Product  ads      yes   1",
+                "SERVICES", "TYPE     SERVICE  LIVE  BINDINGS  INSTANCES", "Product  ads      yes   1         "
+                        + ads.instance(),
                 "BINDINGS", "unpublished events  1");
         // newest minus checkpoint; Product 3's event occurred an hour ago; Product 2 failed
         assertThat(run.out()).containsPattern("\nProduct +ads +projections +" + checkpoint + " +" + newest + " +"
@@ -115,7 +117,8 @@ class StatusAndFailuresIT {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).startsWith("{\"namespace\":\"" + namespace.prefix() + "\",\"at\":\"")
-                .contains("\"services\":[{\"type\":\"Product\",\"service\":\"ads\",\"live\":true,\"bindings\":1}]")
+                .contains("\"services\":[{\"type\":\"Product\",\"service\":\"ads\",\"live\":true,\"bindings\":1,"
+                        + "\"instances\":[\"" + ads.instance() + "\"]}]")
                 .contains("\"bindings\":[{\"type\":\"Product\",\"service\":\"ads\",\"projection\":\"projections\","
                         + "\"live\":true,\"checkpoint\":" + checkpoint + ",\"newestPosition\":" + newest + ",\"lag\":"
                         + (newest - checkpoint) + ",\"oldestUnackedAgeMillis\":")

@@ -204,6 +204,10 @@ final class BusListener implements Listener {
         }
         partitions.beat();
         for (AggregateType type : byType.keySet()) {
+            if (!partitions.consumes(type)) {
+                // the partition consumers record the instance of theirs; this names it for operators (status)
+                recordInstance(type);
+            }
             if (partitions.consumes(type)) {
                 // a partitioned type has no announcements: its partitions carry every aggregate
                 continue;
@@ -222,6 +226,28 @@ final class BusListener implements Listener {
             } catch (RuntimeException e) {
                 LOG.warn("{} could not consume the announcements of {}; trying again in {}: {}", service, type,
                         expiry.heartbeatInterval(), e.toString());
+            }
+        }
+    }
+
+    private void recordInstance(AggregateType type) {
+        try {
+            registry.instanceHeartbeat(type, service, instance, scheduler.instant());
+        } catch (RuntimeException e) {
+            LOG.debug("{} could not record its instance {} of {}: {}", service, instance, type, e.toString());
+        }
+    }
+
+    /** Takes this instance out of the registry's instances of the types it consumes per aggregate. */
+    private void leaveInstances() {
+        for (AggregateType type : byType.keySet()) {
+            if (partitions != null && !partitions.consumes(type)) {
+                try {
+                    registry.leave(type, service, instance);
+                } catch (RuntimeException e) {
+                    LOG.debug("{} could not leave the instances of {}; its heartbeat runs out instead: {}", instance,
+                            type, e.toString());
+                }
             }
         }
     }
@@ -276,6 +302,7 @@ final class BusListener implements Listener {
             }
         }
         announcements.values().forEach(Subscription::cancel);
+        leaveInstances();
         AggregateConsumers current = consumers;
         PartitionConsumers partitioned = partitions;
         CompletableFuture<Void> finishing = current == null ? CompletableFuture.completedFuture(null)
