@@ -7,6 +7,7 @@ import io.eventsource.domain.BindingSet;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.domain.Projection;
+import io.eventsource.domain.ReplayRequest;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.ports.AckStore;
 import io.eventsource.ports.Cancellable;
@@ -69,6 +70,7 @@ final class BusListener implements Listener {
     private volatile AggregateConsumers consumers;
     private volatile Redrive redrive;
     private volatile Replay replay;
+    private volatile ReplayEngine replays;
     private Sweeper sweeper;
 
     BusListener(ServiceName service, MessageBus bus, ServiceRegistry registry, AckStore acks, EventLog log,
@@ -138,6 +140,8 @@ final class BusListener implements Listener {
         metrics.consumers(service, consumers::active);
         redrive = new Redrive(service, bus, log, acks, consumers);
         replay = new Replay(acks, log, redrive);
+        replays = new ReplayEngine(log, acks, bus, registry, checkpoints, scheduler, ReplayEngine.DEFAULT_LEASE_TTL,
+                service, consumers);
         beat();
         heartbeat = scheduler.scheduleAtFixedRate(expiry.heartbeatInterval(), expiry.heartbeatInterval(), this::beat);
         if (options.sweep().enabled()) {
@@ -197,6 +201,15 @@ final class BusListener implements Listener {
                     : "stopped") + "; failures are replayed through a running listener");
         }
         return replay.failures(binding.binding(), limit);
+    }
+
+    /** See {@link ProjectionBinding#replay}. */
+    ReplayRun replay(BindingHandlers binding, ReplayRequest request) {
+        if (state != State.RUNNING) {
+            throw new IllegalStateException("listener of " + service + " is " + (state == State.NEW ? "not started"
+                    : "stopped") + "; events are replayed through a running listener (or a ReplayEngine)");
+        }
+        return replays.replay(binding.binding(), request);
     }
 
     @Override

@@ -48,7 +48,7 @@ public final class Eventsource implements AutoCloseable {
     /** The scheduler that {@link #builder()} made because it was given none, closed with this runtime; else null. */
     private final SystemScheduler ownScheduler;
     /** Where the listeners' sweepers keep their checkpoints; by default nowhere ({@link UnsavedCheckpoints}). */
-    private CheckpointStore checkpoints = UnsavedCheckpoints.INSTANCE;
+    private CheckpointStore checkpoints = new UnsavedCheckpoints();
 
     /**
      * A runtime on the given ports.

@@ -31,7 +31,8 @@ final class Migrations {
     /** Every migration, in order. Never edit one that was released: add the next. */
     static final List<Migration> ALL = List.of(
             new Migration(1, "event log and acks", "migration/V1__event_log_and_acks.sql"),
-            new Migration(2, "checkpoints", "migration/V2__checkpoints.sql"));
+            new Migration(2, "checkpoints", "migration/V2__checkpoints.sql"),
+            new Migration(3, "replays", "migration/V3__replays.sql"));
 
     record Migration(int version, String description, String resource) {
         String sql(Tables tables) {

@@ -58,7 +58,7 @@ class CheckpointMigrationIT {
             assertThat(checkpoints.load(binding)).isEqualTo(1);
         }
 
-        assertThat(versions()).containsExactly(1, 2);
+        assertThat(versions()).containsExactly(1, 2, 3);
         assertThat(count(tables.event())).isEqualTo(1);
         assertThat(count(tables.ack())).isEqualTo(1);
         assertThat(count(tables.checkpoint())).isEqualTo(1);
