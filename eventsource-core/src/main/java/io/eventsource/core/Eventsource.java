@@ -169,6 +169,16 @@ public final class Eventsource implements AutoCloseable {
     }
 
     /**
+     * A replay engine on this runtime's ports and checkpoint store, for a process that is not a listener of the
+     * replayed binding's service (an admin tool): see {@link ReplayEngine}. Its replays run on this runtime's
+     * scheduler, so keep the runtime open while they run. A running listener replays through its bindings instead
+     * ({@link ProjectionBinding#replay}).
+     */
+    public synchronized ReplayEngine replays() {
+        return new ReplayEngine(log, acks, bus, registry, checkpoints, scheduler);
+    }
+
+    /**
      * Stops every listener gracefully and the relay, non-blocking.
      *
      * @return completes once the listeners' work in progress has finished

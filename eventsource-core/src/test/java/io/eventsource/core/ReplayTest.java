@@ -240,6 +240,24 @@ class ReplayTest {
     }
 
     @Test
+    void anAdminRuntimeWithoutListenersDrivesAReplayThatTheServicesInstancesHandle() {
+        ReplayEngine admin = runtime().replays();
+        ReplayRun run = admin.replay(PROJECTIONS, ReplayRequest.all().id("from-admin").ofAggregate(
+                AGGREGATES.get(2).id()).positions(log.get(9).position(), log.get(29).position()));
+        clock.advanceBy(Duration.ofSeconds(1));
+
+        assertThat(run.progress().finished()).isTrue();
+        assertThat(admin.progress(ReplayId.of("from-admin"))).contains(run.progress());
+        assertThat(admin.replays(ADS)).contains(run.progress());
+        List<LoggedEvent> selected = log.subList(9, 30).stream()
+                .filter(e -> e.event().aggregate().equals(AGGREGATES.get(2))).toList();
+        assertThat(selected).hasSize(7);
+        assertThat(handled.get(PROJECTIONS)).containsExactlyElementsOf(names(selected));
+        assertThat(handled.get(SEARCH)).isEmpty();
+        assertThat(handled.get(MAIL)).isEmpty();
+    }
+
+    @Test
     void refusesAnIdOfAnotherReplayAndAListenerThatDoesNotRun() {
         projections.replay(ReplayRequest.all().id("prices").positions(1, 3));
         assertThatThrownBy(() -> projections.replay(ReplayRequest.all().id("prices").positions(1, 4)))
@@ -255,8 +273,7 @@ class ReplayTest {
 
     @Test
     void waitsWhileNoInstanceOfTheServiceIsLive() {
-        ReplayEngine admin = new ReplayEngine(ports.eventLog(), ports.ackStore(), ports.bus(), ports.registry(),
-                ports.checkpoints(), clock);
+        ReplayEngine admin = runtime().replays();
         ReplayRun run = admin.replay(Binding.of("gone", "Product", "projections"), ReplayRequest.all());
         clock.advanceBy(Duration.ofSeconds(3));
 
