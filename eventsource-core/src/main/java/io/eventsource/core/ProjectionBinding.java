@@ -111,7 +111,9 @@ public interface ProjectionBinding {
      * replays every event of its aggregate type above it ({@link ReplayRequest#resetAbove}), forgetting its acks of
      * them (ok or failed) as it goes, so that each is handled again, per aggregate in sequence order. {@code reset(0)}
      * rebuilds from the beginning. Clear the projection's own state above that position before, or make the handler
-     * idempotent. As {@link #replay}: resumable by the returned run's id
+     * idempotent. The rewound checkpoint lets a listener that starts during the rebuild sweep from there; a sweeper
+     * already running may save its own, higher checkpoint again, since checkpoints only move forward: the reset's
+     * stored progress, not the checkpoint, is what carries the rebuild through a crash. As {@link #replay}: resumable by the returned run's id
      * ({@code replay(ReplayRequest.resetAbove(toPosition).id(run.id()))}), throttled at
      * {@value ReplayRequest#DEFAULT_RATE} events/s.
      *

@@ -107,6 +107,7 @@ class ReplayIT {
         RealStack producer = open();
         assertThat(producer.awaitUntil(() -> producer.registry().liveServices(Demo.PRODUCT, Instant.now())
                 .contains(ADS), Duration.ofSeconds(30))).as("ads is live").isTrue();
+        long publishing = System.nanoTime();
         int id = 0;
         for (int round = 0; round < EVENTS_PER_PRODUCT; round++) {
             for (int product = 0; product < PRODUCTS; product++) {
@@ -119,6 +120,7 @@ class ReplayIT {
         int events = PRODUCTS * EVENTS_PER_PRODUCT;
         assertThat(listener.awaitUntil(() -> handled.get(PROJECTIONS).size() >= events
                 && handled.get(SEARCH).size() >= events, DEADLINE)).as("every event handled once first").isTrue();
+        System.out.printf("%d events published and handled in %.1f s%n", events, (System.nanoTime() - publishing) / 1e9);
         log = readLog();
         assertThat(log).hasSize(events);
         handled.values().forEach(List::clear);
@@ -189,9 +191,12 @@ class ReplayIT {
     void aReplayWhoseProcessIsKilledGoesOnFromItsProgressLosingNoEvent() throws Exception {
         String id = "killed-" + Long.toHexString(System.nanoTime());
         AtomicLong sentByChild = new AtomicLong();
+        long started = System.nanoTime();
         Process child = startReplayer(id, sentByChild);
         try {
             assertThat(listener.awaitUntil(() -> sentByChild.get() >= 60, DEADLINE)).as("the child replays").isTrue();
+            System.out.printf("the replaying JVM sent 60 events %.1f s after it was started%n",
+                    (System.nanoTime() - started) / 1e9);
         } finally {
             child.destroyForcibly();
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
