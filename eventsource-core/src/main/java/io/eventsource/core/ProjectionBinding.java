@@ -95,9 +95,10 @@ public interface ProjectionBinding {
      * aggregate's queue, so by the instance of the service that consumes the aggregate, per aggregate in sequence
      * order; the service's other bindings and other services are not affected. Unless the request is failed-only,
      * this binding's acks of the selected events are forgotten, a step at a time just before they are sent, and
-     * recorded again as they are handled. Progress is stored in the runtime's {@link io.eventsource.ports.CheckpointStore}
-     * after each step: calling this again with the same request id (after a crash) goes on from there, and may hand
-     * the events of the one step in progress at the crash twice. See {@link ReplayEngine} for the full contract.
+     * recorded again as they are handled. Progress is stored in the runtime's
+     * {@link io.eventsource.ports.CheckpointStore} after each step: calling this again with the same request id
+     * (after a crash) goes on from there, and may hand the events of the one step in progress at the crash twice.
+     * See {@link ReplayEngine} for the full contract.
      *
      * @return the replay in progress: its progress and a stage that completes when every selected event was sent
      * @throws IllegalStateException if the listener is not running
@@ -113,9 +114,9 @@ public interface ProjectionBinding {
      * rebuilds from the beginning. Clear the projection's own state above that position before, or make the handler
      * idempotent. The rewound checkpoint lets a listener that starts during the rebuild sweep from there; a sweeper
      * already running may save its own, higher checkpoint again, since checkpoints only move forward: the reset's
-     * stored progress, not the checkpoint, is what carries the rebuild through a crash. As {@link #replay}: resumable by the returned run's id
-     * ({@code replay(ReplayRequest.resetAbove(toPosition).id(run.id()))}), throttled at
-     * {@value ReplayRequest#DEFAULT_RATE} events/s.
+     * stored progress, not the checkpoint, is what carries the rebuild through a crash. As {@link #replay}:
+     * resumable by the returned run's id ({@code replay(ReplayRequest.resetAbove(toPosition).id(run.id()))}),
+     * throttled at {@value ReplayRequest#DEFAULT_RATE} events/s.
      *
      * @param toPosition the last log position whose acks and checkpoint are kept, 0 or more
      * @return the reset in progress

@@ -113,7 +113,8 @@ class ReplayTest {
         assertThat(handled.get(SEARCH)).as("the service's other binding").isEmpty();
         assertThat(handled.get(MAIL)).as("another service").isEmpty();
         assertThat(ack(log.get(4), PROJECTIONS).status()).isEqualTo(AckStatus.OK);
-        assertThat(ack(log.get(4), SEARCH).at()).as("the other binding's ack untouched").isBefore(run.progress().startedAt());
+        assertThat(ack(log.get(4), SEARCH).at()).as("the other binding's ack untouched")
+                .isBefore(run.progress().startedAt());
 
         clock.advanceBy(Duration.ofSeconds(30));
         assertThat(handled.get(PROJECTIONS)).as("no copy is handled twice, whatever comes later").hasSize(18);

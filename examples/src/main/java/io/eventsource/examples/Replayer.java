@@ -20,7 +20,9 @@ import java.util.concurrent.TimeoutException;
  * whenever it moves, and {@code replay <id> finished} at the end. Started again with the same id after a crash, it goes
  * on from the stored progress.
  *
- * <pre>{@code java -cp ... io.eventsource.examples.Replayer <service> <type> <projection> <replay-id> <events/s> <lease ms>}</pre>
+ * <pre>{@code
+ * java -cp ... io.eventsource.examples.Replayer <service> <type> <projection> <replay-id> <events/s> <lease ms>
+ * }</pre>
  */
 public final class Replayer {
     private Replayer() {

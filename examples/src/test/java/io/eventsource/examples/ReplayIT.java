@@ -120,7 +120,8 @@ class ReplayIT {
         int events = PRODUCTS * EVENTS_PER_PRODUCT;
         assertThat(listener.awaitUntil(() -> handled.get(PROJECTIONS).size() >= events
                 && handled.get(SEARCH).size() >= events, DEADLINE)).as("every event handled once first").isTrue();
-        System.out.printf("%d events published and handled in %.1f s%n", events, (System.nanoTime() - publishing) / 1e9);
+        System.out.printf("%d events published and handled in %.1f s%n", events,
+                (System.nanoTime() - publishing) / 1e9);
         log = readLog();
         assertThat(log).hasSize(events);
         handled.values().forEach(List::clear);

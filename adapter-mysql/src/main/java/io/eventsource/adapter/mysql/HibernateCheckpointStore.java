@@ -229,7 +229,8 @@ final class HibernateCheckpointStore implements CheckpointStore {
                 rows.getInt("events_per_second"), rows.getBoolean("is_reset"));
         return new ReplayProgress(id, binding, request, rows.getLong("selected"), rows.getLong("sent"),
                 rows.getLong("last_position"), rows.getLong("up_to_position"), rows.getBoolean("finished"),
-                Timestamps.fromColumn(rows.getLong("started_at_ns")), Timestamps.fromColumn(rows.getLong("updated_at_ns")));
+                Timestamps.fromColumn(rows.getLong("started_at_ns")),
+                Timestamps.fromColumn(rows.getLong("updated_at_ns")));
     }
 
     private <T> T work(String action, ReturningWork<T> work) {
