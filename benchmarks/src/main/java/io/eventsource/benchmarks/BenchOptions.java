@@ -34,7 +34,7 @@ record BenchOptions(int events, Duration seconds, int aggregates, int inFlight, 
                     Duration latencySeconds, double latencyRate, int acks, int memoryAggregates, Set<String> only,
                     Path output) {
     /** The phases, in the order they run. */
-    static final Set<String> PHASES = Set.of("hot", "cold", "latency", "acks", "memory");
+    static final Set<String> PHASES = Set.of("hot", "cold", "latency", "partitioned", "acks", "memory");
     /** The number of active aggregates that the memory target is about. */
     static final int MEMORY_TARGET_AGGREGATES = 10_000;
 

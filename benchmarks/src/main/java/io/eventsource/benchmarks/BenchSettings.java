@@ -45,6 +45,11 @@ record BenchSettings(ExpiryPolicy expiry, EventsourceOptions options, RabbitMqSe
                 mySql.withNamespace(namespace));
     }
 
+    /** These settings with other runtime options. */
+    BenchSettings withOptions(EventsourceOptions value) {
+        return new BenchSettings(expiry, value, rabbitMq, redis, mySql);
+    }
+
     Namespace namespace() {
         return rabbitMq.namespace();
     }

@@ -2,6 +2,7 @@ package io.eventsource.benchmarks;
 
 import io.eventsource.domain.Ack;
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateTopology;
 import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.domain.Topology;
@@ -41,6 +42,8 @@ import static io.eventsource.benchmarks.Report.Direction.AT_MOST;
  *   <li><b>latency</b>: publish-to-handled p50 and p99 at half the hot maximum ÷ raw publish-to-consume at that rate;</li>
  *   <li><b>acks</b>: the ack store's rows/s ÷ plain batched JDBC inserts;</li>
  *   <li><b>memory</b>: the heap of one listener, alone in its JVM, after 10,000 aggregates became active (after GC).</li>
+ *   <li><b>partitioned</b> (issue 12): the same three services on a type with {@value #PARTITIONS} partitions: cold
+ *       events/s ÷ the per-aggregate cold events/s of this run, cold ÷ its own hot, and its hot ÷ raw fanout-to-3.</li>
  * </ul>
  * Figures go to the console and to {@code bench-{time}.csv} and {@code .txt} in {@code bench.output}. Everything the run
  * made (broker objects, Redis keys, tables) is deleted at the end. Options: {@link BenchOptions}.
@@ -51,6 +54,8 @@ public final class Benchmark {
     static final int SETUP_THREADS = 8;
     private static final Duration COLD_LIMIT = Duration.ofMinutes(10);
     private static final int SAMPLED_PLACES = 8;
+    /** The partitions of the partitioned phases' type. */
+    static final int PARTITIONS = 16;
 
     private final BenchOptions options;
     private final BenchSettings settings;
@@ -60,6 +65,9 @@ public final class Benchmark {
     private final Set<String> queues = Collections.synchronizedSet(new LinkedHashSet<>());
     private final Set<String> exchanges = Collections.synchronizedSet(new LinkedHashSet<>());
     private boolean failures;
+    /** The per-aggregate phases' figures, which the partitioned phases compare with. */
+    private Throughput perAggregateCold;
+    private Double rawHot;
 
     private Benchmark(BenchOptions options, BenchSettings settings, Report report) {
         this.options = options;
@@ -105,6 +113,12 @@ public final class Benchmark {
                         return null;
                     });
                 }
+                if (options.runs("partitioned")) {
+                    attempt("three services on partitions", () -> {
+                        partitionedPhases(raw);
+                        return null;
+                    });
+                }
                 if (options.runs("acks")) {
                     acks();
                 }
@@ -144,6 +158,7 @@ public final class Benchmark {
                         + " (at most %d aggregates or %s)", options.inFlight(), options.cold(), options.seconds());
                 Throughput cold = three.publishAsync(coldAggregates, options.cold(), options.seconds(),
                         options.inFlight());
+                perAggregateCold = cold;
                 report.say("  %s", describe(cold));
                 add(ratioRow("cold", cold, rawCold, "routes/s", 0.8, String.format(java.util.Locale.ROOT,
                         "end to end; the publisher's side alone %s events/s (%.2f of raw)",
@@ -151,7 +166,6 @@ public final class Benchmark {
                                 : cold.publishedPerSecond() / rawCold)));
             }
             Throughput hotAsync = null;
-            Double rawHot = null;
             if (hot) {
                 quiet();
                 rawHot = attempt("raw hot", () -> raw.fanout(services, options.events(), options.seconds()));
@@ -198,6 +212,62 @@ public final class Benchmark {
                 }
             }
         }
+    }
+
+    /**
+     * The partitioned topology: the same three services on a type of its own with {@value #PARTITIONS} partitions.
+     * Cold: one event to each new aggregate, as many as the hot phases' events; hot: over the hot phases' aggregates.
+     */
+    private void partitionedPhases(RawAmqp raw) throws Exception {
+        AggregateType type = ThreeServices.PARTITIONED_TYPE;
+        BenchSettings partitioned = settings.withOptions(settings.options().withTopology(type,
+                AggregateTopology.partitioned(PARTITIONS)));
+        rememberPartitions(type, ThreeServices.SERVICES);
+        report.say("partitioned: three services on %s with %d partitions each", type, PARTITIONS);
+        try (ThreeServices three = ThreeServices.start(partitioned, database, type)) {
+            List<AggregateRef> warm = ThreeServices.aggregates(type, "warm-", WARM_UP_AGGREGATES);
+            Throughput warmUp = three.publishAsync(warm, warm.size(), COLD_LIMIT, options.inFlight());
+            report.say("  warm-up: %d events to new aggregates, %s", warm.size(), describe(warmUp));
+
+            List<AggregateRef> coldAggregates = ThreeServices.aggregates(type, "c-", options.events());
+            report.say("partitioned cold: one event to each new aggregate, publishAsync from one thread, at most %d in"
+                    + " flight (at most %d aggregates or %s)", options.inFlight(), options.events(), options.seconds());
+            Throughput cold = sampled(() -> three.publishAsync(coldAggregates, options.events(), options.seconds(),
+                    options.inFlight()));
+            report.say("  %s", describe(cold));
+
+            List<AggregateRef> hotAggregates = ThreeServices.aggregates(type, "p-", options.aggregates());
+            three.publishFromThreads(hotAggregates, hotAggregates.size(), COLD_LIMIT, SETUP_THREADS);
+            report.say("partitioned hot: publishAsync from one thread, at most %d in flight, over %d aggregates",
+                    options.inFlight(), hotAggregates.size());
+            Throughput hot = three.publishAsync(hotAggregates, options.events(), options.seconds(), options.inFlight());
+            report.say("  %s", describe(hot));
+
+            double perAggregate = perAggregateCold != null && perAggregateCold.settled()
+                    ? perAggregateCold.eventsPerSecond() : Double.NaN;
+            double coldRate = cold.settled() ? cold.eventsPerSecond() : Double.NaN;
+            double hotRate = hot.settled() ? hot.eventsPerSecond() : Double.NaN;
+            add(new Report.Row("partitioned cold / per-aggregate cold", coldRate, "events/s", perAggregate,
+                    "events/s", coldRate / perAggregate, AT_LEAST, 50, "x", perAggregateCold == null
+                    ? "the per-aggregate cold phase did not run (bench.only)" : describe(cold)));
+            add(new Report.Row("partitioned cold / its hot", coldRate, "events/s", hotRate, "events/s",
+                    coldRate / hotRate, AT_LEAST, 0.8, "", describe(hot)));
+            add(ratioRow("partitioned hot, publishAsync x1", hot, rawHot, "msgs/s", 0.3, rawHot == null
+                    ? "no raw fanout figure: the hot phase did not run (bench.only)" : describe(hot)));
+        }
+    }
+
+    /** The partition queues and exchange of the type, for the cleanup. */
+    private void rememberPartitions(AggregateType type, List<ServiceName> services) {
+        Topology topology = Topology.of(settings.namespace());
+        for (ServiceName service : services) {
+            for (int partition = 0; partition < PARTITIONS; partition++) {
+                queues.add(topology.partitionQueue(type, partition, service).value());
+            }
+            queues.add(topology.announcementQueue(type, service).value());
+        }
+        exchanges.add(topology.partitionExchange(type).value());
+        exchanges.add(topology.announcementExchange(type).value());
     }
 
     private void latency(RawAmqp raw, ThreeServices three, List<AggregateRef> aggregates, double rate)

@@ -44,6 +44,8 @@ import java.util.concurrent.atomic.LongAdder;
 final class ThreeServices implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ThreeServices.class);
     static final AggregateType TYPE = AggregateType.of("Product");
+    /** The type of the partitioned phases: a type of its own, since a type has one topology in a namespace. */
+    static final AggregateType PARTITIONED_TYPE = AggregateType.of("Order");
     static final List<ServiceName> SERVICES = List.of(ServiceName.of("products"), ServiceName.of("ads"),
             ServiceName.of("api-legacy"));
     private static final Projection PROJECTION = Projection.of("view");
@@ -54,6 +56,7 @@ final class ThreeServices implements AutoCloseable {
     /** How long after the last publication the bindings may take to handle and ack everything. */
     private static final Duration SETTLE_DEADLINE = Duration.ofMinutes(3);
 
+    private final AggregateType type;
     private final List<Node> services = new ArrayList<>();
     private final Node producer;
     private final Database database;
@@ -62,14 +65,15 @@ final class ThreeServices implements AutoCloseable {
     private volatile long measureFrom = Long.MAX_VALUE;
     private volatile Latencies latencies = new Latencies();
 
-    private ThreeServices(BenchSettings settings, Database database) throws SQLException {
+    private ThreeServices(BenchSettings settings, Database database, AggregateType type) throws SQLException {
         this.database = database;
+        this.type = type;
         try {
             for (ServiceName service : SERVICES) {
                 Node node = settings.open(service.value());
                 services.add(node);
                 Listener listener = node.eventsource().listener(service);
-                listener.listen(TYPE, PROJECTION).onAny(this::handle);
+                listener.listen(type, PROJECTION).onAny(this::handle);
                 listener.start();
             }
             producer = settings.open("producer");
@@ -82,9 +86,14 @@ final class ThreeServices implements AutoCloseable {
 
     /** Starts the three services and the producer, and waits until the registry has all three live. */
     static ThreeServices start(BenchSettings settings, Database database) throws Exception {
-        ThreeServices deployment = new ThreeServices(settings, database);
+        return start(settings, database, TYPE);
+    }
+
+    /** As {@link #start(BenchSettings, Database)}, listening to {@code type} (with the settings' topology of it). */
+    static ThreeServices start(BenchSettings settings, Database database, AggregateType type) throws Exception {
+        ThreeServices deployment = new ThreeServices(settings, database, type);
         long deadline = System.nanoTime() + LIVE_DEADLINE.toNanos();
-        while (!deployment.producer.registry().liveServices(TYPE, Instant.now()).containsAll(SERVICES)) {
+        while (!deployment.producer.registry().liveServices(type, Instant.now()).containsAll(SERVICES)) {
             if (System.nanoTime() > deadline) {
                 deployment.close();
                 throw new IllegalStateException("the three services were not live in the registry after "
@@ -111,9 +120,13 @@ final class ThreeServices implements AutoCloseable {
     }
 
     static List<AggregateRef> aggregates(String prefix, int count) {
+        return aggregates(TYPE, prefix, count);
+    }
+
+    static List<AggregateRef> aggregates(AggregateType type, String prefix, int count) {
         List<AggregateRef> aggregates = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            aggregates.add(new AggregateRef(TYPE, AggregateId.of(prefix + i)));
+            aggregates.add(new AggregateRef(type, AggregateId.of(prefix + i)));
         }
         return aggregates;
     }
@@ -211,7 +224,7 @@ final class ThreeServices implements AutoCloseable {
     /** Runs the publishing, then waits until the bindings handled every published event and their acks are stored. */
     private Throughput endToEnd(Publishing publishing) throws Exception {
         long handledBefore = handled.sum();
-        long acksBefore = database.okAcks(counting, TYPE);
+        long acksBefore = database.okAcks(counting, type);
         Counters counters = new Counters();
         long started = System.nanoTime();
         publishing.run(counters);
@@ -222,7 +235,7 @@ final class ThreeServices implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             // the in-memory count first; the ack table only once the handlers are through
             if (handled.sum() - handledBefore >= expected
-                    && database.okAcks(counting, TYPE) - acksBefore >= expected) {
+                    && database.okAcks(counting, type) - acksBefore >= expected) {
                 settled = true;
                 break;
             }

@@ -68,12 +68,21 @@ final class AggregateConsumer implements DeliveryListener {
      */
     AggregateConsumer(AggregateRef aggregate, String laneName, Dispatcher dispatcher, Scheduler scheduler,
                       BooleanSupplier stopping, Keeper keeper) {
+        this(aggregate, new SerialLane(laneName), dispatcher, scheduler, stopping, keeper);
+    }
+
+    /**
+     * A consumer whose deliveries run in {@code lane}: for one aggregate among many on a partition's subscription,
+     * a lane that starts its work on another thread, so that one aggregate's handler does not hold up the others.
+     */
+    AggregateConsumer(AggregateRef aggregate, SerialLane lane, Dispatcher dispatcher, Scheduler scheduler,
+                      BooleanSupplier stopping, Keeper keeper) {
         this.aggregate = aggregate;
         this.dispatcher = dispatcher;
         this.scheduler = scheduler;
         this.stopping = stopping;
         this.keeper = keeper;
-        this.lane = new SerialLane(laneName);
+        this.lane = lane;
     }
 
     AggregateRef aggregate() {

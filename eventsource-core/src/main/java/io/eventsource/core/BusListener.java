@@ -1,6 +1,7 @@
 package io.eventsource.core;
 
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateTopology;
 import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Binding;
 import io.eventsource.domain.BindingSet;
@@ -38,7 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The listener of one service on the message bus: its bindings, their heartbeats and its announcement consumers.
  * Once started, the roles are apart: {@link AggregateConsumers} consume the announced aggregates' queues (and hand
- * them over), the {@link Dispatcher} handles each delivery, {@link Redrive} sends events again through a queue, for
+ * them over), {@link PartitionConsumers} consume the partitions of partitioned types (and share them with the
+ * service's other instances), the {@link Dispatcher} handles each delivery, {@link Redrive} sends events again through a queue, for
  * the {@link Sweeper} and the {@link Replay} of failures.
  */
 final class BusListener implements Listener {
@@ -58,6 +60,9 @@ final class BusListener implements Listener {
     private final EventsourceMetrics metrics;
     private final CheckpointStore checkpoints;
     private final EventTracing tracing;
+    private final Topologies topologies;
+    /** This listener's name among the service's instances: in the registry, and on its partition consumers. */
+    private final String instance;
     private final Map<Binding, BindingHandlers> handlers = new LinkedHashMap<>();
     private final Map<AggregateType, Subscription> announcements = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -68,15 +73,19 @@ final class BusListener implements Listener {
     private Cancellable heartbeat;
     /** Set once by {@link #start()}, when the bindings are fixed; null for a listener without bindings. */
     private volatile AggregateConsumers consumers;
+    private volatile PartitionConsumers partitions;
     private volatile Redrive redrive;
     private volatile Replay replay;
     private volatile ReplayEngine replays;
     private Sweeper sweeper;
 
-    BusListener(ServiceName service, MessageBus bus, ServiceRegistry registry, AckStore acks, EventLog log,
+    /** @param instance this listener's name among the service's instances */
+    BusListener(ServiceName service, String instance, MessageBus bus, ServiceRegistry registry, AckStore acks, EventLog log,
                 Scheduler scheduler, ExpiryPolicy expiry, EventsourceOptions options, TypedEvents typed,
-                EventsourceMetrics metrics, CheckpointStore checkpoints, EventTracing tracing) {
+                EventsourceMetrics metrics, CheckpointStore checkpoints, EventTracing tracing, Topologies topologies) {
         this.metrics = metrics;
+        this.topologies = topologies;
+        this.instance = instance;
         this.checkpoints = checkpoints;
         this.tracing = tracing;
         this.service = service;
@@ -93,6 +102,11 @@ final class BusListener implements Listener {
     @Override
     public ServiceName service() {
         return service;
+    }
+
+    @Override
+    public String instance() {
+        return instance;
     }
 
     @Override
@@ -116,6 +130,14 @@ final class BusListener implements Listener {
             throw new IllegalStateException("listener of " + service + " was already started (or stopped); a stopped"
                     + " listener does not start again: take a new one from Eventsource.listener");
         }
+        // before anything starts: a type this listener would consume otherwise than its namespace is refused
+        Map<AggregateType, AggregateTopology> topologyOf = new LinkedHashMap<>();
+        for (BindingHandlers bound : handlers.values()) {
+            AggregateType type = bound.binding().type();
+            if (!topologyOf.containsKey(type)) {
+                topologyOf.put(type, topologies.agree(type));
+            }
+        }
         Map<AggregateType, List<BindingHandlers>> grouped = new LinkedHashMap<>();
         for (BindingHandlers bound : handlers.values()) {
             bound.freeze();
@@ -137,11 +159,30 @@ final class BusListener implements Listener {
         // re-drive consumes through them
         consumers = new AggregateConsumers(service, bus, reads, scheduler, expiry, options, dispatcher,
                 aggregate -> redrive.latestIfBehind(aggregate, bindingsOf(aggregate.type())));
-        metrics.consumers(service, consumers::active);
-        redrive = new Redrive(service, bus, log, acks, consumers);
+        partitions = new PartitionConsumers(service, instance, bus, registry, dispatcher, scheduler, expiry,
+                this::isStopping);
+        metrics.consumers(service, () -> consumers.active() + partitions.lanes());
+        Redrive.Queues queues = new Redrive.Queues() {
+            @Override
+            public boolean consume(AggregateRef aggregate) {
+                // a partition is consumed all along (or again within seconds of losing it)
+                return partitions.consumes(aggregate.type()) || consumers.consume(aggregate);
+            }
+
+            @Override
+            public boolean isRetrying(AggregateRef aggregate) {
+                return partitions.isRetrying(aggregate) || consumers.isRetrying(aggregate);
+            }
+        };
+        redrive = new Redrive(service, bus, log, acks, queues);
         replay = new Replay(acks, log, redrive);
         replays = new ReplayEngine(log, acks, bus, registry, checkpoints, scheduler, ReplayEngine.DEFAULT_LEASE_TTL,
-                service, consumers);
+                service, queues);
+        topologyOf.forEach((type, topology) -> {
+            if (topology instanceof AggregateTopology.Partitioned partitioned) {
+                partitions.start(type, partitioned);
+            }
+        });
         beat();
         heartbeat = scheduler.scheduleAtFixedRate(expiry.heartbeatInterval(), expiry.heartbeatInterval(), this::beat);
         if (options.sweep().enabled()) {
@@ -166,7 +207,12 @@ final class BusListener implements Listener {
             LOG.warn("{} could not heart-beat its bindings; trying again in {}: {}", service,
                     expiry.heartbeatInterval(), e.toString());
         }
+        partitions.beat();
         for (AggregateType type : byType.keySet()) {
+            if (partitions.consumes(type)) {
+                // a partitioned type has no announcements: its partitions carry every aggregate
+                continue;
+            }
             Subscription current = announcements.get(type);
             if (current != null && current.isOpen()) {
                 continue;
@@ -245,7 +291,9 @@ final class BusListener implements Listener {
         }
         announcements.values().forEach(Subscription::cancel);
         AggregateConsumers current = consumers;
-        CompletableFuture<Void> finishing = current == null ? CompletableFuture.completedFuture(null) : current.stop();
+        PartitionConsumers partitioned = partitions;
+        CompletableFuture<Void> finishing = current == null ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.allOf(current.stop(), partitioned.stop());
         finishing.whenComplete((ignored, error) -> {
             state = State.STOPPED;
             stopped.complete(null);

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -36,6 +37,8 @@ public final class Eventsource implements AutoCloseable {
     private final ExpiryPolicy expiry;
     private final EventsourceOptions options;
     private final Router router;
+    /** Each aggregate type's topology, agreed with the namespace: shared by the publisher, the relay and listeners. */
+    private final Topologies topologies;
     private final TypedEvents typed;
     private final EventsourceMetrics metrics;
     private final EventTracing tracing;
@@ -44,6 +47,8 @@ public final class Eventsource implements AutoCloseable {
     private Relay relay;
     /** Names this runtime as the holder of the relay's lease. */
     private final String holder = "runtime-" + UUID.randomUUID();
+    /** Names each listener among its service's instances (a test on the virtual clock names them predictably). */
+    private Supplier<String> instanceIds = () -> UUID.randomUUID().toString().substring(0, 8);
     private volatile boolean closed;
     /** The scheduler that {@link #builder()} made because it was given none, closed with this runtime; else null. */
     private final SystemScheduler ownScheduler;
@@ -95,7 +100,8 @@ public final class Eventsource implements AutoCloseable {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.expiry = Objects.requireNonNull(expiry, "expiry");
         this.options = Objects.requireNonNull(options, "options");
-        this.router = new Router(bus, registry, log, scheduler, expiry, options, metrics);
+        this.topologies = new Topologies(registry, bus, options, scheduler, expiry.heartbeatInterval());
+        this.router = new Router(bus, registry, log, scheduler, expiry, options, metrics, topologies);
         this.ownScheduler = ownScheduler;
     }
 
@@ -135,7 +141,7 @@ public final class Eventsource implements AutoCloseable {
         requireOpen();
         if (publisher == null) {
             publisher = new RoutingPublisher(log, router, scheduler, this::isClosed, options, typed, metrics,
-                    tracing);
+                    tracing, topologies);
             startRelay();
         }
         return publisher;
@@ -160,8 +166,9 @@ public final class Eventsource implements AutoCloseable {
         requireOpen();
         BusListener listener = listeners.get(service);
         if (listener == null || listener.isStopping()) {
-            listener = new BusListener(service, bus, registry, acks, log, scheduler, expiry, options, typed, metrics,
-                    checkpoints, tracing);
+            listener = new BusListener(service, service.value() + "-" + instanceIds.get(), bus, registry, acks, log,
+                    scheduler, expiry, options, typed, metrics,
+                    checkpoints, tracing, topologies);
             listeners.put(service, listener);
             startRelay();
         }
@@ -234,4 +241,10 @@ public final class Eventsource implements AutoCloseable {
             throw new IllegalStateException("this eventsource runtime is closed");
         }
     }
+
+    /** Makes the ids that tell this runtime's listeners apart from other instances of their services; for tests. */
+    synchronized void instanceIds(Supplier<String> ids) {
+        this.instanceIds = Objects.requireNonNull(ids, "ids");
+    }
+
 }

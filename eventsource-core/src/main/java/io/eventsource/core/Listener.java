@@ -32,6 +32,15 @@ public interface Listener extends AutoCloseable {
     ServiceName service();
 
     /**
+     * This listener's name among the instances of its service: unique per listener, recorded in the registry with its
+     * heartbeats, and put on its consumers of partitions (the consumer tag on RabbitMQ), so that an operator sees which
+     * instance consumes which partition. The default is the service's name.
+     */
+    default String instance() {
+        return service().value();
+    }
+
+    /**
      * Binds the projection to the aggregate type for this service.
      *
      * @return the binding, to which handlers attach
@@ -47,9 +56,13 @@ public interface Listener extends AutoCloseable {
 
     /**
      * Starts listening with the bindings and handlers made so far; they cannot change afterwards. A broker or
-     * registry that cannot be reached now is retried every heartbeat interval.
+     * registry that cannot be reached now is retried every heartbeat interval. The types with a partitioned topology
+     * ({@link EventsourceOptions#withTopology}) are consumed from their partitions, shared with the service's other
+     * live instances; the others as the seed does.
      *
      * @throws IllegalStateException if already started or stopped
+     * @throws io.eventsource.domain.TopologyMismatchException if the runtime's topology of a bound type is not the one
+     *         the namespace recorded: nothing was started, and the listener stays unstarted
      */
     void start();
 

@@ -47,6 +47,8 @@ public interface Publisher {
      *         {@link EventsourceOptions#payloadLimit()}; nothing was appended
      * @throws IllegalArgumentException if {@code events} is empty
      * @throws IllegalStateException if the runtime is closed
+     * @throws io.eventsource.domain.TopologyMismatchException if this runtime's topology of the aggregate's type
+     *         ({@link EventsourceOptions#withTopology}) is not the one its namespace recorded; nothing was appended
      */
     CompletionStage<Publication> publishAsync(AggregateRef aggregate, ExpectedVersion expected, List<NewEvent> events);
 
@@ -75,6 +77,8 @@ public interface Publisher {
      * @throws IllegalArgumentException if {@code events} is empty
      * @throws io.eventsource.ports.PortException if the event log refused the append
      * @throws IllegalStateException if the runtime is closed
+     * @throws io.eventsource.domain.TopologyMismatchException if this runtime's topology of the aggregate's type is
+     *         not the one its namespace recorded; nothing was appended
      */
     default Publication publish(AggregateRef aggregate, ExpectedVersion expected, List<NewEvent> events) {
         return await(publishAsync(aggregate, expected, events));

@@ -50,10 +50,12 @@ final class Router {
     private final Duration livenessTtl;
     private final AtomicInteger declaredSinceSweep = new AtomicInteger();
     private final EventsourceMetrics metrics;
+    private final Topologies topologies;
 
     Router(MessageBus bus, ServiceRegistry registry, EventLog log, Scheduler scheduler, ExpiryPolicy expiry,
-           EventsourceOptions options, EventsourceMetrics metrics) {
+           EventsourceOptions options, EventsourceMetrics metrics, Topologies topologies) {
         this.metrics = metrics;
+        this.topologies = topologies;
         this.bus = bus;
         this.registry = registry;
         this.log = log;
@@ -158,6 +160,8 @@ final class Router {
      * while no service is live.
      */
     Outcome relay(AggregateRef aggregate, List<Event> events) {
+        // the relay sends whatever the log holds: a type this runtime never published still goes the namespace's way
+        topologies.forRelay(aggregate.type());
         if (liveServices(aggregate.type()).isEmpty()) {
             return Outcome.NO_LIVE_SERVICE;
         }

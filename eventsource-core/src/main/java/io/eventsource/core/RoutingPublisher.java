@@ -64,6 +64,7 @@ final class RoutingPublisher implements Publisher {
     private final TypedEvents typed;
     private final EventsourceMetrics metrics;
     private final EventTracing tracing;
+    private final Topologies topologies;
     private final Deque<Call> waiting = new ArrayDeque<>();
     /** A batch is in its append stage. */
     private boolean appending;
@@ -74,8 +75,9 @@ final class RoutingPublisher implements Publisher {
 
     RoutingPublisher(EventLog log, Router router, Scheduler scheduler, BooleanSupplier closed,
                      EventsourceOptions options, TypedEvents typed, EventsourceMetrics metrics,
-                     EventTracing tracing) {
+                     EventTracing tracing, Topologies topologies) {
         this.metrics = metrics;
+        this.topologies = topologies;
         this.tracing = tracing;
         this.log = log;
         this.router = router;
@@ -188,6 +190,8 @@ final class RoutingPublisher implements Publisher {
         if (closed.getAsBoolean()) {
             throw new IllegalStateException("this eventsource runtime is closed; nothing was appended to " + aggregate);
         }
+        // before anything is appended: events of a type this runtime routes otherwise than its namespace never start
+        topologies.agree(aggregate.type());
         Instant now = scheduler.instant();
         return new Call(new Append(aggregate, expected, events), now, now.plus(deadline));
     }

@@ -7,12 +7,14 @@ import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
  * Runs asynchronous tasks one at a time, in submission order: a task starts only when the previous one's stage
- * has completed. A task runs on the thread that submitted it (when the lane was idle) or on the thread that
- * completed the previous task's stage; no thread of its own, and no thread ever blocks waiting. A task that
+ * has completed. A task runs on the thread that submitted it when the lane was idle (or, for a lane given an
+ * executor, on that executor, so that the submitter goes on at once) or on the thread that completed the previous
+ * task's stage; no thread of its own, and no thread ever blocks waiting. A task that
  * throws or fails is logged and the lane goes on. This is what keeps one aggregate's events strictly serial
  * while the bus threads, retry timers and store completions that drive them vary.
  */
@@ -20,12 +22,20 @@ final class SerialLane {
     private static final Logger LOG = LoggerFactory.getLogger(SerialLane.class);
 
     private final String name;
+    /** Where a lane that was idle starts its next task. */
+    private final Executor start;
     private final Queue<Supplier<? extends CompletionStage<?>>> tasks = new ArrayDeque<>();
     private boolean running;
     private CompletableFuture<Void> idle;
 
     SerialLane(String name) {
+        this(name, Runnable::run);
+    }
+
+    /** A lane whose first task after it was idle starts on {@code start} rather than on the submitting thread. */
+    SerialLane(String name, Executor start) {
         this.name = name;
+        this.start = start;
     }
 
     void submit(Supplier<? extends CompletionStage<?>> task) {
@@ -36,7 +46,12 @@ final class SerialLane {
             }
             running = true;
         }
-        drain();
+        try {
+            start.execute(this::drain);
+        } catch (RuntimeException closing) {
+            // the executor no longer takes work (the runtime is closing): run it here rather than lose it
+            drain();
+        }
     }
 
     /** Completes once no task is running or queued. */

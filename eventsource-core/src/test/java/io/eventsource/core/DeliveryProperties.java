@@ -3,6 +3,7 @@ package io.eventsource.core;
 import io.eventsource.adapter.inmemory.InMemoryBroker;
 import io.eventsource.adapter.inmemory.VirtualScheduler;
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateTopology;
 import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Binding;
 import io.eventsource.domain.ConcurrencyConflictException;
@@ -13,6 +14,7 @@ import io.eventsource.domain.ExpectedVersion;
 import io.eventsource.domain.NewEvent;
 import io.eventsource.domain.Namespace;
 import io.eventsource.domain.Payload;
+import io.eventsource.domain.QueueName;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.domain.Topology;
 import io.eventsource.ports.MessageBus;
@@ -78,6 +80,8 @@ class DeliveryProperties {
     private static final int MAX_REPLAY_ROUNDS = 200;
     private static final int AGGREGATES = 12;
     private static final Topology TOPOLOGY = Topology.of(Namespace.NONE);
+    private static final AggregateTopology.Partitioned PARTITIONED = AggregateTopology.partitioned(4)
+            .withQueueExpiry(Duration.ofMinutes(1));
 
     /**
      * The sweeper's lookback in the simulation: longer than any generated scenario (at most 70 steps of at most
@@ -164,7 +168,22 @@ class DeliveryProperties {
     void everyBindingHandlesEveryEventOfEveryAggregateInOrderOnce(
             @ForAll("scenarios") List<Step> steps,
             @ForAll @IntRange(min = 0, max = 4) int flakiness) {
-        Simulation simulation = new Simulation(flakiness);
+        check(new Simulation(flakiness, AggregateTopology.perAggregate()), steps);
+    }
+
+    /**
+     * The same, with the type on four partitions: several aggregates share a partition, the partitions of a service
+     * are shared by its two instances (and handed over as instances crash, stop and come back), and a partition
+     * queue that no instance of its service consumed for its expiry (a minute) is gone, with what it held.
+     */
+    @Property(tries = 300)
+    void everyBindingHandlesEveryEventOfEveryAggregateInOrderOnceOnPartitions(
+            @ForAll("scenarios") List<Step> steps,
+            @ForAll @IntRange(min = 0, max = 4) int flakiness) {
+        check(new Simulation(flakiness, PARTITIONED), steps);
+    }
+
+    private static void check(Simulation simulation, List<Step> steps) {
         for (Step step : steps) {
             simulation.apply(step);
         }
@@ -202,14 +221,16 @@ class DeliveryProperties {
                 new PublishBatch(List.of(new Call(3, 2, true), new Call(4, 1, false), new Call(3, 1, true)), 1),
                 new Advance(Duration.ofMillis(150)), new Stop(4), new Advance(Duration.ofSeconds(45)), new Restart(1),
                 new Restart(4));
-        List<String> first = run(steps);
-        List<String> second = run(steps);
+        for (AggregateTopology topology : List.of(AggregateTopology.perAggregate(), PARTITIONED)) {
+            List<String> first = run(steps, topology);
+            List<String> second = run(steps, topology);
 
-        assertThat(first).isNotEmpty().isEqualTo(second);
+            assertThat(first).as("on %s", topology).isNotEmpty().isEqualTo(second);
+        }
     }
 
-    private static List<String> run(List<Step> steps) {
-        Simulation simulation = new Simulation(2);
+    private static List<String> run(List<Step> steps, AggregateTopology topology) {
+        Simulation simulation = new Simulation(2, topology);
         steps.forEach(simulation::apply);
         simulation.settle();
         return simulation.trace();
@@ -223,6 +244,7 @@ class DeliveryProperties {
         private final Eventsource producer;
         private final Instance[] instances = new Instance[SERVICES.size() * INSTANCES_PER_SERVICE];
         private final int flakiness;
+        private final AggregateTopology topology;
         private final Map<Binding, Map<AggregateRef, List<Long>>> handled = new LinkedHashMap<>();
         private final Set<String> failedOnce = new HashSet<>();
         private final List<String> trace = new ArrayList<>();
@@ -231,6 +253,7 @@ class DeliveryProperties {
         private final Map<ServiceName, Instant> downUntil = new LinkedHashMap<>();
         private final OutageMidBatch producerBus;
         private boolean brokerUp = true;
+        private int starts;
         private int nextEvent;
         private int replayRounds;
         private int batchesOfSeveralAggregates;
@@ -238,13 +261,15 @@ class DeliveryProperties {
         private int outagesMidBatch;
         private int stoppedWithMessagesHeld;
 
-        Simulation(int flakiness) {
+        Simulation(int flakiness, AggregateTopology topology) {
             this.flakiness = flakiness;
+            this.topology = topology;
             // publish runs on the virtual clock's own thread here: no retry, which would wait for the clock that this
             // thread advances (PublishRecoveryTest drives retries through publishAsync)
             producerBus = new OutageMidBatch(broker.connect());
             producer = new Eventsource(ports.eventLog(), ports.ackStore(), ports.registry(), producerBus, clock,
-                    ports.expiry(), EventsourceOptions.defaults().withPublishDeadline(Duration.ZERO));
+                    ports.expiry(), EventsourceOptions.defaults().withPublishDeadline(Duration.ZERO)
+                    .withTopology(PRODUCT, topology));
             for (int i = 0; i < instances.length; i++) {
                 instances[i] = new Instance(SERVICES.get(i / INSTANCES_PER_SERVICE));
                 instances[i].start();
@@ -367,7 +392,7 @@ class DeliveryProperties {
         /** Counts a crash or stop of an instance while a queue of its service held messages delivered and unsettled. */
         private void noteMessagesHeld(ServiceName service) {
             for (AggregateRef aggregate : lastPublishedAt.keySet()) {
-                var queue = TOPOLOGY.aggregateQueue(aggregate, service);
+                var queue = queueOf(aggregate, service);
                 if (broker.consumerCount(queue) > 0 && broker.queueDepth(queue) - broker.readyMessages(queue) > 1) {
                     stoppedWithMessagesHeld++;
                     return;
@@ -428,7 +453,7 @@ class DeliveryProperties {
             Set<AggregateRef> consumed = new TreeSet<>(Simulation::compare);
             for (AggregateRef aggregate : lastPublishedAt.keySet()) {
                 for (ServiceName service : services) {
-                    if (broker.consumerCount(TOPOLOGY.aggregateQueue(aggregate, service)) > 0) {
+                    if (broker.consumerCount(queueOf(aggregate, service)) > 0) {
                         consumed.add(aggregate);
                     }
                 }
@@ -443,12 +468,20 @@ class DeliveryProperties {
         private void markStrandedAtRisk(Set<AggregateRef> consumedBefore, List<ServiceName> services) {
             for (AggregateRef aggregate : consumedBefore) {
                 for (ServiceName service : services) {
-                    var queue = TOPOLOGY.aggregateQueue(aggregate, service);
+                    var queue = queueOf(aggregate, service);
                     if (broker.consumerCount(queue) == 0 && broker.queueDepth(queue) > 0) {
                         atRisk.add(aggregate);
                     }
                 }
             }
+        }
+
+        /** The queue of the service that carries the aggregate's events: its own, or its partition's. */
+        private QueueName queueOf(AggregateRef aggregate, ServiceName service) {
+            if (topology instanceof AggregateTopology.Partitioned partitioned) {
+                return TOPOLOGY.partitionQueue(PRODUCT, partitioned.partitionOf(aggregate.id()), service);
+            }
+            return TOPOLOGY.aggregateQueue(aggregate, service);
         }
 
         private void noteServiceDown(ServiceName service) {
@@ -567,7 +600,11 @@ class DeliveryProperties {
                 runtime = new Eventsource(ports.eventLog(), ports.ackStore(), ports.registry(), connection, clock,
                         ports.expiry(), EventsourceOptions.defaults().withMaxGapFill(2).withPublishDeadline(Duration.ZERO)
                                 .withSweep(SweepPolicy.defaults().withLookback(SWEEP_LOOKBACK))
-                                .withFailurePolicy(service.equals(PARKING) ? PARK_AT_ONCE : FailurePolicy.seed()));
+                                .withFailurePolicy(service.equals(PARKING) ? PARK_AT_ONCE : FailurePolicy.seed())
+                                .withTopology(PRODUCT, topology));
+                // names in start order: the partitions' shares depend on them, and a run must replay exactly
+                int started = ++starts;
+                runtime.instanceIds(() -> "i" + started);
                 Listener listener = runtime.listener(service);
                 bindings.clear();
                 for (String projection : PROJECTIONS.get(service)) {

@@ -5,6 +5,7 @@ import io.eventsource.adapter.inmemory.VirtualScheduler;
 import io.eventsource.domain.Ack;
 import io.eventsource.domain.AckKey;
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateTopology;
 import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Binding;
 import io.eventsource.domain.Event;
@@ -439,6 +440,26 @@ class RecoveryTest {
         @Override
         public boolean holdLease(String lease, String holder, Instant now, Duration ttl) {
             return registry.holdLease(lease, holder, now, ttl);
+        }
+
+        @Override
+        public AggregateTopology agreeTopology(AggregateType type, AggregateTopology proposed) {
+            return registry.agreeTopology(type, proposed);
+        }
+
+        @Override
+        public void instanceHeartbeat(AggregateType type, ServiceName service, String instance, Instant at) {
+            registry.instanceHeartbeat(type, service, instance, at);
+        }
+
+        @Override
+        public List<String> liveInstances(AggregateType type, ServiceName service, Instant now, Duration ttl) {
+            return registry.liveInstances(type, service, now, ttl);
+        }
+
+        @Override
+        public void leave(AggregateType type, ServiceName service, String instance) {
+            registry.leave(type, service, instance);
         }
     }
 }

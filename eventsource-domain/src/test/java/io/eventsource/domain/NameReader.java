@@ -12,8 +12,8 @@ import java.util.function.Predicate;
 
 /**
  * Reads a name back: every namespace under which {@link Topology} (or a table prefix) could have made it, with any
- * valid aggregate type, aggregate id, service and lease. Exhaustive (every split of the name is tried), so a name
- * read back under one namespace only cannot be made under any other, whatever the other parts are.
+ * valid aggregate type, aggregate id, service, partition and lease. Exhaustive (every split of the name is tried), so
+ * a name read back under one namespace only cannot be made under any other, whatever the other parts are.
  *
  * <p>Which namespaces count as valid is a parameter, so that the reader can be shown to find the collisions of a
  * looser rule (the earlier {@code [A-Za-z0-9_.:-]}).
@@ -34,6 +34,9 @@ final class NameReader {
     private static final String ANNOUNCEMENT = "AggregateIds";
     private static final String HEALTH_CHECKS = "ServicesHealthChecks";
     private static final String SERVICES = "eventsourceServices";
+    private static final String TOPOLOGIES = "eventsourceTopologies";
+    private static final String PARTITIONS = "Partitions";
+    private static final String INSTANCES = "Instances-";
     private static final String LEASE = "eventsourceLease-";
 
     private NameReader() {
@@ -119,8 +122,16 @@ final class NameReader {
 
     /** Whether {@code rest} is a name {@link Topology} makes under no namespace, for some valid parts. */
     private static boolean isTopologyName(String rest) {
-        if (rest.equals(SERVICES) || rest.startsWith(LEASE)) {
+        if (rest.equals(SERVICES) || rest.equals(TOPOLOGIES) || rest.startsWith(LEASE)) {
             return true;
+        }
+        if (rest.endsWith(PARTITIONS) && isType(rest.substring(0, rest.length() - PARTITIONS.length()))) {
+            return true;
+        }
+        for (int at = rest.indexOf(INSTANCES); at >= 0; at = rest.indexOf(INSTANCES, at + 1)) {
+            if (isType(rest.substring(0, at)) && isService(rest.substring(at + INSTANCES.length()))) {
+                return true;
+            }
         }
         if (rest.endsWith(HEALTH_CHECKS) && isType(rest.substring(0, rest.length() - HEALTH_CHECKS.length()))) {
             return true;
@@ -134,7 +145,8 @@ final class NameReader {
                 return true;
             }
         }
-        // aggregate exchange {type}-{id} and aggregate queue {type}-{id}-{service}
+        // aggregate exchange {type}-{id} and aggregate queue {type}-{id}-{service}; a partition queue
+        // {type}-p{k}-{service} is an aggregate queue's name with id p{k}
         for (int dash = rest.indexOf('-'); dash >= 0; dash = rest.indexOf('-', dash + 1)) {
             if (!isType(rest.substring(0, dash))) {
                 continue;

@@ -21,18 +21,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Namespaces cannot collide: under two distinct valid namespaces (or one and none), with any valid aggregate types,
- * ids, services and leases, {@link Topology} never makes the same broker name or Redis key, and
+ * ids, services, partitions and leases, {@link Topology} never makes the same broker name or Redis key, and
  * {@link Namespace#tablePrefix()} never makes the same table name. Checked two ways: every name made is read back
  * exhaustively ({@link NameReader}) and found under its own namespace only; and pairs built to come as close as
  * possible to a collision (a '.' moved, '_' for '.', '_' for '-', a namespace against none, table prefixes that
- * contain each other) stay apart. Sized for CI: about a second.
+ * contain each other, an instances key against an aggregate queue) stay apart. Sized for CI: about a second.
  */
 class NamespaceProperties {
     /** The tables of the MySQL adapter, which follow the rule of {@link Namespace#tablePrefix()}. */
     private static final List<String> ADAPTER_TABLES = List.of("event", "ack", "checkpoint", "schema_version");
     /** Pieces that near collisions are made of: the table mark, the words of the topology's names, short ones. */
     private static final List<String> WORDS = List.of("a", "b", "x", "es", "iso", "shop", "ab", "e", "s", "1", "0",
-            "product", "ids", "eventsource");
+            "product", "ids", "eventsource", "instances", "partitions", "topologies");
 
     // ---- generators ----
 
@@ -88,7 +88,7 @@ class NamespaceProperties {
     @Provide
     Arbitrary<AggregateType> types() {
         Arbitrary<String> words = Arbitraries.of("Product", "product", "P", "x", "shop", "shopProduct", "es", "iso",
-                "a_b", "eventsource", "Ids", "AggregateId").list().ofMinSize(1).ofMaxSize(3).map(parts -> String.join("", parts));
+                "a_b", "eventsource", "Ids", "AggregateId", "Instances", "Partitions", "p3").list().ofMinSize(1).ofMaxSize(3).map(parts -> String.join("", parts));
         Arbitrary<String> random = Combinators.combine(Arbitraries.chars().alpha(),
                 Arbitraries.strings().alpha().numeric().withChars('_').ofMaxLength(20)).as((first, rest) -> first + rest);
         return Arbitraries.oneOf(words, random).filter(type -> !type.endsWith("AggregateIds")).map(AggregateType::of);
@@ -97,7 +97,7 @@ class NamespaceProperties {
     /** Ids and services with many '.', '-' and ':' (only those parts may hold them), and ones shaped like names. */
     private static Arbitrary<String> dotted(String alphabet, int maxLength) {
         Arbitrary<String> words = Arbitraries.of("x", "x.", ".", "-", "a.b", "Product", "AggregateIds", "iso.a", "es_",
-                "42", "ads", "shop-x.").list().ofMinSize(1).ofMaxSize(4).map(parts -> String.join("", parts));
+                "42", "ads", "shop-x.", "Instances-", "-p3-", "Partitions").list().ofMinSize(1).ofMaxSize(4).map(parts -> String.join("", parts));
         Arbitrary<String> random = Arbitraries.strings().withChars(alphabet).ofMinLength(1).ofMaxLength(maxLength);
         return Arbitraries.oneOf(words, random);
     }
@@ -117,13 +117,20 @@ class NamespaceProperties {
         return Arbitraries.oneOf(Arbitraries.just("relay"), Arbitraries.strings().withChars("ab.-_:").ofMaxLength(8));
     }
 
+    /** A partition number: small ones (the usual), and any that a partitioned type may have. */
+    @Provide
+    Arbitrary<Integer> partitions() {
+        return Arbitraries.oneOf(Arbitraries.integers().between(0, 15),
+                Arbitraries.integers().between(0, AggregateTopology.MAX_PARTITIONS - 1));
+    }
+
     /** The parts a namespace's names are made of. */
-    record Parts(AggregateType type, AggregateId id, ServiceName service, String lease) {
+    record Parts(AggregateType type, AggregateId id, ServiceName service, String lease, int partition) {
     }
 
     @Provide
     Arbitrary<Parts> parts() {
-        return Combinators.combine(types(), ids(), services(), leases()).as(Parts::new);
+        return Combinators.combine(types(), ids(), services(), leases(), partitions()).as(Parts::new);
     }
 
     /** Every broker name and Redis key the topology makes from these parts (a name over 255 bytes is refused, not made). */
@@ -138,7 +145,11 @@ class NamespaceProperties {
                 t -> t.aggregateQueue(aggregate, parts.service()),
                 Topology::servicesKey,
                 t -> t.leaseKey(parts.lease()),
-                t -> t.healthChecksKey(parts.type()));
+                t -> t.healthChecksKey(parts.type()),
+                t -> t.partitionExchange(parts.type()),
+                t -> t.partitionQueue(parts.type(), parts.partition(), parts.service()),
+                Topology::topologiesKey,
+                t -> t.instancesKey(parts.type(), parts.service()));
         for (Function<Topology, Object> maker : makers) {
             try {
                 names.add(maker.apply(topology).toString());
@@ -207,7 +218,7 @@ class NamespaceProperties {
     Arbitrary<NearPair> nearPairs() {
         // each starts with a letter, so that it can also begin an aggregate type
         Arbitrary<String> extra = Arbitraries.of("a", "x", "es", "b_c", "product", "n1");
-        return Combinators.combine(names(), extra, parts(), Arbitraries.integers().between(0, 6))
+        return Combinators.combine(names(), extra, parts(), Arbitraries.integers().between(0, 7))
                 .as((stem, more, parts, how) -> nearPair(stem, more, parts, how))
                 .filter(pair -> pair != null);
     }
@@ -227,7 +238,8 @@ class NamespaceProperties {
                         ns(stem), parts, Namespace.NONE, with(parts, AggregateType.of(stem + type)));
             case 2: // '_' for '-': shop_x. + ProductAggregateIds against type shop, id x.ProductAggregateIds
                 return new NearPair("'_' for '-'", ns(longer), parts, Namespace.NONE, new Parts(AggregateType.of(stem),
-                        AggregateId.of(more + "." + type + "AggregateIds"), parts.service(), parts.lease()));
+                        AggregateId.of(more + "." + type + "AggregateIds"), parts.service(), parts.lease(),
+                        parts.partition()));
             case 3: // a namespace ending in '_': a. against a_.
                 return new NearPair("trailing '_'", ns(stem), parts, ns(stem + "_"), parts);
             case 4: // table prefixes that contain each other: a_es_ against a_es_more_es_
@@ -235,6 +247,11 @@ class NamespaceProperties {
                         : new NearPair("table prefix inside another", ns(stem), parts, ns(stem + "_es_" + more), parts);
             case 5: // none's tables against es.'s: es_ against es_es_
                 return new NearPair("es. or none", ns("es"), parts, Namespace.NONE, parts);
+            case 6: // '_' for '-' on an instances key: shop_x. + ProductInstances-ads against the aggregate queue of
+                    // type shop, id x.ProductInstances, service ads (shop-x.ProductInstances-ads)
+                return new NearPair("instances key or aggregate queue", ns(longer), parts, Namespace.NONE,
+                        new Parts(AggregateType.of(stem), AggregateId.of(more + "." + type + "Instances"),
+                                parts.service(), parts.lease(), parts.partition()));
             default: // one namespace a prefix of the other
                 return new NearPair("prefix", ns(stem), parts, ns(stem + more.replace("_", "")), parts);
         }
@@ -245,7 +262,7 @@ class NamespaceProperties {
     }
 
     private static Parts with(Parts parts, AggregateType type) {
-        return new Parts(type, parts.id(), parts.service(), parts.lease());
+        return new Parts(type, parts.id(), parts.service(), parts.lease(), parts.partition());
     }
 
     @Property(tries = 400)

@@ -19,7 +19,9 @@ import java.util.concurrent.CompletionStage;
 /**
  * The acks table: one {@link Ack} per (event, service, projection), recording how each binding's
  * handling of each event ended. Writes follow the domain's ack rules ({@link Ack#mergedWith}): ok is
- * final, a fail may become ok, attempts add up.
+ * final, a fail may become ok, attempts add up. An ack is kept exactly as recorded, its time to the nanosecond
+ * (and {@link #failures} orders by it to the nanosecond). The TCK's {@code AckStoreContract},
+ * {@code AckStoreFailuresContract} and {@code AckStoreConnectionFailuresContract} check this.
  *
  * <p>Implementations are thread-safe and may batch writes from many callers into one transaction.
  */
@@ -28,8 +30,16 @@ public interface AckStore extends AutoCloseable {
     /**
      * Records the acks, each merged with the ack already stored under its key. The returned stage
      * completes once every one of them is durable (so the broker message may be acknowledged), or
-     * completes exceptionally with a {@link PortException} if they could not be stored; in that case
-     * none of them is recorded as ok unless it was before.
+     * completes exceptionally with a {@link PortException} if they could not be stored: a
+     * {@link TransientPortException} when the store cannot be reached, a {@link PermanentPortException} when it
+     * refuses them for good.
+     *
+     * <p>A record that fails, however it fails (thrown by this method or through the stage), changes no ack to ok:
+     * each of its acks stands as it stood before the call, ok only if it was ok before. A store that writes a call's
+     * acks in several steps writes them in one transaction, or checks every ack before it writes the first.
+     *
+     * @throws InvalidValueException if an ack holds a value the store cannot hold exactly (such as a time outside
+     *         its range); then none of the call's acks is recorded
      */
     CompletionStage<Void> record(Collection<Ack> acks);
 

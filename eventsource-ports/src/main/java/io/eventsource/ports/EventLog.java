@@ -18,6 +18,20 @@ import java.util.List;
  * holes; every event also has a global position, increasing in append order across the whole log. The
  * log is also the outbox: an event is unpublished until {@link #markPublished} says the broker has it.
  *
+ * <p>A log keeps every field of an event exactly as it was appended: the payload byte for byte, the metadata
+ * character for character, and {@code occurredAt} (and {@code publishedAt}) to the nanosecond, which its queries
+ * also compare to the nanosecond. A retried append is recognised by comparing content, times included, so a log that
+ * rounded an instant would refuse the retry of an event it holds. An event that the log cannot hold exactly (an
+ * instant outside its range, metadata over its column) is refused with an
+ * {@link io.eventsource.domain.InvalidValueException} before anything is written, never stored changed.
+ *
+ * <p>Failures: a rule of the log that an append breaks is the domain's exception (a conflict, a reused id, a value
+ * over a limit), which retrying the same append meets again; a store that cannot be reached (connection refused or
+ * lost, a timeout) is a {@link TransientPortException}; a store that refuses the log for good (credentials,
+ * permissions, a schema that does not fit, a value its schema refuses) a {@link PermanentPortException}. The suites
+ * {@code EventLogContract}, {@code EventLogFailuresContract} and {@code EventLogConnectionFailuresContract} of the TCK
+ * check all of this.
+ *
  * <p>Implementations are thread-safe.
  */
 public interface EventLog extends AutoCloseable {

@@ -1,6 +1,7 @@
 package io.eventsource.ports;
 
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateTopology;
 import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.ServiceName;
@@ -31,10 +32,64 @@ import java.util.Set;
  *       their queue, in order, for the next consumer.</li>
  * </ul>
  *
+ * <p><b>Topologies.</b> The above is the seed's {@link AggregateTopology#perAggregate() per-aggregate} topology, every
+ * type's unless {@link #useTopology} says otherwise. For a {@link AggregateTopology#partitioned partitioned} type, an
+ * aggregate's route is the partition queue of each service that its id hashes onto
+ * ({@link AggregateTopology.Partitioned#partitionOf}): {@link #declareRoute} declares the type's durable partition
+ * exchange and those queues (durable, single active consumer, expiring after the topology's queue expiry once
+ * unused), {@link #publish} publishes to the partition exchange, {@link #announce} does nothing (no announcements, no
+ * per-aggregate exchange or queue), and services consume with {@link #subscribePartition}, never with
+ * {@link #subscribeAggregate}. Partition subscriptions are not cancelled for idleness.
+ *
  * <p>Implementations are thread-safe. Listeners are called on the bus's own threads, one message at a time
  * per subscription; a listener's exception never ends a subscription or kills a thread.
  */
 public interface MessageBus extends AutoCloseable {
+
+    /**
+     * Routes the type's events by {@code topology} from now on (see the class comment); every type is
+     * {@link AggregateTopology#perAggregate() per aggregate} until then. Call it once per type before its first route,
+     * publish or subscription; the core does, after every process of the namespace agreed on the topology. The default
+     * knows only the per-aggregate topology.
+     *
+     * @throws UnsupportedOperationException if this bus cannot carry the topology
+     * @throws IllegalStateException if the type already uses another topology on this bus
+     */
+    default void useTopology(AggregateType type, AggregateTopology topology) {
+        if (topology.isPartitioned()) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " has no partitioned topology; "
+                    + type + " cannot be " + topology.describe() + " on it");
+        }
+    }
+
+    /**
+     * Makes sure every partition queue of {@code service} for the partitioned type exists and is bound to the type's
+     * partition exchange: what a listening service does before it consumes. Idempotent; restarts the queues' unused
+     * period.
+     *
+     * @throws IllegalStateException if the type is not partitioned on this bus ({@link #useTopology})
+     * @throws RouteCollisionException if a queue of a partition's name exists for something else
+     * @throws PortException if the broker cannot be reached or refuses
+     */
+    default void declarePartitions(AggregateType type, ServiceName service) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no partitioned topology");
+    }
+
+    /**
+     * Consumes the service's queue of one partition of a partitioned type: the events of every aggregate hashed onto
+     * it, each aggregate's in order. With several subscriptions on one queue (the service's instances), one at a
+     * time is active; another takes over, from the first unsettled message, when the active one ends. Messages are
+     * settled as with {@link #subscribeAggregate}, in any order across aggregates. Never cancelled for idleness.
+     *
+     * @param instance names the subscribing instance to the broker, so that an operator sees which instance is active
+     *                 (RabbitMQ: the consumer tag); 1-100 characters of {@code [A-Za-z0-9_.:-]}
+     * @throws IllegalStateException if the type is not partitioned on this bus ({@link #useTopology})
+     * @throws PortException if the broker cannot be reached or the queue does not exist ({@link #declarePartitions})
+     */
+    default Subscription subscribePartition(AggregateType type, int partition, ServiceName service, String instance,
+                                            DeliveryListener listener) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no partitioned topology");
+    }
 
     /**
      * Makes sure the type's announcement exchange, the service's announcement queue and their binding

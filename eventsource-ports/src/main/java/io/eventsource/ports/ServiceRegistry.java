@@ -1,5 +1,6 @@
 package io.eventsource.ports;
 
+import io.eventsource.domain.AggregateTopology;
 import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Binding;
 import io.eventsource.domain.ServiceName;
@@ -7,6 +8,7 @@ import io.eventsource.domain.ServiceName;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -58,6 +60,40 @@ public interface ServiceRegistry extends AutoCloseable {
      * @throws PortException if the registry cannot be reached
      */
     boolean holdLease(String lease, String holder, Instant now, Duration ttl);
+
+    /**
+     * The type's topology as the namespace recorded it: {@code proposed} if none was recorded yet (it is recorded
+     * now), else what the first process recorded, which the caller compares with its own. Atomic: two processes that
+     * propose different topologies at once get the same answer.
+     *
+     * @throws PortException if the registry cannot be reached
+     */
+    AggregateTopology agreeTopology(AggregateType type, AggregateTopology proposed);
+
+    /**
+     * Records {@code at} as the last heartbeat of one instance of the service on the type: how instances of a service
+     * learn of each other, to share the partitions of a partitioned type. Never moves an instance's heartbeat back.
+     *
+     * @param instance unique per listener, 1-100 characters of {@code [A-Za-z0-9_.:-]}
+     * @throws PortException if the registry cannot be reached
+     */
+    void instanceHeartbeat(AggregateType type, ServiceName service, String instance, Instant at);
+
+    /**
+     * The instances of the service on the type whose last heartbeat is younger than {@code ttl} at {@code now}, sorted.
+     * One round trip; may forget the others.
+     *
+     * @throws PortException if the registry cannot be reached
+     */
+    List<String> liveInstances(AggregateType type, ServiceName service, Instant now, Duration ttl);
+
+    /**
+     * Forgets an instance of the service on the type: it stops, and the others take its share at once. Never throws
+     * for an instance that is not recorded.
+     *
+     * @throws PortException if the registry cannot be reached
+     */
+    void leave(AggregateType type, ServiceName service, String instance);
 
     /** Releases connections. Never throws. */
     @Override

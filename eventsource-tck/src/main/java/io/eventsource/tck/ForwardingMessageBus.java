@@ -1,6 +1,7 @@
 package io.eventsource.tck;
 
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateTopology;
 import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.ServiceName;
@@ -32,6 +33,22 @@ public abstract class ForwardingMessageBus implements MessageBus {
     /** The bus every call is handed to. */
     protected final MessageBus delegate() {
         return delegate;
+    }
+
+    @Override
+    public void useTopology(AggregateType type, AggregateTopology topology) {
+        delegate.useTopology(type, topology);
+    }
+
+    @Override
+    public void declarePartitions(AggregateType type, ServiceName service) {
+        delegate.declarePartitions(type, service);
+    }
+
+    @Override
+    public Subscription subscribePartition(AggregateType type, int partition, ServiceName service, String instance,
+                                           DeliveryListener listener) {
+        return delegate.subscribePartition(type, partition, service, instance, listener);
     }
 
     @Override

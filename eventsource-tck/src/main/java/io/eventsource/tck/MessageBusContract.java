@@ -2,6 +2,7 @@ package io.eventsource.tck;
 
 import io.eventsource.domain.AggregateId;
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateTopology;
 import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.EventId;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,6 +40,7 @@ import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The contract of {@link MessageBus}: the broker semantics of the seed's flow (DESIGN.md section 10), for
@@ -48,11 +51,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  *
  * <p>Each test uses fresh aggregate ids under {@link #namespace()}, so a shared broker works; the
  * connections a test opens are closed after it.
+ *
+ * <p>The partitioned cases use the type {@code Order} with {@value #PARTITIONS} partitions and the
+ * {@link #partitionExpiry()}, told to every connection they open ({@link MessageBus#useTopology}).
  */
 public abstract class MessageBusContract {
     private static final AggregateType TYPE = AggregateType.of("Product");
     private static final ServiceName ADS = ServiceName.of("ads");
     private static final ServiceName SEARCH = ServiceName.of("search");
+    private static final AggregateType ORDER = AggregateType.of("Order");
+    private static final int PARTITIONS = 4;
 
     private final List<MessageBus> connections = new CopyOnWriteArrayList<>();
 
@@ -105,6 +113,28 @@ public abstract class MessageBusContract {
         while ((left = deadline - System.nanoTime()) > 0) {
             LockSupport.parkNanos(left);
         }
+    }
+
+    /** The queue expiry of the partitioned cases' topology: the least a topology allows, unless overridden. */
+    protected Duration partitionExpiry() {
+        return Duration.ofMinutes(1);
+    }
+
+    /**
+     * Whether the contract may wait out the {@link #partitionExpiry()}: yes on a virtual clock; a real broker's test
+     * would wait a minute at least, and checks the expiry the queues were declared with ({@link #declaredExpiry})
+     * instead.
+     */
+    protected boolean awaitsPartitionExpiry() {
+        return false;
+    }
+
+    /**
+     * How long the broker keeps the queue once unused, as it was declared (RabbitMQ's {@code x-expires}), read
+     * without using the queue; empty if the adapter's test cannot tell.
+     */
+    protected Optional<Duration> declaredExpiry(QueueName name) {
+        return Optional.empty();
     }
 
     /** How long {@link #eventually} waits for deliveries and other prompt effects. */
@@ -796,5 +826,350 @@ public abstract class MessageBusContract {
 
         assertThatThrownBy(() -> connection().subscribeAggregate(aggregate, ADS, Recorder.manual()))
                 .isInstanceOf(PortException.class);
+    }
+
+    // ---- the partitioned topology ----
+
+    private AggregateTopology.Partitioned partitionedTopology() {
+        return AggregateTopology.partitioned(PARTITIONS).withQueueExpiry(partitionExpiry());
+    }
+
+    /** A new connection, closed after the test, on which {@code Order} is partitioned. */
+    private MessageBus partitionedConnection() {
+        MessageBus bus = connection();
+        bus.useTopology(ORDER, partitionedTopology());
+        return bus;
+    }
+
+    /** A fresh aggregate of {@code Order} whose id hashes onto {@code partition}. */
+    private AggregateRef orderIn(int partition) {
+        while (true) {
+            AggregateRef aggregate = new AggregateRef(ORDER, AggregateId.of(UUID.randomUUID().toString()));
+            if (partitionedTopology().partitionOf(aggregate.id()) == partition) {
+                return aggregate;
+            }
+        }
+    }
+
+    private static List<Long> sequencesOf(Recorder recorder, AggregateRef aggregate) {
+        return recorder.deliveries().stream().filter(delivery -> delivery.event().aggregate().equals(aggregate))
+                .map(delivery -> delivery.event().sequence()).toList();
+    }
+
+    @Test
+    void routesAnAggregateToThePartitionItsIdHashesOntoForEachService() {
+        MessageBus bus = partitionedConnection();
+        AggregateRef aggregate = orderIn(2);
+        bus.declareRoute(aggregate, Set.of(ADS, SEARCH));
+        bus.declareRoute(aggregate, Set.of(ADS, SEARCH));
+
+        assertThat(exchangeExists(topology().partitionExchange(ORDER))).isTrue();
+        assertThat(queueExists(topology().partitionQueue(ORDER, 2, ADS))).isTrue();
+        assertThat(queueExists(topology().partitionQueue(ORDER, 2, SEARCH))).isTrue();
+        assertThat(queueExists(topology().partitionQueue(ORDER, 1, ADS))).as("only the aggregate's partition")
+                .isFalse();
+        assertThat(exchangeExists(topology().aggregateExchange(aggregate))).as("nothing per aggregate").isFalse();
+        assertThat(queueExists(topology().aggregateQueue(aggregate, ADS))).isFalse();
+        bus.declarePartitions(ORDER, ADS);
+        List<Recorder> ads = new ArrayList<>();
+        for (int partition = 0; partition < PARTITIONS; partition++) {
+            Recorder recorder = Recorder.acking();
+            ads.add(recorder);
+            bus.subscribePartition(ORDER, partition, ADS, "ads-1", recorder);
+        }
+        Recorder search = Recorder.acking();
+        bus.subscribePartition(ORDER, 2, SEARCH, "search-1", search);
+
+        assertThat(bus.publish(aggregate, events(aggregate, 1, 3))).isEqualTo(new PublishResult.Routed());
+
+        eventually(() -> {
+            assertThat(ads.get(2).sequences()).containsExactly(1L, 2L, 3L);
+            assertThat(search.sequences()).containsExactly(1L, 2L, 3L);
+        });
+        elapse(margin());
+        assertThat(ads.get(2).sequences()).as("one copy per queue").hasSize(3);
+        for (int other : List.of(0, 1, 3)) {
+            assertThat(ads.get(other).deliveries()).as("partition %d", other).isEmpty();
+        }
+    }
+
+    @Test
+    void declaresTheRoutesOfABatchOfPartitionedAggregates() {
+        MessageBus bus = partitionedConnection();
+        AggregateRef first = orderIn(0);
+        AggregateRef second = orderIn(3);
+        AggregateRef third = orderIn(3);
+        Map<AggregateRef, Set<ServiceName>> routes = new LinkedHashMap<>();
+        routes.put(first, Set.of(ADS));
+        routes.put(second, Set.of(ADS, SEARCH));
+        routes.put(third, Set.of(ADS));
+
+        assertThat(bus.declareRoutes(routes)).isEmpty();
+
+        assertThat(queueExists(topology().partitionQueue(ORDER, 0, ADS))).isTrue();
+        assertThat(queueExists(topology().partitionQueue(ORDER, 3, ADS))).isTrue();
+        assertThat(queueExists(topology().partitionQueue(ORDER, 3, SEARCH))).isTrue();
+        assertThat(queueExists(topology().partitionQueue(ORDER, 0, SEARCH))).isFalse();
+        assertThat(bus.publishAll(Map.of(first, events(first, 1, 1), third, events(third, 1, 1))).values())
+                .containsOnly(new PublishResult.Routed());
+    }
+
+    @Test
+    void deliversEachAggregatesEventsInOrderWhenAggregatesShareAPartition() {
+        MessageBus bus = partitionedConnection();
+        AggregateRef first = orderIn(1);
+        AggregateRef second = orderIn(1);
+        AggregateRef elsewhere = orderIn(0);
+        bus.declarePartitions(ORDER, ADS);
+        bus.declareRoute(elsewhere, Set.of());
+        Recorder ads = Recorder.acking();
+        bus.subscribePartition(ORDER, 1, ADS, "ads-1", ads);
+        Map<AggregateRef, List<Event>> batch = new LinkedHashMap<>();
+        batch.put(first, events(first, 1, 3));
+        batch.put(second, events(second, 1, 2));
+        Map<AggregateRef, PublishResult> results = bus.publishAll(batch);
+        assertThat(bus.publish(second, events(second, 3, 4))).isEqualTo(new PublishResult.Routed());
+        assertThat(bus.publish(first, events(first, 4, 4))).isEqualTo(new PublishResult.Routed());
+
+        assertThat(results).containsEntry(first, new PublishResult.Routed())
+                .containsEntry(second, new PublishResult.Routed());
+        eventually(() -> {
+            assertThat(sequencesOf(ads, first)).containsExactly(1L, 2L, 3L, 4L);
+            assertThat(sequencesOf(ads, second)).containsExactly(1L, 2L, 3L, 4L);
+        });
+    }
+
+    @Test
+    void publishingToAPartitionWithoutQueuesIsUnroutableAndBeforeAnyRouteExchangeMissing() {
+        MessageBus bus = partitionedConnection();
+        AggregateRef routed = orderIn(0);
+        AggregateRef unrouted = orderIn(1);
+        String exchange = topology().partitionExchange(ORDER).value();
+
+        assertThat(bus.publish(routed, events(routed, 1, 1))).isEqualTo(new PublishResult.ExchangeMissing(exchange));
+
+        bus.declareRoute(routed, Set.of(ADS));
+        Map<AggregateRef, List<Event>> batch = new LinkedHashMap<>();
+        batch.put(unrouted, events(unrouted, 1, 1));
+        batch.put(routed, events(routed, 1, 1));
+        Map<AggregateRef, PublishResult> results = bus.publishAll(batch);
+
+        assertThat(results).containsEntry(routed, new PublishResult.Routed())
+                .containsEntry(unrouted, new PublishResult.Unroutable(exchange));
+        assertThat(bus.publish(unrouted, events(unrouted, 2, 2))).isEqualTo(new PublishResult.Unroutable(exchange));
+    }
+
+    @Test
+    void settlesPartitionMessagesOneByOneInAnyOrderAcrossAggregates() {
+        MessageBus bus = partitionedConnection();
+        AggregateRef first = orderIn(2);
+        AggregateRef second = orderIn(2);
+        bus.declarePartitions(ORDER, ADS);
+        Recorder ads = Recorder.manual();
+        Subscription subscription = bus.subscribePartition(ORDER, 2, ADS, "ads-1", ads);
+        bus.publish(first, events(first, 1, 1));
+        bus.publish(second, events(second, 1, 1));
+        eventually(() -> assertThat(ads.deliveries()).hasSize(2));
+
+        ads.deliveries().get(1).ack();
+        ads.deliveries().get(0).requeue();
+
+        eventually(() -> assertThat(ads.deliveries()).hasSize(3));
+        Delivery again = ads.deliveries().get(2);
+        assertThat(again.event().aggregate()).isEqualTo(first);
+        assertThat(again.redelivered()).isTrue();
+        again.ack();
+        subscription.cancel();
+        awaitEnded(ads, EndReason.CANCELLED, promptly());
+        Recorder next = Recorder.acking();
+        bus.subscribePartition(ORDER, 2, ADS, "ads-2", next);
+        bus.publish(second, events(second, 2, 2));
+        eventually(() -> assertThat(next.deliveries()).hasSize(1));
+        elapse(margin());
+        assertThat(sequencesOf(next, second)).as("nothing settled comes back").containsExactly(2L);
+        assertThat(sequencesOf(next, first)).isEmpty();
+    }
+
+    @Test
+    void oneConsumerAtATimeIsActiveOnAPartitionAndTheNextTakesOverFromTheFirstUnsettledMessage() {
+        assertPartitionHandOver(false);
+    }
+
+    @Test
+    void aCrashedInstanceHandsItsPartitionToTheNextConsumer() {
+        assertPartitionHandOver(true);
+    }
+
+    private void assertPartitionHandOver(boolean crash) {
+        MessageBus producer = partitionedConnection();
+        MessageBus first = partitionedConnection();
+        MessageBus second = partitionedConnection();
+        AggregateRef one = orderIn(3);
+        AggregateRef other = orderIn(3);
+        producer.declarePartitions(ORDER, ADS);
+        Recorder firstHeard = Recorder.manual();
+        Recorder secondHeard = Recorder.manual();
+        Subscription firstSubscription = first.subscribePartition(ORDER, 3, ADS, "instance-1", firstHeard);
+        Subscription secondSubscription = second.subscribePartition(ORDER, 3, ADS, "instance-2", secondHeard);
+        producer.publish(one, events(one, 1, 3));
+        producer.publish(other, events(other, 1, 3));
+
+        eventually(() -> assertThat(firstHeard.deliveries().size() + secondHeard.deliveries().size()).isEqualTo(6));
+        boolean firstActive = !firstHeard.deliveries().isEmpty();
+        Recorder active = firstActive ? firstHeard : secondHeard;
+        Recorder standby = firstActive ? secondHeard : firstHeard;
+        assertThat(standby.deliveries()).as("the standby receives nothing while the active consumer lives").isEmpty();
+        assertThat(sequencesOf(active, one)).containsExactly(1L, 2L, 3L);
+        // settled out of order across aggregates: one's first two and other's first
+        active.deliveries().stream().filter(d -> d.event().aggregate().equals(one) && d.event().sequence() <= 2)
+                .forEach(Delivery::ack);
+        active.deliveries().stream().filter(d -> d.event().aggregate().equals(other) && d.event().sequence() == 1)
+                .forEach(Delivery::ack);
+
+        if (crash) {
+            crash(firstActive ? first : second);
+        } else {
+            (firstActive ? firstSubscription : secondSubscription).cancel();
+            awaitEnded(active, EndReason.CANCELLED, promptly());
+        }
+
+        eventually(() -> {
+            standby.ackAll();
+            assertThat(sequencesOf(standby, one)).containsExactly(3L);
+            assertThat(sequencesOf(standby, other)).containsExactly(2L, 3L);
+        });
+        assertThat(standby.deliveries()).allSatisfy(delivery -> assertThat(delivery.redelivered()).isTrue());
+        assertThat((firstActive ? secondSubscription : firstSubscription).isOpen()).isTrue();
+    }
+
+    @Test
+    void neverCancelsAnIdlePartitionConsumer() {
+        MessageBus bus = partitionedConnection();
+        bus.declarePartitions(ORDER, ADS);
+        Recorder ads = Recorder.acking();
+        Subscription subscription = bus.subscribePartition(ORDER, 0, ADS, "ads-1", ads);
+
+        elapse(idle().multipliedBy(2).plus(margin()));
+
+        assertThat(subscription.isOpen()).isTrue();
+        assertThat(ads.endings()).isEmpty();
+        AggregateRef aggregate = orderIn(0);
+        bus.publish(aggregate, events(aggregate, 1, 1));
+        eventually(() -> assertThat(ads.sequences()).containsExactly(1L));
+    }
+
+    @Test
+    void announcingAnAggregateOfAPartitionedTypeDoesNothing() {
+        MessageBus bus = partitionedConnection();
+        AggregateRef first = orderIn(0);
+        AggregateRef second = orderIn(1);
+
+        assertThat(bus.announce(first)).isEqualTo(new PublishResult.Routed());
+        assertThat(bus.announceAll(List.of(first, second)).values()).containsOnly(new PublishResult.Routed());
+
+        assertThat(exchangeExists(topology().announcementExchange(ORDER))).as("nothing was sent anywhere").isFalse();
+        MessageBus perAggregate = connection();
+        assertThat(perAggregate.announce(first)).as("a bus where the type is not partitioned announces")
+                .isEqualTo(new PublishResult.ExchangeMissing(topology().announcementExchange(ORDER).value()));
+    }
+
+    @Test
+    void refusesToConsumeAnAggregateQueueOfAPartitionedType() {
+        MessageBus bus = partitionedConnection();
+        AggregateRef aggregate = orderIn(0);
+        bus.declareRoute(aggregate, Set.of(ADS));
+
+        assertThatThrownBy(() -> bus.subscribeAggregate(aggregate, ADS, Recorder.manual()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("subscribePartition");
+    }
+
+    @Test
+    void refusesPartitionOperationsOnATypeThatIsNotPartitioned() {
+        MessageBus bus = connection();
+
+        assertThatThrownBy(() -> bus.declarePartitions(TYPE, ADS)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("useTopology");
+        assertThatThrownBy(() -> bus.subscribePartition(TYPE, 0, ADS, "ads-1", Recorder.manual()))
+                .isInstanceOf(IllegalStateException.class);
+        bus.useTopology(ORDER, partitionedTopology());
+        bus.useTopology(ORDER, partitionedTopology());
+        assertThatThrownBy(() -> bus.useTopology(ORDER, AggregateTopology.partitioned(PARTITIONS + 1)))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void subscribingToAPartitionQueueNotDeclaredFails() {
+        MessageBus bus = partitionedConnection();
+        bus.declareRoute(orderIn(0), Set.of(ADS));
+
+        assertThatThrownBy(() -> bus.subscribePartition(ORDER, 1, ADS, "ads-1", Recorder.manual()))
+                .isInstanceOf(PortException.class);
+    }
+
+    @Test
+    void declaresPartitionsIdempotentlyEachQueueBoundOnce() {
+        MessageBus bus = partitionedConnection();
+        bus.declarePartitions(ORDER, ADS);
+        bus.declarePartitions(ORDER, ADS);
+        partitionedConnection().declarePartitions(ORDER, ADS);
+        List<Recorder> ads = new ArrayList<>();
+        List<AggregateRef> aggregates = new ArrayList<>();
+        for (int partition = 0; partition < PARTITIONS; partition++) {
+            assertThat(queueExists(topology().partitionQueue(ORDER, partition, ADS))).isTrue();
+            Recorder recorder = Recorder.acking();
+            ads.add(recorder);
+            bus.subscribePartition(ORDER, partition, ADS, "ads-1", recorder);
+            aggregates.add(orderIn(partition));
+        }
+        assertThat(queueExists(topology().partitionQueue(ORDER, 0, SEARCH))).isFalse();
+
+        for (AggregateRef aggregate : aggregates) {
+            assertThat(bus.publish(aggregate, events(aggregate, 1, 1))).isEqualTo(new PublishResult.Routed());
+        }
+
+        for (int partition = 0; partition < PARTITIONS; partition++) {
+            Recorder recorder = ads.get(partition);
+            AggregateRef aggregate = aggregates.get(partition);
+            eventually(() -> assertThat(sequencesOf(recorder, aggregate)).containsExactly(1L));
+        }
+        elapse(margin());
+        for (Recorder recorder : ads) {
+            assertThat(recorder.deliveries()).as("one binding per queue").hasSize(1);
+        }
+    }
+
+    @Test
+    void declaresPartitionQueuesWithTheTopologysExpiry() {
+        MessageBus bus = partitionedConnection();
+        bus.declarePartitions(ORDER, SEARCH);
+        QueueName queue = topology().partitionQueue(ORDER, 1, SEARCH);
+        Optional<Duration> declared = declaredExpiry(queue);
+        assumeTrue(declared.isPresent(), "this adapter's test cannot read a queue's expiry");
+
+        assertThat(declared).contains(partitionExpiry());
+    }
+
+    @Test
+    void aPartitionQueueNobodyConsumesExpiresAfterTheTopologysExpiry() {
+        assumeTrue(awaitsPartitionExpiry(), "a partition queue lives a minute at least: not waited for here");
+        MessageBus bus = partitionedConnection();
+        Instant declared = now();
+        bus.declarePartitions(ORDER, ADS);
+        bus.declarePartitions(ORDER, SEARCH);
+        Recorder ads = Recorder.acking();
+        Subscription consumed = bus.subscribePartition(ORDER, 0, ADS, "ads-1", ads);
+        AggregateRef aggregate = orderIn(1);
+        bus.publish(aggregate, events(aggregate, 1, 1));
+
+        passUntil(declared, partitionExpiry().minus(margin()));
+        assertThat(queueExists(topology().partitionQueue(ORDER, 1, SEARCH))).isTrue();
+
+        awaitGone(topology().partitionQueue(ORDER, 1, SEARCH));
+        awaitGone(topology().partitionQueue(ORDER, 1, ADS));
+        assertThat(queueExists(topology().partitionQueue(ORDER, 0, ADS))).as("a consumer keeps its queue").isTrue();
+        assertThat(consumed.isOpen()).isTrue();
+        assertThat(exchangeExists(topology().partitionExchange(ORDER))).as("the type's exchange is durable").isTrue();
+        assertThat(bus.publish(aggregate, events(aggregate, 2, 2))).as("what the queue held went with it")
+                .isEqualTo(new PublishResult.Unroutable(topology().partitionExchange(ORDER).value()));
     }
 }

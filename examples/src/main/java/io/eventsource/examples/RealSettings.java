@@ -4,6 +4,8 @@ import io.eventsource.adapter.mysql.MySqlSettings;
 import io.eventsource.adapter.rabbitmq.RabbitMqSettings;
 import io.eventsource.adapter.redis.RedisSettings;
 import io.eventsource.core.EventsourceOptions;
+import io.eventsource.domain.AggregateTopology;
+import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.domain.InvalidValueException;
 import io.eventsource.domain.Namespace;
@@ -24,7 +26,8 @@ import java.util.regex.Pattern;
  * the runtime's default options with that payload limit, and the lifecycle durations,
  * the seed's unless overridden by {@code EVENTSOURCE_CONSUMER_IDLE_TIMEOUT}, {@code EVENTSOURCE_QUEUE_EXPIRY},
  * {@code EVENTSOURCE_HEARTBEAT_INTERVAL} or {@code EVENTSOURCE_LIVENESS_TTL} (such as {@code 3s}, {@code 500ms},
- * {@code 1m} or {@code PT3S}).
+ * {@code 1m} or {@code PT3S}), and the partitioned types of {@code EVENTSOURCE_PARTITIONS} (such as
+ * {@code Product=16,Order=32}: each type with its partition count; every other type per aggregate).
  */
 record RealSettings(ExpiryPolicy expiry, EventsourceOptions options, RabbitMqSettings rabbitMq, RedisSettings redis,
                     MySqlSettings mySql) {
@@ -32,6 +35,8 @@ record RealSettings(ExpiryPolicy expiry, EventsourceOptions options, RabbitMqSet
     static final String EXPIRY_VARIABLE = "EVENTSOURCE_QUEUE_EXPIRY";
     static final String HEARTBEAT_VARIABLE = "EVENTSOURCE_HEARTBEAT_INTERVAL";
     static final String LIVENESS_VARIABLE = "EVENTSOURCE_LIVENESS_TTL";
+    static final String PARTITIONS_VARIABLE = "EVENTSOURCE_PARTITIONS";
+    private static final Pattern PARTITIONED_TYPE = Pattern.compile("\\s*([A-Za-z][A-Za-z0-9_]*)\\s*=\\s*(\\d{1,4})\\s*");
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
     RealSettings {
@@ -54,7 +59,8 @@ record RealSettings(ExpiryPolicy expiry, EventsourceOptions options, RabbitMqSet
      */
     static RealSettings fromEnvironment(Map<String, String> environment) {
         return new RealSettings(expiryFromEnvironment(environment),
-                EventsourceOptions.defaults().withPayloadLimit(PayloadLimit.fromEnvironment(environment)),
+                topologiesFromEnvironment(environment,
+                        EventsourceOptions.defaults().withPayloadLimit(PayloadLimit.fromEnvironment(environment))),
                 RabbitMqSettings.fromEnvironment(environment), RedisSettings.fromEnvironment(environment),
                 MySqlSettings.fromEnvironment(environment));
     }
@@ -66,6 +72,29 @@ record RealSettings(ExpiryPolicy expiry, EventsourceOptions options, RabbitMqSet
         expiry = override(expiry, environment, EXPIRY_VARIABLE, ExpiryPolicy::withQueueExpiry);
         expiry = override(expiry, environment, HEARTBEAT_VARIABLE, ExpiryPolicy::withHeartbeatInterval);
         return override(expiry, environment, LIVENESS_VARIABLE, ExpiryPolicy::withLivenessTtl);
+    }
+
+    /**
+     * {@code options} with the partitioned types of {@code EVENTSOURCE_PARTITIONS}, if set.
+     *
+     * @throws InvalidValueException naming the variable, if it is not {@code Type=count[,Type=count...]}
+     */
+    static EventsourceOptions topologiesFromEnvironment(Map<String, String> environment, EventsourceOptions options) {
+        String value = environment.get(PARTITIONS_VARIABLE);
+        if (value == null || value.isBlank()) {
+            return options;
+        }
+        EventsourceOptions with = options;
+        for (String entry : value.split(",")) {
+            Matcher matcher = PARTITIONED_TYPE.matcher(entry);
+            if (!matcher.matches()) {
+                throw new InvalidValueException(PARTITIONS_VARIABLE + " must list Type=count pairs separated by commas,"
+                        + " such as Product=16,Order=32; got \"" + value + "\"");
+            }
+            with = with.withTopology(AggregateType.of(matcher.group(1)),
+                    AggregateTopology.partitioned(Integer.parseInt(matcher.group(2))));
+        }
+        return with;
     }
 
     /** The namespace every adapter was given (they all read {@code EVENTSOURCE_NAMESPACE}). */

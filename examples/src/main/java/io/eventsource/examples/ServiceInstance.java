@@ -58,8 +58,10 @@ public final class ServiceInstance {
         projector.bind(listener);
         listener.start();
         ExpiryPolicy expiry = stack.settings().expiry();
-        out.println(String.format(Locale.ROOT, "%s listening to %s in namespace %s (idle %s, queue expiry %s)",
-                service, Demo.PRODUCT, stack.namespace(), expiry.consumerIdleTimeout(), expiry.queueExpiry()));
+        out.println(String.format(Locale.ROOT, "%s listening to %s in namespace %s (idle %s, queue expiry %s,"
+                        + " topology %s) as instance %s", service, Demo.PRODUCT, stack.namespace(),
+                expiry.consumerIdleTimeout(), expiry.queueExpiry(),
+                stack.settings().options().topologyOf(Demo.PRODUCT).describe(), listener.instance()));
 
         int printed = 0;
         while (!stopped.await(SUMMARY_EVERY_SECONDS, TimeUnit.SECONDS)) {

@@ -4,6 +4,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.eventsource.adapter.mysql.MySqlSettings;
+import io.eventsource.domain.AggregateTopology;
 import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Binding;
 import io.eventsource.domain.Namespace;
@@ -24,7 +25,7 @@ import java.util.Set;
 
 /**
  * Drops what a namespace leaves behind that does not go by itself: the durable announcement exchanges and queues
- * on the broker, and the tables. (Aggregate queues and exchanges expire; the registry's Redis keys expire a
+ * and the partition queues on the broker, and the tables. (Aggregate queues and exchanges expire; the registry's Redis keys expire a
  * liveness TTL after the last heartbeat.) For test runs made in a namespace of their own. (Test code: the
  * client libraries stay out of the production classes outside their adapters.)
  */
@@ -70,6 +71,17 @@ final class NamespaceCleanup {
                 }
                 for (AggregateType type : types) {
                     channel.exchangeDelete(topology.announcementExchange(type).value());
+                }
+                // partition queues are durable and expire only after the topology's long expiry
+                for (Binding binding : bindings) {
+                    if (settings.options().topologyOf(binding.type())
+                            instanceof AggregateTopology.Partitioned partitioned) {
+                        for (int partition = 0; partition < partitioned.partitions(); partition++) {
+                            channel.queueDelete(topology.partitionQueue(binding.type(), partition, binding.service())
+                                    .value());
+                        }
+                        channel.exchangeDelete(topology.partitionExchange(binding.type()).value());
+                    }
                 }
             }
         } catch (Exception e) {

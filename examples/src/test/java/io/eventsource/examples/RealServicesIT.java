@@ -65,9 +65,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RealServicesIT {
     private static final List<String> SERVICES = List.of("products", "ads", "api-legacy");
-    private static final ExpiryPolicy SHORT = new ExpiryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(3),
+    static final ExpiryPolicy SHORT = new ExpiryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(3),
             Duration.ofSeconds(1), Duration.ofSeconds(10));
-    private static final Duration SETTLE_DEADLINE = Duration.ofMinutes(4);
+    static final Duration SETTLE_DEADLINE = Duration.ofMinutes(4);
     /** How many events the instance to kill handles first: a small part of its share of the first burst. */
     private static final int KILL_AFTER_HANDLED = 10;
 
@@ -292,14 +292,14 @@ class RealServicesIT {
         return product % 4 < 2;
     }
 
-    private static RealSettings settings(String label) {
+    static RealSettings settings(String label) {
         RealSettings fromEnvironment = RealSettings.fromEnvironment();
         return fromEnvironment.withExpiry(SHORT).withMySql(fromEnvironment.mySql().withPoolSize(3))
                 .withNamespace(RealStack.freshNamespace(fromEnvironment.namespace(), label));
     }
 
     /** Starts the service's listener on the stack with its demo projection, recording what it handles. */
-    private static void listen(RealStack stack, String service, Records records) {
+    static void listen(RealStack stack, String service, Records records) {
         Demo.Projector projector = ServiceInstance.SERVICES.get(service).get()
                 .observedBy((event, view) -> records.add(event.aggregate(), event.sequence()));
         Listener listener = stack.eventsource().listener(projector.service());
@@ -368,8 +368,8 @@ class RealServicesIT {
     }
 
     /** Runs {@link ServiceInstance} in a JVM of its own, as the README does, recording the events it prints. */
-    private static Process startInstance(RealSettings settings, String service, Records records,
-                                         CountDownLatch listening) throws IOException {
+    static Process startInstance(RealSettings settings, String service, Records records,
+                                 CountDownLatch listening) throws IOException {
         Path classpathFile = Path.of("target", "classpath");
         String classpath = Files.exists(classpathFile)
                 ? Path.of("target", "classes") + java.io.File.pathSeparator + Files.readString(classpathFile).trim()
@@ -383,6 +383,14 @@ class RealServicesIT {
         environment.put(RealSettings.EXPIRY_VARIABLE, settings.expiry().queueExpiry().toMillis() + "ms");
         environment.put(RealSettings.HEARTBEAT_VARIABLE, settings.expiry().heartbeatInterval().toMillis() + "ms");
         environment.put(RealSettings.LIVENESS_VARIABLE, settings.expiry().livenessTtl().toMillis() + "ms");
+        StringBuilder partitioned = new StringBuilder();
+        settings.options().topologies().forEach((type, topology) -> {
+            if (topology instanceof io.eventsource.domain.AggregateTopology.Partitioned partitions) {
+                partitioned.append(partitioned.length() == 0 ? "" : ",").append(type.value()).append('=')
+                        .append(partitions.partitions());
+            }
+        });
+        environment.put(RealSettings.PARTITIONS_VARIABLE, partitioned.toString());
         Process process = builder.start();
         Pattern handled = Pattern.compile("^" + Pattern.quote(service) + " (Product-\\S+) #(\\d+) ");
         Thread reader = new Thread(() -> {
@@ -396,6 +404,7 @@ class RealServicesIT {
                         records.add(AggregateRef.of("Product", aggregate.substring("Product-".length())),
                                 Long.parseLong(matcher.group(2)));
                     } else if (line.startsWith(service + " listening")) {
+                        records.instance = line.substring(line.lastIndexOf(' ') + 1);
                         listening.countDown();
                     } else if (!line.isBlank()) {
                         System.out.println("[" + service + " instance] " + line);
@@ -411,7 +420,7 @@ class RealServicesIT {
     }
 
     /** The ok acks in the namespace's ack table. */
-    private static long okAcks(RealSettings settings) {
+    static long okAcks(RealSettings settings) {
         try (Connection connection = connect(settings); Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM " + settings.mySql().tablePrefix()
                      + "ack WHERE LOWER(status) = 'ok'")) {
@@ -426,7 +435,7 @@ class RealServicesIT {
      * From the ack table alone: per binding, {@code events} acks, all ok, each after one attempt (a second handling
      * would add up); per product, its sequences from 1 without a hole, acked in sequence order.
      */
-    private static void assertAckTable(RealSettings settings, int events, List<String> services)
+    static void assertAckTable(RealSettings settings, int events, List<String> services)
             throws SQLException {
         String table = settings.mySql().tablePrefix() + "ack";
         try (Connection connection = connect(settings); Statement statement = connection.createStatement()) {
@@ -492,7 +501,7 @@ class RealServicesIT {
         return found;
     }
 
-    private static void closeAndDrop(RealSettings settings, List<RealStack> stacks) {
+    static void closeAndDrop(RealSettings settings, List<RealStack> stacks) {
         Collections.reverse(stacks);
         stacks.forEach(RealStack::close);
         List<Binding> bindings = new ArrayList<>();
@@ -502,7 +511,7 @@ class RealServicesIT {
         NamespaceCleanup.drop(settings, bindings);
     }
 
-    private static void await(CountDownLatch latch) {
+    static void await(CountDownLatch latch) {
         try {
             latch.await();
         } catch (InterruptedException e) {
@@ -519,6 +528,8 @@ class RealServicesIT {
     static final class Records {
         private final Map<AggregateRef, List<Long>> sequences = new ConcurrentHashMap<>();
         private final AtomicInteger handled = new AtomicInteger();
+        /** The instance's name, as the separate instance printed it when it started listening. */
+        volatile String instance;
 
         void add(AggregateRef aggregate, long sequence) {
             List<Long> list = sequences.computeIfAbsent(aggregate, a -> Collections.synchronizedList(new ArrayList<>()));

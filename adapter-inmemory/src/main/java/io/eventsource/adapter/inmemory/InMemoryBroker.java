@@ -1,6 +1,7 @@
 package io.eventsource.adapter.inmemory;
 
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.ConsumerActivity;
 import io.eventsource.domain.ExchangeName;
 import io.eventsource.domain.ExchangeUsage;
@@ -26,9 +27,11 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -44,6 +47,12 @@ import java.util.function.Consumer;
  * them, an aggregate queue belongs to the binding that declared it (another binding that spells the same name is
  * refused with a {@link RouteCollisionException}), and an announcement queue keeps at most its maximum length of
  * waiting announcements, dropping the oldest.
+ *
+ * <p>For a partitioned type it also has what the RabbitMQ adapter declares: the type's durable direct exchange, routing
+ * by partition number, and per service and partition a durable queue with single active consumer that expires once
+ * unused for the topology's own queue expiry; its consumers are never cancelled for idleness. With several consumers
+ * on a single-active-consumer queue, the first to subscribe is active; when it ends, the next in subscription order
+ * takes over from the first unsettled message ({@link #activeConsumer} shows which one is active).
  *
  * <p>Each {@link #connect} opens a connection, as one service instance would: a {@link MessageBus} whose
  * subscriptions end together when the connection is {@link #crash crashed}. Every delivery, expiry and idle
@@ -207,13 +216,44 @@ public final class InMemoryBroker {
         }
     }
 
+    /**
+     * The subscription that the queue hands its messages to now: with single active consumer (aggregate and partition
+     * queues), the active one of its consumers; empty if the queue has none or does not exist, or hands messages
+     * round-robin (announcement queues). The subscriptions are those the connections handed out.
+     */
+    public Optional<Subscription> activeConsumer(QueueName name) {
+        synchronized (lock) {
+            Queue queue = queues.get(name.value());
+            if (queue == null || !queue.singleActive() || queue.consumers.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(queue.consumers.get(0));
+        }
+    }
+
+    /**
+     * The tag of the queue's {@linkplain #activeConsumer active consumer}, as the RabbitMQ management UI shows it:
+     * {@code {instance}-p{k}} for a partition subscription, the subscription's number otherwise.
+     */
+    public Optional<String> activeConsumerTag(QueueName name) {
+        return activeConsumer(name).map(consumer -> ((BrokerConsumer) consumer).tag);
+    }
+
+    /** The expiry the queue was declared with (how long it lives unused); empty for an announcement queue or none. */
+    public Optional<Duration> queueExpiry(QueueName name) {
+        synchronized (lock) {
+            Queue queue = queues.get(name.value());
+            return queue == null ? Optional.empty() : Optional.ofNullable(queue.expiry);
+        }
+    }
+
     /** The queues bound to the exchange, by name; empty if it does not exist. */
     public Set<String> boundQueues(ExchangeName name) {
         synchronized (lock) {
             Exchange exchange = exchanges.get(name.value());
             Set<String> names = new TreeSet<>();
             if (exchange != null) {
-                exchange.queues.forEach(queue -> names.add(queue.name));
+                exchange.queues.keySet().forEach(queue -> names.add(queue.name));
             }
             return names;
         }
@@ -269,22 +309,31 @@ public final class InMemoryBroker {
         }
     }
 
-    /** Declares an exchange, or checks that the existing one has the same kind (RabbitMQ's 406 otherwise). */
+    /** Declares a fanout exchange, or checks that the existing one has the same kind (RabbitMQ's 406 otherwise). */
     Exchange declareExchange(String name, boolean autoDelete) {
+        return declareExchange(name, autoDelete, false);
+    }
+
+    /** Declares a durable direct exchange (a partitioned type's), or checks the existing one as above. */
+    Exchange declareDirectExchange(String name) {
+        return declareExchange(name, false, true);
+    }
+
+    private Exchange declareExchange(String name, boolean autoDelete, boolean direct) {
         Exchange exchange = exchanges.get(name);
         if (exchange == null) {
-            exchange = new Exchange(name, autoDelete);
+            exchange = new Exchange(name, autoDelete, direct);
             exchanges.put(name, exchange);
-        } else if (exchange.usage.autoDelete() != autoDelete) {
-            throw new PermanentPortException("PRECONDITION_FAILED: exchange " + name + " exists with auto-delete="
-                    + exchange.usage.autoDelete() + ", declared with auto-delete=" + autoDelete);
+        } else if (exchange.usage.autoDelete() != autoDelete || exchange.direct != direct) {
+            throw new PermanentPortException("PRECONDITION_FAILED: exchange " + name + " exists as "
+                    + exchange.describe() + ", declared as " + Exchange.describe(direct, autoDelete));
         }
         return exchange;
     }
 
     /** Declares a service's announcement queue, or redeclares it. */
     Queue declareAnnouncementQueue(String name) {
-        return declareQueue(name, null, null);
+        return declareQueue(name, Kind.ANNOUNCEMENT, null, null, null);
     }
 
     /**
@@ -293,24 +342,50 @@ public final class InMemoryBroker {
      * @throws RouteCollisionException if the queue exists for another binding
      */
     Queue declareAggregateQueue(String name, AggregateRef aggregate, ServiceName service) {
-        return declareQueue(name, Objects.requireNonNull(aggregate, "aggregate"), Objects.requireNonNull(service,
-                "service"));
+        return declareQueue(name, Kind.AGGREGATE, Objects.requireNonNull(aggregate, "aggregate"),
+                Objects.requireNonNull(service, "service"), policy.queueExpiry());
     }
 
-    private Queue declareQueue(String name, AggregateRef aggregate, ServiceName service) {
+    /**
+     * Declares the queue of one partition of a partitioned type for a service, or redeclares it (which restarts its
+     * unused period).
+     *
+     * @param aggregate the aggregate whose route is declared, named in a refusal; null when all partitions are
+     * @throws RouteCollisionException if the queue exists for another type, partition or service (a namespace whose
+     *         names spell the same)
+     * @throws PermanentPortException if the queue exists as another kind of queue, or with another expiry
+     */
+    Queue declarePartitionQueue(String name, AggregateType type, int partition, ServiceName service, Duration expiry,
+                                AggregateRef aggregate) {
+        Objects.requireNonNull(expiry, "expiry");
+        Queue queue = queues.get(name);
+        PartitionOwner owner = new PartitionOwner(type, partition);
+        if (queue != null && queue.kind == Kind.PARTITION && !(owner.equals(queue.owner)
+                && service.equals(queue.service))) {
+            throw new RouteCollisionException(name, aggregate, Objects.requireNonNull(service, "service"),
+                    queue.owner + " for service " + queue.service, null);
+        }
+        if (queue != null && queue.kind == Kind.PARTITION && !expiry.equals(queue.expiry)) {
+            // RabbitMQ's 406 on x-expires: a process of the namespace uses the type with another expiry
+            throw new PermanentPortException("PRECONDITION_FAILED: partition queue " + name + " exists with expiry "
+                    + queue.expiry + ", declared with " + expiry);
+        }
+        return declareQueue(name, Kind.PARTITION, owner, service, expiry);
+    }
+
+    private Queue declareQueue(String name, Kind kind, Object owner, ServiceName service, Duration expiry) {
         Instant now = scheduler.instant();
-        boolean isAggregate = aggregate != null;
         Queue queue = queues.get(name);
         if (queue == null) {
-            queue = new Queue(name, aggregate, service, QueueUsage.declaredAt(now));
+            queue = new Queue(name, kind, owner, service, expiry, QueueUsage.declaredAt(now));
             queues.put(name, queue);
-        } else if (queue.aggregate != isAggregate) {
+        } else if (queue.kind != kind) {
             throw new PermanentPortException("PRECONDITION_FAILED: queue " + name + " exists with other arguments ("
-                    + (queue.aggregate ? "expiring, single active consumer" : "durable") + ")");
-        } else if (isAggregate && !(aggregate.equals(queue.owner) && service.equals(queue.service))) {
+                    + queue.kind.arguments + ")");
+        } else if (kind == Kind.AGGREGATE && !(owner.equals(queue.owner) && service.equals(queue.service))) {
             // RabbitMQ refuses it by an inequivalent argument that carries the binding
-            throw new RouteCollisionException(name, aggregate, service, queue.owner + " for service " + queue.service,
-                    null);
+            throw new RouteCollisionException(name, (AggregateRef) owner, service, queue.owner + " for service "
+                    + queue.service, null);
         } else {
             queue.usage = queue.usage.redeclared(now);
         }
@@ -318,8 +393,14 @@ public final class InMemoryBroker {
         return queue;
     }
 
+    /** Binds the queue to a fanout exchange. */
     void bind(Queue queue, Exchange exchange) {
-        if (exchange.queues.add(queue)) {
+        bind(queue, exchange, "");
+    }
+
+    /** Binds the queue with a routing key (what a direct exchange routes by; a fanout exchange ignores it). */
+    void bind(Queue queue, Exchange exchange, String routingKey) {
+        if (exchange.queues.putIfAbsent(queue, routingKey) == null) {
             exchange.usage = exchange.usage.queueBound();
             queue.boundTo.add(exchange);
         }
@@ -327,23 +408,32 @@ public final class InMemoryBroker {
 
     /** Routes each body to every queue bound to the exchange, in order: a fanout exchange. */
     PublishResult publish(String exchangeName, List<?> bodies) {
+        return publish(exchangeName, "", bodies);
+    }
+
+    /**
+     * Routes each body, in order, to every queue bound to the exchange: all of them for a fanout exchange, those
+     * bound with {@code routingKey} for a direct one.
+     */
+    PublishResult publish(String exchangeName, String routingKey, List<?> bodies) {
         Exchange exchange = exchanges.get(exchangeName);
         if (exchange == null) {
             return new PublishResult.ExchangeMissing(exchangeName);
         }
-        if (exchange.queues.isEmpty()) {
+        List<Queue> targets = exchange.routes(routingKey);
+        if (targets.isEmpty()) {
             return new PublishResult.Unroutable(exchangeName);
         }
         for (Object body : bodies) {
-            for (Queue queue : exchange.queues) {
+            for (Queue queue : targets) {
                 long id = nextMessageId++;
                 queue.ready.put(id, new Message(id, body));
-                if (!queue.aggregate && queue.ready.size() > announcementMaxLength) {
+                if (queue.kind == Kind.ANNOUNCEMENT && queue.ready.size() > announcementMaxLength) {
                     queue.ready.pollFirstEntry(); // x-max-length, overflow drop-head: counts waiting messages only
                 }
             }
         }
-        for (Queue queue : List.copyOf(exchange.queues)) {
+        for (Queue queue : targets) {
             pump(queue);
         }
         return new PublishResult.Routed();
@@ -357,12 +447,24 @@ public final class InMemoryBroker {
      */
     BrokerConsumer consume(InMemoryMessageBus bus, String queueName, boolean idleCancel,
                            Consumer<BrokerDelivery> deliver, Consumer<EndReason> ended) {
+        return consume(bus, queueName, null, idleCancel, deliver, ended);
+    }
+
+    /**
+     * Adds a consumer to the queue, as above.
+     *
+     * @param tag the consumer's tag, or null for its number
+     */
+    BrokerConsumer consume(InMemoryMessageBus bus, String queueName, String tag, boolean idleCancel,
+                           Consumer<BrokerDelivery> deliver, Consumer<EndReason> ended) {
         Queue queue = queues.get(queueName);
         if (queue == null) {
             throw new PermanentPortException("NOT_FOUND: queue " + queueName + " does not exist; declare it first");
         }
         Instant now = scheduler.instant();
-        BrokerConsumer consumer = new BrokerConsumer(nextConsumerId++, bus, queue, idleCancel, deliver, ended, now);
+        long id = nextConsumerId++;
+        BrokerConsumer consumer = new BrokerConsumer(id, tag == null ? "#" + id : tag, bus, queue, idleCancel,
+                deliver, ended, now);
         queue.consumers.add(consumer);
         queue.usage = queue.usage.consumerAdded(now);
         bus.subscriptions().add(consumer);
@@ -387,7 +489,7 @@ public final class InMemoryBroker {
         Instant now = scheduler.instant();
         while (!queue.ready.isEmpty()) {
             BrokerConsumer consumer;
-            if (queue.aggregate) {
+            if (queue.singleActive()) {
                 consumer = queue.consumers.get(0);
             } else {
                 consumer = queue.consumers.get(queue.roundRobin++ % queue.consumers.size());
@@ -456,10 +558,10 @@ public final class InMemoryBroker {
     }
 
     private void scheduleExpiryCheck(Queue queue) {
-        if (!queue.aggregate || queue.deleted || queue.expiryCheckPending) {
+        if (queue.expiry == null || queue.deleted || queue.expiryCheckPending) {
             return;
         }
-        queue.usage.expiresAt(policy.queueExpiry()).ifPresent(at -> {
+        queue.usage.expiresAt(queue.expiry).ifPresent(at -> {
             queue.expiryCheckPending = true;
             scheduler.schedule(Duration.between(scheduler.instant(), at), () -> checkExpiry(queue));
         });
@@ -471,7 +573,7 @@ public final class InMemoryBroker {
             if (queue.deleted) {
                 return;
             }
-            if (queue.usage.isExpired(scheduler.instant(), policy.queueExpiry())) {
+            if (queue.usage.isExpired(scheduler.instant(), queue.expiry)) {
                 delete(queue);
             } else {
                 scheduleExpiryCheck(queue);
@@ -502,24 +604,68 @@ public final class InMemoryBroker {
         }
     }
 
-    private static final class Exchange {
+    static final class Exchange {
         private final String name;
-        private final Set<Queue> queues = new LinkedHashSet<>();
+        /** A direct exchange routes by the key a queue was bound with; a fanout one to every bound queue. */
+        private final boolean direct;
+        /** The bound queues, each with the routing key it was bound with, in binding order. */
+        private final Map<Queue, String> queues = new LinkedHashMap<>();
         private ExchangeUsage usage;
 
-        private Exchange(String name, boolean autoDelete) {
+        private Exchange(String name, boolean autoDelete, boolean direct) {
             this.name = name;
+            this.direct = direct;
             this.usage = ExchangeUsage.declared(autoDelete);
+        }
+
+        private List<Queue> routes(String routingKey) {
+            List<Queue> targets = new ArrayList<>();
+            queues.forEach((queue, key) -> {
+                if (!direct || key.equals(routingKey)) {
+                    targets.add(queue);
+                }
+            });
+            return targets;
+        }
+
+        private String describe() {
+            return describe(direct, usage.autoDelete());
+        }
+
+        private static String describe(boolean direct, boolean autoDelete) {
+            return (direct ? "direct" : "fanout") + (autoDelete ? ", auto-delete" : ", durable");
+        }
+    }
+
+    /** The kinds of queue the adapters declare, each with its own arguments. */
+    private enum Kind {
+        ANNOUNCEMENT("durable"),
+        AGGREGATE("expiring, single active consumer"),
+        PARTITION("durable, expiring, single active consumer");
+
+        private final String arguments;
+
+        Kind(String arguments) {
+            this.arguments = arguments;
+        }
+    }
+
+    /** What a partition queue belongs to, beside its service. */
+    private record PartitionOwner(AggregateType type, int partition) {
+        @Override
+        public String toString() {
+            return "partition " + partition + " of " + type;
         }
     }
 
     static final class Queue {
         private final String name;
-        /** An aggregate queue: expiring, single active consumer. Otherwise a durable announcement queue. */
-        private final boolean aggregate;
-        /** The binding an aggregate queue belongs to; null for an announcement queue. */
-        private final AggregateRef owner;
+        private final Kind kind;
+        /** The binding the queue belongs to: an aggregate, a partition; null for an announcement queue. */
+        private final Object owner;
         private final ServiceName service;
+        /** How long the queue lives unused; null for a queue that lives until deleted (an announcement queue). */
+        private final Duration expiry;
         private final TreeMap<Long, Message> ready = new TreeMap<>();
         private final List<BrokerConsumer> consumers = new ArrayList<>();
         private final Set<Exchange> boundTo = new LinkedHashSet<>();
@@ -528,12 +674,17 @@ public final class InMemoryBroker {
         private boolean expiryCheckPending;
         private int roundRobin;
 
-        private Queue(String name, AggregateRef owner, ServiceName service, QueueUsage usage) {
+        private Queue(String name, Kind kind, Object owner, ServiceName service, Duration expiry, QueueUsage usage) {
             this.name = name;
-            this.aggregate = owner != null;
+            this.kind = kind;
             this.owner = owner;
             this.service = service;
+            this.expiry = expiry;
             this.usage = usage;
+        }
+
+        private boolean singleActive() {
+            return kind != Kind.ANNOUNCEMENT;
         }
     }
 
@@ -580,6 +731,7 @@ public final class InMemoryBroker {
     /** A consumer of one queue, and the subscription its connection hands out. */
     final class BrokerConsumer implements Subscription {
         private final long id;
+        private final String tag;
         private final InMemoryMessageBus bus;
         private final Queue queue;
         private final boolean idleCancel;
@@ -592,9 +744,10 @@ public final class InMemoryBroker {
         private boolean draining;
         private boolean idleCheckPending;
 
-        private BrokerConsumer(long id, InMemoryMessageBus bus, Queue queue, boolean idleCancel,
+        private BrokerConsumer(long id, String tag, InMemoryMessageBus bus, Queue queue, boolean idleCancel,
                                Consumer<BrokerDelivery> deliver, Consumer<EndReason> ended, Instant now) {
             this.id = id;
+            this.tag = tag;
             this.bus = bus;
             this.queue = queue;
             this.idleCancel = idleCancel;
@@ -665,7 +818,7 @@ public final class InMemoryBroker {
 
         @Override
         public String toString() {
-            return "Subscription[" + queue.name + " #" + id + (isOpen() ? "" : " ended") + "]";
+            return "Subscription[" + queue.name + " " + tag + (isOpen() ? "" : " ended") + "]";
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.eventsource.adapter.inmemory;
 
+import io.eventsource.domain.AggregateId;
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateTopology;
 import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.EventId;
@@ -10,6 +12,7 @@ import io.eventsource.domain.Namespace;
 import io.eventsource.domain.Payload;
 import io.eventsource.domain.QueueName;
 import io.eventsource.domain.ServiceName;
+import io.eventsource.domain.InvalidValueException;
 import io.eventsource.domain.Topology;
 import io.eventsource.ports.EndReason;
 import io.eventsource.ports.MessageBus;
@@ -204,5 +207,110 @@ class InMemoryBrokerTest {
 
         assertThat(heard).as("the oldest dropped, as drop-head does").containsExactly(AggregateRef.of("Product", "3"),
                 AggregateRef.of("Product", "4"), AggregateRef.of("Product", "5"));
+    }
+
+    // ---- the partitioned topology ----
+
+    private static final AggregateType ORDER = AggregateType.of("Order");
+    private static final AggregateTopology.Partitioned FOUR = AggregateTopology.partitioned(4);
+
+    private MessageBus partitioned() {
+        MessageBus bus = broker.connect();
+        bus.useTopology(ORDER, FOUR);
+        return bus;
+    }
+
+    private static AggregateRef order(String id) {
+        return new AggregateRef(ORDER, AggregateId.of(id));
+    }
+
+    private static List<Event> orderEvents(AggregateRef aggregate, long from, long to) {
+        return LongStream.rangeClosed(from, to)
+                .mapToObj(sequence -> new Event(EventId.random(), aggregate, sequence, EventName.of("OrderPlaced"),
+                        Payload.text("x"), Map.of(), VirtualScheduler.DEFAULT_START))
+                .toList();
+    }
+
+    @Test
+    void showsWhichSubscriptionIsActiveOnAPartitionAndHandsOverInSubscriptionOrder() {
+        MessageBus producer = partitioned();
+        producer.declarePartitions(ORDER, ADS);
+        QueueName queue = Topology.of(Namespace.NONE).partitionQueue(ORDER, 3, ADS);
+        AggregateRef aggregate = order("42"); // FNV-1a 0x87e38583: partition 3 of 4
+        Recorder first = Recorder.manual();
+        Recorder second = Recorder.manual();
+        Recorder third = Recorder.manual();
+        Subscription one = partitioned().subscribePartition(ORDER, 3, ADS, "one", first);
+        Subscription two = partitioned().subscribePartition(ORDER, 3, ADS, "two", second);
+        Subscription three = partitioned().subscribePartition(ORDER, 3, ADS, "three", third);
+        assertThat(broker.activeConsumer(queue)).containsSame(one);
+        assertThat(broker.activeConsumerTag(queue)).contains("one-p3");
+
+        producer.publish(aggregate, orderEvents(aggregate, 1, 4));
+        scheduler.runDueTasks();
+        first.deliveries().get(2).ack();
+        first.deliveries().get(0).requeue();
+        scheduler.runDueTasks();
+        assertThat(first.sequences()).as("a requeued message goes back to its place, ahead of later ones")
+                .containsExactly(1L, 2L, 3L, 4L, 1L);
+        one.cancel();
+        scheduler.runDueTasks();
+
+        assertThat(broker.activeConsumer(queue)).containsSame(two);
+        assertThat(second.sequences()).containsExactly(1L, 2L, 4L);
+        assertThat(third.deliveries()).isEmpty();
+        two.cancel();
+        scheduler.runDueTasks();
+        assertThat(broker.activeConsumer(queue)).containsSame(three);
+        assertThat(third.sequences()).containsExactly(1L, 2L, 4L);
+    }
+
+    @Test
+    void aPartitionQueueIsDeclaredOnceForAThirdOfItsExpiryByRoutesAndAlwaysByDeclarePartitions() {
+        MessageBus bus = partitioned();
+        AggregateRef aggregate = order("42");
+        QueueName queue = Topology.of(Namespace.NONE).partitionQueue(ORDER, 3, ADS);
+        bus.declareRoute(aggregate, Set.of(ADS));
+        scheduler.advanceBy(FOUR.queueExpiry().dividedBy(3).minusSeconds(1));
+        bus.declareRoute(aggregate, Set.of(ADS)); // remembered: the queue's unused period goes on
+        scheduler.advanceBy(FOUR.queueExpiry().minus(FOUR.queueExpiry().dividedBy(3)).minusSeconds(1));
+        assertThat(broker.queueExists(queue)).isTrue();
+        scheduler.advanceBy(Duration.ofSeconds(2));
+        assertThat(broker.queueExists(queue)).as("a route declared within a third of the expiry is not redeclared")
+                .isFalse();
+
+        assertThat(bus.publish(aggregate, orderEvents(aggregate, 1, 1))).isInstanceOf(PublishResult.Unroutable.class);
+        bus.declareRoute(aggregate, Set.of(ADS));
+        assertThat(broker.queueExists(queue)).as("an unroutable publish forgets the declared queues").isTrue();
+        scheduler.advanceBy(FOUR.queueExpiry().minusSeconds(1));
+        bus.declarePartitions(ORDER, ADS);
+        scheduler.advanceBy(FOUR.queueExpiry().minusSeconds(1));
+        assertThat(broker.queueExists(queue)).as("declarePartitions restarts the unused period").isTrue();
+        assertThat(broker.queueExpiry(queue)).contains(FOUR.queueExpiry());
+    }
+
+    @Test
+    void refusesAPartitionQueueDeclaredWithAnotherExpiryOrAsAnAggregateQueue() {
+        partitioned().declarePartitions(ORDER, ADS);
+        MessageBus disagreeing = broker.connect();
+        disagreeing.useTopology(ORDER, FOUR.withQueueExpiry(Duration.ofHours(1)));
+        MessageBus perAggregate = broker.connect();
+
+        assertThatThrownBy(() -> disagreeing.declarePartitions(ORDER, ADS)).isInstanceOf(PermanentPortException.class)
+                .hasMessageContaining("expiry PT24H").hasMessageContaining("PT1H");
+        // the aggregate p1 of a per-aggregate Order spells Order-p1-ads, the name of partition 1
+        assertThatThrownBy(() -> perAggregate.declareRoute(order("p1"), Set.of(ADS)))
+                .isInstanceOf(PermanentPortException.class).hasMessageContaining("Order-p1-ads");
+    }
+
+    @Test
+    void refusesAnInstanceNameOutsideItsAlphabetAndAPartitionOutOfRange() {
+        MessageBus bus = partitioned();
+        bus.declarePartitions(ORDER, ADS);
+
+        assertThatThrownBy(() -> bus.subscribePartition(ORDER, 0, ADS, "an instance", Recorder.manual()))
+                .isInstanceOf(InvalidValueException.class).hasMessageContaining("[A-Za-z0-9_.:-]");
+        assertThatThrownBy(() -> bus.subscribePartition(ORDER, 4, ADS, "one", Recorder.manual()))
+                .isInstanceOf(InvalidValueException.class).hasMessageContaining("0-3, got 4");
     }
 }

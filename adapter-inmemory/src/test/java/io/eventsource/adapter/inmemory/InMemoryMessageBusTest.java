@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,6 +63,16 @@ class InMemoryMessageBusTest extends MessageBusContract {
     @Override
     protected void elapse(Duration duration) {
         scheduler.advanceBy(duration);
+    }
+
+    @Override
+    protected boolean awaitsPartitionExpiry() {
+        return true;
+    }
+
+    @Override
+    protected Optional<Duration> declaredExpiry(QueueName name) {
+        return broker.queueExpiry(name);
     }
 
     @AfterEach

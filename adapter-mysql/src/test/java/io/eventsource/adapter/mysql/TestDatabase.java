@@ -5,11 +5,13 @@ import org.hibernate.SessionFactory;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.MySQLContainer;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -104,6 +106,21 @@ final class TestDatabase implements AutoCloseable {
     @Override
     public void close() {
         execute("DROP DATABASE IF EXISTS " + name);
+    }
+
+    /** The URL with its host and port replaced by {@code through} (a proxy's), path and query parameters kept. */
+    static String through(String jdbcUrl, InetSocketAddress through) {
+        URI uri = URI.create(jdbcUrl.substring("jdbc:".length()));
+        return "jdbc:" + uri.getScheme() + "://" + through.getHostString() + ":" + through.getPort() + uri.getRawPath()
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    }
+
+    /**
+     * The adapter's database on {@code settings}, whose callers wait 1 s rather than 5 for a connection that cannot
+     * come; the ports made on it close it with the last of them.
+     */
+    static HibernateDatabase quickToGiveUp(MySqlSettings settings) {
+        return new HibernateDatabase(HibernateBootstrap.open(settings, Map.of("hibernate.hikari.connectionTimeout", "1000")));
     }
 
     /** The URL with its database path replaced, query parameters kept. */

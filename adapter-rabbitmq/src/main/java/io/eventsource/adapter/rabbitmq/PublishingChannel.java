@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class PublishingChannel {
     private final Channel channel;
     private final AtomicInteger returned = new AtomicInteger();
-    /** The exchanges whose messages came back since the last publish. */
-    private final Set<String> returnedFrom = ConcurrentHashMap.newKeySet();
+    /** The routes whose messages came back since the last publish. */
+    private final Set<Route> returnedFrom = ConcurrentHashMap.newKeySet();
 
     PublishingChannel(Connection connection) throws IOException {
         Channel created = connection.createChannel();
@@ -35,8 +35,19 @@ final class PublishingChannel {
         // called on the connection's thread, before the confirm of the returned message
         channel.addReturnListener(message -> {
             returned.incrementAndGet();
-            returnedFrom.add(message.getExchange());
+            returnedFrom.add(new Route(message.getExchange(), message.getRoutingKey()));
         });
+    }
+
+    /**
+     * Where a message goes: an exchange, and the routing key that a direct exchange (a partitioned type's) routes by;
+     * empty for a fanout exchange.
+     */
+    record Route(String exchange, String routingKey) {
+        /** The route to a fanout exchange. */
+        static Route fanout(String exchange) {
+            return new Route(exchange, "");
+        }
     }
 
     boolean isOpen() {
@@ -63,12 +74,12 @@ final class PublishingChannel {
      * @throws IOException when the broker nacked, or the connection failed
      * @throws TimeoutException when a batch was not confirmed within {@code timeoutMillis}
      */
-    PublishResult publish(String exchange, List<EventEnvelope.Message> messages, int batchSize, long timeoutMillis)
+    PublishResult publish(Route route, List<EventEnvelope.Message> messages, int batchSize, long timeoutMillis)
             throws IOException, InterruptedException, TimeoutException {
         returned.set(0);
         int unconfirmed = 0;
         for (EventEnvelope.Message message : messages) {
-            channel.basicPublish(exchange, "", true, message.properties(), message.body());
+            channel.basicPublish(route.exchange(), route.routingKey(), true, message.properties(), message.body());
             if (++unconfirmed == batchSize) {
                 channel.waitForConfirmsOrDie(timeoutMillis);
                 unconfirmed = 0;
@@ -77,27 +88,28 @@ final class PublishingChannel {
         if (unconfirmed > 0) {
             channel.waitForConfirmsOrDie(timeoutMillis);
         }
-        return returned.get() > 0 ? new PublishResult.Unroutable(exchange) : new PublishResult.Routed();
+        return returned.get() > 0 ? new PublishResult.Unroutable(route.exchange()) : new PublishResult.Routed();
     }
 
     /**
-     * Publishes each exchange's messages, in order, and waits until the broker confirmed them all (once per
-     * {@code batchSize} messages, not once per exchange).
+     * Publishes each route's messages, in order, and waits until the broker confirmed them all (once per
+     * {@code batchSize} messages, not once per route).
      *
-     * @return the exchanges some of whose messages reached no queue
+     * @return the routes some of whose messages reached no queue
      * @throws ShutdownSignalException when the broker closed the channel (e.g. 404: one of the exchanges is missing;
      *         which messages went is then unknown)
      * @throws IOException when the broker nacked, or the connection failed
      * @throws TimeoutException when a batch was not confirmed within {@code timeoutMillis}
      */
-    Set<String> publishAll(Map<String, List<EventEnvelope.Message>> byExchange, int batchSize, long timeoutMillis)
+    Set<Route> publishAll(Map<Route, List<EventEnvelope.Message>> byRoute, int batchSize, long timeoutMillis)
             throws IOException, InterruptedException, TimeoutException {
         returned.set(0);
         returnedFrom.clear();
         int unconfirmed = 0;
-        for (Map.Entry<String, List<EventEnvelope.Message>> entry : byExchange.entrySet()) {
+        for (Map.Entry<Route, List<EventEnvelope.Message>> entry : byRoute.entrySet()) {
+            Route route = entry.getKey();
             for (EventEnvelope.Message message : entry.getValue()) {
-                channel.basicPublish(entry.getKey(), "", true, message.properties(), message.body());
+                channel.basicPublish(route.exchange(), route.routingKey(), true, message.properties(), message.body());
                 if (++unconfirmed == batchSize) {
                     channel.waitForConfirmsOrDie(timeoutMillis);
                     unconfirmed = 0;
@@ -110,8 +122,8 @@ final class PublishingChannel {
         return Set.copyOf(returnedFrom);
     }
 
-    /** The exchanges whose messages came back during the last publish, also when it ended with the channel's close. */
-    Set<String> returnedSoFar() {
+    /** The routes whose messages came back during the last publish, also when it ended with the channel's close. */
+    Set<Route> returnedSoFar() {
         return Set.copyOf(returnedFrom);
     }
 

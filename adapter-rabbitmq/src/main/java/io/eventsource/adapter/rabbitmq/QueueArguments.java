@@ -7,6 +7,7 @@ import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.domain.Namespace;
 import io.eventsource.domain.ServiceName;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -25,6 +26,9 @@ import java.util.regex.Pattern;
  * reply, cut at 255 bytes, still quotes the value the queue holds. And it means something: a message the bus rejects
  * (malformed, or refused by the log) is dead-lettered to {@code {ns}eventsourceRejected} with its service as routing
  * key; with no such exchange, the broker drops it as before, and an operator who wants them declares it.
+ *
+ * <p>A partition queue carries its binding the same way (the namespace and the service; its name holds the type and
+ * the partition), with single active consumer and its topology's own {@code x-expires}.
  *
  * <p>An announcement queue is bounded: {@code x-max-length} with overflow {@code drop-head}.
  */
@@ -49,9 +53,7 @@ final class QueueArguments {
     private final Map<String, Object> announcementQueue;
 
     QueueArguments(Namespace namespace, ExpiryPolicy expiry, int announcementMaxLength) {
-        long expiresMillis = expiry.queueExpiry().toMillis();
-        // an int where it fits: RabbitMQ compares argument types on redeclare, and other clients send an int
-        this.expires = expiresMillis <= Integer.MAX_VALUE ? (Object) (int) expiresMillis : (Object) expiresMillis;
+        this.expires = expires(expiry.queueExpiry());
         this.rejectedExchange = namespace.apply(REJECTED_EXCHANGE);
         this.announcementQueue = Map.of(MAX_LENGTH, announcementMaxLength, OVERFLOW, DROP_HEAD);
     }
@@ -60,6 +62,18 @@ final class QueueArguments {
     Map<String, Object> aggregateQueue(ServiceName service) {
         return Map.of(EXPIRES, expires, SINGLE_ACTIVE_CONSUMER, true, DEAD_LETTER_EXCHANGE, rejectedExchange,
                 DEAD_LETTER_ROUTING_KEY, service.value());
+    }
+
+    /** {@code x-expires} of the partitioned topology, single active consumer, and the binding as above. */
+    Map<String, Object> partitionQueue(ServiceName service, Duration queueExpiry) {
+        return Map.of(EXPIRES, expires(queueExpiry), SINGLE_ACTIVE_CONSUMER, true, DEAD_LETTER_EXCHANGE,
+                rejectedExchange, DEAD_LETTER_ROUTING_KEY, service.value());
+    }
+
+    private static Object expires(Duration expiry) {
+        long millis = expiry.toMillis();
+        // an int where it fits: RabbitMQ compares argument types on redeclare, and other clients send an int
+        return millis <= Integer.MAX_VALUE ? (Object) (int) millis : (Object) millis;
     }
 
     Map<String, Object> announcementQueue() {

@@ -7,9 +7,11 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ShutdownSignalException;
 import com.rabbitmq.client.impl.recovery.AutorecoveringChannel;
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateTopology;
 import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.ExpiryPolicy;
+import io.eventsource.domain.InvalidValueException;
 import io.eventsource.domain.PayloadLimit;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.domain.Topology;
@@ -29,6 +31,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -42,6 +45,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,6 +57,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 
 /**
  * {@link MessageBus} on one amqp-client connection, with the seed's topology under the settings' namespace:
@@ -66,6 +71,13 @@ import java.util.concurrent.atomic.AtomicReference;
  *       name. Declared and consumed on the underlying channel of a recovering channel, so that the client never
  *       records them: its recovery would re-create every aggregate queue ever declared, long expired, and its records
  *       would grow with every aggregate seen.</li>
+ *   <li>For a type {@linkplain #useTopology partitioned}: {@code {Type}Partitions}, direct exchange, durable;
+ *       {@code {Type}-p{k}-{service}}: durable queue with the topology's {@code x-expires},
+ *       {@code x-single-active-consumer} and the binding ({@link QueueArguments}), bound with routing key {@code k}.
+ *       Declared and consumed unrecorded, as aggregate queues are. The bus remembers the partition queues it declared
+ *       for a third of their expiry, so that routes declared again and again cost nothing; a publish that is not
+ *       routed forgets them. Partition consumers are tagged {@code {instance}-p{k}} and never cancelled for
+ *       idleness.</li>
  * </ul>
  * A message over the inbound limit makes the client close the connection; the bus then drops it from its queue
  * ({@link OversizedMessages}), so that it does not come back with every reconnect.
@@ -83,6 +95,7 @@ final class RabbitMqMessageBus implements MessageBus {
     private static final int CONCURRENT_ROUTE_DECLARATIONS = 8;
     private static final int MAX_OVERSIZED_WINDOW = 1_000;
     private static final AtomicInteger BUS_NUMBERS = new AtomicInteger();
+    private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
 
     private final RabbitMqSettings settings;
     private final ExpiryPolicy expiry;
@@ -92,7 +105,11 @@ final class RabbitMqMessageBus implements MessageBus {
     private final QueueArguments arguments;
     private final ExecutorService workers;
     private final ConcurrentLinkedDeque<PublishingChannel> idleChannels = new ConcurrentLinkedDeque<>();
-    private final Set<AggregateSubscription> aggregateSubscriptions = ConcurrentHashMap.newKeySet();
+    /** The aggregate and partition subscriptions not yet ended. */
+    private final Set<QueueSubscription> queueSubscriptions = ConcurrentHashMap.newKeySet();
+    private final ConcurrentMap<AggregateType, AggregateTopology> topologies = new ConcurrentHashMap<>();
+    /** The partition queues declared, each with when to declare it again. */
+    private final ConcurrentMap<PartitionQueue, Instant> declaredPartitions = new ConcurrentHashMap<>();
     private final Set<AnnouncementSubscription> announcementSubscriptions = ConcurrentHashMap.newKeySet();
     private final Object topologyLock = new Object();
     /** The announcement objects declared so far, with the queue's arguments (empty: bind the queue as it is). */
@@ -106,7 +123,7 @@ final class RabbitMqMessageBus implements MessageBus {
     private final Set<String> oversizedSuspects = ConcurrentHashMap.newKeySet();
     private final SerialExecutor quarantine;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final AggregateSubscription.Owner owner = new AggregateSubscription.Owner() {
+    private final QueueSubscription.Owner owner = new QueueSubscription.Owner() {
         @Override
         public Scheduler scheduler() {
             return scheduler;
@@ -128,8 +145,8 @@ final class RabbitMqMessageBus implements MessageBus {
         }
 
         @Override
-        public void ended(AggregateSubscription subscription) {
-            aggregateSubscriptions.remove(subscription);
+        public void ended(QueueSubscription subscription) {
+            queueSubscriptions.remove(subscription);
         }
     };
 
@@ -164,6 +181,177 @@ final class RabbitMqMessageBus implements MessageBus {
         // listeners may block (they write acks to a database): threads grow with the subscriptions busy at once
         this.workers = Executors.newCachedThreadPool(threads);
         this.quarantine = new SerialExecutor(workers);
+    }
+
+    @Override
+    public void useTopology(AggregateType type, AggregateTopology topology) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(topology, "topology");
+        AggregateTopology used = topologies.putIfAbsent(type, topology);
+        if (used != null && !used.equals(topology)) {
+            throw new IllegalStateException(type + " already is " + used.describe() + " on this bus; it cannot become "
+                    + topology.describe());
+        }
+    }
+
+    private Optional<AggregateTopology.Partitioned> partitioned(AggregateType type) {
+        return topologies.get(type) instanceof AggregateTopology.Partitioned partitioned ? Optional.of(partitioned)
+                : Optional.empty();
+    }
+
+    private AggregateTopology.Partitioned partitionedOrRefuse(AggregateType type, String operation) {
+        Objects.requireNonNull(type, "type");
+        return partitioned(type).orElseThrow(() -> new IllegalStateException(operation + " is for partitioned types,"
+                + " and " + type + " is " + topologies.getOrDefault(type, AggregateTopology.perAggregate())
+                + " on this bus: call useTopology first"));
+    }
+
+    @Override
+    public void declarePartitions(AggregateType type, ServiceName service) {
+        Objects.requireNonNull(service, "service");
+        AggregateTopology.Partitioned partitioned = partitionedOrRefuse(type, "declarePartitions");
+        ensureOpen();
+        List<PartitionQueue> queues = new ArrayList<>(partitioned.partitions());
+        for (int partition = 0; partition < partitioned.partitions(); partition++) {
+            queues.add(new PartitionQueue(type, partition, service));
+        }
+        Map<PartitionQueue, RouteCollisionException> refused = declarePartitionQueues(partitioned, queues, true,
+                null, "Declaring the partitions of " + type + " for " + service);
+        if (!refused.isEmpty()) {
+            throw refused.values().iterator().next();
+        }
+    }
+
+    @Override
+    public Subscription subscribePartition(AggregateType type, int partition, ServiceName service, String instance,
+                                           DeliveryListener listener) {
+        Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(instance, "instance");
+        Objects.requireNonNull(listener, "listener");
+        AggregateTopology.Partitioned partitioned = partitionedOrRefuse(type, "subscribePartition");
+        if (partition < 0 || partition >= partitioned.partitions()) {
+            throw new InvalidValueException(type + " has partitions 0-" + (partitioned.partitions() - 1) + ", got "
+                    + partition);
+        }
+        if (!INSTANCE.matcher(instance).matches()) {
+            throw new InvalidValueException("an instance name must be 1-100 characters of [A-Za-z0-9_.:-], got \""
+                    + Untrusted.text(instance, 100) + "\"");
+        }
+        ensureOpen();
+        String queue = topology.partitionQueue(type, partition, service).value();
+        String action = "Consuming partition queue " + queue;
+        Channel channel = openChannel(action);
+        Channel consuming = channel instanceof AutorecoveringChannel
+                ? ((AutorecoveringChannel) channel).getDelegate() : channel;
+        PartitionSubscription subscription = new PartitionSubscription(type, queue, channel, consuming,
+                new SerialExecutor(workers), listener, owner);
+        queueSubscriptions.add(subscription);
+        try {
+            // unique per channel, which is all AMQP asks; and it names the instance to an operator
+            subscription.start(settings.partitionPrefetch(), instance + "-p" + partition);
+            return subscription;
+        } catch (IOException | ShutdownSignalException e) {
+            queueSubscriptions.remove(subscription);
+            closeQuietly(channel);
+            if (BrokerFailures.isNotFound(e)) {
+                throw new PermanentPortException("Partition queue " + queue + " does not exist (expired, or never "
+                        + "declared): declare the partitions of " + type + " for " + service + " first", e);
+            }
+            throw BrokerFailures.translate(action, e);
+        }
+    }
+
+    /**
+     * Declares the type's partition exchange and those of {@code queues} not remembered as declared ({@code force}:
+     * all of them), each bound with its partition as routing key, on one channel. A queue that another binding holds
+     * is refused, the others are declared.
+     *
+     * @param aggregate named in a refusal: the aggregate whose route is declared, or null
+     * @return the refused queues, each with the reason
+     */
+    private Map<PartitionQueue, RouteCollisionException> declarePartitionQueues(
+            AggregateTopology.Partitioned partitioned, Collection<PartitionQueue> queues, boolean force,
+            AggregateRef aggregate, String action) {
+        Instant now = scheduler.instant();
+        List<PartitionQueue> todo = new ArrayList<>();
+        for (PartitionQueue queue : queues) {
+            Instant again = declaredPartitions.get(queue);
+            if (force || again == null || !now.isBefore(again)) {
+                todo.add(queue);
+            }
+        }
+        Map<PartitionQueue, RouteCollisionException> refused = new LinkedHashMap<>();
+        if (todo.isEmpty()) {
+            return refused;
+        }
+        String exchange = topology.partitionExchange(todo.get(0).type()).value();
+        // a third of the expiry, as the core caches aggregate routes: the queue outlives what we remember of it
+        Instant again = now.plus(partitioned.queueExpiry().dividedBy(3));
+        PublishingChannel channel = borrow(action);
+        boolean healthy = false;
+        try {
+            channel.unrecorded().exchangeDeclare(exchange, BuiltinExchangeType.DIRECT, true, false, false, null);
+            for (PartitionQueue queue : todo) {
+                String name = topology.partitionQueue(queue.type(), queue.partition(), queue.service()).value();
+                try {
+                    channel.unrecorded().queueDeclare(name, true, false, false,
+                            arguments.partitionQueue(queue.service(), partitioned.queueExpiry()));
+                } catch (IOException | ShutdownSignalException e) {
+                    refused.put(queue, partitionRefusal(name, queue, partitioned, aggregate, e));
+                    // the refusal closed the channel
+                    release(channel, false);
+                    channel = borrow(action);
+                    continue;
+                }
+                channel.unrecorded().queueBind(name, exchange, Integer.toString(queue.partition()));
+                declaredPartitions.put(queue, again);
+            }
+            healthy = true;
+            return refused;
+        } catch (IOException | ShutdownSignalException e) {
+            throw BrokerFailures.translate(action, e);
+        } finally {
+            release(channel, healthy);
+        }
+    }
+
+    /**
+     * Why the broker refused a partition queue: another binding holds its name (a namespace whose names spell it),
+     * or it exists with another expiry or as an aggregate queue.
+     *
+     * @throws IOException or {@link ShutdownSignalException}: the failure itself, when it is no refusal of ours
+     */
+    private RouteCollisionException partitionRefusal(String name, PartitionQueue queue,
+                                                     AggregateTopology.Partitioned partitioned, AggregateRef aggregate,
+                                                     Exception failure) throws IOException {
+        Optional<QueueArguments.Inequivalence> why = QueueArguments.inequivalence(failure);
+        if (why.isPresent() && (QueueArguments.DEAD_LETTER_ROUTING_KEY.equals(why.get().argument())
+                || QueueArguments.DEAD_LETTER_EXCHANGE.equals(why.get().argument()))) {
+            return new RouteCollisionException(name, aggregate, queue.service(), why.get().currentIsNone() ? null
+                    : holder(name, why.get()), failure);
+        }
+        if (why.isPresent() && QueueArguments.EXPIRES.equals(why.get().argument())) {
+            throw new PermanentPortException("Partition queue " + name + " exists with " + QueueArguments.EXPIRES + " "
+                    + Untrusted.text(why.get().current().orElse("(not said)")) + " ms, and this process declares it "
+                    + "with " + partitioned.queueExpiry().toMillis() + " ms (" + partitioned.describe() + "): another "
+                    + "process of the namespace uses " + queue.type() + " with another expiry, or an aggregate of a "
+                    + "per-aggregate " + queue.type() + " spells the same queue name. Every process must use the "
+                    + "same topology for a type", failure);
+        }
+        if (failure instanceof IOException io) {
+            throw io;
+        }
+        throw (ShutdownSignalException) failure;
+    }
+
+    /** The partition queues of a type the bus forgets: those of one partition, or all ({@code partition} -1). */
+    private void forgetPartitions(AggregateType type, int partition) {
+        declaredPartitions.keySet().removeIf(queue -> queue.type().equals(type)
+                && (partition < 0 || queue.partition() == partition));
+    }
+
+    /** One partition queue of a service, as the bus remembers having declared it. */
+    private record PartitionQueue(AggregateType type, int partition, ServiceName service) {
     }
 
     @Override
@@ -256,6 +444,14 @@ final class RabbitMqMessageBus implements MessageBus {
         Objects.requireNonNull(aggregate, "aggregate");
         Objects.requireNonNull(services, "services");
         ensureOpen();
+        Optional<AggregateTopology.Partitioned> partitioned = partitioned(aggregate.type());
+        if (partitioned.isPresent()) {
+            RouteCollisionException refused = declarePartitionRoutes(Map.of(aggregate, services)).get(aggregate);
+            if (refused != null) {
+                throw refused;
+            }
+            return;
+        }
         String exchange = topology.aggregateExchange(aggregate).value();
         List<ServiceName> serviceList = new ArrayList<>(services.size());
         List<String> queues = new ArrayList<>(services.size());
@@ -302,6 +498,83 @@ final class RabbitMqMessageBus implements MessageBus {
     public Map<AggregateRef, RouteCollisionException> declareRoutes(Map<AggregateRef, Set<ServiceName>> routes) {
         Objects.requireNonNull(routes, "routes");
         ensureOpen();
+        Map<AggregateRef, Set<ServiceName>> partitionRoutes = new LinkedHashMap<>();
+        Map<AggregateRef, Set<ServiceName>> aggregateRoutes = new LinkedHashMap<>();
+        routes.forEach((aggregate, services) -> (partitioned(aggregate.type()).isPresent() ? partitionRoutes
+                : aggregateRoutes).put(aggregate, services));
+        if (partitionRoutes.isEmpty()) {
+            return declareAggregateRoutes(routes);
+        }
+        Map<AggregateRef, RouteCollisionException> refused =
+                new LinkedHashMap<>(declarePartitionRoutes(partitionRoutes));
+        refused.putAll(declareAggregateRoutes(aggregateRoutes));
+        Map<AggregateRef, RouteCollisionException> inOrder = new LinkedHashMap<>();
+        for (AggregateRef aggregate : routes.keySet()) {
+            RouteCollisionException why = refused.get(aggregate);
+            if (why != null) {
+                inOrder.put(aggregate, why);
+            }
+        }
+        return inOrder;
+    }
+
+    /**
+     * The routes of aggregates of partitioned types: the partition queues they hash onto, per type, with one
+     * declaration of each queue not remembered as declared, whatever the number of aggregates on it.
+     */
+    private Map<AggregateRef, RouteCollisionException> declarePartitionRoutes(
+            Map<AggregateRef, Set<ServiceName>> routes) {
+        Map<AggregateType, Map<PartitionQueue, List<AggregateRef>>> byType = new LinkedHashMap<>();
+        routes.forEach((aggregate, services) -> {
+            int partition = partitioned(aggregate.type()).orElseThrow().partitionOf(aggregate.id());
+            Map<PartitionQueue, List<AggregateRef>> queues = byType.computeIfAbsent(aggregate.type(),
+                    type -> new LinkedHashMap<>());
+            for (ServiceName service : services) {
+                queues.computeIfAbsent(new PartitionQueue(aggregate.type(), partition,
+                        Objects.requireNonNull(service, "service")), queue -> new ArrayList<>()).add(aggregate);
+            }
+        });
+        Map<AggregateRef, RouteCollisionException> refused = new LinkedHashMap<>();
+        byType.forEach((type, queues) -> {
+            if (queues.isEmpty()) {
+                // routes without services still have their exchange, as an aggregate's has: publishing is Unroutable
+                declarePartitionExchange(type);
+                return;
+            }
+            AggregateRef first = queues.values().iterator().next().get(0);
+            String action = queues.size() == 1 ? "Declaring the route of " + first
+                    : "Declaring the routes of " + routes.size() + " aggregates of " + type;
+            Map<PartitionQueue, RouteCollisionException> refusedQueues = declarePartitionQueues(
+                    partitioned(type).orElseThrow(), queues.keySet(), false, queues.size() == 1 ? first : null,
+                    action);
+            refusedQueues.forEach((queue, why) -> {
+                for (AggregateRef aggregate : queues.get(queue)) {
+                    refused.putIfAbsent(aggregate, aggregate.equals(why.aggregate()) ? why
+                            : new RouteCollisionException(why.queue(), aggregate, why.service(),
+                            why.holder().orElse(null), why.getCause()));
+                }
+            });
+        });
+        return refused;
+    }
+
+    private void declarePartitionExchange(AggregateType type) {
+        String exchange = topology.partitionExchange(type).value();
+        String action = "Declaring exchange " + exchange;
+        PublishingChannel channel = borrow(action);
+        boolean healthy = false;
+        try {
+            channel.unrecorded().exchangeDeclare(exchange, BuiltinExchangeType.DIRECT, true, false, false, null);
+            healthy = true;
+        } catch (IOException | ShutdownSignalException e) {
+            throw BrokerFailures.translate(action, e);
+        } finally {
+            release(channel, healthy);
+        }
+    }
+
+    private Map<AggregateRef, RouteCollisionException> declareAggregateRoutes(
+            Map<AggregateRef, Set<ServiceName>> routes) {
         if (routes.size() < 2) {
             return MessageBus.super.declareRoutes(routes);
         }
@@ -427,69 +700,112 @@ final class RabbitMqMessageBus implements MessageBus {
         if (messages.isEmpty()) {
             return new PublishResult.Routed();
         }
-        return send(topology.aggregateExchange(aggregate).value(), messages,
+        PublishResult result = send(eventRoute(aggregate), messages,
                 "Publishing " + messages.size() + " events of " + aggregate);
+        forgetIfNotRouted(aggregate, result);
+        return result;
     }
 
     /**
-     * Every aggregate's events on one channel with one wait for confirms. A missing exchange (an aggregate's route
-     * auto-deleted) makes the broker close the channel, leaving unknown which messages went: then each aggregate is
-     * published again on its own (consumers skip what they see twice), which reports the missing one as such.
+     * Where an aggregate's events go: its own exchange, or its type's partition exchange with its partition as
+     * routing key.
+     */
+    private PublishingChannel.Route eventRoute(AggregateRef aggregate) {
+        Optional<AggregateTopology.Partitioned> partitioned = partitioned(aggregate.type());
+        if (partitioned.isEmpty()) {
+            return PublishingChannel.Route.fanout(topology.aggregateExchange(aggregate).value());
+        }
+        return new PublishingChannel.Route(topology.partitionExchange(aggregate.type()).value(),
+                Integer.toString(partitioned.get().partitionOf(aggregate.id())));
+    }
+
+    /** A partition's queues that took nothing are gone (deleted, or expired behind our back): declare them again. */
+    private void forgetIfNotRouted(AggregateRef aggregate, PublishResult result) {
+        Optional<AggregateTopology.Partitioned> partitioned = partitioned(aggregate.type());
+        if (partitioned.isPresent() && !result.isRouted()) {
+            forgetPartitions(aggregate.type(), result instanceof PublishResult.ExchangeMissing ? -1
+                    : partitioned.get().partitionOf(aggregate.id()));
+        }
+    }
+
+    /**
+     * Every aggregate's events on one channel with one wait for confirms; the aggregates of one partition go one
+     * after the other, each in order. A missing exchange (an aggregate's route auto-deleted) makes the broker close
+     * the channel, leaving unknown which messages went: then each aggregate is published again on its own (consumers
+     * skip what they see twice), which reports the missing one as such.
      */
     @Override
     public Map<AggregateRef, PublishResult> publishAll(Map<AggregateRef, List<Event>> events) {
         Objects.requireNonNull(events, "events");
-        Map<String, List<EventEnvelope.Message>> byExchange = new LinkedHashMap<>();
-        Map<AggregateRef, String> exchanges = new LinkedHashMap<>();
+        Map<PublishingChannel.Route, List<EventEnvelope.Message>> byRoute = new LinkedHashMap<>();
+        Map<AggregateRef, PublishingChannel.Route> routes = new LinkedHashMap<>();
         for (Map.Entry<AggregateRef, List<Event>> entry : events.entrySet()) {
-            String exchange = topology.aggregateExchange(entry.getKey()).value();
-            exchanges.put(entry.getKey(), exchange);
-            byExchange.put(exchange, encoded(entry.getKey(), entry.getValue()));
+            PublishingChannel.Route route = eventRoute(entry.getKey());
+            routes.put(entry.getKey(), route);
+            byRoute.computeIfAbsent(route, r -> new ArrayList<>()).addAll(encoded(entry.getKey(), entry.getValue()));
         }
-        return sendAll(byExchange, exchanges, "Publishing the events of " + events.size() + " aggregates",
+        Map<AggregateRef, PublishResult> results = sendAll(byRoute, routes,
+                "Publishing the events of " + events.size() + " aggregates",
                 aggregate -> publish(aggregate, events.get(aggregate)));
-    }
-
-    /** Every announcement on one channel with one wait for confirms; see {@link #publishAll}. */
-    @Override
-    public Map<AggregateRef, PublishResult> announceAll(Collection<AggregateRef> aggregates) {
-        Objects.requireNonNull(aggregates, "aggregates");
-        Map<String, List<EventEnvelope.Message>> byExchange = new LinkedHashMap<>();
-        Map<AggregateRef, String> exchanges = new LinkedHashMap<>();
-        for (AggregateRef aggregate : aggregates) {
-            String exchange = topology.announcementExchange(aggregate.type()).value();
-            exchanges.put(aggregate, exchange);
-            byExchange.computeIfAbsent(exchange, e -> new ArrayList<>()).add(EventEnvelope.encodeAnnouncement(aggregate));
-        }
-        return sendAll(byExchange, exchanges, "Announcing " + aggregates.size() + " aggregates", this::announce);
+        results.forEach(this::forgetIfNotRouted);
+        return results;
     }
 
     /**
-     * Publishes every exchange's messages on one channel with one wait for confirms. A missing exchange (an
+     * Every announcement on one channel with one wait for confirms; see {@link #publishAll}. Aggregates of a
+     * partitioned type are not announced.
+     */
+    @Override
+    public Map<AggregateRef, PublishResult> announceAll(Collection<AggregateRef> aggregates) {
+        Objects.requireNonNull(aggregates, "aggregates");
+        Map<PublishingChannel.Route, List<EventEnvelope.Message>> byRoute = new LinkedHashMap<>();
+        Map<AggregateRef, PublishingChannel.Route> routes = new LinkedHashMap<>();
+        for (AggregateRef aggregate : aggregates) {
+            if (partitioned(aggregate.type()).isPresent()) {
+                continue;
+            }
+            PublishingChannel.Route route = PublishingChannel.Route.fanout(
+                    topology.announcementExchange(aggregate.type()).value());
+            routes.put(aggregate, route);
+            byRoute.computeIfAbsent(route, r -> new ArrayList<>()).add(EventEnvelope.encodeAnnouncement(aggregate));
+        }
+        Map<AggregateRef, PublishResult> sent = sendAll(byRoute, routes, "Announcing " + aggregates.size()
+                + " aggregates", this::announce);
+        Map<AggregateRef, PublishResult> results = new LinkedHashMap<>();
+        for (AggregateRef aggregate : aggregates) {
+            results.put(aggregate, sent.getOrDefault(aggregate, new PublishResult.Routed()));
+        }
+        return results;
+    }
+
+    /**
+     * Publishes every route's messages on one channel with one wait for confirms. A missing exchange (an
      * aggregate's route auto-deleted) makes the broker close the channel at that message: what came before it was
      * routed, and that aggregate and those after it are published again one at a time, which reports the missing
      * one as such.
      */
-    private Map<AggregateRef, PublishResult> sendAll(Map<String, List<EventEnvelope.Message>> byExchange,
-                                                     Map<AggregateRef, String> exchanges, String action,
+    private Map<AggregateRef, PublishResult> sendAll(Map<PublishingChannel.Route, List<EventEnvelope.Message>> byRoute,
+                                                     Map<AggregateRef, PublishingChannel.Route> routes, String action,
                                                      Function<AggregateRef, PublishResult> alone) {
         ensureOpen();
-        if (byExchange.isEmpty()) {
-            return Map.of();
+        if (byRoute.isEmpty()) {
+            return new LinkedHashMap<>();
         }
-        Set<String> returned;
+        Set<PublishingChannel.Route> returned;
         String missing = null;
         PublishingChannel channel = borrow(action);
         boolean healthy = false;
         try {
-            returned = channel.publishAll(byExchange, settings.confirmBatchSize(), settings.publishTimeout().toMillis());
+            returned = channel.publishAll(byRoute, settings.confirmBatchSize(), settings.publishTimeout().toMillis());
             healthy = true;
         } catch (IOException | ShutdownSignalException e) {
             if (!BrokerFailures.isNotFound(e)) {
                 throw BrokerFailures.translate(action, e);
             }
             returned = channel.returnedSoFar();
-            missing = BrokerFailures.missingExchange(e).filter(byExchange::containsKey).orElse("");
+            missing = BrokerFailures.missingExchange(e)
+                    .filter(exchange -> routes.values().stream().anyMatch(route -> route.exchange().equals(exchange)))
+                    .orElse("");
         } catch (TimeoutException e) {
             throw new TransientPortException(action + ": the broker did not confirm within "
                     + settings.publishTimeout(), e);
@@ -502,41 +818,45 @@ final class RabbitMqMessageBus implements MessageBus {
         Map<AggregateRef, PublishResult> results = new LinkedHashMap<>();
         // an unknown missing exchange ("") leaves nothing known as sent: everything again, one at a time
         boolean sentBefore = missing == null || !missing.isEmpty();
-        for (Map.Entry<AggregateRef, String> entry : exchanges.entrySet()) {
-            String exchange = entry.getValue();
-            if (exchange.equals(missing)) {
+        for (Map.Entry<AggregateRef, PublishingChannel.Route> entry : routes.entrySet()) {
+            PublishingChannel.Route route = entry.getValue();
+            if (route.exchange().equals(missing)) {
                 sentBefore = false;
             }
             if (!sentBefore) {
                 results.put(entry.getKey(), alone.apply(entry.getKey()));
             } else {
-                results.put(entry.getKey(), returned.contains(exchange) ? new PublishResult.Unroutable(exchange)
+                results.put(entry.getKey(), returned.contains(route) ? new PublishResult.Unroutable(route.exchange())
                         : new PublishResult.Routed());
             }
         }
         return results;
     }
 
+    /** Nothing for a partitioned type: its services consume their partitions, whatever aggregates have news. */
     @Override
     public PublishResult announce(AggregateRef aggregate) {
         Objects.requireNonNull(aggregate, "aggregate");
         ensureOpen();
-        return send(topology.announcementExchange(aggregate.type()).value(),
+        if (partitioned(aggregate.type()).isPresent()) {
+            return new PublishResult.Routed();
+        }
+        return send(PublishingChannel.Route.fanout(topology.announcementExchange(aggregate.type()).value()),
                 List.of(EventEnvelope.encodeAnnouncement(aggregate)), "Announcing " + aggregate);
     }
 
-    private PublishResult send(String exchange, List<EventEnvelope.Message> messages, String action) {
+    private PublishResult send(PublishingChannel.Route route, List<EventEnvelope.Message> messages, String action) {
         PublishingChannel channel = borrow(action);
         boolean healthy = false;
         try {
-            PublishResult result = channel.publish(exchange, messages, settings.confirmBatchSize(),
+            PublishResult result = channel.publish(route, messages, settings.confirmBatchSize(),
                     settings.publishTimeout().toMillis());
             healthy = true;
             return result;
         } catch (IOException | ShutdownSignalException e) {
             if (BrokerFailures.isNotFound(e)) {
                 // the broker closed the channel with 404; release() drops it, the next publish gets a fresh one
-                return new PublishResult.ExchangeMissing(exchange);
+                return new PublishResult.ExchangeMissing(route.exchange());
             }
             throw BrokerFailures.translate(action, e);
         } catch (TimeoutException e) {
@@ -608,6 +928,11 @@ final class RabbitMqMessageBus implements MessageBus {
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(listener, "listener");
         ensureOpen();
+        if (partitioned(aggregate.type()).isPresent()) {
+            throw new IllegalStateException(aggregate.type() + " is " + topologies.get(aggregate.type()) + " on this"
+                    + " bus: its aggregates have no queues of their own; consume its partitions with"
+                    + " subscribePartition");
+        }
         String queue = topology.aggregateQueue(aggregate, service).value();
         String action = "Consuming aggregate queue " + queue;
         Channel channel = openChannel(action);
@@ -615,12 +940,12 @@ final class RabbitMqMessageBus implements MessageBus {
                 ? ((AutorecoveringChannel) channel).getDelegate() : channel;
         AggregateSubscription subscription = new AggregateSubscription(aggregate, queue, channel, consuming,
                 new SerialExecutor(workers), listener, owner);
-        aggregateSubscriptions.add(subscription);
+        queueSubscriptions.add(subscription);
         try {
             subscription.start(settings.prefetch());
             return subscription;
         } catch (IOException | ShutdownSignalException e) {
-            aggregateSubscriptions.remove(subscription);
+            queueSubscriptions.remove(subscription);
             closeQuietly(channel);
             if (BrokerFailures.isNotFound(e)) {
                 throw new PermanentPortException("Aggregate queue " + queue + " does not exist (expired, or never "
@@ -709,9 +1034,9 @@ final class RabbitMqMessageBus implements MessageBus {
         return oversizedMessages.get();
     }
 
-    /** The subscriptions not yet ended, aggregate and announcement ones. */
+    /** The subscriptions not yet ended, aggregate, partition and announcement ones. */
     int openSubscriptions() {
-        return aggregateSubscriptions.size() + announcementSubscriptions.size();
+        return queueSubscriptions.size() + announcementSubscriptions.size();
     }
 
     private void ensureOpen() {
@@ -725,7 +1050,7 @@ final class RabbitMqMessageBus implements MessageBus {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        new HashSet<>(aggregateSubscriptions).forEach(AggregateSubscription::abandon);
+        new HashSet<>(queueSubscriptions).forEach(QueueSubscription::abandon);
         new HashSet<>(announcementSubscriptions).forEach(AnnouncementSubscription::abandon);
         PublishingChannel channel;
         while ((channel = idleChannels.pollFirst()) != null) {

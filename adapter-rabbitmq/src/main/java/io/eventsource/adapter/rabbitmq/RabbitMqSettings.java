@@ -39,17 +39,24 @@ import java.util.Objects;
  * @param announcementMaxLength how many announcements a service's announcement queue keeps at most (its
  *                              {@code x-max-length}, overflow {@code drop-head}): a service that is down for long
  *                              comes back to the newest ones, and the sweeper finds what the dropped ones announced
+ * @param partitionPrefetch     how many unsettled messages one subscription to a partition queue may hold at a time
+ *                              (1-65535): larger than {@code prefetch}, since a partition carries many aggregates at
+ *                              once, each handled in parallel with the others
  */
 public record RabbitMqSettings(URI uri, Namespace namespace, int prefetch, int confirmBatchSize,
                                Duration publishTimeout, Duration connectionTimeout, Duration recoveryInterval,
-                               int payloadLimit, int maxInboundMessageSize, int announcementMaxLength) {
+                               int payloadLimit, int maxInboundMessageSize, int announcementMaxLength,
+                               int partitionPrefetch) {
     /** The variable that overrides {@link #DEFAULT_URI}. */
     public static final String URI_VARIABLE = "EVENTSOURCE_AMQP_URI";
     /** The variable that sets the namespace (unset or empty: no namespace). */
     public static final String NAMESPACE_VARIABLE = "EVENTSOURCE_NAMESPACE";
+    /** The variable that overrides {@link #DEFAULT_PARTITION_PREFETCH}. */
+    public static final String PARTITION_PREFETCH_VARIABLE = "EVENTSOURCE_AMQP_PARTITION_PREFETCH";
     /** The local broker with RabbitMQ's default user. */
     public static final URI DEFAULT_URI = URI.create("amqp://guest:guest@127.0.0.1:5672");
     public static final int DEFAULT_PREFETCH = 32;
+    public static final int DEFAULT_PARTITION_PREFETCH = 256;
     public static final int DEFAULT_CONFIRM_BATCH_SIZE = 100;
     public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
@@ -97,6 +104,11 @@ public record RabbitMqSettings(URI uri, Namespace namespace, int prefetch, int c
             throw new InvalidValueException("RabbitMqSettings prefetch must be 1-" + MAX_PREFETCH
                     + " (unsettled messages per subscription; unbounded prefetch is not allowed), got " + prefetch);
         }
+        if (partitionPrefetch < 1 || partitionPrefetch > MAX_PREFETCH) {
+            throw new InvalidValueException("RabbitMqSettings partitionPrefetch must be 1-" + MAX_PREFETCH
+                    + " (unsettled messages per partition subscription; unbounded prefetch is not allowed), got "
+                    + partitionPrefetch);
+        }
         if (confirmBatchSize < 1 || confirmBatchSize > MAX_CONFIRM_BATCH_SIZE) {
             throw new InvalidValueException("RabbitMqSettings confirmBatchSize must be 1-" + MAX_CONFIRM_BATCH_SIZE
                     + " (messages published between waits for confirms), got " + confirmBatchSize);
@@ -135,13 +147,14 @@ public record RabbitMqSettings(URI uri, Namespace namespace, int prefetch, int c
     public static RabbitMqSettings local() {
         return new RabbitMqSettings(DEFAULT_URI, Namespace.NONE, DEFAULT_PREFETCH, DEFAULT_CONFIRM_BATCH_SIZE,
                 DEFAULT_PUBLISH_TIMEOUT, DEFAULT_CONNECTION_TIMEOUT, DEFAULT_RECOVERY_INTERVAL, DEFAULT_PAYLOAD_LIMIT,
-                DEFAULT_MAX_INBOUND_MESSAGE_SIZE, DEFAULT_ANNOUNCEMENT_MAX_LENGTH);
+                DEFAULT_MAX_INBOUND_MESSAGE_SIZE, DEFAULT_ANNOUNCEMENT_MAX_LENGTH, DEFAULT_PARTITION_PREFETCH);
     }
 
     /**
      * The settings from {@code EVENTSOURCE_AMQP_URI} (default {@link #DEFAULT_URI}), {@code EVENTSOURCE_NAMESPACE}
-     * (default none) and {@code EVENTSOURCE_MAX_PAYLOAD_BYTES} (default 1 MiB, {@link PayloadLimit#fromEnvironment};
-     * the inbound limit follows it, {@link #withPayloadLimit}), with other limits at their defaults.
+     * (default none), {@code EVENTSOURCE_MAX_PAYLOAD_BYTES} (default 1 MiB, {@link PayloadLimit#fromEnvironment};
+     * the inbound limit follows it, {@link #withPayloadLimit}) and {@code EVENTSOURCE_AMQP_PARTITION_PREFETCH}
+     * (default {@value #DEFAULT_PARTITION_PREFETCH}), with other limits at their defaults.
      *
      * @throws InvalidValueException naming the variable, when one is set to something unusable
      */
@@ -179,42 +192,60 @@ public record RabbitMqSettings(URI uri, Namespace namespace, int prefetch, int c
             throw new InvalidValueException(PayloadLimit.VARIABLE + " must be at most " + MAX_MESSAGE_SIZE + " bytes for"
                     + " the RabbitMQ adapter (the largest message RabbitMQ accepts), got " + payloadLimit);
         }
+        String partitionPrefetch = environment.get(PARTITION_PREFETCH_VARIABLE);
+        if (partitionPrefetch != null && !partitionPrefetch.isBlank()) {
+            try {
+                settings = settings.withPartitionPrefetch(Integer.parseInt(partitionPrefetch.trim()));
+            } catch (NumberFormatException e) {
+                throw new InvalidValueException(PARTITION_PREFETCH_VARIABLE + " must be a number 1-" + MAX_PREFETCH
+                        + ", got \"" + partitionPrefetch.trim() + "\"");
+            } catch (InvalidValueException e) {
+                throw new InvalidValueException(PARTITION_PREFETCH_VARIABLE + ": " + e.getMessage());
+            }
+        }
         return settings.withPayloadLimit(payloadLimit);
     }
 
     public RabbitMqSettings withUri(URI value) {
         return new RabbitMqSettings(value, namespace, prefetch, confirmBatchSize, publishTimeout, connectionTimeout,
-                recoveryInterval, payloadLimit, maxInboundMessageSize, announcementMaxLength);
+                recoveryInterval, payloadLimit, maxInboundMessageSize, announcementMaxLength,
+                partitionPrefetch);
     }
 
     public RabbitMqSettings withNamespace(Namespace value) {
         return new RabbitMqSettings(uri, value, prefetch, confirmBatchSize, publishTimeout, connectionTimeout,
-                recoveryInterval, payloadLimit, maxInboundMessageSize, announcementMaxLength);
+                recoveryInterval, payloadLimit, maxInboundMessageSize, announcementMaxLength,
+                partitionPrefetch);
     }
 
     public RabbitMqSettings withPrefetch(int value) {
         return new RabbitMqSettings(uri, namespace, value, confirmBatchSize, publishTimeout, connectionTimeout,
-                recoveryInterval, payloadLimit, maxInboundMessageSize, announcementMaxLength);
+                recoveryInterval, payloadLimit, maxInboundMessageSize, announcementMaxLength,
+                partitionPrefetch);
     }
 
     public RabbitMqSettings withConfirmBatchSize(int value) {
         return new RabbitMqSettings(uri, namespace, prefetch, value, publishTimeout, connectionTimeout,
-                recoveryInterval, payloadLimit, maxInboundMessageSize, announcementMaxLength);
+                recoveryInterval, payloadLimit, maxInboundMessageSize, announcementMaxLength,
+                partitionPrefetch);
     }
 
     public RabbitMqSettings withPublishTimeout(Duration value) {
         return new RabbitMqSettings(uri, namespace, prefetch, confirmBatchSize, value, connectionTimeout,
-                recoveryInterval, payloadLimit, maxInboundMessageSize, announcementMaxLength);
+                recoveryInterval, payloadLimit, maxInboundMessageSize, announcementMaxLength,
+                partitionPrefetch);
     }
 
     public RabbitMqSettings withConnectionTimeout(Duration value) {
         return new RabbitMqSettings(uri, namespace, prefetch, confirmBatchSize, publishTimeout, value,
-                recoveryInterval, payloadLimit, maxInboundMessageSize, announcementMaxLength);
+                recoveryInterval, payloadLimit, maxInboundMessageSize, announcementMaxLength,
+                partitionPrefetch);
     }
 
     public RabbitMqSettings withRecoveryInterval(Duration value) {
         return new RabbitMqSettings(uri, namespace, prefetch, confirmBatchSize, publishTimeout, connectionTimeout,
-                value, payloadLimit, maxInboundMessageSize, announcementMaxLength);
+                value, payloadLimit, maxInboundMessageSize, announcementMaxLength,
+                partitionPrefetch);
     }
 
     /**
@@ -226,17 +257,22 @@ public record RabbitMqSettings(URI uri, Namespace namespace, int prefetch, int c
         int inbound = maxInboundMessageSize >= wanted ? maxInboundMessageSize
                 : (int) Math.min(wanted, MAX_MESSAGE_SIZE);
         return new RabbitMqSettings(uri, namespace, prefetch, confirmBatchSize, publishTimeout, connectionTimeout,
-                recoveryInterval, value, inbound, announcementMaxLength);
+                recoveryInterval, value, inbound, announcementMaxLength, partitionPrefetch);
     }
 
     public RabbitMqSettings withMaxInboundMessageSize(int value) {
         return new RabbitMqSettings(uri, namespace, prefetch, confirmBatchSize, publishTimeout, connectionTimeout,
-                recoveryInterval, payloadLimit, value, announcementMaxLength);
+                recoveryInterval, payloadLimit, value, announcementMaxLength, partitionPrefetch);
     }
 
     public RabbitMqSettings withAnnouncementMaxLength(int value) {
         return new RabbitMqSettings(uri, namespace, prefetch, confirmBatchSize, publishTimeout, connectionTimeout,
-                recoveryInterval, payloadLimit, maxInboundMessageSize, value);
+                recoveryInterval, payloadLimit, maxInboundMessageSize, value, partitionPrefetch);
+    }
+
+    public RabbitMqSettings withPartitionPrefetch(int value) {
+        return new RabbitMqSettings(uri, namespace, prefetch, confirmBatchSize, publishTimeout, connectionTimeout,
+                recoveryInterval, payloadLimit, maxInboundMessageSize, announcementMaxLength, value);
     }
 
     /** The settings without the password, for logs. */
@@ -246,7 +282,7 @@ public record RabbitMqSettings(URI uri, Namespace namespace, int prefetch, int c
                 + ", confirmBatchSize=" + confirmBatchSize + ", publishTimeout=" + publishTimeout
                 + ", connectionTimeout=" + connectionTimeout + ", recoveryInterval=" + recoveryInterval
                 + ", payloadLimit=" + payloadLimit + ", maxInboundMessageSize=" + maxInboundMessageSize
-                + ", announcementMaxLength=" + announcementMaxLength + "]";
+                + ", announcementMaxLength=" + announcementMaxLength + ", partitionPrefetch=" + partitionPrefetch + "]";
     }
 
     /** The URI as written, with its password masked, for messages and log lines. */

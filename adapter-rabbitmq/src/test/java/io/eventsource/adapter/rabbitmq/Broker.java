@@ -4,9 +4,11 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.ShutdownSignalException;
 import com.rabbitmq.client.SocketConfigurators;
 import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.domain.Namespace;
+import io.eventsource.domain.ServiceName;
 import io.eventsource.tck.services.RealService;
 
 import java.io.IOException;
@@ -15,11 +17,16 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The real broker, for one test: a fresh namespace, buses on their own connections, and an admin connection that
@@ -38,8 +45,8 @@ final class Broker implements AutoCloseable {
     private final ThreadScheduler scheduler = new ThreadScheduler();
     private final List<RabbitMqMessageBus> buses = new ArrayList<>();
     private final Map<RabbitMqMessageBus, Connection> connections = new HashMap<>();
-    private final List<String> queuesToDelete = new ArrayList<>();
-    private final List<String> exchangesToDelete = new ArrayList<>();
+    private final Set<String> queuesToDelete = new LinkedHashSet<>();
+    private final Set<String> exchangesToDelete = new LinkedHashSet<>();
     private final String probeExchange;
 
     Broker() throws IOException, TimeoutException {
@@ -123,9 +130,14 @@ final class Broker implements AutoCloseable {
     }
 
     void publishRaw(String exchange, AMQP.BasicProperties properties, byte[] body) throws IOException {
+        publishRaw(exchange, "", properties, body);
+    }
+
+    void publishRaw(String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body)
+            throws IOException {
         try (Channel channel = admin.createChannel()) {
             channel.confirmSelect();
-            channel.basicPublish(exchange, "", true, properties, body);
+            channel.basicPublish(exchange, routingKey, true, properties, body);
             channel.waitForConfirmsOrDie(5_000);
         } catch (TimeoutException | InterruptedException e) {
             throw new IOException(e);
@@ -136,6 +148,36 @@ final class Broker implements AutoCloseable {
     void declareQueue(String queue, Map<String, Object> arguments) throws IOException {
         try (Channel channel = admin.createChannel()) {
             channel.queueDeclare(queue, true, false, false, arguments);
+        } catch (TimeoutException e) {
+            throw new IOException(e);
+        }
+    }
+
+    /**
+     * The {@code x-expires} a partition queue holds, read from the broker's refusal to redeclare it with another one
+     * (AMQP has no other way to read a queue's arguments, and the build machines' broker runs without the management
+     * plugin); empty if the queue does not exist. The redeclare sends the queue's other arguments as the bus does,
+     * so that the expiry is the one argument it can disagree on.
+     */
+    Optional<Duration> partitionQueueExpiry(String queue) throws IOException {
+        if (!queueExists(queue)) {
+            return Optional.empty();
+        }
+        Matcher service = Pattern.compile("-p\\d+-(.+)$").matcher(queue);
+        if (!service.find()) {
+            throw new IllegalArgumentException("not a partition queue: " + queue);
+        }
+        Map<String, Object> arguments = new HashMap<>(new QueueArguments(namespace, Broker.SHORT, 1)
+                .partitionQueue(ServiceName.of(service.group(1)), Duration.ofMinutes(1)));
+        arguments.put(QueueArguments.EXPIRES, 1);
+        try (Channel channel = admin.createChannel()) {
+            channel.queueDeclare(queue, true, false, false, arguments);
+            return Optional.of(Duration.ofMillis(1));
+        } catch (IOException | ShutdownSignalException e) {
+            QueueArguments.Inequivalence why = QueueArguments.inequivalence(e)
+                    .filter(inequivalence -> inequivalence.argument().equals(QueueArguments.EXPIRES))
+                    .orElseThrow(() -> new AssertionError("the broker refused " + queue + " for another reason", e));
+            return why.current().map(millis -> Duration.ofMillis(Long.parseLong(millis)));
         } catch (TimeoutException e) {
             throw new IOException(e);
         }

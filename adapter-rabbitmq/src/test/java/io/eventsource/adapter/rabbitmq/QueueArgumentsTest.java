@@ -5,6 +5,7 @@ import io.eventsource.domain.Namespace;
 import io.eventsource.domain.ServiceName;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,6 +22,17 @@ class QueueArgumentsTest {
                 "x-expires", 30_000, "x-single-active-consumer", true,
                 "x-dead-letter-exchange", "staging.eventsourceRejected", "x-dead-letter-routing-key", "api-legacy"));
         assertThat(arguments.announcementQueue()).isEqualTo(Map.of("x-max-length", 10_000, "x-overflow", "drop-head"));
+    }
+
+    @Test
+    void aPartitionQueueCarriesItsServiceNamespaceAndItsTopologysExpiryAsAnIntWhereItFits() {
+        QueueArguments arguments = new QueueArguments(Namespace.of("staging."), ExpiryPolicy.SEED, 10_000);
+
+        assertThat(arguments.partitionQueue(ServiceName.of("ads"), Duration.ofDays(1))).isEqualTo(Map.of(
+                "x-expires", 86_400_000, "x-single-active-consumer", true,
+                "x-dead-letter-exchange", "staging.eventsourceRejected", "x-dead-letter-routing-key", "ads"));
+        assertThat(arguments.partitionQueue(ServiceName.of("ads"), Duration.ofDays(365)).get("x-expires"))
+                .isEqualTo(31_536_000_000L);
     }
 
     @Test

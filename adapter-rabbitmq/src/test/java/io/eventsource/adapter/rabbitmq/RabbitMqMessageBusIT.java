@@ -1,6 +1,7 @@
 package io.eventsource.adapter.rabbitmq;
 
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateTopology;
 import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.ExchangeName;
 import io.eventsource.domain.ExpiryPolicy;
@@ -9,6 +10,7 @@ import io.eventsource.domain.QueueName;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.domain.Topology;
 import io.eventsource.ports.MessageBus;
+import io.eventsource.ports.RouteCollisionException;
 import io.eventsource.tck.ForwardingMessageBus;
 import io.eventsource.tck.MessageBusContract;
 import org.junit.jupiter.api.AfterEach;
@@ -19,7 +21,10 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -89,10 +94,20 @@ class RabbitMqMessageBusIT extends MessageBusContract {
         return Duration.ofMillis(400);
     }
 
+    @Override
+    protected Optional<Duration> declaredExpiry(QueueName name) {
+        try {
+            return broker.partitionQueueExpiry(name.value());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Remembers what needs deleting after the test. */
     private final class Tracked extends ForwardingMessageBus {
         private final List<Socket> sockets;
         private final Topology topology = Topology.of(broker.namespace);
+        private final Map<AggregateType, AggregateTopology.Partitioned> partitioned = new ConcurrentHashMap<>();
 
         Tracked(MessageBus bus, List<Socket> sockets) {
             super(bus);
@@ -107,7 +122,48 @@ class RabbitMqMessageBusIT extends MessageBusContract {
         }
 
         @Override
+        public void useTopology(AggregateType type, AggregateTopology topology) {
+            super.useTopology(type, topology);
+            if (topology instanceof AggregateTopology.Partitioned partitions) {
+                partitioned.put(type, partitions);
+            }
+        }
+
+        /** The type's durable exchange and partition queues (they would expire only a minute after the test). */
+        @Override
+        public void declarePartitions(AggregateType type, ServiceName service) {
+            AggregateTopology.Partitioned partitions = partitioned.get(type);
+            if (partitions != null) {
+                for (int partition = 0; partition < partitions.partitions(); partition++) {
+                    broker.deleteAfterwards(topology.partitionQueue(type, partition, service).value(),
+                            topology.partitionExchange(type).value());
+                }
+            }
+            super.declarePartitions(type, service);
+        }
+
+        @Override
+        public Map<AggregateRef, RouteCollisionException> declareRoutes(Map<AggregateRef, Set<ServiceName>> routes) {
+            routes.forEach(this::deletePartitionsAfterwards);
+            return super.declareRoutes(routes);
+        }
+
+        private void deletePartitionsAfterwards(AggregateRef aggregate, Set<ServiceName> services) {
+            AggregateTopology.Partitioned partitions = partitioned.get(aggregate.type());
+            if (partitions == null) {
+                return;
+            }
+            broker.deleteExchangeAfterwards(topology.partitionExchange(aggregate.type()).value());
+            for (ServiceName service : services) {
+                int partition = partitions.partitionOf(aggregate.id());
+                broker.deleteAfterwards(topology.partitionQueue(aggregate.type(), partition, service).value(),
+                        topology.partitionExchange(aggregate.type()).value());
+            }
+        }
+
+        @Override
         public void declareRoute(AggregateRef aggregate, Set<ServiceName> services) {
+            deletePartitionsAfterwards(aggregate, services);
             if (services.isEmpty()) {
                 broker.deleteExchangeAfterwards(topology.aggregateExchange(aggregate).value());
             }

@@ -62,6 +62,22 @@ class RabbitMqSettingsTest {
                 .hasMessageContaining("connectionTimeout must be at most");
         assertThatThrownBy(() -> local.withUri(URI.create("amqp:///vhost"))).isInstanceOf(InvalidValueException.class)
                 .hasMessageContaining("must name a host");
+        assertThatThrownBy(() -> local.withPartitionPrefetch(65_536)).isInstanceOf(InvalidValueException.class)
+                .hasMessageContaining("partitionPrefetch must be 1-65535");
+    }
+
+    @Test
+    void readsThePartitionPrefetchFromItsVariable() {
+        assertThat(RabbitMqSettings.local().partitionPrefetch()).isEqualTo(256);
+        assertThat(RabbitMqSettings.fromEnvironment(Map.of("EVENTSOURCE_AMQP_PARTITION_PREFETCH", " 1000 "))
+                .partitionPrefetch()).isEqualTo(1000);
+        assertThatThrownBy(() -> RabbitMqSettings.fromEnvironment(Map.of("EVENTSOURCE_AMQP_PARTITION_PREFETCH", "0")))
+                .isInstanceOf(InvalidValueException.class)
+                .hasMessageStartingWith("EVENTSOURCE_AMQP_PARTITION_PREFETCH: ").hasMessageContaining("1-65535");
+        assertThatThrownBy(() -> RabbitMqSettings.fromEnvironment(
+                Map.of("EVENTSOURCE_AMQP_PARTITION_PREFETCH", "many")))
+                .isInstanceOf(InvalidValueException.class)
+                .hasMessageStartingWith("EVENTSOURCE_AMQP_PARTITION_PREFETCH must be a number");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.eventsource.adapter.redis;
 
+import io.eventsource.domain.AggregateTopology;
 import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Binding;
 import io.eventsource.domain.ExpiryPolicy;
@@ -7,7 +8,9 @@ import io.eventsource.domain.InvalidValueException;
 import io.eventsource.domain.Namespace;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.domain.Topology;
+import io.eventsource.ports.Instances;
 import io.eventsource.ports.Leases;
+import io.eventsource.ports.PermanentPortException;
 import io.eventsource.ports.ServiceRegistry;
 import jakarta.inject.Inject;
 import org.slf4j.Logger;
@@ -42,8 +45,14 @@ import java.util.Set;
  *       heartbeat in epoch milliseconds (liveness is exact to the millisecond), so that the instances of a
  *       service share one member and the live services are one range query; members dead for two liveness TTLs
  *       are trimmed by the heartbeats.</li>
+ *   <li>{@code {ns}eventsourceTopologies}: a hash of each type's recorded topology, as
+ *       {@link AggregateTopology#describe()} text under the type's name; it never expires: it is the namespace's
+ *       record of how every type travels.</li>
+ *   <li>{@code {ns}{Type}Instances-{service}}: a hash of the service's instances on the type, each with its last
+ *       heartbeat in epoch milliseconds; fields dead for two of the reader's TTLs are dropped when the instances are
+ *       read, and the key expires {@link #INSTANCES_KEY_LIFETIME} after the last heartbeat of any instance.</li>
  * </ul>
- * Every heartbeat re-adds what it carries and resets both keys' time to live to the liveness TTL, so a
+ * Every heartbeat re-adds what it carries and resets the first two keys' time to live to the liveness TTL, so a
  * Redis restart is healed by the next heartbeat and the keys vanish when every listener is gone.
  */
 final class JedisServiceRegistry implements ServiceRegistry {
@@ -58,6 +67,31 @@ final class JedisServiceRegistry implements ServiceRegistry {
             + "if holder and holder ~= ARGV[1] and untilMs > tonumber(ARGV[2]) then return 0 end "
             + "redis.call('HSET', KEYS[1], 'holder', ARGV[1], 'until', ARGV[3]) "
             + "redis.call('PEXPIRE', KEYS[1], ARGV[4]) return 1";
+    /** Records ARGV[2] for type ARGV[1] unless the type has a topology already; returns the recorded one. */
+    private static final String AGREE_TOPOLOGY = "local recorded = redis.call('HGET', KEYS[1], ARGV[1]) "
+            + "if recorded then return recorded end "
+            + "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) return ARGV[2]";
+    /**
+     * Sets instance ARGV[1]'s heartbeat to ARGV[2] (epoch ms) unless it is later already (or unreadable, then it is
+     * overwritten), and the key's time to live to ARGV[3] ms.
+     */
+    private static final String INSTANCE_HEARTBEAT =
+            "local last = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '') "
+            + "if not last or last < tonumber(ARGV[2]) then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end "
+            + "redis.call('PEXPIRE', KEYS[1], ARGV[3]) return 1";
+    /**
+     * Every instance and its heartbeat, as a flat list; drops those whose heartbeat is at or before ARGV[1] (epoch
+     * ms: dead for two of the reader's TTLs) first.
+     */
+    private static final String LIVE_INSTANCES = "local all = redis.call('HGETALL', KEYS[1]) local kept = {} "
+            + "for i = 1, #all, 2 do local at = tonumber(all[i + 1]) "
+            + "if at and at <= tonumber(ARGV[1]) then redis.call('HDEL', KEYS[1], all[i]) "
+            + "else kept[#kept + 1] = all[i] kept[#kept + 1] = all[i + 1] end end return kept";
+    /**
+     * How long an instances key lives after the last heartbeat of any of its instances: so that a service that is
+     * gone for good leaves nothing behind, and far longer than any TTL a reader asks about.
+     */
+    static final Duration INSTANCES_KEY_LIFETIME = Duration.ofDays(1);
 
     private final UnifiedJedis redis;
     private final Topology topology;
@@ -187,6 +221,82 @@ final class JedisServiceRegistry implements ServiceRegistry {
         Object held = run("hold the lease " + key, () -> redis.eval(HOLD_LEASE, List.of(key), List.of(holder,
                 Long.toString(nowMillis), Long.toString(nowMillis + ttlMillis), Long.toString(2 * ttlMillis))));
         return Long.valueOf(1).equals(held);
+    }
+
+    @Override
+    public AggregateTopology agreeTopology(AggregateType type, AggregateTopology proposed) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(proposed, "proposed");
+        String key = topology.topologiesKey();
+        // one script: the check and the write are atomic, so concurrent proposals get the same answer
+        Object recorded = run("agree on the topology of " + type, () -> redis.eval(AGREE_TOPOLOGY, List.of(key),
+                List.of(type.value(), proposed.describe())));
+        String text = String.valueOf(recorded);
+        try {
+            return AggregateTopology.parse(text);
+        } catch (InvalidValueException e) {
+            throw new PermanentPortException("The topology recorded for " + type + " in field \"" + type.value()
+                    + "\" of " + key + " on Redis at " + description + " is unreadable (" + e.getMessage()
+                    + "); correct or delete the field, then restart the processes of the namespace");
+        }
+    }
+
+    @Override
+    public void instanceHeartbeat(AggregateType type, ServiceName service, String instance, Instant at) {
+        String key = instancesKey(type, service);
+        Instances.check(instance);
+        Objects.requireNonNull(at, "at");
+        run("record a heartbeat of instance " + instance + " of " + service + " on " + type,
+                () -> redis.eval(INSTANCE_HEARTBEAT, List.of(key), List.of(instance,
+                        Long.toString(at.toEpochMilli()), Long.toString(INSTANCES_KEY_LIFETIME.toMillis()))));
+    }
+
+    @Override
+    public List<String> liveInstances(AggregateType type, ServiceName service, Instant now, Duration ttl) {
+        String key = instancesKey(type, service);
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(ttl, "ttl");
+        long nowMillis = now.toEpochMilli();
+        // live while now - last < ttl, as liveServices; dead for two TTLs is dead for every reader within one TTL of us
+        long youngerThan = nowMillis - ttl.toMillis();
+        long forgetAtOrBefore = nowMillis - 2 * ttl.toMillis();
+        Object reply = run("read the live instances of " + service + " on " + type,
+                () -> redis.eval(LIVE_INSTANCES, List.of(key), List.of(Long.toString(forgetAtOrBefore))));
+        List<?> flat = reply instanceof List<?> list ? list : List.of();
+        List<String> live = new ArrayList<>();
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            String instance = String.valueOf(flat.get(i));
+            Long last = epochMillis(flat.get(i + 1));
+            if (last == null) {
+                LOG.warn("Ignoring field \"{}\" of {} on {}: its heartbeat \"{}\" is not epoch milliseconds", instance,
+                        key, description, flat.get(i + 1));
+            } else if (last > youngerThan) {
+                live.add(instance);
+            }
+        }
+        live.sort(null);
+        return Collections.unmodifiableList(live);
+    }
+
+    @Override
+    public void leave(AggregateType type, ServiceName service, String instance) {
+        String key = instancesKey(type, service);
+        Instances.check(instance);
+        run("forget instance " + instance + " of " + service + " on " + type, () -> redis.hdel(key, instance));
+    }
+
+    private String instancesKey(AggregateType type, ServiceName service) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(service, "service");
+        return topology.instancesKey(type, service);
+    }
+
+    private static Long epochMillis(Object value) {
+        try {
+            return Long.valueOf(String.valueOf(value));
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     @Override

@@ -1,10 +1,12 @@
 package io.eventsource.adapter.redis;
 
+import io.eventsource.domain.AggregateTopology;
 import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Binding;
 import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.domain.Topology;
+import io.eventsource.ports.PermanentPortException;
 import io.eventsource.ports.PortException;
 import io.eventsource.ports.ServiceRegistry;
 import io.eventsource.ports.TransientPortException;
@@ -19,6 +21,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 
@@ -36,6 +39,8 @@ class JedisServiceRegistryIT extends ServiceRegistryContract {
     private static final Binding ADS_SEARCH = Binding.of("ads", "Product", "search-index");
     private static final Binding API_PROJECTIONS = Binding.of("api-legacy", "Product", "projections");
     private static final Binding ADS_ORDERS = Binding.of("ads", "Order", "projections");
+    private static final ServiceName ADS = ServiceName.of("ads");
+    private static final Duration TEN_SECONDS = Duration.ofSeconds(10);
 
     private TestRedis redis;
     private Topology topology;
@@ -198,6 +203,10 @@ class JedisServiceRegistryIT extends ServiceRegistryContract {
                 .hasMessageContaining("127.0.0.1:" + closedPort);
         assertThatThrownBy(() -> registry.liveServices(PRODUCT, T0)).isInstanceOf(TransientPortException.class);
         assertThatThrownBy(registry::bindings).isInstanceOf(TransientPortException.class);
+        assertThatThrownBy(() -> registry.agreeTopology(PRODUCT, AggregateTopology.partitioned(4)))
+                .isInstanceOf(TransientPortException.class);
+        assertThatThrownBy(() -> registry.liveInstances(PRODUCT, ADS, T0, TEN_SECONDS))
+                .isInstanceOf(TransientPortException.class);
     }
 
     @Test
@@ -229,5 +238,129 @@ class JedisServiceRegistryIT extends ServiceRegistryContract {
         redis.admin().sadd(topology.servicesKey(), "not-a-binding", "a:b c:d", "too:many:colons:here");
 
         assertThat(registry.bindings()).containsExactly(ADS_PROJECTIONS);
+    }
+
+    // ---- topologies and instances ----
+
+    @Test
+    void keepsTopologiesAndInstancesUnderTheNamespacedKeysTheReadmeNames() {
+        ServiceRegistry registry = registry();
+        AggregateTopology sixteen = AggregateTopology.partitioned(16);
+
+        registry.agreeTopology(PRODUCT, sixteen);
+        registry.instanceHeartbeat(PRODUCT, ADS, "host-1:4711", T0);
+
+        String ns = redis.namespace().prefix();
+        assertThat(redis.keys()).containsExactly(ns + "ProductInstances-ads", ns + "eventsourceTopologies");
+        assertThat(redis.admin().hgetAll(ns + "eventsourceTopologies"))
+                .containsExactlyEntriesOf(Map.of("Product", "partitioned(16, expiry PT24H)"));
+        assertThat(redis.admin().hgetAll(ns + "ProductInstances-ads"))
+                .containsExactlyEntriesOf(Map.of("host-1:4711", Long.toString(T0.toEpochMilli())));
+        assertThat(redis.admin().pttl(ns + "eventsourceTopologies")).as("the namespace's record never expires")
+                .isEqualTo(-1L);
+        assertThat(redis.admin().pttl(ns + "ProductInstances-ads"))
+                .isBetween(JedisServiceRegistry.INSTANCES_KEY_LIFETIME.minusMinutes(1).toMillis(),
+                        JedisServiceRegistry.INSTANCES_KEY_LIFETIME.toMillis());
+    }
+
+    @Test
+    void processesWithClientsOfTheirOwnAgreeOnTheFirstTopology() {
+        ServiceRegistry first = redis.registry(ExpiryPolicy.SEED);
+        ServiceRegistry second = redis.registry(ExpiryPolicy.SEED);
+
+        assertThat(first.agreeTopology(PRODUCT, AggregateTopology.partitioned(16)))
+                .isEqualTo(AggregateTopology.partitioned(16));
+        assertThat(second.agreeTopology(PRODUCT, AggregateTopology.perAggregate()))
+                .isEqualTo(AggregateTopology.partitioned(16));
+    }
+
+    @Test
+    void topologiesAndInstancesOfOneNamespaceAreNotSeenFromAnother() throws Exception {
+        try (TestRedis other = TestRedis.locate()) {
+            ServiceRegistry here = registry();
+            ServiceRegistry there = other.registry(ExpiryPolicy.SEED);
+            here.agreeTopology(PRODUCT, AggregateTopology.partitioned(16));
+            here.instanceHeartbeat(PRODUCT, ADS, "ads-1", T0);
+
+            assertThat(there.agreeTopology(PRODUCT, AggregateTopology.perAggregate()))
+                    .isEqualTo(AggregateTopology.perAggregate());
+            assertThat(there.liveInstances(PRODUCT, ADS, T0, TEN_SECONDS)).isEmpty();
+            assertThat(here.liveInstances(PRODUCT, ADS, T0, TEN_SECONDS)).containsExactly("ads-1");
+        }
+    }
+
+    @Test
+    void anUnreadableRecordedTopologyIsAPermanentFailureNamingTheField() {
+        redis.admin().hset(topology.topologiesKey(), "Product", "partitioned(sixteen)");
+
+        assertThatThrownBy(() -> registry().agreeTopology(PRODUCT, AggregateTopology.partitioned(16)))
+                .isInstanceOf(PermanentPortException.class)
+                .hasMessageContaining("field \"Product\" of " + topology.topologiesKey())
+                .hasMessageContaining("partitioned(sixteen)");
+    }
+
+    @Test
+    void readingTheInstancesForgetsThoseDeadForTwoTtlsAndKeepsTheOthers() {
+        ServiceRegistry registry = registry();
+        registry.instanceHeartbeat(PRODUCT, ADS, "dead-long", T0);
+        registry.instanceHeartbeat(PRODUCT, ADS, "dead", T0.plusSeconds(1));
+        registry.instanceHeartbeat(PRODUCT, ADS, "live", T0.plusSeconds(15));
+
+        assertThat(registry.liveInstances(PRODUCT, ADS, T0.plusSeconds(20), TEN_SECONDS)).containsExactly("live");
+
+        assertThat(redis.admin().hkeys(topology.instancesKey(PRODUCT, ADS)))
+                .as("dead for exactly two TTLs is forgotten; for less, kept").containsExactlyInAnyOrder("dead", "live");
+    }
+
+    @Test
+    void ignoresAnInstanceWhoseHeartbeatIsNotANumber() {
+        ServiceRegistry registry = registry();
+        registry.instanceHeartbeat(PRODUCT, ADS, "ads-1", T0);
+        redis.admin().hset(topology.instancesKey(PRODUCT, ADS), "ads-2", "yesterday");
+
+        assertThat(registry.liveInstances(PRODUCT, ADS, T0, TEN_SECONDS)).containsExactly("ads-1");
+
+        registry.instanceHeartbeat(PRODUCT, ADS, "ads-2", T0);
+        assertThat(registry.liveInstances(PRODUCT, ADS, T0, TEN_SECONDS)).as("a heartbeat overwrites it")
+                .containsExactly("ads-1", "ads-2");
+    }
+
+    @Test
+    void theLastInstanceLeavingLeavesNoKeyBehind() {
+        ServiceRegistry registry = registry();
+        registry.instanceHeartbeat(PRODUCT, ADS, "ads-1", T0);
+
+        registry.leave(PRODUCT, ADS, "ads-1");
+
+        assertThat(redis.keys()).isEmpty();
+    }
+
+    @Test
+    void agreesHeartBeatsReadsAndLeavesInOneRoundTripEach() throws Exception {
+        try (CountingProxy proxy = new CountingProxy(redis.uri())) {
+            ServiceRegistry registry = redis.registry(redis.settings().withUri(proxy.uri()).withPoolSize(1),
+                    ExpiryPolicy.SEED);
+            registry.bindings(); // connects: the handshake is not counted below
+
+            proxy.reset();
+            registry.agreeTopology(PRODUCT, AggregateTopology.partitioned(4));
+            assertThat(proxy.roundTrips()).as("round trips of agreeTopology").isEqualTo(1);
+            assertThat(proxy.commands()).containsExactly("EVAL");
+
+            proxy.reset();
+            registry.instanceHeartbeat(PRODUCT, ADS, "ads-1", T0);
+            assertThat(proxy.roundTrips()).as("round trips of instanceHeartbeat").isEqualTo(1);
+            assertThat(proxy.commands()).containsExactly("EVAL");
+
+            proxy.reset();
+            assertThat(registry.liveInstances(PRODUCT, ADS, T0, TEN_SECONDS)).containsExactly("ads-1");
+            assertThat(proxy.roundTrips()).as("round trips of liveInstances").isEqualTo(1);
+            assertThat(proxy.commands()).containsExactly("EVAL");
+
+            proxy.reset();
+            registry.leave(PRODUCT, ADS, "ads-1");
+            assertThat(proxy.roundTrips()).as("round trips of leave").isEqualTo(1);
+            assertThat(proxy.commands()).containsExactly("HDEL");
+        }
     }
 }

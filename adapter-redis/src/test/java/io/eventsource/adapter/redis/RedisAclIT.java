@@ -1,5 +1,6 @@
 package io.eventsource.adapter.redis;
 
+import io.eventsource.domain.AggregateTopology;
 import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Binding;
 import io.eventsource.domain.ExpiryPolicy;
@@ -30,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RedisAclIT {
     /** The README's rules for a runtime (it heart-beats, reads, and may take the relay's lease), {ns} replaced. */
     static final String RUNTIME_RULES = "on resetkeys resetchannels ~{ns}* -@all +ping +hello +auth +client|setname"
-            + " +select +sadd +smembers +zadd +zrangebyscore +zremrangebyscore +pexpire +eval +hget +hset";
+            + " +select +sadd +smembers +zadd +zrangebyscore +zremrangebyscore +pexpire +eval +hget +hset"
+            + " +hgetall +hdel";
     /** The README's rules for a process that only reads (a dashboard, an admin tool). */
     static final String READER_RULES = "on resetkeys resetchannels %R~{ns}* -@all +ping +hello +auth +client|setname"
             + " +select +smembers +zrangebyscore";
@@ -61,6 +63,14 @@ class RedisAclIT {
             assertThat(registry.liveServices(AggregateType.of("Product"), T0)).containsExactly(ServiceName.of("ads"));
             assertThat(registry.bindings()).containsExactly(ADS);
             assertThat(registry.holdLease("relay", "instance-1", T0, Duration.ofSeconds(10))).isTrue();
+            AggregateType order = AggregateType.of("Order");
+            assertThat(registry.agreeTopology(order, AggregateTopology.partitioned(16)))
+                    .isEqualTo(AggregateTopology.partitioned(16));
+            registry.instanceHeartbeat(order, ServiceName.of("ads"), "ads-1", T0);
+            assertThat(registry.liveInstances(order, ServiceName.of("ads"), T0, Duration.ofSeconds(15)))
+                    .containsExactly("ads-1");
+            registry.leave(order, ServiceName.of("ads"), "ads-1");
+            assertThat(registry.liveInstances(order, ServiceName.of("ads"), T0, Duration.ofSeconds(15))).isEmpty();
         }
     }
 

@@ -4,18 +4,21 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -50,6 +53,9 @@ import java.util.function.Supplier;
 public final class FaultProxy implements AutoCloseable {
     private static final int BUFFER_BYTES = 32 * 1024;
     private static final int CONNECT_TIMEOUT_MILLIS = 2_000;
+    /** How long {@link #restore()} waits for the port to be free again after {@link #refuse()}. */
+    private static final Duration REBIND_WITHIN = Duration.ofSeconds(10);
+    private static final long REBIND_BACKOFF_NANOS = 50_000_000L;
     private static final Map<String, Integer> DEFAULT_PORTS = Map.of("amqp", 5672, "amqps", 5671, "redis", 6379,
             "rediss", 6379, "mysql", 3306, "mariadb", 3306, "postgresql", 5432);
     private static final Tap NO_TAP = new Tap() {
@@ -241,7 +247,8 @@ public final class FaultProxy implements AutoCloseable {
      * Forwards again: after {@link #refuse()} it listens on the same port again, after {@link #blackhole()} the held
      * bytes and connections go on. Idempotent.
      *
-     * @throws UncheckedIOException if the port cannot be bound again
+     * @throws UncheckedIOException if the port cannot be bound again (another socket took it while the proxy refused,
+     *         and kept it for 10 s)
      */
     public void restore() {
         synchronized (this) {
@@ -285,10 +292,21 @@ public final class FaultProxy implements AutoCloseable {
         if (server != null) {
             return;
         }
-        try {
-            server = listen(port);
-        } catch (IOException e) {
-            throw new UncheckedIOException("FaultProxy " + name + " could not listen on 127.0.0.1:" + port + " again", e);
+        long deadline = System.nanoTime() + REBIND_WITHIN.toNanos();
+        while (server == null) {
+            try {
+                server = listen(port);
+            } catch (BindException taken) {
+                // while the proxy refused, the port was free, and any process's outgoing connection may have been given
+                // it as its local port: wait a little for it to go, rather than fail a test over the OS's choice
+                if (System.nanoTime() > deadline) {
+                    throw new UncheckedIOException("FaultProxy " + name + " could not listen on 127.0.0.1:" + port
+                            + " again within " + REBIND_WITHIN.toSeconds() + " s: another socket holds the port", taken);
+                }
+                LockSupport.parkNanos(REBIND_BACKOFF_NANOS);
+            } catch (IOException e) {
+                throw new UncheckedIOException("FaultProxy " + name + " could not listen on 127.0.0.1:" + port + " again", e);
+            }
         }
         startAccepting(server);
     }

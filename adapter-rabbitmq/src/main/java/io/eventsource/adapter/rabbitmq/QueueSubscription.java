@@ -1,0 +1,368 @@
+package io.eventsource.adapter.rabbitmq;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Consumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.ShutdownSignalException;
+import io.eventsource.domain.Event;
+import io.eventsource.ports.Delivery;
+import io.eventsource.ports.DeliveryListener;
+import io.eventsource.ports.EndReason;
+import io.eventsource.ports.Scheduler;
+import io.eventsource.ports.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One consumer of one queue of events (an aggregate's or a partition's), on a channel of its own. amqp-client calls
+ * the consumer on its dispatch threads; they only decode and hand over to the subscription's {@link SerialExecutor},
+ * which calls the listener one delivery at a time. Every operation on the channel (consume, ack, reject, close) holds
+ * the subscription's channel lock, so the channel is never used by two threads at once, and an ack from any thread has
+ * been written to the broker when {@link Delivery#ack()} returns (an ack queued for later could be lost with a crash
+ * right after it). Each delivery is settled on its own, in any order. The consumer is not in the client's recovery
+ * records, so a lost connection ends the subscription ({@link EndReason#CONNECTION_LOST}); the core subscribes again.
+ *
+ * <p>The kinds differ in what they accept ({@link #check}) and in what they track of their traffic
+ * ({@link #onReceived}, {@link #onSettled}: an aggregate subscription ends when idle).
+ */
+abstract class QueueSubscription implements Subscription {
+    private static final Logger LOG = LoggerFactory.getLogger(QueueSubscription.class);
+
+    /** What a subscription needs from its bus. */
+    interface Owner {
+        Scheduler scheduler();
+
+        Duration idleTimeout();
+
+        void malformed(String queue, MalformedMessageException reason);
+
+        /** The connection closed on a message over the inbound limit, maybe one of {@code queue}'s. */
+        void oversized(String queue);
+
+        void ended(QueueSubscription subscription);
+    }
+
+    private final String queue;
+    private final Channel channel;
+    private final Channel consuming;
+    private final SerialExecutor serial;
+    private final DeliveryListener listener;
+    private final Owner owner;
+    private final Object lock = new Object();
+    private final Object channelLock = new Object();
+    private EndReason endReason;
+
+    /**
+     * @param channel   the subscription's own channel, closed when it ends
+     * @param consuming where to consume and settle: the channel itself, or its unrecorded delegate
+     */
+    QueueSubscription(String queue, Channel channel, Channel consuming, SerialExecutor serial,
+                      DeliveryListener listener, Owner owner) {
+        this.queue = queue;
+        this.channel = channel;
+        this.consuming = consuming;
+        this.serial = serial;
+        this.listener = listener;
+        this.owner = owner;
+    }
+
+    /**
+     * Starts consuming; called once, before the subscription is handed out.
+     *
+     * @param consumerTag the tag the broker shows for the consumer; empty for one the broker makes up
+     */
+    final void start(int prefetch, String consumerTag) throws IOException {
+        synchronized (lock) {
+            onStarting(owner.scheduler().instant());
+        }
+        synchronized (channelLock) {
+            consuming.basicQos(prefetch);
+            consuming.basicConsume(queue, false, consumerTag, new Callbacks());
+        }
+        synchronized (lock) {
+            if (endReason == null) {
+                onStarted();
+            }
+        }
+    }
+
+    /** Refuses an event that does not belong on this queue. */
+    abstract void check(Event event) throws MalformedMessageException;
+
+    /** Called under the lock before consuming starts. */
+    void onStarting(Instant now) {
+    }
+
+    /** Called under the lock once consuming started, unless the subscription already ended. */
+    void onStarted() {
+    }
+
+    /** Called under the lock for each message received while open. */
+    void onReceived(Instant now) {
+    }
+
+    /** Called under the lock for each message settled while open. */
+    void onSettled(Instant now) {
+    }
+
+    /** Called under the lock when the subscription ends, whatever the reason. */
+    void onEnding() {
+    }
+
+    final Owner owner() {
+        return owner;
+    }
+
+    /** The lock that {@link #onReceived} and the other hooks hold. */
+    final Object lock() {
+        return lock;
+    }
+
+    final String queue() {
+        return queue;
+    }
+
+    @Override
+    public final boolean isOpen() {
+        synchronized (lock) {
+            return endReason == null;
+        }
+    }
+
+    @Override
+    public final void cancel() {
+        end(EndReason.CANCELLED, true);
+    }
+
+    /** Ends without calling the listener (the bus is closing). */
+    final void abandon() {
+        end(EndReason.CANCELLED, false);
+    }
+
+    final void end(EndReason reason, boolean notify) {
+        endIf(reason, notify, () -> true);
+    }
+
+    /**
+     * Ends if {@code decision}, asked under the lock, says so: a message arriving from then on is not handed out,
+     * and returns to the queue.
+     *
+     * @return whether it ended now
+     */
+    final boolean endIf(EndReason reason, boolean notify, BooleanSupplier decision) {
+        synchronized (lock) {
+            if (endReason != null || !decision.getAsBoolean()) {
+                return false;
+            }
+            endReason = reason;
+            onEnding();
+        }
+        finish(reason, notify);
+        return true;
+    }
+
+    private void finish(EndReason reason, boolean notify) {
+        // after the listener calls queued so far (they see the end and skip): closing the channel returns its
+        // unsettled messages to the queue, in order, and hands a single-active-consumer queue over
+        serial.execute(() -> {
+            closeChannel();
+            owner.ended(this);
+            if (notify) {
+                try {
+                    listener.onEnded(reason);
+                } catch (RuntimeException | Error e) {
+                    LOG.error("The listener of {} failed when told that its subscription ended ({})", queue, reason, e);
+                }
+            }
+        });
+    }
+
+    private void closeChannel() {
+        try {
+            synchronized (channelLock) {
+                // also when already closed: close() is what takes a channel off the connection's recovery list
+                channel.close();
+            }
+        } catch (IOException | java.util.concurrent.TimeoutException | ShutdownSignalException e) {
+            LOG.debug("Closing the channel of {} failed; it is closed anyway", queue, e);
+        }
+    }
+
+    private boolean received() {
+        Instant now = owner.scheduler().instant();
+        synchronized (lock) {
+            if (endReason != null) {
+                return false;
+            }
+            onReceived(now);
+            return true;
+        }
+    }
+
+    private void settled() {
+        Instant now = owner.scheduler().instant();
+        synchronized (lock) {
+            if (endReason == null) {
+                onSettled(now);
+            }
+        }
+    }
+
+    private enum Settlement { ACK, REQUEUE, REJECT }
+
+    private void settle(long tag, Settlement settlement) {
+        settled();
+        synchronized (channelLock) {
+            if (!consuming.isOpen()) {
+                return; // the message went back to the queue with the channel
+            }
+            try {
+                switch (settlement) {
+                    case ACK -> consuming.basicAck(tag, false);
+                    case REQUEUE -> consuming.basicReject(tag, true);
+                    case REJECT -> consuming.basicReject(tag, false);
+                }
+            } catch (IOException | ShutdownSignalException e) {
+                LOG.debug("Could not settle message {} of {}; it returns to the queue with its channel", tag, queue, e);
+            }
+        }
+    }
+
+    private void onDelivery(Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+        if (!received()) {
+            return; // ending: the channel's close returns it to the queue
+        }
+        long tag = envelope.getDeliveryTag();
+        Event event;
+        try {
+            event = EventEnvelope.decode(properties, body);
+            check(event);
+        } catch (MalformedMessageException e) {
+            owner.malformed(queue, e);
+            settled();
+            reject(tag);
+            return;
+        }
+        RabbitDelivery delivery = new RabbitDelivery(event, envelope.isRedeliver(), tag);
+        serial.execute(() -> {
+            if (!isOpen()) {
+                return;
+            }
+            try {
+                listener.onDelivery(delivery);
+            } catch (RuntimeException | Error e) {
+                LOG.error("The listener of {} failed on {}; the message is requeued", queue, event, e);
+                delivery.requeue();
+            }
+        });
+    }
+
+    private void reject(long tag) {
+        synchronized (channelLock) {
+            try {
+                if (consuming.isOpen()) {
+                    consuming.basicReject(tag, false);
+                }
+            } catch (IOException | ShutdownSignalException e) {
+                LOG.debug("Could not reject malformed message {} of {}", tag, queue, e);
+            }
+        }
+    }
+
+    private final class RabbitDelivery implements Delivery {
+        private final Event event;
+        private final boolean redelivered;
+        private final long tag;
+        private final AtomicBoolean settled = new AtomicBoolean();
+
+        RabbitDelivery(Event event, boolean redelivered, long tag) {
+            this.event = event;
+            this.redelivered = redelivered;
+            this.tag = tag;
+        }
+
+        @Override
+        public Event event() {
+            return event;
+        }
+
+        @Override
+        public boolean redelivered() {
+            return redelivered;
+        }
+
+        @Override
+        public void ack() {
+            if (settled.compareAndSet(false, true)) {
+                settle(tag, Settlement.ACK);
+            }
+        }
+
+        @Override
+        public void requeue() {
+            if (settled.compareAndSet(false, true)) {
+                settle(tag, Settlement.REQUEUE);
+            }
+        }
+
+        @Override
+        public void reject() {
+            if (settled.compareAndSet(false, true)) {
+                settle(tag, Settlement.REJECT);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Delivery[" + event + (redelivered ? ", redelivered" : "") + "]";
+        }
+    }
+
+    /** amqp-client's view of the subscription. Nothing thrown here may reach the client: it would close the channel. */
+    private final class Callbacks implements Consumer {
+        @Override
+        public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+            try {
+                onDelivery(envelope, properties, body);
+            } catch (RuntimeException | Error e) {
+                LOG.error("Could not handle a message of {}", queue, e);
+            }
+        }
+
+        @Override
+        public void handleCancel(String consumerTag) {
+            LOG.debug("The broker cancelled the consumer of {}: its queue was deleted", queue);
+            end(EndReason.QUEUE_DELETED, true);
+        }
+
+        @Override
+        public void handleShutdownSignal(String consumerTag, ShutdownSignalException signal) {
+            if (isOpen() && OversizedMessages.isCause(signal)) {
+                owner.oversized(queue);
+            }
+            if (isOpen()) {
+                LOG.debug("The channel of {} closed: {}", queue, signal.getMessage());
+                end(EndReason.CONNECTION_LOST, true);
+            }
+        }
+
+        @Override
+        public void handleConsumeOk(String consumerTag) {
+        }
+
+        @Override
+        public void handleCancelOk(String consumerTag) {
+        }
+
+        @Override
+        public void handleRecoverOk(String consumerTag) {
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package io.eventsource.adapter.rabbitmq;
+
+import io.eventsource.domain.AggregateId;
+import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateTopology;
+import io.eventsource.domain.AggregateType;
+import io.eventsource.domain.ServiceName;
+import io.eventsource.domain.Topology;
+import io.eventsource.ports.PermanentPortException;
+import io.eventsource.ports.PublishResult;
+import io.eventsource.ports.Subscription;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What the partitioned topology does on RabbitMQ beyond the bus contract: what the bus remembers of its declarations,
+ * the partition prefetch, foreign messages on a partition queue, and a process that disagrees on the expiry.
+ */
+class RabbitMqPartitionIT {
+    private static final AggregateType ORDER = AggregateType.of("Order");
+    private static final ServiceName ADS = ServiceName.of("ads");
+    private static final Duration PATIENCE = Duration.ofSeconds(10);
+    private static final AggregateTopology.Partitioned FOUR = AggregateTopology.partitioned(4)
+            .withQueueExpiry(Duration.ofMinutes(1));
+
+    private Broker broker;
+    private Topology topology;
+
+    @BeforeEach
+    void connect() throws Exception {
+        broker = new Broker();
+        topology = Topology.of(broker.namespace);
+        for (int partition = 0; partition < FOUR.partitions(); partition++) {
+            broker.deleteAfterwards(queue(partition), topology.partitionExchange(ORDER).value());
+        }
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        broker.close();
+    }
+
+    private String queue(int partition) {
+        return topology.partitionQueue(ORDER, partition, ADS).value();
+    }
+
+    private RabbitMqMessageBus partitioned(RabbitMqSettings settings) {
+        RabbitMqMessageBus bus = broker.bus(Broker.SHORT, settings);
+        bus.useTopology(ORDER, FOUR);
+        return bus;
+    }
+
+    private static AggregateRef orderIn(int partition) {
+        while (true) {
+            AggregateRef aggregate = new AggregateRef(ORDER, AggregateId.of(UUID.randomUUID().toString()));
+            if (FOUR.partitionOf(aggregate.id()) == partition) {
+                return aggregate;
+            }
+        }
+    }
+
+    private long messageCount(String queue) {
+        try {
+            return broker.messageCount(queue);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void remembersADeclaredPartitionQueueUntilAPublishFindsItGone() throws Exception {
+        RabbitMqMessageBus bus = partitioned(broker.settings);
+        AggregateRef aggregate = orderIn(1);
+        bus.declareRoute(aggregate, Set.of(ADS));
+        broker.deleteQueue(queue(1));
+
+        bus.declareRoute(aggregate, Set.of(ADS));
+        assertThat(broker.queueExists(queue(1))).as("declared lately: not declared again").isFalse();
+        assertThat(bus.publish(aggregate, Recorder.events(aggregate, 1, 1)))
+                .isEqualTo(new PublishResult.Unroutable(topology.partitionExchange(ORDER).value()));
+
+        bus.declareRoute(aggregate, Set.of(ADS));
+        assertThat(broker.queueExists(queue(1))).as("forgotten after the unrouted publish: declared again").isTrue();
+        assertThat(bus.publish(aggregate, Recorder.events(aggregate, 1, 1))).isEqualTo(new PublishResult.Routed());
+    }
+
+    @Test
+    void aPartitionConsumerHoldsAtMostThePartitionPrefetch() {
+        RabbitMqMessageBus bus = partitioned(broker.settings.withPartitionPrefetch(3));
+        bus.declarePartitions(ORDER, ADS);
+        Recorder recorder = Recorder.holding();
+        bus.subscribePartition(ORDER, 2, ADS, "ads-1", recorder);
+        AggregateRef first = orderIn(2);
+        AggregateRef second = orderIn(2);
+
+        bus.publish(first, Recorder.events(first, 1, 3));
+        bus.publish(second, Recorder.events(second, 1, 2));
+
+        Poll.until("three delivered", PATIENCE, () -> recorder.deliveries.size() == 3);
+        Poll.never("more than the prefetch unsettled", Duration.ofMillis(500), () -> recorder.deliveries.size() > 3);
+        recorder.deliveries.get(1).ack();
+        Poll.until("one more after an ack", PATIENCE, () -> recorder.deliveries.size() == 4);
+    }
+
+    @Test
+    void rejectsAnEventOfAnotherTypeOnAPartitionQueueAndGoesOn() throws Exception {
+        RabbitMqMessageBus bus = partitioned(broker.settings);
+        bus.declarePartitions(ORDER, ADS);
+        Recorder recorder = Recorder.acking();
+        Subscription subscription = bus.subscribePartition(ORDER, 0, ADS, "ads-1", recorder);
+        AggregateRef product = AggregateRef.of("Product", "42");
+        EventEnvelope.Message foreign = EventEnvelope.encode(Recorder.events(product, 1, 1).get(0));
+        AggregateRef order = orderIn(0);
+
+        broker.publishRaw(topology.partitionExchange(ORDER).value(), "0", foreign.properties(), foreign.body());
+        bus.publish(order, Recorder.events(order, 1, 1));
+
+        Poll.until("the order's event arrived", PATIENCE, () -> recorder.deliveries.size() == 1);
+        assertThat(recorder.deliveries.get(0).event().aggregate()).isEqualTo(order);
+        assertThat(bus.malformedMessages()).isEqualTo(1);
+        assertThat(subscription.isOpen()).isTrue();
+        Poll.until("nothing left on the queue (rejected without requeue)", PATIENCE,
+                () -> messageCount(queue(0)) == 0);
+    }
+
+    @Test
+    void refusesPartitionQueuesThatAnotherProcessDeclaredWithAnotherExpiryNamingBoth() {
+        partitioned(broker.settings).declarePartitions(ORDER, ADS);
+        RabbitMqMessageBus disagreeing = broker.bus(Broker.SHORT);
+        disagreeing.useTopology(ORDER, FOUR.withQueueExpiry(Duration.ofMinutes(2)));
+
+        assertThatThrownBy(() -> disagreeing.declarePartitions(ORDER, ADS)).isInstanceOf(PermanentPortException.class)
+                .hasMessageContaining(queue(0)).hasMessageContaining("60000").hasMessageContaining("120000");
+        assertThatThrownBy(() -> disagreeing.declareRoute(orderIn(3), Set.of(ADS)))
+                .isInstanceOf(PermanentPortException.class).hasMessageContaining(queue(3));
+    }
+}
