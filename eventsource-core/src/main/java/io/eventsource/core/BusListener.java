@@ -177,7 +177,7 @@ final class BusListener implements Listener {
         redrive = new Redrive(service, bus, log, acks, queues);
         replay = new Replay(acks, log, redrive);
         replays = new ReplayEngine(log, acks, bus, registry, checkpoints, scheduler, ReplayEngine.DEFAULT_LEASE_TTL,
-                service, queues);
+                service, queues, topologies);
         topologyOf.forEach((type, topology) -> {
             if (topology instanceof AggregateTopology.Partitioned partitioned) {
                 partitions.start(type, partitioned);

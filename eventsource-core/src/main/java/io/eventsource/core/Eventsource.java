@@ -182,7 +182,8 @@ public final class Eventsource implements AutoCloseable {
      * ({@link ProjectionBinding#replay}).
      */
     public synchronized ReplayEngine replays() {
-        return new ReplayEngine(log, acks, bus, registry, checkpoints, scheduler);
+        return new ReplayEngine(log, acks, bus, registry, checkpoints, scheduler, ReplayEngine.DEFAULT_LEASE_TTL, null,
+                null, topologies);
     }
 
     /**

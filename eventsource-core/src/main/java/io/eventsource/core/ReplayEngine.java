@@ -47,7 +47,8 @@ import java.util.UUID;
  * selected events in position order, at most a tenth of a second's worth of the throttle (and at most
  * {@value #MAX_STEP}); unless the request is failed-only, makes the binding forget its acks of them
  * ({@link AckStore#forget}); sends each aggregate's share, marked as a replay for the binding, through the service's
- * queue of the aggregate ({@link Redrive}) and announces the aggregate, so that a live instance consumes the queue;
+ * queue of the aggregate ({@link Redrive}: its partition queue if the namespace partitions the type) and announces
+ * the aggregate, so that a live instance consumes the queue;
  * stores the progress; and waits as long as the throttle asks for the events it sent. A failed-only replay keeps the
  * failed acks (their attempts add up) and follows each aggregate's replays with its latest event, so that a binding
  * parked by the failure goes on with the aggregate once the replay succeeds.
@@ -94,6 +95,8 @@ public final class ReplayEngine {
     /** The service whose listener drives the replays here, or null: no queue is consumed here. */
     private final ServiceName localService;
     private final Redrive.Queues localQueues;
+    /** The topology of each type, as the namespace agreed it: the bus must route the copies as the consumers read. */
+    private final Topologies topologies;
     private final String holder = "replay-" + UUID.randomUUID();
 
     /**
@@ -115,12 +118,17 @@ public final class ReplayEngine {
      */
     public ReplayEngine(EventLog log, AckStore acks, MessageBus bus, ServiceRegistry registry, CheckpointStore store,
                         Scheduler scheduler, Duration leaseTtl) {
-        this(log, acks, bus, registry, store, scheduler, leaseTtl, null, null);
+        this(log, acks, bus, registry, store, scheduler, leaseTtl, null, null,
+                new Topologies(registry, bus, EventsourceOptions.defaults(), scheduler, WAIT));
     }
 
-    /** An engine of a listener of {@code localService}, which consumes the queues it sends through. */
+    /**
+     * An engine of a runtime: of a listener of {@code localService}, which consumes the queues it sends through, or
+     * (both null) of none; with the runtime's topologies.
+     */
     ReplayEngine(EventLog log, AckStore acks, MessageBus bus, ServiceRegistry registry, CheckpointStore store,
-                 Scheduler scheduler, Duration leaseTtl, ServiceName localService, Redrive.Queues localQueues) {
+                 Scheduler scheduler, Duration leaseTtl, ServiceName localService, Redrive.Queues localQueues,
+                 Topologies topologies) {
         this.log = Objects.requireNonNull(log, "log");
         this.acks = Objects.requireNonNull(acks, "acks");
         this.bus = Objects.requireNonNull(bus, "bus");
@@ -133,6 +141,7 @@ public final class ReplayEngine {
         this.leaseTtl = leaseTtl;
         this.localService = localService;
         this.localQueues = localQueues;
+        this.topologies = Objects.requireNonNull(topologies, "topologies");
     }
 
     /**
@@ -323,6 +332,8 @@ public final class ReplayEngine {
             List<EventId> ids = events.stream().map(logged -> logged.event().id()).toList();
             acks.forget(binding, ids);
         }
+        // the namespace's topology of the type, as the relay follows it: the bus routes to the queues consumed
+        topologies.forRelay(binding.type());
         Map<AggregateRef, List<Event>> byAggregate = new LinkedHashMap<>();
         for (LoggedEvent logged : events) {
             byAggregate.computeIfAbsent(logged.event().aggregate(), a -> new ArrayList<>())

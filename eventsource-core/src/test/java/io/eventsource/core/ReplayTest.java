@@ -5,6 +5,7 @@ import io.eventsource.domain.Ack;
 import io.eventsource.domain.AckKey;
 import io.eventsource.domain.AckStatus;
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateTopology;
 import io.eventsource.domain.Binding;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.EventId;
@@ -286,6 +287,11 @@ class ReplayTest {
         assertThat(run.progress().finished()).isFalse();
     }
 
+    /** The topology of Product in the namespace: the seed's per-aggregate queues here. */
+    AggregateTopology topology() {
+        return AggregateTopology.perAggregate();
+    }
+
     private Listener listener(ServiceName service) {
         return runtime().listener(service);
     }
@@ -313,7 +319,8 @@ class ReplayTest {
     private Eventsource runtime() {
         Eventsource runtime = new Eventsource(ports.eventLog(), ports.ackStore(), ports.registry(),
                 ports.broker().connect(), clock, ports.expiry(), EventsourceOptions.defaults()
-                .withFailurePolicy(FailurePolicy.seed().withMaxAttempts(1)).withPublishDeadline(Duration.ZERO));
+                .withFailurePolicy(FailurePolicy.seed().withMaxAttempts(1)).withPublishDeadline(Duration.ZERO)
+                .withTopology(PROJECTIONS.type(), topology()));
         runtime.checkpoints(ports.checkpoints());
         runtimes.add(runtime);
         return runtime;
