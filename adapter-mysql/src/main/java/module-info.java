@@ -8,8 +8,12 @@ module io.eventsource.adapter.mysql {
     requires jakarta.persistence;
     // Hibernate's SessionFactory extends javax.naming.Referenceable: without it the type does not resolve
     requires java.naming;
-    // JDBC: the migrations, the ack store's multi-row upsert and the checkpoint store run below Hibernate
+    // JDBC: the ack store's multi-row upsert and the checkpoint store run below Hibernate
     requires java.sql;
+    // the migrations. Flyway's jars carry neither a module-info nor an Automatic-Module-Name, so this name is
+    // derived from the file name (flyway-core-<version>.jar): stable as long as the artifact keeps its name. Its
+    // MySQL and MariaDB support (flyway-mysql) is a runtime plugin that Flyway finds by service loading.
+    requires flyway.core;
     // the metadata column holds a JSON object of strings, written and read by Jackson inside the adapter
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
@@ -26,4 +30,7 @@ module io.eventsource.adapter.mysql {
 
     // Hibernate reads and writes the entities' fields reflectively; nobody else sees them
     opens io.eventsource.adapter.mysql.entity to org.hibernate.orm.core;
+    // Flyway finds the V<n>__*.sql files with ClassLoader.getResources, which sees a named module's resources only in
+    // packages opened to everyone; the package holds those SQL files and nothing else
+    opens io.eventsource.adapter.mysql.migration;
 }

@@ -10,6 +10,7 @@ module io.eventsource.examples {
     requires io.eventsource.adapter.rabbitmq;
     requires io.eventsource.adapter.redis;
     requires io.eventsource.adapter.mysql;
+    requires io.eventsource.adapter.postgresql;
     // the typed API's serializer (JacksonModule), listed by both compositions; the demo's events are records
     requires io.eventsource.jackson;
     // the compositions are Dagger components

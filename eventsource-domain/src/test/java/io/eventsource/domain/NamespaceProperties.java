@@ -28,8 +28,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * contain each other, an instances key against an aggregate queue) stay apart. Sized for CI: about a second.
  */
 class NamespaceProperties {
-    /** The tables of the MySQL adapter, which follow the rule of {@link Namespace#tablePrefix()}. */
-    private static final List<String> ADAPTER_TABLES = List.of("event", "ack", "checkpoint", "schema_version");
+    /** The tables of the MySQL and PostgreSQL adapters, which follow the rule of {@link Namespace#tablePrefix()}. */
+    private static final List<String> ADAPTER_TABLES = List.of("event", "ack", "checkpoint", "schema_version",
+            "flyway_history", "log_head");
     /** Pieces that near collisions are made of: the table mark, the words of the topology's names, short ones. */
     private static final List<String> WORDS = List.of("a", "b", "x", "es", "iso", "shop", "ab", "e", "s", "1", "0",
             "product", "ids", "eventsource", "instances", "partitions", "topologies");
@@ -401,6 +402,6 @@ class NamespaceProperties {
             made.add(Namespace.of("iso_a.").tablePrefix() + table);
         }
         assertThat(made).containsExactly("iso_a_es_event", "iso_a_es_ack", "iso_a_es_checkpoint",
-                "iso_a_es_schema_version");
+                "iso_a_es_schema_version", "iso_a_es_flyway_history", "iso_a_es_log_head");
     }
 }

@@ -201,6 +201,15 @@ public interface MessageBus extends AutoCloseable {
      */
     Subscription subscribeAggregate(AggregateRef aggregate, ServiceName service, DeliveryListener listener);
 
+    /**
+     * Whether the bus is connected to its broker now, for a health check: {@code false} while a lost connection is
+     * being recovered and once the bus is closed. Cheap, does not touch the broker. A bus that needs no connection
+     * (the in-memory one) is connected while it is open; this default says {@code true}.
+     */
+    default boolean isConnected() {
+        return true;
+    }
+
     /** Releases connections and threads; open subscriptions end without calling their listeners. Never throws. */
     @Override
     void close();

@@ -28,7 +28,7 @@ public final class RouteCollisionException extends PermanentPortException {
      * A refused declaration.
      *
      * @param queue     the queue name both bindings spell
-     * @param aggregate the aggregate whose route was being declared
+     * @param aggregate the aggregate whose route was being declared, or null for the partition queues of a type
      * @param service   the service it was declared for
      * @param holder    the binding the queue belongs to, in words (e.g. {@code Product-x-api for service legacy}),
      *                  or null when the broker did not say
@@ -44,7 +44,9 @@ public final class RouteCollisionException extends PermanentPortException {
     }
 
     private static String message(String queue, AggregateRef aggregate, ServiceName service, String holder) {
-        return "Aggregate queue " + queue + " cannot be declared for " + aggregate + " for service " + service
+        String what = aggregate == null ? "Partition queue " + queue + " cannot be declared for service " + service
+                : "Aggregate queue " + queue + " cannot be declared for " + aggregate + " for service " + service;
+        return what
                 + ": it was declared by another binding, "
                 + (holder == null ? "which the broker did not name" : holder)
                 + ". Both spell the same queue name because aggregate ids and service names may hold '-'; "
@@ -57,7 +59,7 @@ public final class RouteCollisionException extends PermanentPortException {
         return queue;
     }
 
-    /** The aggregate whose route was refused. */
+    /** The aggregate whose route was refused; null when the partition queues of a type were being declared. */
     public AggregateRef aggregate() {
         return aggregate;
     }

@@ -97,6 +97,11 @@ public abstract class ForwardingMessageBus implements MessageBus {
     }
 
     @Override
+    public boolean isConnected() {
+        return delegate.isConnected();
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }

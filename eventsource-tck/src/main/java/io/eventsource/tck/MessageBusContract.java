@@ -228,6 +228,18 @@ public abstract class MessageBusContract {
         eventually(within, () -> assertThat(recorder.endings()).containsExactly(reason));
     }
 
+    // ---- connection ----
+
+    @Test
+    void isConnectedWhileOpenAndNotOnceClosed() {
+        MessageBus bus = connection();
+        assertThat(bus.isConnected()).isTrue();
+
+        bus.close();
+
+        assertThat(bus.isConnected()).isFalse();
+    }
+
     // ---- announcements ----
 
     @Test

@@ -13,6 +13,7 @@ import io.eventsource.ports.Delivery;
 import io.eventsource.ports.DeliveryListener;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.PermanentPortException;
+import io.eventsource.ports.PortException;
 import io.eventsource.ports.PublishResult;
 import io.eventsource.ports.Subscription;
 import io.eventsource.ports.TransientPortException;
@@ -279,6 +280,22 @@ final class InMemoryMessageBus implements MessageBus {
         return partitioned(type).orElseThrow(() -> new IllegalStateException(operation + " is for partitioned types,"
                 + " and " + type + " is " + topologies.getOrDefault(type, AggregateTopology.perAggregate())
                 + " on this bus: call useTopology first"));
+    }
+
+    /** Open, not crashed, and the simulated broker is reachable. */
+    @Override
+    public boolean isConnected() {
+        synchronized (broker.lock()) {
+            if (closed || crashed) {
+                return false;
+            }
+            try {
+                broker.checkReachable();
+                return true;
+            } catch (PortException e) {
+                return false;
+            }
+        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.eventsource.adapter.mysql.entity.EventRow;
 import io.eventsource.domain.PayloadLimit;
 import io.eventsource.ports.Credentials;
 import io.eventsource.ports.PermanentPortException;
+import org.flywaydb.core.api.output.MigrateResult;
 import org.hibernate.SessionFactory;
 import org.hibernate.cfg.Configuration;
 import org.hibernate.dialect.DatabaseVersion;
@@ -18,7 +19,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -29,7 +29,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Starts the adapter's database side: runs the migrations, then builds the SessionFactory over a
+ * Starts the adapter's database side: runs the migrations (Flyway), then builds the SessionFactory over a
  * HikariCP pool, programmatically (no persistence.xml, no scanning) and with Hibernate validating the
  * mapping against the migrated tables.
  *
@@ -100,10 +100,10 @@ final class HibernateBootstrap {
         try (Connection connection = DriverManager.getConnection(settings.jdbcUrl(), driverProperties(settings))) {
             String version = connection.getMetaData().getDatabaseProductVersion();
             checkPacketSize(settings, maxAllowedPacket(connection));
-            List<Integer> ran = Migrations.run(connection, tables);
-            if (!ran.isEmpty()) {
-                LOG.info("Ran migrations {} on {} (tables {}*)", ran, Credentials.redact(settings.jdbcUrl()),
-                        tables.prefix());
+            MigrateResult result = FlywayMigrations.run(settings, tables);
+            if (result.migrationsExecuted > 0) {
+                LOG.info("Migrated tables {}* on {} to version {}", tables.prefix(),
+                        Credentials.redact(settings.jdbcUrl()), result.targetSchemaVersion);
             }
             return version;
         } catch (SQLException | RuntimeException e) {
@@ -191,6 +191,10 @@ final class HibernateBootstrap {
         properties.remove("hibernate.hikari.dataSource.password");
         // the migrations own the schema; Hibernate only checks that the mapping fits it
         properties.setProperty("hibernate.hbm2ddl.auto", "validate");
+        // read the metadata of our tables only: the default ("grouped") reads every table of the schema, which is slow
+        // where the schema is shared (an application's own database) and fails when another process drops one of its
+        // tables meanwhile (seen: "Table 'test.replay_..._es_ack' doesn't exist" while another test cleaned up)
+        properties.setProperty("hibernate.hbm2ddl.jdbc_metadata_extraction_strategy", "individually");
         properties.setProperty("hibernate.jdbc.batch_size", "100");
         properties.setProperty("hibernate.show_sql", "false");
         return properties;

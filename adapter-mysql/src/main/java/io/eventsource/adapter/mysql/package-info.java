@@ -3,6 +3,7 @@
  * Its public face is {@link io.eventsource.adapter.mysql.MySqlModule} (both ports; or
  * {@link io.eventsource.adapter.mysql.MySqlEventLogModule} and {@link io.eventsource.adapter.mysql.MySqlAckStoreModule},
  * one each) and {@link io.eventsource.adapter.mysql.MySqlSettings}; the tables ({@code es_event}, {@code es_ack},
- * {@code es_schema_version}, under a configurable prefix) are created by the migrations it runs at start.
+ * {@code es_checkpoint}, under a configurable prefix) are created by the Flyway migrations it runs at start, recorded
+ * in a history table of the prefix's own ({@code es_flyway_history}).
  */
 package io.eventsource.adapter.mysql;

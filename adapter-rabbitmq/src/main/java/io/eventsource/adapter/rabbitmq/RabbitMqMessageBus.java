@@ -1045,6 +1045,12 @@ final class RabbitMqMessageBus implements MessageBus {
         }
     }
 
+    /** The connection is open (not lost and being recovered) and the bus is not closed. */
+    @Override
+    public boolean isConnected() {
+        return !closed.get() && connection.isOpen();
+    }
+
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {

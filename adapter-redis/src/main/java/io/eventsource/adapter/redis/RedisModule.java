@@ -2,8 +2,11 @@ package io.eventsource.adapter.redis;
 
 import dagger.Binds;
 import dagger.Module;
+import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.ports.ServiceRegistry;
 import jakarta.inject.Singleton;
+
+import java.util.Objects;
 
 /**
  * The Redis adapter for a Dagger component: provides the {@link ServiceRegistry} on the Redis that a
@@ -17,10 +20,22 @@ import jakarta.inject.Singleton;
  * pexpire eval hget hset} (the lease is a script of {@code hget hset pexpire}), plus {@code ping hello auth
  * client|setname select} to connect; a process that only reads needs {@code smembers zrangebyscore}. A refused
  * command is a {@link io.eventsource.ports.PermanentPortException} that names it ({@code NOPERM}).
+ *
+ * <p>Without Dagger, {@link #serviceRegistry(RedisSettings, ExpiryPolicy)} makes the same registry.
  */
 @Module
 public abstract class RedisModule {
     private RedisModule() {
+    }
+
+    /**
+     * The registry on the settings' Redis, with a connection pool of its own, where no component is composed (a
+     * Spring Boot application, a script): give it the runtime's expiry (whose liveness TTL it uses) and close it
+     * after the runtime.
+     */
+    public static ServiceRegistry serviceRegistry(RedisSettings settings, ExpiryPolicy expiry) {
+        return new JedisServiceRegistry(Objects.requireNonNull(settings, "settings"),
+                Objects.requireNonNull(expiry, "expiry"));
     }
 
     // the registry makes and owns its Jedis client, so that no redis.clients type appears in a component's graph

@@ -2,7 +2,7 @@ package io.eventsource.adapter.fake;
 
 import java.sql.Connection;
 
-/** Breaks: JDBC (and Hibernate, JPA, the driver) belong to the MySQL adapter. */
+/** Breaks: JDBC (and Hibernate, JPA, the drivers) belong to the SQL adapters. */
 final class FakeUsingJdbc {
     Connection connection;
 }

@@ -29,6 +29,9 @@ class ReadmeJavaBlocksTest {
     /** The README beside the parent pom; tests run in the module's directory. */
     private static final Path README = Path.of("..", "README.md");
     private static final Path SNIPPETS = Path.of("src", "test", "java", "io", "eventsource", "examples", "readme");
+    /** The Spring Boot sample (its own Maven module, compiled there), whose handlers the README shows. */
+    private static final Path SPRING_BOOT_SAMPLE = Path.of("spring-boot", "src", "main", "java", "io", "eventsource",
+            "examples", "springboot");
     /** The outside project's module declaration, which the README shows under "Add it to your build". */
     private static final Path OUTSIDE_MODULE = Path.of("..", "it", "src", "it", "getting-started", "src", "main", "java",
             "module-info.java");
@@ -124,6 +127,9 @@ class ReadmeJavaBlocksTest {
         List<Path> sources;
         try (Stream<Path> files = Files.list(SNIPPETS)) {
             sources = new ArrayList<>(files.filter(file -> file.toString().endsWith(".java")).sorted().toList());
+        }
+        try (Stream<Path> files = Files.list(SPRING_BOOT_SAMPLE)) {
+            sources.addAll(files.filter(file -> file.toString().endsWith(".java")).sorted().toList());
         }
         sources.add(OUTSIDE_MODULE);
         for (Path source : sources) {

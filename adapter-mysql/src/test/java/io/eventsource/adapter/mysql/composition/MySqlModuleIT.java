@@ -1,5 +1,7 @@
 package io.eventsource.adapter.mysql.composition;
 
+import io.eventsource.adapter.mysql.MySqlModule;
+import io.eventsource.adapter.mysql.MySqlPorts;
 import io.eventsource.adapter.mysql.MySqlSettings;
 import io.eventsource.domain.Ack;
 import io.eventsource.domain.AckKey;
@@ -59,7 +61,7 @@ class MySqlModuleIT {
         }
         try (Connection connection = DriverManager.getConnection(settings.jdbcUrl(), settings.user(),
                 settings.password()); Statement statement = connection.createStatement()) {
-            for (String table : List.of("event", "ack", "checkpoint", "replay", "schema_version")) {
+            for (String table : List.of("event", "ack", "checkpoint", "replay", "flyway_history", "schema_version")) {
                 statement.execute("DROP TABLE IF EXISTS " + settings.tablePrefix() + table);
             }
         }
@@ -121,6 +123,38 @@ class MySqlModuleIT {
         acks.record(List.of(ack)).toCompletableFuture().get(10, TimeUnit.SECONDS);
 
         assertThat(acks.find(List.of(ack.key()))).containsEntry(ack.key(), ack);
+    }
+
+    @Test
+    void withoutDaggerTheModuleMakesThePortsOnOneDatabase() throws Exception {
+        MySqlPorts mySql = opened(MySqlModule.ports(settings));
+
+        bothPortsWorkOnOneDatabase(mySql.eventLog(), mySql.ackStore());
+    }
+
+    @Test
+    void onTheApplicationsDataSourceThePortsMigrateUnderThePrefixAndReturnEveryConnection() throws Exception {
+        CountingDataSource dataSource = new CountingDataSource(settings.jdbcUrl(), settings.user(), settings.password());
+        // the settings' own URL must play no part: only the tables, the payload limit and the ack batching apply
+        MySqlPorts mySql = MySqlModule.ports(settings.withJdbcUrl("jdbc:mysql://127.0.0.1:1/nowhere"), dataSource);
+        LoggedEvent logged = append(mySql.eventLog());
+        Ack ack = ack(logged.event().id());
+        mySql.ackStore().record(List.of(ack)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Binding binding = Binding.of("ads", "Product", "p");
+        mySql.checkpointStore().save(binding, 1);
+
+        assertThat(mySql.ackStore().find(List.of(ack.key()))).containsEntry(ack.key(), ack);
+        assertThat(mySql.checkpointStore().load(binding)).isEqualTo(1);
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+             java.sql.ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM " + settings.tablePrefix() + "event")) {
+            rows.next();
+            assertThat(rows.getLong(1)).isEqualTo(1);
+        }
+
+        mySql.close();
+
+        assertThat(dataSource.opened()).isGreaterThan(1);
+        assertThat(dataSource.open()).as("connections not returned").isZero();
     }
 
     private void bothPortsWorkOnOneDatabase(EventLog log, AckStore acks) throws Exception {

@@ -16,7 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The versioned schema migrations, run at start: each {@code migration/V<n>__<what>.sql} not yet recorded
+ * The hand-written migration runner of releases before Flyway, kept as a test fixture: it makes the schema (and the
+ * {@code <prefix>schema_version} table) that an upgrade starts from. Not to be changed: it is what was released.
+ *
+ * <p>As it was: the versioned schema migrations, run at start: each {@code migration/V<n>__<what>.sql} not yet recorded
  * in {@code <prefix>schema_version} is run and recorded, in version order, under a named lock so that
  * instances starting together do not run one twice. MySQL commits DDL implicitly, so a migration is not
  * atomic: each one is written to be re-runnable ({@code IF NOT EXISTS}) should a run stop half-way.
@@ -24,19 +27,18 @@ import java.util.List;
  * <p>To create the schema by hand instead, run the files in order with {@code ${prefix}} replaced, e.g.
  * {@code sed 's/${prefix}/es_/g' V1__event_log_and_acks.sql | mysql -u eventsource -p test}.
  */
-final class Migrations {
-    private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
+final class LegacyMigrations {
+    private static final Logger LOG = LoggerFactory.getLogger(LegacyMigrations.class);
     private static final int LOCK_TIMEOUT_SECONDS = 60;
 
     /** Every migration, in order. Never edit one that was released: add the next. */
     static final List<Migration> ALL = List.of(
             new Migration(1, "event log and acks", "migration/V1__event_log_and_acks.sql"),
-            new Migration(2, "checkpoints", "migration/V2__checkpoints.sql"),
-            new Migration(3, "replays", "migration/V3__replays.sql"));
+            new Migration(2, "checkpoints", "migration/V2__checkpoints.sql"));
 
     record Migration(int version, String description, String resource) {
         String sql(Tables tables) {
-            try (InputStream in = Migrations.class.getResourceAsStream(resource)) {
+            try (InputStream in = LegacyMigrations.class.getResourceAsStream(resource)) {
                 if (in == null) {
                     throw new IllegalStateException("migration " + resource + " is missing from the adapter's jar");
                 }
@@ -47,7 +49,7 @@ final class Migrations {
         }
     }
 
-    private Migrations() {
+    private LegacyMigrations() {
     }
 
     /** Brings the schema up to the latest version; returns the versions it ran. */

@@ -1,0 +1,47 @@
+package io.eventsource.adapter.postgresql;
+
+import io.eventsource.domain.InvalidValueException;
+
+import java.time.Instant;
+
+/**
+ * Instants as the {@code *_ns} columns hold them: nanoseconds since 1970-01-01T00:00Z in a BIGINT, exact
+ * to the nanosecond, for the years 1677-2262: the same columns as the MySQL adapter's, so that both keep what they
+ * are given to the nanosecond ({@code TIMESTAMPTZ} would keep microseconds).
+ */
+final class Timestamps {
+    static final Instant EARLIEST = Instant.ofEpochSecond(0, Long.MIN_VALUE);
+    static final Instant LATEST = Instant.ofEpochSecond(0, Long.MAX_VALUE);
+
+    private Timestamps() {
+    }
+
+    static long toColumn(Instant instant, String what) {
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw new InvalidValueException(what + " must be between " + EARLIEST + " and " + LATEST
+                    + " to be stored in PostgreSQL, got " + instant);
+        }
+        return nanos(instant);
+    }
+
+    /** For query bounds: clamped into the storable range rather than refused. */
+    static long bound(Instant instant) {
+        return instant.isBefore(EARLIEST) ? Long.MIN_VALUE : instant.isAfter(LATEST) ? Long.MAX_VALUE : nanos(instant);
+    }
+
+    static Instant fromColumn(long nanos) {
+        return Instant.ofEpochSecond(0, nanos);
+    }
+
+    static Instant fromColumn(Long nanos) {
+        return nanos == null ? null : fromColumn(nanos.longValue());
+    }
+
+    /** Only for instants within EARLIEST..LATEST, whose count fits a long (before 1970 the seconds are negative). */
+    private static long nanos(Instant instant) {
+        long seconds = instant.getEpochSecond();
+        int nano = instant.getNano();
+        return seconds < 0 && nano > 0 ? (seconds + 1) * 1_000_000_000L + (nano - 1_000_000_000L)
+                : seconds * 1_000_000_000L + nano;
+    }
+}
