@@ -59,6 +59,8 @@ class ArchitectureTest {
     /** The one type of the core (with the types nested in it) that the tracing module implements. */
     static final String TRACING_INTERFACE = "io.eventsource.core.EventTracing";
     static final String EXAMPLES = "io.eventsource.examples..";
+    /** The admin CLI: an application like the examples, so it may compose adapters and read the core. */
+    static final String CLI = "io.eventsource.cli..";
     static final String TESTKIT = "io.eventsource.testkit..";
     static final String IN_MEMORY_ADAPTER = "io.eventsource.adapter.inmemory..";
 
@@ -86,7 +88,12 @@ class ArchitectureTest {
     static final Set<String> DECLARED_ADAPTER_API = Set.of(
             "io.eventsource.adapter.inmemory.VirtualScheduler",
             "io.eventsource.adapter.inmemory.InMemoryBroker",
-            "io.eventsource.adapter.mysql.MySqlPorts");
+            "io.eventsource.adapter.mysql.MySqlPorts",
+            // an operator's tools (the admin CLI) list and remove a namespace's tables, broker objects and Redis
+            // keys; the client libraries stay inside their adapters, and no port carries such an operation
+            "io.eventsource.adapter.mysql.MySqlNamespace",
+            "io.eventsource.adapter.rabbitmq.RabbitMqNamespace",
+            "io.eventsource.adapter.redis.RedisNamespace");
 
     /**
      * The core's Dagger modules: the runtime's wiring, and real time (beside the {@code SystemScheduler} it binds,
@@ -128,6 +135,7 @@ class ArchitectureTest {
             .layer("Tracing").definedBy(TRACING)
             .layer("Tck").definedBy(TCK)
             .optionalLayer("Examples").definedBy(EXAMPLES)
+            .layer("Cli").definedBy(CLI)
             .layer("Testkit").definedBy(TESTKIT)
             .whereLayer("Domain").mayNotAccessAnyLayer()
             .whereLayer("Ports").mayOnlyAccessLayers("Domain")
@@ -138,16 +146,17 @@ class ArchitectureTest {
             .whereLayer("Metrics").mayOnlyAccessLayers("Domain", "Core")
             .whereLayer("Tracing").mayOnlyAccessLayers("Domain", "Core")
             .whereLayer("Testkit").mayOnlyAccessLayers("Domain", "Ports", "Core", "Adapters", "Serializer")
-            .whereLayer("Core").mayOnlyBeAccessedByLayers("Examples", "Testkit", "Metrics", "Tracing")
-            .whereLayer("Adapters").mayOnlyBeAccessedByLayers("Examples", "Testkit")
-            .whereLayer("Serializer").mayOnlyBeAccessedByLayers("Examples", "Testkit")
-            .whereLayer("Metrics").mayOnlyBeAccessedByLayers("Examples")
-            .whereLayer("Tracing").mayOnlyBeAccessedByLayers("Examples")
+            .whereLayer("Core").mayOnlyBeAccessedByLayers("Examples", "Cli", "Testkit", "Metrics", "Tracing")
+            .whereLayer("Adapters").mayOnlyBeAccessedByLayers("Examples", "Cli", "Testkit")
+            .whereLayer("Serializer").mayOnlyBeAccessedByLayers("Examples", "Cli", "Testkit")
+            .whereLayer("Metrics").mayOnlyBeAccessedByLayers("Examples", "Cli")
+            .whereLayer("Tracing").mayOnlyBeAccessedByLayers("Examples", "Cli")
             .whereLayer("Testkit").mayNotBeAccessedByAnyLayer()
+            .whereLayer("Cli").mayNotBeAccessedByAnyLayer()
             .ensureAllClassesAreContainedInArchitecture()
             .because("the core runs the domain's rules against the ports and imports no adapter, adapters and the "
                     + "serializer implement ports without seeing the core or each other, and only the examples, the "
-                    + "test kit (for users' tests) and users compose; the metrics and tracing modules implement the core's "
+                    + "admin CLI, the test kit (for users' tests) and users compose; the metrics and tracing modules implement the core's "
                     + "metrics and tracing interfaces (DESIGN.md 4)");
 
     @ArchTest
@@ -248,10 +257,11 @@ class ArchitectureTest {
             .because("the project uses jakarta.inject, never javax.inject (STYLE.md, Composition)");
 
     @ArchTest
-    static final ArchRule ONLY_EXAMPLES_COMPOSE = noClasses()
-            .that().resideOutsideOfPackages(EXAMPLES, TESTKIT)
+    static final ArchRule ONLY_APPLICATIONS_COMPOSE = noClasses()
+            .that().resideOutsideOfPackages(EXAMPLES, CLI, TESTKIT)
             .should().beAnnotatedWith("dagger.Component")
-            .because("adapters ship modules and only the examples (and users) compose them into components; the test "
+            .because("adapters ship modules and only applications compose them into components: the examples, the admin "
+                    + "CLI and users; the test "
                     + "kit composes the in-memory one for users' tests (DESIGN.md 4)");
 
     @ArchTest

@@ -9,7 +9,8 @@ import java.util.function.IntSupplier;
 
 /**
  * What the runtime reports as it works, one call per stage: publishes, route declarations, the relay's backlog,
- * deliveries, handlers, retries, acks, parking, the sweeper's re-drives, refused messages and active consumers. Give
+ * deliveries, handlers, retries, acks, parking, the sweeper's re-drives, each binding's lag, refused messages and active
+ * consumers. Give
  * one to {@link EventsourceBuilder#metrics} or bind one in a Dagger component ({@code MicrometerModule} of
  * {@code eventsource-micrometer} binds one on a Micrometer {@code MeterRegistry}); without, {@link #NONE}.
  *
@@ -84,6 +85,17 @@ public interface EventsourceMetrics {
      * or out of tries); the count that {@link Listener#refusedDeliveries()} also gives.
      */
     default void refused(ServiceName service, AggregateType type) {
+    }
+
+    /**
+     * The binding's lag, as the sweeper of its listener measured it with {@link LagReader} after a run (every
+     * {@link SweepPolicy#interval()}); reported only when metrics are given.
+     *
+     * @param events           the newest log position of the binding's type minus its checkpoint ({@link BindingLag#events()})
+     * @param oldestUnackedAge how long ago the oldest event after the checkpoint that the binding has no ack for
+     *                         occurred; zero when there is none
+     */
+    default void lag(Binding binding, long events, Duration oldestUnackedAge) {
     }
 
     /**

@@ -72,6 +72,9 @@ import java.util.function.BooleanSupplier;
  * aggregate once the binding is no longer parked on it but still behind, in case the replay's own re-drive was
  * lost. Checked only under that policy.
  *
+ * <p><b>Lag.</b> After each run, when metrics are given, the sweeper measures each binding of the type with
+ * {@link LagReader} from the checkpoint the run reached and reports it to {@link EventsourceMetrics#lag}.
+ *
  * <p>Runs on the scheduler, one run at a time; never throws.
  */
 final class Sweeper {
@@ -90,6 +93,7 @@ final class Sweeper {
     private final SweepPolicy policy;
     private final boolean parks;
     private final Parking parking;
+    private final LagReader lags;
     private final List<TypeSweep> types = new ArrayList<>();
     private Cancellable task;
     private boolean running;
@@ -98,7 +102,7 @@ final class Sweeper {
      * @param checkpoints where the bindings' checkpoints are loaded from and saved
      * @param redrive  sends an aggregate's missing event through the service's queue
      * @param stopping whether the listener is stopping: then no more re-drives start
-     * @param metrics  told of each aggregate re-driven
+     * @param metrics  told of each aggregate re-driven and of each binding's lag
      */
     Sweeper(ServiceName service, Map<AggregateType, List<BindingHandlers>> byType, EventLog log, AckStore acks,
             CheckpointStore checkpoints, Scheduler scheduler, SweepPolicy policy, FailurePolicy failurePolicy, Redrive redrive,
@@ -114,6 +118,7 @@ final class Sweeper {
         this.policy = policy;
         this.parks = failurePolicy.parks();
         this.parking = new Parking(log, acks);
+        this.lags = new LagReader(log, acks, checkpoints);
         Instant owedFrom = scheduler.instant().minus(policy.lookback());
         byType.forEach((type, bindings) -> types.add(new TypeSweep(type, bindings, owedFrom)));
     }
@@ -234,7 +239,26 @@ final class Sweeper {
             metrics.redriven(service, entry.getKey().type());
             redriven++;
         }
+        reportLag(state);
         return redriven;
+    }
+
+    /** Measures each binding of the type from the checkpoint this run reached; only when metrics are given. */
+    private void reportLag(TypeSweep state) {
+        if (metrics == EventsourceMetrics.NONE) {
+            return;
+        }
+        try {
+            long newest = log.newestPosition(state.type);
+            Instant now = scheduler.instant();
+            for (BindingHandlers binding : state.bindings) {
+                BindingLag lag = lags.read(binding.binding(), state.checkpoint, newest, now);
+                metrics.lag(binding.binding(), lag.events(), lag.oldestUnackedAge());
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("{} could not measure the lag of {} now; it measures it after its next run: {}", service,
+                    state.type, e.toString());
+        }
     }
 
     /** Saves the type's checkpoint for each of its bindings if it advanced; a failure waits for the next run. */

@@ -99,6 +99,13 @@ final class MicrometerEventsourceMetrics implements EventsourceMetrics {
     }
 
     @Override
+    public void lag(Binding binding, long events, Duration oldestUnackedAge) {
+        BindingMeters meters = bindingMeters(binding);
+        meters.lagEvents.set(events);
+        meters.lagAgeNanos.set(oldestUnackedAge.toNanos());
+    }
+
+    @Override
     public void redriven(ServiceName service, AggregateType type) {
         serviceMeters(service, type).redrives.increment();
     }
@@ -179,6 +186,16 @@ final class MicrometerEventsourceMetrics implements EventsourceMetrics {
     private BindingMeters newBindingMeters(Binding binding) {
         Tags tags = Tags.of(TYPE, binding.type().value(), SERVICE, binding.service().value(),
                 PROJECTION, binding.projection().value());
+        // the meters keep these alive: the gauges hold them weakly
+        AtomicLong lagEvents = new AtomicLong();
+        AtomicLong lagAgeNanos = new AtomicLong();
+        Gauge.builder("eventsource.binding.lag", lagEvents, AtomicLong::get)
+                .description("Newest log position of the binding's type minus the binding's checkpoint, as the "
+                        + "sweeper's last run measured it")
+                .baseUnit("events").tags(tags).register(registry);
+        TimeGauge.builder("eventsource.binding.lag.age", lagAgeNanos, TimeUnit.NANOSECONDS, AtomicLong::get)
+                .description("Age of the oldest event after the binding's checkpoint that it has no ack for")
+                .tags(tags).register(registry);
         return new BindingMeters(
                 Timer.builder("eventsource.handler.duration")
                         .description("One run of a handler, successful or not").tags(tags).register(registry),
@@ -188,7 +205,8 @@ final class MicrometerEventsourceMetrics implements EventsourceMetrics {
                 acks(tags.and("status", "fail")),
                 Counter.builder("eventsource.aggregates.parked")
                         .description("Aggregates parked by a failed ack under the policy that parks")
-                        .tags(tags).register(registry));
+                        .tags(tags).register(registry),
+                lagEvents, lagAgeNanos);
     }
 
     private Counter acks(Tags tags) {
@@ -204,6 +222,6 @@ final class MicrometerEventsourceMetrics implements EventsourceMetrics {
     }
 
     private record BindingMeters(Timer handlerDuration, Counter retries, Counter acksOk, Counter acksFail,
-                                 Counter parked) {
+                                 Counter parked, AtomicLong lagEvents, AtomicLong lagAgeNanos) {
     }
 }

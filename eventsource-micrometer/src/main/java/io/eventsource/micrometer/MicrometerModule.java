@@ -20,8 +20,8 @@ import java.util.Optional;
  * {@code eventsource.events.published}, {@code eventsource.publish.latency}, {@code eventsource.routes.declared},
  * {@code eventsource.relay.backlog}, {@code eventsource.relay.backlog.age}, {@code eventsource.deliveries},
  * {@code eventsource.deliveries.refused}, {@code eventsource.handler.duration}, {@code eventsource.handler.retries},
- * {@code eventsource.acks}, {@code eventsource.aggregates.parked}, {@code eventsource.sweeper.redrives} and
- * {@code eventsource.consumers.active}.
+ * {@code eventsource.acks}, {@code eventsource.aggregates.parked}, {@code eventsource.sweeper.redrives},
+ * {@code eventsource.binding.lag}, {@code eventsource.binding.lag.age} and {@code eventsource.consumers.active}.
  */
 @Module
 public abstract class MicrometerModule {

@@ -135,6 +135,44 @@ class MicrometerMetricsTest {
     }
 
     @Test
+    void gaugesEachBindingsLagAndTheAgeOfItsOldestUnackedEventAfterEachSweep() {
+        // the sweeper runs every 5 s and re-drives what is missing 10 s after it occurred
+        MeteredSystem system = system(EventsourceOptions.defaults());
+        Eventsource eventsource = system.eventsource();
+        listen(eventsource);
+        // position 1 at 0 s: handled and acked at once
+        eventsource.publisher().publish(P1, EventName.of("Created"), Payload.text("a"));
+        system.clock().advanceBy(Duration.ofSeconds(1));
+        // position 2 at 1 s: in the log and marked published, but never sent, so never acked until re-driven
+        AggregateRef p2 = AggregateRef.of("Product", "2");
+        List<LoggedEvent> stranded = system.eventLog().append(p2, ExpectedVersion.ANY, List.of(new NewEvent(
+                EventId.random(), EventName.of("Created"), Payload.text("c"), Map.of(), system.clock().instant())));
+        system.clock().advanceBy(Duration.ofSeconds(1));
+        system.eventLog().markPublished(List.of(stranded.get(0).event().id()), system.clock().instant());
+        // a Cart's event moves the whole log's position, not Product's newest
+        eventsource.publisher().publish(CART, EventName.of("Opened"), Payload.text("c"));
+
+        // the runs at 5 s and 10 s: nothing is past the grace period, so the checkpoint stays at 0
+        system.clock().advanceBy(Duration.ofSeconds(8));
+        TimeGauge age = registry.get("eventsource.binding.lag.age").tags(BINDING).timeGauge();
+        assertThat(gauge("eventsource.binding.lag", BINDING)).as("newest Product position 2, checkpoint 0")
+                .isEqualTo(2);
+        assertThat(age.value(TimeUnit.SECONDS)).as("position 2 occurred at 1 s").isEqualTo(9);
+
+        // the run at 15 s: position 1 is acked and due, so the checkpoint passes it; position 2 is re-driven
+        system.clock().advanceBy(Duration.ofSeconds(5));
+        assertThat(gauge("eventsource.binding.lag", BINDING)).isEqualTo(1);
+        assertThat(age.value(TimeUnit.SECONDS)).isEqualTo(14);
+
+        // the run at 20 s: the re-driven event was handled, the checkpoint passes it
+        system.clock().advanceBy(Duration.ofSeconds(5));
+        assertThat(handled).containsExactly("Created#1", "Created#1");
+        assertThat(gauge("eventsource.binding.lag", BINDING)).isZero();
+        assertThat(age.value(TimeUnit.SECONDS)).isZero();
+        eventsource.stop();
+    }
+
+    @Test
     void gaugesTheRelaysBacklogAndItsAgeFromItsLastRun() {
         // relay every 2 s (the defaults), for events unpublished 3 s after they occurred
         MeteredSystem system = system(EventsourceOptions.defaults());

@@ -1,6 +1,7 @@
 package io.eventsource.ports;
 
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.ConcurrencyConflictException;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.EventId;
@@ -12,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The event log: the source of truth. Each aggregate's events carry sequences 1, 2, 3, ... with no
@@ -113,6 +115,26 @@ public interface EventLog extends AutoCloseable {
      * @throws PortException if the log cannot be reached
      */
     LogPage read(LogQuery query);
+
+    /**
+     * The position of the newest event of the type in the log, 0 if it has none: with a binding's checkpoint, how far
+     * the binding is behind (its lag). The default pages through the type's events with {@link #read(LogQuery)}; an
+     * adapter answers from an index.
+     *
+     * @throws PortException if the log cannot be reached
+     */
+    default long newestPosition(AggregateType type) {
+        Objects.requireNonNull(type, "type");
+        LogQuery query = LogQuery.all().ofType(type).limit(LogQuery.MAX_LIMIT);
+        long newest = 0;
+        while (true) {
+            LogPage page = read(query.after(newest));
+            newest = page.lastPosition();
+            if (!page.hasMore()) {
+                return newest;
+            }
+        }
+    }
 
     /**
      * Up to {@code limit} events not yet marked published that occurred before {@code occurredBefore},

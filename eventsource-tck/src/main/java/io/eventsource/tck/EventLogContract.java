@@ -435,6 +435,19 @@ public abstract class EventLogContract {
     }
 
     @Test
+    void newestPositionIsThatOfTheTypesLastEventOrZero() {
+        AggregateType type = freshType();
+        assertThat(log.newestPosition(type)).as("no event of the type yet").isZero();
+
+        log.append(freshAggregate(type), ExpectedVersion.NONE, newEvents(2, T0));
+        List<LoggedEvent> last = log.append(freshAggregate(type), ExpectedVersion.NONE, newEvents(3, T0));
+        List<LoggedEvent> other = log.append(freshAggregate(freshType()), ExpectedVersion.NONE, newEvents(1, T0));
+
+        assertThat(log.newestPosition(type)).isEqualTo(last.get(2).position());
+        assertThat(log.newestPosition(other.get(0).event().aggregate().type())).isEqualTo(other.get(0).position());
+    }
+
+    @Test
     void readsTheExistingEventsOfASequenceRange() {
         AggregateRef aggregate = freshAggregate(freshType());
         log.append(aggregate, ExpectedVersion.NONE, newEvents(5, T0));

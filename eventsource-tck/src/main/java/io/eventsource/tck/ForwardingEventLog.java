@@ -1,6 +1,7 @@
 package io.eventsource.tck;
 
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.EventId;
 import io.eventsource.domain.ExpectedVersion;
@@ -64,6 +65,11 @@ public abstract class ForwardingEventLog implements EventLog {
     @Override
     public LogPage read(LogQuery query) {
         return delegate.read(query);
+    }
+
+    @Override
+    public long newestPosition(AggregateType type) {
+        return delegate.newestPosition(type);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.eventsource.adapter.inmemory;
 
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.ConcurrencyConflictException;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.EventId;
@@ -129,6 +130,17 @@ final class InMemoryEventLog implements EventLog {
             return false;
         }
         return query.occurredBefore() == null || event.occurredAt().isBefore(query.occurredBefore());
+    }
+
+    @Override
+    public synchronized long newestPosition(AggregateType type) {
+        Objects.requireNonNull(type, "type");
+        for (int index = log.size() - 1; index >= 0; index--) {
+            if (log.get(index).event().aggregate().type().equals(type)) {
+                return log.get(index).position();
+            }
+        }
+        return 0;
     }
 
     @Override

@@ -151,7 +151,7 @@ final class HibernateBootstrap {
     }
 
     /** The URL, user and TLS mode, for messages. */
-    private static String where(MySqlSettings settings) {
+    static String where(MySqlSettings settings) {
         return Credentials.redact(settings.jdbcUrl()) + " as " + settings.user() + " with TLS " + settings.tls();
     }
 
