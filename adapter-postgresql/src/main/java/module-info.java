@@ -8,7 +8,8 @@ module io.eventsource.adapter.postgresql {
     requires jakarta.persistence;
     // Hibernate's SessionFactory extends javax.naming.Referenceable: without it the type does not resolve
     requires java.naming;
-    // JDBC: the position counter, the ack store's multi-row upsert and the checkpoint store run below Hibernate
+    // JDBC: the ack store's multi-row upsert and the checkpoint store run below Hibernate, Flyway gets a DataSource of
+    // DriverManager connections, and failures are classified by the SQLException's SQLState
     requires java.sql;
     // the metadata column holds a JSON object of strings, written and read by Jackson inside the adapter
     requires com.fasterxml.jackson.databind;

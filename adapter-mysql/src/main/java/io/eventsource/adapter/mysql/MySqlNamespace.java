@@ -13,7 +13,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -127,10 +126,9 @@ public final class MySqlNamespace {
             names.add(tables.prefix() + name);
         }
         List<String> found = new ArrayList<>();
-        // one placeholder per table the adapter makes: a table added by a migration is listed (and dropped) too
+        String placeholders = String.join(", ", java.util.Collections.nCopies(names.size(), "?"));
         try (PreparedStatement query = connection.prepareStatement("SELECT table_name FROM information_schema.tables"
-                + " WHERE table_schema = DATABASE() AND table_name IN ("
-                + String.join(", ", Collections.nCopies(names.size(), "?")) + ")")) {
+                + " WHERE table_schema = DATABASE() AND table_name IN (" + placeholders + ")")) {
             for (int i = 0; i < names.size(); i++) {
                 query.setString(i + 1, names.get(i));
             }

@@ -28,7 +28,10 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** How the adapter fails: a store that goes away is transient for every operation, a schema that does not fit is permanent. */
+/**
+ * How the adapter fails: a store that goes away is transient for every operation; a schema that does not fit, a role
+ * the server refuses and TLS that cannot be established are permanent.
+ */
 class PostgreSqlFailuresIT {
     private static TestDatabase database;
 
@@ -90,6 +93,31 @@ class PostgreSqlFailuresIT {
             for (String name : Tables.NAMES) {
                 database.execute("DROP TABLE IF EXISTS " + prefix + name);
             }
+        }
+    }
+
+    @Test
+    void aRoleTheServerRefusesIsAPermanentFailureAtStart() {
+        // trust authentication takes any password: what the server refuses for good is a role it does not know, or one
+        // that may not log in (both SQLState 28000, invalid authorization)
+        PostgreSqlSettings unknown = TestDatabase.asUnknownUser(database.settings());
+        assertThatThrownBy(() -> HibernateBootstrap.open(unknown))
+                .isInstanceOf(PermanentPortException.class)
+                .hasMessageContaining("as " + unknown.user())
+                .hasMessageContaining("role \"" + unknown.user() + "\" does not exist")
+                .hasMessageContaining("SQLState 28000");
+
+        String noLogin = database.prefix() + "nologin";
+        database.execute("CREATE ROLE " + noLogin + " NOLOGIN");
+        try {
+            PostgreSqlSettings settings = new PostgreSqlSettings(unknown.jdbcUrl(), noLogin, "", unknown.tls(), 1,
+                    unknown.payloadLimit(), unknown.ackBatchSize(), unknown.ackFlushInterval(), unknown.tablePrefix());
+            assertThatThrownBy(() -> HibernateBootstrap.open(settings))
+                    .isInstanceOf(PermanentPortException.class)
+                    .hasMessageContaining("role \"" + noLogin + "\" is not permitted to log in")
+                    .hasMessageContaining("SQLState 28000");
+        } finally {
+            database.execute("DROP ROLE " + noLogin);
         }
     }
 

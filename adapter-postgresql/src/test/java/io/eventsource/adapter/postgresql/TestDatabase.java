@@ -3,11 +3,13 @@ package io.eventsource.adapter.postgresql;
 import io.eventsource.tck.services.RealService;
 import org.hibernate.SessionFactory;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
@@ -74,5 +76,31 @@ final class TestDatabase implements AutoCloseable {
         for (String name : Tables.NAMES) {
             execute("DROP TABLE IF EXISTS " + settings.tablePrefix() + name);
         }
+    }
+
+    /** The URL with its host and port replaced by {@code through} (a proxy's), path and query parameters kept. */
+    static String through(String jdbcUrl, InetSocketAddress through) {
+        URI uri = URI.create(jdbcUrl.substring("jdbc:".length()));
+        return "jdbc:" + uri.getScheme() + "://" + through.getHostString() + ":" + through.getPort() + uri.getRawPath()
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    }
+
+    /**
+     * The adapter's database on {@code settings}, whose callers wait 1 s rather than 5 for a connection that cannot
+     * come; the ports made on it close it with the last of them.
+     */
+    static HibernateDatabase quickToGiveUp(PostgreSqlSettings settings) {
+        return new HibernateDatabase(HibernateBootstrap.open(settings, Map.of("hibernate.hikari.connectionTimeout", "1000")));
+    }
+
+    /**
+     * {@code settings} as a user the server refuses for good. The local server trusts every connection from loopback
+     * and takes any password there, so a wrong password would be let in: a role that does not exist is refused
+     * whatever the authentication method (SQLState 28000, invalid authorization).
+     */
+    static PostgreSqlSettings asUnknownUser(PostgreSqlSettings settings) {
+        return new PostgreSqlSettings(settings.jdbcUrl(), "es_no_such_role_" + UUID.randomUUID().toString().substring(0, 8)
+                .replace("-", ""), "not-the-password", settings.tls(), 1, settings.payloadLimit(), settings.ackBatchSize(),
+                settings.ackFlushInterval(), settings.tablePrefix());
     }
 }
