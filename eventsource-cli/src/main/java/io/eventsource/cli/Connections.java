@@ -4,9 +4,12 @@ import io.eventsource.adapter.mysql.MySqlNamespace;
 import io.eventsource.adapter.rabbitmq.RabbitMqNamespace;
 import io.eventsource.adapter.redis.RedisNamespace;
 import io.eventsource.core.LagReader;
+import io.eventsource.core.ReplayEngine;
+import io.eventsource.core.SystemScheduler;
 import io.eventsource.ports.AckStore;
 import io.eventsource.ports.CheckpointStore;
 import io.eventsource.ports.EventLog;
+import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.ServiceRegistry;
 
 import java.util.ArrayList;
@@ -20,10 +23,13 @@ final class Connections implements AutoCloseable {
     private final CliSettings settings;
     private final CliComponent component;
     private final List<AutoCloseable> opened = new ArrayList<>();
+    /** The timers of a replay and of the broker's client; one thread is plenty for one command. */
+    private final SystemScheduler scheduler = new SystemScheduler(1);
 
     Connections(CliSettings settings) {
         this.settings = settings;
-        this.component = DaggerCliComponent.factory().create(settings.expiry(), settings.redis(), settings.mySql());
+        this.component = DaggerCliComponent.factory().create(settings.expiry(), settings.redis(), settings.mySql(),
+                settings.rabbitMq(), scheduler);
     }
 
     CliSettings settings() {
@@ -44,6 +50,15 @@ final class Connections implements AutoCloseable {
 
     CheckpointStore checkpoints() {
         return opened(component.checkpointStore());
+    }
+
+    MessageBus messageBus() {
+        return opened(component.messageBus());
+    }
+
+    /** A replay engine on these connections: the namespace's live instances handle what it sends. */
+    ReplayEngine replays() {
+        return new ReplayEngine(eventLog(), acks(), messageBus(), registry(), checkpoints(), scheduler);
     }
 
     LagReader lags() {
@@ -79,5 +94,6 @@ final class Connections implements AutoCloseable {
                 // the ports' close never throws by contract; nothing is left to report to an operator here
             }
         }
+        scheduler.close();
     }
 }

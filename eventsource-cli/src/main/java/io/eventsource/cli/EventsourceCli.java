@@ -40,6 +40,7 @@ public final class EventsourceCli implements Callable<Integer> {
     static final List<Function<Cli, Object>> COMMANDS = List.of(
             StatusCommand::new,
             FailuresCommand::new,
+            ReplayCommand::new,
             DropNamespaceCommand::new);
 
     @CommandLine.Spec

@@ -58,7 +58,7 @@ class DropNamespaceIT {
         } finally {
             Namespaces.close(runtime);
         }
-        assertThat(tables(namespace)).hasSize(4);
+        assertThat(tables(namespace)).hasSize(5);
         assertThat(exists(namespace, announcementQueue(namespace))).isTrue();
         assertThat(keys(namespace)).isNotEmpty();
         return namespace;
@@ -78,7 +78,7 @@ class DropNamespaceIT {
                     + namespace.prefix() + ". Type the namespace to confirm: error: not confirmed: nothing was removed"
                     + " (type \"" + namespace.prefix() + "\", or pass --yes)\n");
         }
-        assertThat(tables(namespace)).hasSize(4);
+        assertThat(tables(namespace)).hasSize(5);
         assertThat(exists(namespace, announcementQueue(namespace))).isTrue();
         assertThat(keys(namespace)).isNotEmpty();
         CliRun.run(namespace.prefix(), "", "drop-namespace", "--yes");
@@ -98,8 +98,8 @@ class DropNamespaceIT {
                 .contains("  " + announcementQueue(namespace) + "\n",
                         "  " + topology.announcementExchange(AggregateType.of("Product")).value() + "\n",
                         "\nREDIS KEYS (" + keys.size() + ")\n",
-                        "\nTABLES (4)\n  " + tablePrefix + "ack\n  " + tablePrefix + "checkpoint\n  " + tablePrefix
-                                + "event\n  " + tablePrefix + "flyway_history\n")
+                        "\nTABLES (5)\n  " + tablePrefix + "ack\n  " + tablePrefix + "checkpoint\n  " + tablePrefix
+                                + "event\n  " + tablePrefix + "flyway_history\n  " + tablePrefix + "replay\n")
                 .endsWith("\nAggregate queues of aggregates without events in the last 1m 35s were not looked for: they"
                         + " expire by themselves.\n");
         for (String key : keys) {

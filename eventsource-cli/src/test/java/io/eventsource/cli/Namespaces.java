@@ -47,7 +47,9 @@ final class Namespaces {
     /** The CLI's own ports under {@code namespace}, for what a test sets up beside the runtime (a checkpoint). */
     static CliComponent cliPorts(Namespace namespace) {
         CliSettings settings = CliSettings.fromEnvironment(System.getenv()).withNamespace(namespace);
-        return DaggerCliComponent.factory().create(settings.expiry(), settings.redis(), settings.mySql());
+        // the scheduler only serves the broker's client, which these tests never ask for
+        return DaggerCliComponent.factory().create(settings.expiry(), settings.redis(), settings.mySql(),
+                settings.rabbitMq(), new io.eventsource.core.SystemScheduler(1));
     }
 
     /** Waits until the service is live for the type, so that a publish is sent rather than left to the relay. */

@@ -3,6 +3,7 @@ package io.eventsource.core;
 import io.eventsource.domain.Binding;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.EventName;
+import io.eventsource.domain.ReplayRequest;
 import io.eventsource.ports.EventSerializer;
 
 import java.util.HashMap;
@@ -73,6 +74,11 @@ final class BindingHandlers implements ProjectionBinding {
     @Override
     public List<Event> replayFailures(int limit) {
         return owner.replayFailures(this, limit);
+    }
+
+    @Override
+    public ReplayRun replay(ReplayRequest request) {
+        return owner.replay(this, Objects.requireNonNull(request, "request"));
     }
 
     /** Whether the binding is owed every event of its type ({@link #fromBeginning()}). */

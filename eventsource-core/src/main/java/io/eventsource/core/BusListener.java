@@ -8,6 +8,7 @@ import io.eventsource.domain.BindingSet;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.domain.Projection;
+import io.eventsource.domain.ReplayRequest;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.ports.AckStore;
 import io.eventsource.ports.Cancellable;
@@ -75,6 +76,7 @@ final class BusListener implements Listener {
     private volatile PartitionConsumers partitions;
     private volatile Redrive redrive;
     private volatile Replay replay;
+    private volatile ReplayEngine replays;
     private Sweeper sweeper;
 
     /** @param instance this listener's name among the service's instances */
@@ -160,7 +162,7 @@ final class BusListener implements Listener {
         partitions = new PartitionConsumers(service, instance, bus, registry, dispatcher, scheduler, expiry,
                 this::isStopping);
         metrics.consumers(service, () -> consumers.active() + partitions.lanes());
-        redrive = new Redrive(service, bus, log, acks, new Redrive.Queues() {
+        Redrive.Queues queues = new Redrive.Queues() {
             @Override
             public boolean consume(AggregateRef aggregate) {
                 // a partition is consumed all along (or again within seconds of losing it)
@@ -171,8 +173,11 @@ final class BusListener implements Listener {
             public boolean isRetrying(AggregateRef aggregate) {
                 return partitions.isRetrying(aggregate) || consumers.isRetrying(aggregate);
             }
-        });
+        };
+        redrive = new Redrive(service, bus, log, acks, queues);
         replay = new Replay(acks, log, redrive);
+        replays = new ReplayEngine(log, acks, bus, registry, checkpoints, scheduler, ReplayEngine.DEFAULT_LEASE_TTL,
+                service, queues, topologies);
         topologyOf.forEach((type, topology) -> {
             if (topology instanceof AggregateTopology.Partitioned partitioned) {
                 partitions.start(type, partitioned);
@@ -268,6 +273,15 @@ final class BusListener implements Listener {
                     : "stopped") + "; failures are replayed through a running listener");
         }
         return replay.failures(binding.binding(), limit);
+    }
+
+    /** See {@link ProjectionBinding#replay}. */
+    ReplayRun replay(BindingHandlers binding, ReplayRequest request) {
+        if (state != State.RUNNING) {
+            throw new IllegalStateException("listener of " + service + " is " + (state == State.NEW ? "not started"
+                    : "stopped") + "; events are replayed through a running listener (or a ReplayEngine)");
+        }
+        return replays.replay(binding.binding(), request);
     }
 
     @Override

@@ -51,8 +51,9 @@ import java.util.concurrent.CompletionStage;
  * <p>Under {@link FailurePolicy.Exhausted#PARK}, a binding parked on the aggregate is left out of the aggregate's
  * later events, and a binding whose handler fails for good in a delivery is left out of the rest of it; the message is
  * still acknowledged (the log keeps what the parked binding has not handled). A delivery marked as a replay for a
- * binding ({@link Replay#REPLAY_FOR}) hands the event to that binding again if its ack is fail; the mark is removed
- * before any handler sees the event.
+ * binding ({@link Replay#REPLAY_FOR}) hands the event to that binding again if its ack is fail, or if the replay
+ * forgot its ack ({@link ReplayEngine}: then not as a lost ack); the mark is removed before any handler sees the
+ * event.
  */
 final class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
@@ -253,7 +254,8 @@ final class Dispatcher {
             Ack ack = acksOfEvent.get(binding);
             boolean replayForIt = Replay.tag(binding).equals(replayFor);
             long last = known.handledUpTo(binding);
-            boolean parked = failurePolicy.parks() && (ack == null || !ack.isOk()) && !replayForIt
+            // a replay of the binding's failure unparks it; a replay whose ack was forgotten waits like any event
+            boolean parked = failurePolicy.parks() && (ack == null || !ack.isOk()) && !(replayForIt && ack != null)
                     && last < event.sequence() && known.lastFailed(binding);
             seen.add(new DeliveryDecision.Seen(last, ack == null ? null : ack.status(), replayForIt, parked));
         }

@@ -53,7 +53,7 @@ public final class Eventsource implements AutoCloseable {
     /** The scheduler that {@link #builder()} made because it was given none, closed with this runtime; else null. */
     private final SystemScheduler ownScheduler;
     /** Where the listeners' sweepers keep their checkpoints; by default nowhere ({@link UnsavedCheckpoints}). */
-    private CheckpointStore checkpoints = UnsavedCheckpoints.INSTANCE;
+    private CheckpointStore checkpoints = new UnsavedCheckpoints();
 
     /**
      * A runtime on the given ports.
@@ -173,6 +173,17 @@ public final class Eventsource implements AutoCloseable {
             startRelay();
         }
         return listener;
+    }
+
+    /**
+     * A replay engine on this runtime's ports and checkpoint store, for a process that is not a listener of the
+     * replayed binding's service (an admin tool): see {@link ReplayEngine}. Its replays run on this runtime's
+     * scheduler, so keep the runtime open while they run. A running listener replays through its bindings instead
+     * ({@link ProjectionBinding#replay}).
+     */
+    public synchronized ReplayEngine replays() {
+        return new ReplayEngine(log, acks, bus, registry, checkpoints, scheduler, ReplayEngine.DEFAULT_LEASE_TTL, null,
+                null, topologies);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.eventsource.core;
 import io.eventsource.domain.Binding;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.EventName;
+import io.eventsource.domain.ReplayRequest;
 
 import java.util.List;
 
@@ -87,4 +88,43 @@ public interface ProjectionBinding {
      *         failures of aggregates sent before it stay sent, so calling again is safe
      */
     List<Event> replayFailures(int limit);
+
+    /**
+     * Replays the events of this binding's aggregate type that the request selects (by aggregate, position range,
+     * time range, or failed only), at its throttle: each is handed to this binding's handler once more, through its
+     * aggregate's queue, so by the instance of the service that consumes the aggregate, per aggregate in sequence
+     * order; the service's other bindings and other services are not affected. Unless the request is failed-only,
+     * this binding's acks of the selected events are forgotten, a step at a time just before they are sent, and
+     * recorded again as they are handled. Progress is stored in the runtime's
+     * {@link io.eventsource.ports.CheckpointStore} after each step: calling this again with the same request id
+     * (after a crash) goes on from there, and may hand the events of the one step in progress at the crash twice.
+     * See {@link ReplayEngine} for the full contract.
+     *
+     * @return the replay in progress: its progress and a stage that completes when every selected event was sent
+     * @throws IllegalStateException if the listener is not running
+     * @throws io.eventsource.domain.InvalidValueException if the request's id names a replay of something else
+     * @throws io.eventsource.ports.PortException if the log or a store cannot be reached; nothing was started
+     */
+    ReplayRun replay(ReplayRequest request);
+
+    /**
+     * Rebuilds this binding's projection from {@code toPosition}: rewinds its checkpoint to {@code toPosition} and
+     * replays every event of its aggregate type above it ({@link ReplayRequest#resetAbove}), forgetting its acks of
+     * them (ok or failed) as it goes, so that each is handled again, per aggregate in sequence order. {@code reset(0)}
+     * rebuilds from the beginning. Clear the projection's own state above that position before, or make the handler
+     * idempotent. The rewound checkpoint lets a listener that starts during the rebuild sweep from there; a sweeper
+     * already running may save its own, higher checkpoint again, since checkpoints only move forward: the reset's
+     * stored progress, not the checkpoint, is what carries the rebuild through a crash. As {@link #replay}:
+     * resumable by the returned run's id ({@code replay(ReplayRequest.resetAbove(toPosition).id(run.id()))}),
+     * throttled at {@value ReplayRequest#DEFAULT_RATE} events/s.
+     *
+     * @param toPosition the last log position whose acks and checkpoint are kept, 0 or more
+     * @return the reset in progress
+     * @throws IllegalStateException if the listener is not running
+     * @throws io.eventsource.domain.InvalidValueException if {@code toPosition} is negative
+     * @throws io.eventsource.ports.PortException if the log or a store cannot be reached; nothing was started
+     */
+    default ReplayRun reset(long toPosition) {
+        return replay(ReplayRequest.resetAbove(toPosition));
+    }
 }

@@ -93,7 +93,18 @@ final class Redrive {
      * @throws io.eventsource.ports.PortException if the broker or the log cannot be reached
      */
     void replay(AggregateRef aggregate, List<Event> marked) {
-        throughQueue(aggregate, withLatest(log, aggregate, marked));
+        replay(aggregate, marked, true);
+    }
+
+    /**
+     * Sends replays (marked, see {@link Replay}) through the queue, followed by the latest event if {@code thenLatest}.
+     * A replay that forgot the acks of later events of the aggregate sends them itself and must not be followed by the
+     * latest one: handled before them, it would break the replay's order ({@link ReplayEngine}).
+     *
+     * @throws io.eventsource.ports.PortException if the broker or the log cannot be reached
+     */
+    void replay(AggregateRef aggregate, List<Event> marked, boolean thenLatest) {
+        throughQueue(aggregate, thenLatest ? withLatest(log, aggregate, marked) : marked);
     }
 
     /**

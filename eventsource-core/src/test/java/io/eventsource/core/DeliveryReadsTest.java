@@ -190,6 +190,11 @@ class DeliveryReadsTest {
         }
 
         @Override
+        public void forget(Binding binding, Collection<EventId> events) {
+            store.forget(binding, events);
+        }
+
+        @Override
         public CompletionStage<Void> record(Collection<Ack> batch) {
             return store.record(batch);
         }

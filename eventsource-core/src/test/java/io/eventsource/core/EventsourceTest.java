@@ -493,6 +493,11 @@ class EventsourceTest {
         }
 
         @Override
+        public void forget(Binding binding, Collection<EventId> events) {
+            store.forget(binding, events);
+        }
+
+        @Override
         public CompletionStage<Void> record(Collection<Ack> acks) {
             return outcome.thenCompose(ignored -> store.record(acks));
         }

@@ -376,6 +376,11 @@ class RecoveryTest {
         }
 
         @Override
+        public void forget(Binding binding, Collection<EventId> events) {
+            acks.forget(binding, events);
+        }
+
+        @Override
         public CompletionStage<Void> record(Collection<Ack> outcome) {
             recordCalls++;
             check();

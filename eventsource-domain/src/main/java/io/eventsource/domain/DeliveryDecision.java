@@ -31,7 +31,8 @@ public record DeliveryDecision(long arriving, List<Verdict> verdicts, long first
      *
      * @param handledUpTo the last sequence of the aggregate the binding handled (acked ok or fail), 0 if none
      * @param ackOfArriving the binding's ack of the arriving event, or null if it has none
-     * @param replayForIt whether the arriving message is a replay of this binding's failure
+     * @param replayForIt whether the arriving message is a replay for this binding: of its failure (it has a failed
+     *                    ack), or of an event whose ack the replay forgot (it has none)
      * @param parked whether the binding is parked on the aggregate (by a failed event it must replay first)
      */
     public record Seen(long handledUpTo, AckStatus ackOfArriving, boolean replayForIt, boolean parked) {
@@ -81,7 +82,8 @@ public record DeliveryDecision(long arriving, List<Verdict> verdicts, long first
      * The binding handles the event, after the events of the gap above {@code handledUpTo} that it has no ack of.
      *
      * @param handledUpTo the last sequence it handled; {@link Long#MAX_VALUE} for a replay (no gap of its own)
-     * @param late whether it handles an event below what it handled, for lack of an ack (a lost ack)
+     * @param late whether it handles an event below what it handled, for lack of an ack (a lost ack; not for a
+     *             replay, whose ack was forgotten on purpose)
      */
     public record Handle(long handledUpTo, boolean late) implements Verdict {
         @Override
@@ -133,7 +135,8 @@ public record DeliveryDecision(long arriving, List<Verdict> verdicts, long first
         }
         SequenceVerdict verdict = SequenceVerdict.of(seen.handledUpTo(), arriving);
         if (verdict instanceof SequenceVerdict.Duplicate) {
-            return seen.ackOfArriving() != null ? new Skip() : new Handle(seen.handledUpTo(), true);
+            // no ack of an event below what the binding handled: a lost ack (late), or a replay that forgot it
+            return seen.ackOfArriving() != null ? new Skip() : new Handle(seen.handledUpTo(), !seen.replayForIt());
         }
         if (seen.parked()) {
             return new Wait();

@@ -91,6 +91,32 @@ class DeliveryDecisionProperties {
         assertThat(decision.partial()).isFalse();
     }
 
+    /**
+     * A replay whose ack was forgotten (none left) is handled by its binding, on time (not a lost ack) when the binding
+     * had handled it, after the binding's own gap when it had not; a binding that still has its ok ack skips the copy,
+     * and the same copy delivered again once the replay recorded its ack is skipped: once per replay.
+     */
+    @Property(tries = 200)
+    void replaysWithForgottenAcksAreHandledOnceByTheirBindingOnly(
+            @ForAll @IntRange(min = 1, max = 50) int arriving,
+            @ForAll @IntRange(min = 0, max = 60) int handledUpTo,
+            @ForAll @IntRange(min = 1, max = 100) int maxGapFill) {
+        DeliveryDecision decision = DeliveryDecision.decide(arriving, List.of(
+                new DeliveryDecision.Seen(handledUpTo, null, true, false),
+                new DeliveryDecision.Seen(Math.max(handledUpTo, arriving), AckStatus.OK, false, false)), maxGapFill);
+
+        DeliveryDecision.Verdict replayed = decision.verdicts().get(0);
+        assertThat(replayed).isInstanceOf(DeliveryDecision.Handle.class);
+        assertThat(((DeliveryDecision.Handle) replayed).late()).as("a replay is not a lost ack").isFalse();
+        assertThat(decision.firstMissing()).as("the binding's own gap first, if any")
+                .isEqualTo(Math.min(arriving, handledUpTo + 1L));
+        assertThat(decision.verdicts().get(1)).isInstanceOf(DeliveryDecision.Skip.class);
+
+        DeliveryDecision again = DeliveryDecision.decide(arriving, List.of(
+                new DeliveryDecision.Seen(Math.max(handledUpTo, arriving), AckStatus.OK, true, false)), maxGapFill);
+        assertThat(again.verdicts().get(0)).as("the copy delivered again").isInstanceOf(DeliveryDecision.Skip.class);
+    }
+
     @Provide
     Arbitrary<List<Integer>> positions() {
         return Arbitraries.integers().between(0, 70).list().ofMinSize(1).ofMaxSize(4);

@@ -99,6 +99,15 @@ public interface AckStore extends AutoCloseable {
     Set<EventId> acknowledged(ServiceName service, Projection projection, Collection<EventId> events);
 
     /**
+     * Deletes the binding's acks of the events (ok or fail; absent ones are ignored): a replay or a reset makes the
+     * binding owe them again, so that the next copy of each is handled as if it had never been. The other bindings'
+     * acks of the events are untouched.
+     *
+     * @throws PortException if the store cannot be reached; then some of them may have been deleted
+     */
+    void forget(Binding binding, Collection<EventId> events);
+
+    /**
      * Up to {@code limit} acks of the binding whose status is fail, oldest first, for replay.
      *
      * @throws PortException if the store cannot be reached

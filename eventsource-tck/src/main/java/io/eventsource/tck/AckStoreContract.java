@@ -280,4 +280,28 @@ public abstract class AckStoreContract {
 
         assertThat(stored(event).lastError()).hasSize(Ack.MAX_ERROR_LENGTH).endsWith("...");
     }
+
+    @Test
+    void forgetsTheBindingsAcksOfTheEventsOnlySoThatTheyCanBeRecordedAnew() {
+        Event ok = event(1);
+        Event failed = event(2);
+        Event kept = event(3);
+        Binding other = new Binding(binding.service(), binding.type(), Projection.of("other"));
+        record(Ack.ok(ok, binding, 1, T0), Ack.fail(failed, binding, 2, "x", T0), Ack.ok(kept, binding, 1, T0),
+                Ack.ok(ok, other, 1, T0));
+
+        store.forget(binding, List.of(ok.id(), failed.id(), EventId.random()));
+
+        assertThat(stored(ok)).as("forgotten, ok or not").isNull();
+        assertThat(stored(failed)).isNull();
+        assertThat(stored(kept)).as("an event not named").isNotNull();
+        assertThat(stored(ok, other)).as("another binding's ack of the event").isNotNull();
+        assertThat(store.lastSequence(binding.service(), binding.projection(), aggregate)).isEqualTo(3);
+        assertThat(store.failures(binding.service(), binding.projection(), 10)).isEmpty();
+
+        Ack again = Ack.ok(ok, binding, 1, T0.plusSeconds(9));
+        record(again);
+        assertThat(stored(ok)).as("recorded anew, not merged with what was forgotten").isEqualTo(again);
+        store.forget(binding, List.of());
+    }
 }

@@ -3,6 +3,7 @@ package io.eventsource.tck;
 import io.eventsource.domain.Ack;
 import io.eventsource.domain.AckKey;
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.Binding;
 import io.eventsource.domain.DuplicateEventIdException;
 import io.eventsource.domain.EventId;
 import io.eventsource.domain.ExpectedVersion;
@@ -155,6 +156,11 @@ final class BrokenAdapters {
         @Override
         public List<Ack> failures(ServiceName service, Projection projection, int limit) {
             return delegate.failures(service, projection, limit);
+        }
+
+        @Override
+        public void forget(Binding binding, Collection<EventId> events) {
+            delegate.forget(binding, events);
         }
 
         @Override
@@ -399,6 +405,12 @@ final class BrokenAdapters {
         @Override
         public List<Ack> failures(ServiceName service, Projection projection, int limit) {
             return over(() -> super.failures(service, projection, limit));
+        }
+
+        @Override
+        public void forget(Binding binding, Collection<EventId> events) {
+            connection.roundTrip();
+            super.forget(binding, events);
         }
 
         @Override

@@ -3,6 +3,7 @@ package io.eventsource.tck;
 import io.eventsource.domain.Ack;
 import io.eventsource.domain.AckKey;
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.Binding;
 import io.eventsource.domain.EventId;
 import io.eventsource.domain.InvalidValueException;
 import io.eventsource.domain.Projection;
@@ -127,6 +128,13 @@ final class SimpleAckStore implements AckStore {
         }
         failures.sort(Comparator.comparing(Ack::at));
         return List.copyOf(failures.subList(0, Math.min(limit, failures.size())));
+    }
+
+    @Override
+    public synchronized void forget(Binding binding, Collection<EventId> events) {
+        for (EventId event : events) {
+            acks.remove(AckKey.of(event, binding));
+        }
     }
 
     private static boolean ofBinding(Ack ack, ServiceName service, Projection projection) {

@@ -16,6 +16,7 @@ import io.eventsource.core.SystemScheduler;
 import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.jackson.JacksonModule;
 import io.eventsource.ports.AckStore;
+import io.eventsource.ports.CheckpointStore;
 import io.eventsource.ports.EventLog;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.ServiceRegistry;
@@ -50,6 +51,9 @@ public interface RealServicesComposition {
 
     /** The acks, to see what each binding handled. */
     AckStore ackStore();
+
+    /** The checkpoints and the replays' progress, for a replay driven from outside a listener. */
+    CheckpointStore checkpoints();
 
     /** The registry, to see who listens. */
     ServiceRegistry serviceRegistry();

@@ -1,8 +1,10 @@
 package io.eventsource.examples;
 
 import io.eventsource.core.Eventsource;
+import io.eventsource.core.ReplayEngine;
 import io.eventsource.domain.Namespace;
 import io.eventsource.ports.AckStore;
+import io.eventsource.ports.CheckpointStore;
 import io.eventsource.ports.EventLog;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.ServiceRegistry;
@@ -92,6 +94,16 @@ final class RealStack implements DemoStack {
     @Override
     public AckStore ackStore() {
         return composition.ackStore();
+    }
+
+    CheckpointStore checkpoints() {
+        return composition.checkpoints();
+    }
+
+    /** A replay engine on this runtime's ports, as an admin process drives it; leases run {@code leaseTtl}. */
+    ReplayEngine replays(Duration leaseTtl) {
+        return new ReplayEngine(eventLog(), ackStore(), messageBus(), registry(), checkpoints(),
+                composition.scheduler(), leaseTtl);
     }
 
     ServiceRegistry registry() {

@@ -90,6 +90,13 @@ final class InMemoryAckStore implements AckStore {
     }
 
     @Override
+    public synchronized void forget(Binding binding, Collection<EventId> events) {
+        for (EventId event : events) {
+            acks.remove(AckKey.of(event, binding));
+        }
+    }
+
+    @Override
     public synchronized List<Ack> failures(ServiceName service, Projection projection, int limit) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be 1 or more, got " + limit);

@@ -407,6 +407,24 @@ final class HibernateAckStore implements AckStore {
         return Set.copyOf(acknowledged);
     }
 
+    /** One delete per chunk of keys, each committed: a replay forgets a step's acks before it sends the step. */
+    @Override
+    public void forget(Binding binding, Collection<EventId> events) {
+        Objects.requireNonNull(binding, "binding");
+        List<String> ids = new LinkedHashSet<>(Objects.requireNonNull(events, "events")).stream()
+                .map(EventId::value).toList();
+        for (int from = 0; from < ids.size(); from += KEYS_PER_QUERY) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + KEYS_PER_QUERY));
+            read("forget " + chunk.size() + " acks of " + binding, session -> session
+                    .createMutationQuery("delete from AckRow a where a.key.eventId in :ids"
+                            + " and a.key.service = :service and a.key.projection = :projection")
+                    .setParameterList("ids", chunk)
+                    .setParameter("service", binding.service().value())
+                    .setParameter("projection", binding.projection().value())
+                    .executeUpdate());
+        }
+    }
+
     @Override
     public List<Ack> failures(ServiceName service, Projection projection, int limit) {
         Objects.requireNonNull(service, "service");

@@ -14,7 +14,7 @@ record Tables(String prefix) {
      * {@code _} followed by another one (see {@link io.eventsource.domain.Namespace#tablePrefix()}); {@code TablesTest}
      * checks that, and that every table the adapter makes is listed here.
      */
-    static final List<String> NAMES = List.of("event", "ack", "checkpoint", "flyway_history", "schema_version");
+    static final List<String> NAMES = List.of("event", "ack", "checkpoint", "replay", "flyway_history", "schema_version");
 
     static Tables of(MySqlSettings settings) {
         return new Tables(settings.tablePrefix());
@@ -30,6 +30,10 @@ record Tables(String prefix) {
 
     String checkpoint() {
         return prefix + "checkpoint";
+    }
+
+    String replay() {
+        return prefix + "replay";
     }
 
     /** Flyway's history of this prefix's migrations: never the user's own {@code flyway_schema_history}. */

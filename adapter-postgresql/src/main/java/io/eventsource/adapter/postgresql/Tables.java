@@ -14,7 +14,7 @@ record Tables(String prefix) {
      * {@code _} followed by another one (see {@link io.eventsource.domain.Namespace#tablePrefix()}); {@code TablesTest}
      * checks that, and that every table the adapter makes is listed here.
      */
-    static final List<String> NAMES = List.of("event", "ack", "checkpoint", "log_head", "flyway_history");
+    static final List<String> NAMES = List.of("event", "ack", "checkpoint", "replay", "log_head", "flyway_history");
 
     static Tables of(PostgreSqlSettings settings) {
         return new Tables(settings.tablePrefix());
@@ -30,6 +30,10 @@ record Tables(String prefix) {
 
     String checkpoint() {
         return prefix + "checkpoint";
+    }
+
+    String replay() {
+        return prefix + "replay";
     }
 
     /** One row: the last position given to an event; locked by every append until it commits. */

@@ -61,7 +61,7 @@ class MySqlModuleIT {
         }
         try (Connection connection = DriverManager.getConnection(settings.jdbcUrl(), settings.user(),
                 settings.password()); Statement statement = connection.createStatement()) {
-            for (String table : List.of("event", "ack", "checkpoint", "flyway_history", "schema_version")) {
+            for (String table : List.of("event", "ack", "checkpoint", "replay", "flyway_history", "schema_version")) {
                 statement.execute("DROP TABLE IF EXISTS " + settings.tablePrefix() + table);
             }
         }

@@ -64,7 +64,7 @@ class PostgreSqlModuleIT {
         }
         try (Connection connection = DriverManager.getConnection(settings.jdbcUrl(), settings.user(),
                 settings.password()); Statement statement = connection.createStatement()) {
-            for (String table : List.of("event", "ack", "checkpoint", "log_head", "flyway_history")) {
+            for (String table : List.of("event", "ack", "checkpoint", "replay", "log_head", "flyway_history")) {
                 statement.execute("DROP TABLE IF EXISTS " + settings.tablePrefix() + table);
             }
         }
