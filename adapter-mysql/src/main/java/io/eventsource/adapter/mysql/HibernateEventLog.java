@@ -40,6 +40,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +83,7 @@ final class HibernateEventLog implements EventLog {
     /** The database this log releases when it closes; null when the SessionFactory belongs to the caller. */
     private final HibernateDatabase database;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final EventRowsInsert rowsInsert;
 
     /** A log on the component's shared database, released by {@link #close()}. */
     @Inject
@@ -98,6 +100,9 @@ final class HibernateEventLog implements EventLog {
         this.sessionFactory = Objects.requireNonNull(sessionFactory, "sessionFactory");
         this.payloadLimit = PayloadLimit.ofBytes(settings.payloadLimit());
         this.database = database;
+        // the bootstrap made sure that max_allowed_packet holds this much
+        this.rowsInsert = new EventRowsInsert(Tables.of(settings).event(),
+                HibernateBootstrap.packetNeeded(settings.payloadLimit()));
     }
 
     /** Releases the shared database (closed with the last port that uses it). Never throws. */
@@ -156,6 +161,10 @@ final class HibernateEventLog implements EventLog {
      * appends of one aggregate one after the other; an append at the wrong version is refused alone (unless it was
      * written by an earlier try: then it is returned as it is, see {@link RetriedAppend}). A lost race, a known event id
      * or a deadlock rolls the batch back and appends it one at a time, where each of those has its answer.
+     *
+     * <p>The round trips do not grow with the batch: one query reads the versions of all its aggregates, one
+     * multi-row insert writes all its rows (both chunked for very large batches, see {@link EventRowsInsert}), and
+     * only when some append is not admitted one more query reads the events with their ids.
      */
     @Override
     public List<AppendOutcome> appendAll(List<Append> appends) {
@@ -185,24 +194,7 @@ final class HibernateEventLog implements EventLog {
         try (StatelessSession session = sessionFactory.openStatelessSession()) {
             Transaction transaction = session.beginTransaction();
             try {
-                Map<AggregateRef, Long> versions = new HashMap<>();
-                for (int i = 0; i < appends.size(); i++) {
-                    if (outcomes.get(i) != null) {
-                        continue;
-                    }
-                    Append append = appends.get(i);
-                    long actual = versions.containsKey(append.aggregate()) ? versions.get(append.aggregate())
-                            : version(session, append.aggregate());
-                    if (!append.expected().admits(actual)) {
-                        outcomes.set(i, notAdmitted(append, actual, loggedWithIds(session, append.events())));
-                        versions.put(append.aggregate(), actual);
-                        continue;
-                    }
-                    List<LoggedEvent> logged = insertRows(session, append.aggregate(), actual, append.events(),
-                            metadata.get(i));
-                    versions.put(append.aggregate(), actual + logged.size());
-                    outcomes.set(i, new AppendOutcome.Appended(logged));
-                }
+                appendInOne(session, appends, metadata, outcomes);
                 transaction.commit();
                 return outcomes;
             } catch (RuntimeException e) {
@@ -215,6 +207,80 @@ final class HibernateEventLog implements EventLog {
             }
             throw Failures.translate("append a batch of " + appends.size() + " aggregates' events", e);
         }
+    }
+
+    /**
+     * The batch's work in the open transaction, in a number of round trips that does not grow with the batch: one query
+     * for the versions of all its aggregates (per type and {@value #IDS_PER_QUERY} ids), one for the logged events
+     * of the appends not admitted (if any), one multi-row insert (per {@value EventRowsInsert#ROWS_PER_STATEMENT} rows).
+     * Fills the outcomes that are still null.
+     */
+    private void appendInOne(StatelessSession session, List<Append> appends, List<List<String>> metadata,
+                             List<AppendOutcome> outcomes) {
+        Set<AggregateRef> aggregates = new LinkedHashSet<>();
+        for (int i = 0; i < appends.size(); i++) {
+            if (outcomes.get(i) == null) {
+                aggregates.add(appends.get(i).aggregate());
+            }
+        }
+        Map<AggregateRef, Long> versions = versions(session, aggregates);
+        Map<Integer, Long> notAdmitted = new LinkedHashMap<>();
+        Map<Integer, Long> admitted = new LinkedHashMap<>();
+        List<EventRow> rows = new ArrayList<>();
+        for (int i = 0; i < appends.size(); i++) {
+            if (outcomes.get(i) != null) {
+                continue;
+            }
+            Append append = appends.get(i);
+            long actual = versions.get(append.aggregate());
+            if (!append.expected().admits(actual)) {
+                notAdmitted.put(i, actual);
+                continue;
+            }
+            admitted.put(i, actual);
+            rows.addAll(rows(append.aggregate(), actual, append.events(), metadata.get(i)));
+            versions.put(append.aggregate(), actual + append.events().size());
+        }
+        if (!notAdmitted.isEmpty()) {
+            List<NewEvent> refusedEvents = new ArrayList<>();
+            notAdmitted.keySet().forEach(i -> refusedEvents.addAll(appends.get(i).events()));
+            List<LoggedEvent> logged = loggedWithIds(session, refusedEvents);
+            notAdmitted.forEach((i, actual) -> {
+                Append append = appends.get(i);
+                Set<EventId> ids = new HashSet<>();
+                append.events().forEach(event -> ids.add(event.id()));
+                outcomes.set(i, notAdmitted(append, actual,
+                        logged.stream().filter(entry -> ids.contains(entry.event().id())).toList()));
+            });
+        }
+        List<Long> positions = rowsInsert.insert(session, rows);
+        int row = 0;
+        for (Map.Entry<Integer, Long> entry : admitted.entrySet()) {
+            Append append = appends.get(entry.getKey());
+            List<LoggedEvent> logged = new ArrayList<>(append.events().size());
+            long sequence = entry.getValue();
+            for (NewEvent event : append.events()) {
+                sequence++;
+                Event stored = new Event(event.id(), append.aggregate(), sequence, event.name(), event.payload(),
+                        event.metadata(), event.occurredAt());
+                logged.add(new LoggedEvent(positions.get(row++), stored, null));
+            }
+            outcomes.set(entry.getKey(), new AppendOutcome.Appended(List.copyOf(logged)));
+        }
+    }
+
+    /** The rows of an append at the aggregate's version {@code actual}, encoded as {@link EventRow} maps them. */
+    private static List<EventRow> rows(AggregateRef aggregate, long actual, List<NewEvent> batch, List<String> metadata) {
+        List<EventRow> rows = new ArrayList<>(batch.size());
+        long sequence = actual;
+        for (int i = 0; i < batch.size(); i++) {
+            NewEvent event = batch.get(i);
+            Payload payload = event.payload();
+            rows.add(new EventRow(event.id().value(), aggregate.type().value(), aggregate.id().value(), ++sequence,
+                    event.name().value(), payload.bytes(), payload.contentType(), metadata.get(i),
+                    Timestamps.toColumn(event.occurredAt(), "Event occurredAt")));
+        }
+        return rows;
     }
 
     private List<LoggedEvent> insert(AggregateRef aggregate, ExpectedVersion expected, List<NewEvent> batch,
@@ -238,18 +304,14 @@ final class HibernateEventLog implements EventLog {
 
     private static List<LoggedEvent> insertRows(StatelessSession session, AggregateRef aggregate, long actual,
                                                 List<NewEvent> batch, List<String> metadata) {
+        List<EventRow> rows = rows(aggregate, actual, batch, metadata);
         List<LoggedEvent> logged = new ArrayList<>(batch.size());
-        long sequence = actual;
         for (int i = 0; i < batch.size(); i++) {
             NewEvent event = batch.get(i);
-            sequence++;
-            Payload payload = event.payload();
-            EventRow row = new EventRow(event.id().value(), aggregate.type().value(), aggregate.id().value(),
-                    sequence, event.name().value(), payload.bytes(), payload.contentType(), metadata.get(i),
-                    Timestamps.toColumn(event.occurredAt(), "Event occurredAt"));
+            EventRow row = rows.get(i);
             session.insert(row);
-            Event stored = new Event(event.id(), aggregate, sequence, event.name(), payload, event.metadata(),
-                    event.occurredAt());
+            Event stored = new Event(event.id(), aggregate, row.sequence(), event.name(), event.payload(),
+                    event.metadata(), event.occurredAt());
             logged.add(new LoggedEvent(row.position(), stored, null));
         }
         return List.copyOf(logged);
@@ -309,16 +371,47 @@ final class HibernateEventLog implements EventLog {
 
     /** The logged events that carry any of the batch's ids, of any aggregate. */
     private static List<LoggedEvent> loggedWithIds(StatelessSession session, List<NewEvent> batch) {
-        return session.createSelectionQuery("from EventRow e where e.eventId in :ids", EventRow.class)
-                .setParameterList("ids", batch.stream().map(event -> event.id().value()).toList())
-                .getResultList()
-                .stream().map(HibernateEventLog::toLogged).toList();
+        List<String> ids = ids(batch);
+        List<LoggedEvent> logged = new ArrayList<>();
+        for (int from = 0; from < ids.size(); from += IDS_PER_QUERY) {
+            session.createSelectionQuery("from EventRow e where e.eventId in :ids", EventRow.class)
+                    .setParameterList("ids", ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY)))
+                    .getResultList()
+                    .forEach(row -> logged.add(toLogged(row)));
+        }
+        return logged;
     }
 
     @Override
     public long version(AggregateRef aggregate) {
         Objects.requireNonNull(aggregate, "aggregate");
         return read("read the version of " + aggregate, session -> version(session, aggregate));
+    }
+
+    /**
+     * The versions of the aggregates (0 for one without events): one query per type and {@value #IDS_PER_QUERY}
+     * ids, each a range scan of the (type, id, sequence) key per id.
+     */
+    private static Map<AggregateRef, Long> versions(StatelessSession session, Collection<AggregateRef> aggregates) {
+        Map<AggregateType, List<String>> idsByType = new LinkedHashMap<>();
+        Map<AggregateRef, Long> versions = new HashMap<>();
+        for (AggregateRef aggregate : aggregates) {
+            idsByType.computeIfAbsent(aggregate.type(), type -> new ArrayList<>()).add(aggregate.id().value());
+            versions.put(aggregate, 0L);
+        }
+        idsByType.forEach((type, ids) -> {
+            for (int from = 0; from < ids.size(); from += IDS_PER_QUERY) {
+                session.createSelectionQuery("select e.aggregateId, max(e.sequence) from EventRow e"
+                                + " where e.aggregateType = :type and e.aggregateId in :ids group by e.aggregateId",
+                                Object[].class)
+                        .setParameter("type", type.value())
+                        .setParameterList("ids", ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY)))
+                        .getResultList()
+                        .forEach(found -> versions.put(new AggregateRef(type, AggregateId.of((String) found[0])),
+                                (Long) found[1]));
+            }
+        });
+        return versions;
     }
 
     private static long version(StatelessSession session, AggregateRef aggregate) {
