@@ -1163,7 +1163,18 @@ public abstract class MessageBusContract {
 
     @Test
     void aPartitionQueueNobodyConsumesExpiresAfterTheTopologysExpiry() {
-        assumeTrue(awaitsPartitionExpiry(), "a partition queue lives a minute at least: not waited for here");
+        if (!awaitsPartitionExpiry()) {
+            // a partition queue lives a minute at least: a real broker's test does not wait for it, but reads that the
+            // broker was told to delete it (RabbitMQ's x-expires), for every service's queue of the partition
+            MessageBus bus = partitionedConnection();
+            bus.declarePartitions(ORDER, ADS);
+            bus.declarePartitions(ORDER, SEARCH);
+            Optional<Duration> ads = declaredExpiry(topology().partitionQueue(ORDER, 1, ADS));
+            assumeTrue(ads.isPresent(), "this adapter's test can neither wait for nor read a queue's expiry");
+            assertThat(ads).contains(partitionExpiry());
+            assertThat(declaredExpiry(topology().partitionQueue(ORDER, 1, SEARCH))).contains(partitionExpiry());
+            return;
+        }
         MessageBus bus = partitionedConnection();
         Instant declared = now();
         bus.declarePartitions(ORDER, ADS);
