@@ -1,6 +1,7 @@
 package io.eventsource.cli;
 
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateTopology;
 import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Binding;
 import io.eventsource.domain.ExchangeName;
@@ -32,7 +33,8 @@ import java.util.concurrent.Callable;
  * <p><b>Broker objects.</b> AMQP cannot list a broker's queues (RabbitMQ's management API, port 15672, may not be
  * enabled), so the names come from {@link Topology}: the announcement exchange of every type and the announcement
  * queue of every (type, service) of the namespace's bindings, as the registry and the acks and checkpoints know them;
- * and the aggregate exchange and queues of every aggregate with an event in the last {@link #recentWindow}. Older
+ * and the aggregate exchange and queues of every aggregate with an event in the last {@link #recentWindow}, and the
+ * partition exchange and queues of every type the registry records as partitioned. Older
  * aggregates have no queue left: an aggregate queue expires once unused for the queue expiry, and its exchange goes
  * with its last queue. On the broker's host, {@code rabbitmqctl list_queues name | grep '^{namespace}'} shows what is
  * left.
@@ -112,6 +114,16 @@ final class DropNamespaceCommand implements Callable<Integer> {
         services.forEach((type, ofType) -> {
             exchanges.add(topology.announcementExchange(type));
             ofType.forEach(service -> queues.add(topology.announcementQueue(type, service)));
+            // a partitioned type's queues are durable and live long: the registry's record says how many there are
+            // (asking records the seed's topology where none was recorded, but the registry's keys go below anyway)
+            if (connections.registry().agreeTopology(type, AggregateTopology.perAggregate())
+                    instanceof AggregateTopology.Partitioned partitioned) {
+                exchanges.add(topology.partitionExchange(type));
+                for (int partition = 0; partition < partitioned.partitions(); partition++) {
+                    int k = partition;
+                    ofType.forEach(service -> queues.add(topology.partitionQueue(type, k, service)));
+                }
+            }
         });
         for (AggregateRef aggregate : recent) {
             exchanges.add(topology.aggregateExchange(aggregate));

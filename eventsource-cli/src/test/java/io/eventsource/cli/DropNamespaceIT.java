@@ -145,6 +145,36 @@ class DropNamespaceIT {
         assertThat(keys(namespace)).isEmpty();
     }
 
+    @Test
+    void removesAPartitionedTypesQueuesAndExchangeToo() {
+        Namespace namespace = Namespaces.fresh("parts");
+        AggregateType order = AggregateType.of("Order");
+        RealServicesComposition runtime = Namespaces.compose(namespace, EventsourceOptions.defaults()
+                .withTopology(order, io.eventsource.domain.AggregateTopology.partitioned(4)));
+        try {
+            Listener ads = runtime.eventsource().listener(ServiceName.of("ads"));
+            ads.listen("Order", "projections").onAny(event -> { });
+            ads.start();
+            Namespaces.awaitLive(runtime, "Order", "ads");
+        } finally {
+            Namespaces.close(runtime);
+        }
+        Topology topology = Topology.of(namespace);
+        List<String> partitions = new java.util.ArrayList<>();
+        for (int partition = 0; partition < 4; partition++) {
+            partitions.add(topology.partitionQueue(order, partition, ServiceName.of("ads")).value());
+        }
+        assertThat(partitions).allMatch(queue -> exists(namespace, queue));
+
+        CliRun run = CliRun.run(namespace.prefix(), "", "drop-namespace", "--yes");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("  " + partitions.get(3) + "\n",
+                "  " + topology.partitionExchange(order).value() + "\n");
+        assertThat(partitions).noneMatch(queue -> exists(namespace, queue));
+        assertThat(keys(namespace)).isEmpty();
+    }
+
     private static String announcementQueue(Namespace namespace) {
         return Topology.of(namespace).announcementQueue(AggregateType.of("Product"), ServiceName.of("ads")).value();
     }
