@@ -77,6 +77,24 @@ public interface AckStore extends AutoCloseable {
     }
 
     /**
+     * {@link #lastSequences} for several aggregates of the bindings' type, in one read: what the consumers of a
+     * partition need when many of its aggregates start at once. Every aggregate given is a key of the result, and
+     * each maps every binding given to its last sequence there (0 for none). Implementations answer with one round
+     * trip per chunk of aggregates; this default asks {@link #lastSequences} once per aggregate.
+     *
+     * @throws InvalidValueException if a binding is of another aggregate type than one of the aggregates
+     * @throws PortException if the store cannot be reached
+     */
+    default Map<AggregateRef, Map<Binding, Long>> lastSequencesAll(Collection<Binding> bindings,
+                                                                   Collection<AggregateRef> aggregates) {
+        Map<AggregateRef, Map<Binding, Long>> last = new LinkedHashMap<>();
+        for (AggregateRef aggregate : aggregates) {
+            last.put(aggregate, lastSequences(bindings, aggregate));
+        }
+        return last;
+    }
+
+    /**
      * Checks that every binding is of the aggregate's type, as {@link #lastSequences} requires.
      *
      * @throws InvalidValueException if one is not

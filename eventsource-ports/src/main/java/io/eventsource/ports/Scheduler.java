@@ -31,4 +31,14 @@ public interface Scheduler extends InstantSource {
      * A run that is late does not cause a burst of catch-up runs.
      */
     Cancellable scheduleAtFixedRate(Duration initialDelay, Duration period, Runnable task);
+
+    /**
+     * Runs {@code task} as soon as possible, not on the calling thread's stack, where it may block on the stores for
+     * a while: a listener's handlers and the reads around them run here, so that timers (heartbeats, retries, expiry)
+     * are not held up behind them. The default is {@code schedule(Duration.ZERO, task)}, which keeps a virtual
+     * scheduler's runs deterministic; a real-time scheduler gives this work threads of its own.
+     */
+    default void execute(Runnable task) {
+        schedule(Duration.ZERO, task);
+    }
 }

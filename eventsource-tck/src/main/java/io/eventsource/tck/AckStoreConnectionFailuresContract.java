@@ -108,6 +108,7 @@ public abstract class AckStoreConnectionFailuresContract {
         reads.put("find", () -> store.find(List.of(AckKey.of(event.id(), binding))));
         reads.put("lastSequence", () -> store.lastSequence(binding.service(), binding.projection(), aggregate));
         reads.put("lastSequences", () -> store.lastSequences(List.of(binding), aggregate));
+        reads.put("lastSequencesAll", () -> store.lastSequencesAll(List.of(binding), List.of(aggregate)));
         reads.put("acknowledged", () -> store.acknowledged(binding.service(), binding.projection(), List.of(event.id())));
         reads.put("failures", () -> store.failures(binding.service(), binding.projection(), 10));
         for (Map.Entry<String, ThrowingCallable> read : reads.entrySet()) {

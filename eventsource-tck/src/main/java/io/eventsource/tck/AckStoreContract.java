@@ -230,6 +230,63 @@ public abstract class AckStoreContract {
     }
 
     @Test
+    void readsTheLastSequencesOfSeveralAggregatesAtOnceAsEachAlone() {
+        Binding search = new Binding(binding.service(), binding.type(), Projection.of("search"));
+        AggregateRef second = freshAggregate(aggregate.type());
+        AggregateRef untouched = freshAggregate(aggregate.type());
+        record(Ack.ok(event(3), binding, 1, T0), Ack.fail(event(5), search, 1, "x", T0),
+                Ack.ok(newEvent("Happened", T0).at(second, 7), binding, 1, T0),
+                // another projection of the service, not asked for
+                Ack.ok(newEvent("Happened", T0).at(second, 9),
+                        new Binding(binding.service(), binding.type(), Projection.of("index")), 1, T0));
+        List<AggregateRef> aggregates = List.of(aggregate, second, untouched);
+
+        Map<AggregateRef, Map<Binding, Long>> last = store.lastSequencesAll(List.of(binding, search), aggregates);
+
+        assertThat(last).containsOnlyKeys(aggregates);
+        assertThat(last.get(aggregate)).containsOnly(entry(binding, 3L), entry(search, 5L));
+        assertThat(last.get(second)).containsOnly(entry(binding, 7L), entry(search, 0L));
+        assertThat(last.get(untouched)).containsOnly(entry(binding, 0L), entry(search, 0L));
+        for (AggregateRef each : aggregates) {
+            assertThat(last.get(each)).as("%s as lastSequences says", each)
+                    .isEqualTo(store.lastSequences(List.of(binding, search), each));
+        }
+        assertThat(store.lastSequencesAll(List.of(), List.of(aggregate))).containsOnly(entry(aggregate, Map.of()));
+        assertThat(store.lastSequencesAll(List.of(binding), List.of())).isEmpty();
+    }
+
+    @Test
+    void readsTheLastSequencesOfMoreAggregatesThanOneQueryCarries() {
+        List<AggregateRef> aggregates = new ArrayList<>();
+        List<Ack> acks = new ArrayList<>();
+        for (int i = 0; i < 2_500; i++) {
+            AggregateRef each = freshAggregate(aggregate.type());
+            aggregates.add(each);
+            if (i % 100 == 0) {
+                acks.add(Ack.ok(newEvent("Happened", T0).at(each, i + 1), binding, 1, T0));
+            }
+        }
+        record(acks.toArray(Ack[]::new));
+
+        Map<AggregateRef, Map<Binding, Long>> last = store.lastSequencesAll(List.of(binding), aggregates);
+
+        assertThat(last).hasSize(aggregates.size());
+        for (int i = 0; i < aggregates.size(); i++) {
+            assertThat(last.get(aggregates.get(i))).as("aggregate %d", i)
+                    .containsOnly(entry(binding, i % 100 == 0 ? i + 1L : 0L));
+        }
+    }
+
+    @Test
+    void refusesToReadTheLastSequencesOfAggregatesOfAnotherType() {
+        AggregateRef otherType = AggregateRef.of(freshType().value(), "x");
+
+        assertThatThrownBy(() -> store.lastSequencesAll(List.of(binding), List.of(aggregate, otherType)))
+                .isInstanceOf(InvalidValueException.class)
+                .hasMessageContaining(otherType.type().toString());
+    }
+
+    @Test
     void refusesToReadTheLastSequenceOfABindingOfAnotherType() {
         Binding otherType = new Binding(binding.service(), freshType(), binding.projection());
 

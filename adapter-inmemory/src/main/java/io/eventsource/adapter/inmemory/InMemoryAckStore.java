@@ -59,6 +59,30 @@ final class InMemoryAckStore implements AckStore {
     }
 
     @Override
+    public synchronized Map<AggregateRef, Map<Binding, Long>> lastSequencesAll(Collection<Binding> bindings,
+                                                                               Collection<AggregateRef> aggregates) {
+        Map<AggregateRef, Map<Binding, Long>> last = new LinkedHashMap<>();
+        for (AggregateRef aggregate : aggregates) {
+            AckStore.requireTypeOf(aggregate, bindings);
+            Map<Binding, Long> none = new LinkedHashMap<>();
+            bindings.forEach(binding -> none.put(binding, 0L));
+            last.put(aggregate, none);
+        }
+        if (bindings.isEmpty()) {
+            return last;
+        }
+        // one pass over the acks, as the database answers in one query
+        for (Ack ack : acks.values()) {
+            Map<Binding, Long> ofAggregate = last.get(ack.aggregate());
+            if (ofAggregate != null) {
+                Binding binding = new Binding(ack.key().service(), ack.aggregate().type(), ack.key().projection());
+                ofAggregate.computeIfPresent(binding, (b, sequence) -> Math.max(sequence, ack.sequence()));
+            }
+        }
+        return last;
+    }
+
+    @Override
     public synchronized Map<Binding, Long> lastSequences(Collection<Binding> bindings, AggregateRef aggregate) {
         AckStore.requireTypeOf(aggregate, bindings);
         Map<Binding, Long> last = new LinkedHashMap<>();

@@ -6,6 +6,7 @@ import io.eventsource.domain.Ack;
 import io.eventsource.domain.AckKey;
 import io.eventsource.domain.AckStatus;
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Binding;
 import io.eventsource.domain.EventId;
 import io.eventsource.domain.Projection;
@@ -412,6 +413,52 @@ final class HibernateAckStore implements AckStore {
             Binding binding = new Binding(ServiceName.of((String) row[0]), aggregate.type(),
                     Projection.of((String) row[1]));
             last.computeIfPresent(binding, (b, none) -> ((Number) row[2]).longValue());
+        }
+        return last;
+    }
+
+    /**
+     * {@link #lastSequences} grouped by aggregate too: one query per {@value #KEYS_PER_QUERY} aggregates, on the same
+     * index.
+     */
+    @Override
+    public Map<AggregateRef, Map<Binding, Long>> lastSequencesAll(Collection<Binding> bindings,
+                                                                   Collection<AggregateRef> aggregates) {
+        Objects.requireNonNull(bindings, "bindings");
+        Map<AggregateRef, Map<Binding, Long>> last = new LinkedHashMap<>();
+        for (AggregateRef aggregate : Objects.requireNonNull(aggregates, "aggregates")) {
+            AckStore.requireTypeOf(Objects.requireNonNull(aggregate, "aggregates must not contain null"), bindings);
+            Map<Binding, Long> none = new LinkedHashMap<>();
+            bindings.forEach(binding -> none.put(binding, 0L));
+            last.put(aggregate, none);
+        }
+        if (last.isEmpty() || bindings.isEmpty()) {
+            return last;
+        }
+        AggregateType type = last.keySet().iterator().next().type();
+        List<String> services = bindings.stream().map(binding -> binding.service().value()).distinct().toList();
+        List<String> projections = bindings.stream().map(binding -> binding.projection().value()).distinct().toList();
+        List<String> ids = last.keySet().stream().map(aggregate -> aggregate.id().value()).toList();
+        for (int from = 0; from < ids.size(); from += KEYS_PER_QUERY) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + KEYS_PER_QUERY));
+            List<Object[]> rows = read("read the last sequences of " + bindings.size() + " bindings on "
+                    + chunk.size() + " aggregates of " + type, session -> session.createSelectionQuery(
+                            "select a.aggregateId, a.key.service, a.key.projection, max(a.sequence) from AckRow a"
+                                    + " where a.key.service in :services and a.key.projection in :projections"
+                                    + " and a.aggregateType = :type and a.aggregateId in :ids"
+                                    + " group by a.aggregateId, a.key.service, a.key.projection", Object[].class)
+                    .setParameterList("services", services)
+                    .setParameterList("projections", projections)
+                    .setParameter("type", type.value())
+                    .setParameterList("ids", chunk)
+                    .getResultList());
+            for (Object[] row : rows) {
+                Map<Binding, Long> ofAggregate = last.get(AggregateRef.of(type.value(), (String) row[0]));
+                Binding binding = new Binding(ServiceName.of((String) row[1]), type, Projection.of((String) row[2]));
+                if (ofAggregate != null) {
+                    ofAggregate.computeIfPresent(binding, (b, none) -> ((Number) row[3]).longValue());
+                }
+            }
         }
         return last;
     }
