@@ -1,6 +1,7 @@
 package io.eventsource.core;
 
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.Event;
 import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.ports.EndReason;
@@ -8,6 +9,7 @@ import io.eventsource.ports.EventLog;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.PortException;
 import io.eventsource.ports.Scheduler;
+import io.eventsource.ports.SequenceRange;
 import io.eventsource.ports.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +45,7 @@ final class AggregateConsumers implements Redrive.Queues {
     private final ServiceName service;
     private final MessageBus bus;
     /** Reads of the log, shared with the checks of deliveries. */
-    private final SharedLogReads log;
+    private final SharedReads<SequenceRange, List<Event>> log;
     private final Scheduler scheduler;
     private final ExpiryPolicy expiry;
     private final int maxConsumers;
@@ -61,7 +63,7 @@ final class AggregateConsumers implements Redrive.Queues {
      * @param declaredAnew told of an aggregate whose queue had to be declared before it could be consumed (the queue
      *                     expired, or never existed for this service): whatever it held is gone
      */
-    AggregateConsumers(ServiceName service, MessageBus bus, SharedLogReads log, Scheduler scheduler, ExpiryPolicy expiry,
+    AggregateConsumers(ServiceName service, MessageBus bus, SharedReads<SequenceRange, List<Event>> log, Scheduler scheduler, ExpiryPolicy expiry,
                        EventsourceOptions options, Dispatcher dispatcher, Consumer<AggregateRef> declaredAnew) {
         this.service = service;
         this.bus = bus;
@@ -83,7 +85,7 @@ final class AggregateConsumers implements Redrive.Queues {
         }
         try {
             // the aggregate's first event, rather than its version: a read that goes together with others
-            if (log.read(aggregate, 1, 1).isEmpty()) {
+            if (log.read(new SequenceRange(aggregate, 1, 1)).isEmpty()) {
                 droppedAnnouncements.incrementAndGet();
                 LOG.debug("{} dropped an announcement of {}: the log holds no event of it", service, aggregate);
                 return;

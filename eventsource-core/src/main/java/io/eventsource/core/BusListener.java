@@ -16,6 +16,7 @@ import io.eventsource.ports.CheckpointStore;
 import io.eventsource.ports.EventLog;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.Scheduler;
+import io.eventsource.ports.SequenceRange;
 import io.eventsource.ports.ServiceRegistry;
 import io.eventsource.ports.Subscription;
 import org.slf4j.Logger;
@@ -152,7 +153,7 @@ final class BusListener implements Listener {
             return;
         }
         // one set of shared reads for the checks against the log of every delivery and announcement
-        SharedLogReads reads = new SharedLogReads(log);
+        SharedReads<SequenceRange, List<Event>> reads = SharedReads.ofLog(log);
         Dispatcher dispatcher = new Dispatcher(service, byType, acks, log, reads, scheduler, options,
                 refusedDeliveries::incrementAndGet, metrics, tracing);
         // the consumers tell the re-drive of a queue declared anew (no consumer runs before beat() below), and the

@@ -13,6 +13,7 @@ import io.eventsource.ports.AckStore;
 import io.eventsource.ports.Delivery;
 import io.eventsource.ports.EventLog;
 import io.eventsource.ports.Scheduler;
+import io.eventsource.ports.SequenceRange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +73,9 @@ final class Dispatcher {
     private final AckStore acks;
     private final EventLog log;
     /** The log's reads that the checks of deliveries share with other consumers' (one query for many). */
-    private final SharedLogReads reads;
+    private final SharedReads<SequenceRange, List<Event>> reads;
+    /** The positions that consumers starting on aggregates read, shared likewise (one query for many aggregates). */
+    private final SharedReads<SharedReads.Positions, Map<Binding, Long>> positions;
     private final Scheduler scheduler;
     private final FailurePolicy failurePolicy;
     private final Duration storeRetryDelay;
@@ -91,7 +94,7 @@ final class Dispatcher {
      * @param tracing   makes an event's trace context current around its handlers
      */
     Dispatcher(ServiceName service, Map<AggregateType, List<BindingHandlers>> byType, AckStore acks, EventLog log,
-               SharedLogReads reads, Scheduler scheduler, EventsourceOptions options, Runnable refused,
+               SharedReads<SequenceRange, List<Event>> reads, Scheduler scheduler, EventsourceOptions options, Runnable refused,
                EventsourceMetrics metrics, EventTracing tracing) {
         this.metrics = metrics;
         this.tracing = tracing;
@@ -101,6 +104,7 @@ final class Dispatcher {
         this.acks = acks;
         this.log = log;
         this.reads = reads;
+        this.positions = SharedReads.ofPositions(acks);
         this.scheduler = scheduler;
         this.failurePolicy = options.failurePolicy();
         this.storeRetryDelay = options.storeRetryDelay();
@@ -168,8 +172,8 @@ final class Dispatcher {
         Event event = consumer.loggedAt(delivered.sequence());
         if (event == null) {
             // the next messages of the queue are most likely the next events: one read serves them too
-            List<Event> found = reads.read(delivered.aggregate(), delivered.sequence(),
-                    delivered.sequence() + LOG_READ_AHEAD - 1);
+            List<Event> found = reads.read(new SequenceRange(delivered.aggregate(), delivered.sequence(),
+                    delivered.sequence() + LOG_READ_AHEAD - 1));
             consumer.rememberLogged(found);
             if (found.isEmpty() || found.get(0).sequence() != delivered.sequence()) {
                 return null;
@@ -208,7 +212,7 @@ final class Dispatcher {
         List<Binding> bindings = bindingsByType.get(aggregate.type());
         List<Binding> unknown = known.unknownPositions(bindings);
         if (!unknown.isEmpty()) {
-            known.positions(acks.lastSequences(unknown, aggregate));
+            known.positions(positions.read(new SharedReads.Positions(aggregate, unknown)));
         }
         Map<Binding, Long> unknownParking = new LinkedHashMap<>();
         if (failurePolicy.parks()) {

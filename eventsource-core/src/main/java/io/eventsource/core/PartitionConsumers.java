@@ -74,7 +74,7 @@ final class PartitionConsumers {
         Duration threeBeats = expiry.heartbeatInterval().multipliedBy(3);
         this.instanceTtl = threeBeats.compareTo(expiry.livenessTtl()) < 0 ? threeBeats : expiry.livenessTtl();
         this.stopping = stopping;
-        this.lanes = task -> scheduler.schedule(Duration.ZERO, task);
+        this.lanes = scheduler::execute;
     }
 
     /**

@@ -1,52 +1,107 @@
 package io.eventsource.core;
 
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.Binding;
 import io.eventsource.domain.Event;
+import io.eventsource.ports.AckStore;
 import io.eventsource.ports.EventLog;
 import io.eventsource.ports.SequenceRange;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 
 /**
- * Reads of aggregates' events, shared between the threads that ask for them at about the same time: the reads asked
- * while {@value #CONCURRENT_READS} are running wait and go together in the next one, as one
- * {@link EventLog#readAll} (group commit, for reads). A listener checks every delivery against the log, on as many
- * threads as it has busy aggregates; shared, those checks cost the log a query per batch instead of one each.
+ * Reads shared between the threads that ask for them at about the same time: the reads asked while
+ * {@link #concurrentReads} are running wait and go together in the next one, as one batch query (group commit, for
+ * reads). A listener checks every delivery against the log, and every aggregate that starts on a partition needs its
+ * bindings' positions, on as many threads as it has busy aggregates; shared, those reads cost the store a query per
+ * batch instead of one each.
  *
  * <p>No thread is kept waiting for others' reads: the thread that runs a read hands the next one to the oldest
- * waiting thread once its own range is read.
+ * waiting thread once its own is read.
+ *
+ * @param <Q> what one thread asks
+ * @param <R> its answer
  */
-final class SharedLogReads {
-    /** Reads running at once; more are queued into the next read. */
-    static final int CONCURRENT_READS = 4;
-    /** The most ranges one read carries. */
-    static final int MAX_RANGES = 200;
+final class SharedReads<Q, R> {
+    /** Log reads running at once; more are queued into the next read. */
+    static final int CONCURRENT_LOG_READS = 4;
+    /** Position reads running at once. */
+    static final int CONCURRENT_POSITION_READS = 2;
+    /** The most questions one read carries. */
+    static final int MAX_BATCH = 200;
 
-    private final EventLog log;
-    private final Deque<Wanted> waiting = new ArrayDeque<>();
+    private final Function<List<Q>, List<R>> readAll;
+    private final int concurrentReads;
+    private final Deque<Wanted<Q, R>> waiting = new ArrayDeque<>();
     private int running;
 
-    SharedLogReads(EventLog log) {
-        this.log = log;
+    /**
+     * @param readAll         answers a batch of questions, in their order, in one read
+     * @param concurrentReads reads running at once, 1 or more
+     */
+    SharedReads(Function<List<Q>, List<R>> readAll, int concurrentReads) {
+        if (concurrentReads < 1) {
+            throw new IllegalArgumentException("concurrentReads must be 1 or more, got " + concurrentReads);
+        }
+        this.readAll = readAll;
+        this.concurrentReads = concurrentReads;
     }
 
     /**
-     * The aggregate's events with sequences {@code from..to} that exist, in sequence order, as
-     * {@link EventLog#read(AggregateRef, long, long)} reads them.
-     *
-     * @throws io.eventsource.ports.PortException if the log could not be read
+     * Shared {@link EventLog#readAll} reads: each answer is the aggregate's events with sequences in the range that
+     * exist, in sequence order, as {@link EventLog#read(AggregateRef, long, long)} reads them.
      */
-    List<Event> read(AggregateRef aggregate, long fromSequence, long toSequence) {
-        Wanted mine = new Wanted(new SequenceRange(aggregate, fromSequence, toSequence));
+    static SharedReads<SequenceRange, List<Event>> ofLog(EventLog log) {
+        return new SharedReads<>(log::readAll, CONCURRENT_LOG_READS);
+    }
+
+    /**
+     * Shared {@link AckStore#lastSequencesAll} reads: each answer is, per binding asked, the last sequence it has an
+     * ack for on the aggregate. One read asks the store once per aggregate type.
+     */
+    static SharedReads<Positions, Map<Binding, Long>> ofPositions(AckStore acks) {
+        return new SharedReads<>(asked -> {
+            Map<List<Binding>, List<AggregateRef>> byBindings = new LinkedHashMap<>();
+            for (Positions positions : asked) {
+                byBindings.computeIfAbsent(positions.bindings(), bindings -> new ArrayList<>())
+                        .add(positions.aggregate());
+            }
+            Map<List<Binding>, Map<AggregateRef, Map<Binding, Long>>> read = new LinkedHashMap<>();
+            byBindings.forEach((bindings, aggregates) -> read.put(bindings, acks.lastSequencesAll(bindings, aggregates)));
+            List<Map<Binding, Long>> answers = new ArrayList<>(asked.size());
+            for (Positions positions : asked) {
+                answers.add(read.get(positions.bindings()).get(positions.aggregate()));
+            }
+            return answers;
+        }, CONCURRENT_POSITION_READS);
+    }
+
+    /** What a consumer that starts on an aggregate asks: the positions of these bindings (of its type) there. */
+    record Positions(AggregateRef aggregate, List<Binding> bindings) {
+        Positions {
+            bindings = List.copyOf(bindings);
+        }
+    }
+
+    /**
+     * The answer to {@code question}, read alone or together with the questions other threads ask meanwhile.
+     *
+     * @throws io.eventsource.ports.PortException if the store could not be read
+     */
+    R read(Q question) {
+        Wanted<Q, R> mine = new Wanted<>(question);
         boolean lead;
         synchronized (this) {
             waiting.add(mine);
-            lead = running < CONCURRENT_READS;
+            lead = running < concurrentReads;
             if (lead) {
                 running++;
             }
@@ -69,13 +124,13 @@ final class SharedLogReads {
         return waiting.size();
     }
 
-    /** Runs reads of the oldest waiting ranges until this thread's own is read, then hands its slot on. */
-    private void readUntilDone(Wanted mine) {
+    /** Runs reads of the oldest waiting questions until this thread's own is read, then hands its slot on. */
+    private void readUntilDone(Wanted<Q, R> mine) {
         while (true) {
-            List<Wanted> batch = new ArrayList<>();
-            Wanted next = null;
+            List<Wanted<Q, R>> batch = new ArrayList<>();
+            Wanted<Q, R> next = null;
             synchronized (this) {
-                if (mine.events.isDone()) {
+                if (mine.answer.isDone()) {
                     // hand the slot to the oldest waiting thread, or give it up
                     next = waiting.poll();
                     if (next == null) {
@@ -85,7 +140,7 @@ final class SharedLogReads {
                     next.promoted = true;
                     waiting.addFirst(next);
                 } else {
-                    while (batch.size() < MAX_RANGES && !waiting.isEmpty()) {
+                    while (batch.size() < MAX_BATCH && !waiting.isEmpty()) {
                         batch.add(waiting.poll());
                     }
                 }
@@ -98,24 +153,24 @@ final class SharedLogReads {
         }
     }
 
-    private void readTogether(List<Wanted> batch) {
-        List<SequenceRange> ranges = new ArrayList<>(batch.size());
-        batch.forEach(wanted -> ranges.add(wanted.range));
+    private void readTogether(List<Wanted<Q, R>> batch) {
+        List<Q> questions = new ArrayList<>(batch.size());
+        batch.forEach(wanted -> questions.add(wanted.question));
         try {
-            List<List<Event>> found = log.readAll(ranges);
+            List<R> answers = readAll.apply(questions);
             for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).events.complete(found.get(i));
+                batch.get(i).answer.complete(answers.get(i));
             }
         } catch (RuntimeException | Error e) {
-            batch.forEach(wanted -> wanted.events.completeExceptionally(e));
+            batch.forEach(wanted -> wanted.answer.completeExceptionally(e));
         } finally {
             batch.forEach(wanted -> wanted.woken.complete(null));
         }
     }
 
-    private static List<Event> result(Wanted wanted) {
+    private static <R> R result(Wanted<?, R> wanted) {
         try {
-            return wanted.events.join();
+            return wanted.answer.join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;
@@ -128,17 +183,17 @@ final class SharedLogReads {
     }
 
     /**
-     * One thread's range: its events once read, the signal that wakes it (read, or its turn to read), and whether it
-     * was handed a slot to read in (guarded by the reads' lock).
+     * One thread's question: its answer once read, the signal that wakes it (read, or its turn to read), and whether
+     * it was handed a slot to read in (guarded by the reads' lock).
      */
-    private static final class Wanted {
-        private final SequenceRange range;
-        private final CompletableFuture<List<Event>> events = new CompletableFuture<>();
+    private static final class Wanted<Q, R> {
+        private final Q question;
+        private final CompletableFuture<R> answer = new CompletableFuture<>();
         private final CompletableFuture<Void> woken = new CompletableFuture<>();
         private boolean promoted;
 
-        Wanted(SequenceRange range) {
-            this.range = range;
+        Wanted(Q question) {
+            this.question = question;
         }
     }
 }

@@ -10,44 +10,72 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Objects;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The real-time {@link Scheduler} for real compositions: the system clock and a pool of daemon threads. Task
- * exceptions are logged and stop nothing; a fixed-rate task that runs late skips the runs it missed rather
- * than bursting. The listener's retries and continuations run on these threads, so size the pool for the
- * handlers' work. Close it when the composition closes.
+ * The real-time {@link Scheduler} for real compositions: the system clock, a pool of daemon threads for timed work,
+ * and a pool of daemon workers for {@link #execute blocking work} (the handlers of partitioned types' aggregates and
+ * the store reads around them), so that heartbeats and retries are never queued behind handlers. Task exceptions are
+ * logged and stop nothing; a fixed-rate task that runs late skips the runs it missed rather than bursting. Size the
+ * workers for the handlers' work: each busy aggregate of a partition holds one while its handler or a store read
+ * runs. Close it when the composition closes.
  */
 public final class SystemScheduler implements Scheduler, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SystemScheduler.class);
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final InstantSource clock;
-    private final ScheduledThreadPoolExecutor executor;
+    /** The workers of a scheduler built without a count. */
+    public static final int DEFAULT_WORKERS = 16;
 
-    /** A scheduler with one thread per available processor, at least two. */
+    private final ScheduledThreadPoolExecutor executor;
+    private final ThreadPoolExecutor workers;
+
+    /** A scheduler with one timer thread per available processor (at least two) and {@value #DEFAULT_WORKERS} workers. */
     public SystemScheduler() {
         this(Math.max(2, Runtime.getRuntime().availableProcessors()));
     }
 
-    /** A scheduler with {@code threads} threads on the system clock. */
+    /** A scheduler with {@code threads} timer threads and {@value #DEFAULT_WORKERS} workers on the system clock. */
     public SystemScheduler(int threads) {
         this(threads, Clock.systemUTC());
     }
 
-    /** A scheduler with {@code threads} threads reading {@code clock} (tests may pass a fixed or offset clock). */
+    /**
+     * A scheduler with {@code threads} timer threads and {@value #DEFAULT_WORKERS} workers reading {@code clock}
+     * (tests may pass a fixed or offset clock).
+     */
     public SystemScheduler(int threads, InstantSource clock) {
+        this(threads, DEFAULT_WORKERS, clock);
+    }
+
+    /**
+     * A scheduler with {@code threads} timer threads and {@code workers} threads for {@link #execute} (started as
+     * work comes, ended after a minute idle), reading {@code clock}.
+     *
+     * @throws IllegalArgumentException if a count is below 1
+     */
+    public SystemScheduler(int threads, int workers, InstantSource clock) {
         if (threads < 1) {
             throw new IllegalArgumentException("SystemScheduler needs 1 or more threads, got " + threads);
         }
+        if (workers < 1) {
+            throw new IllegalArgumentException("SystemScheduler needs 1 or more workers, got " + workers);
+        }
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.executor = new ScheduledThreadPoolExecutor(threads, daemonThreads());
+        int pool = POOLS.incrementAndGet();
+        this.executor = new ScheduledThreadPoolExecutor(threads, daemonThreads("eventsource-scheduler-" + pool + "-"));
         executor.setRemoveOnCancelPolicy(true);
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.workers = new ThreadPoolExecutor(workers, workers, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
+                daemonThreads("eventsource-worker-" + pool + "-"));
+        this.workers.allowCoreThreadTimeOut(true);
     }
 
     @Override
@@ -73,10 +101,21 @@ public final class SystemScheduler implements Scheduler, AutoCloseable {
         return periodic;
     }
 
+    /**
+     * Runs {@code task} on one of the workers.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException once the scheduler is closed
+     */
+    @Override
+    public void execute(Runnable task) {
+        workers.execute(logged(Objects.requireNonNull(task, "task")));
+    }
+
     /** Stops the threads; tasks not yet started do not run. Never throws. */
     @Override
     public void close() {
         executor.shutdownNow();
+        workers.shutdownNow();
     }
 
     private static long nanos(Duration delay) {
@@ -97,11 +136,10 @@ public final class SystemScheduler implements Scheduler, AutoCloseable {
         };
     }
 
-    private static ThreadFactory daemonThreads() {
-        int pool = POOLS.incrementAndGet();
+    private static ThreadFactory daemonThreads(String prefix) {
         AtomicInteger count = new AtomicInteger();
         return runnable -> {
-            Thread thread = new Thread(runnable, "eventsource-scheduler-" + pool + "-" + count.incrementAndGet());
+            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         };

@@ -1,12 +1,19 @@
 package io.eventsource.core;
 
+import io.eventsource.domain.Ack;
+import io.eventsource.domain.AckKey;
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateType;
+import io.eventsource.domain.Binding;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.EventId;
 import io.eventsource.domain.EventName;
 import io.eventsource.domain.ExpectedVersion;
 import io.eventsource.domain.NewEvent;
 import io.eventsource.domain.Payload;
+import io.eventsource.domain.Projection;
+import io.eventsource.domain.ServiceName;
+import io.eventsource.ports.AckStore;
 import io.eventsource.ports.EventLog;
 import io.eventsource.ports.SequenceRange;
 import io.eventsource.ports.TransientPortException;
@@ -16,8 +23,11 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -28,8 +38,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
-class SharedLogReadsTest {
+class SharedReadsTest {
     private static final int WAITING = 10;
     private final ExecutorService threads = Executors.newCachedThreadPool();
 
@@ -42,12 +53,12 @@ class SharedLogReadsTest {
     void readsAskedWhileTheReadsRunGoTogetherAndEachThreadGetsItsOwnRange() throws Exception {
         EventLog stored = InMemoryPorts.create().eventLog();
         List<AggregateRef> aggregates = new ArrayList<>();
-        for (int i = 0; i < SharedLogReads.CONCURRENT_READS + WAITING; i++) {
+        for (int i = 0; i < SharedReads.CONCURRENT_LOG_READS + WAITING; i++) {
             AggregateRef aggregate = AggregateRef.of("Product", "shared-" + i);
             aggregates.add(aggregate);
             stored.append(aggregate, ExpectedVersion.NONE, List.of(event(), event(), event()));
         }
-        CountDownLatch running = new CountDownLatch(SharedLogReads.CONCURRENT_READS);
+        CountDownLatch running = new CountDownLatch(SharedReads.CONCURRENT_LOG_READS);
         CountDownLatch release = new CountDownLatch(1);
         List<Integer> calls = new CopyOnWriteArrayList<>();
         AtomicBoolean blocking = new AtomicBoolean(true);
@@ -62,18 +73,18 @@ class SharedLogReadsTest {
                 return super.readAll(ranges);
             }
         };
-        SharedLogReads reads = new SharedLogReads(log);
+        SharedReads<SequenceRange, List<Event>> reads = SharedReads.ofLog(log);
 
         List<Future<List<Event>>> results = new ArrayList<>();
-        for (int i = 0; i < SharedLogReads.CONCURRENT_READS; i++) {
+        for (int i = 0; i < SharedReads.CONCURRENT_LOG_READS; i++) {
             AggregateRef aggregate = aggregates.get(i);
-            results.add(threads.submit(() -> reads.read(aggregate, 2, 3)));
+            results.add(threads.submit(() -> reads.read(new SequenceRange(aggregate, 2, 3))));
         }
         assertThat(running.await(10, TimeUnit.SECONDS)).as("every slot runs a read").isTrue();
         blocking.set(false);
-        for (int i = SharedLogReads.CONCURRENT_READS; i < aggregates.size(); i++) {
+        for (int i = SharedReads.CONCURRENT_LOG_READS; i < aggregates.size(); i++) {
             AggregateRef aggregate = aggregates.get(i);
-            results.add(threads.submit(() -> reads.read(aggregate, 2, 3)));
+            results.add(threads.submit(() -> reads.read(new SequenceRange(aggregate, 2, 3))));
         }
         while (reads.waiting() < WAITING) {
             Thread.onSpinWait();
@@ -86,9 +97,9 @@ class SharedLogReadsTest {
             assertThat(events).extracting(Event::sequence).containsExactly(2L, 3L);
             assertThat(events).allSatisfy(event -> assertThat(event.aggregate()).isEqualTo(aggregate));
         }
-        List<Integer> later = calls.subList(SharedLogReads.CONCURRENT_READS, calls.size());
+        List<Integer> later = calls.subList(SharedReads.CONCURRENT_LOG_READS, calls.size());
         assertThat(later).as("the %d reads that waited went together", WAITING)
-                .hasSizeLessThanOrEqualTo(SharedLogReads.CONCURRENT_READS);
+                .hasSizeLessThanOrEqualTo(SharedReads.CONCURRENT_LOG_READS);
         assertThat(later.stream().mapToInt(Integer::intValue).sum()).isEqualTo(WAITING);
         assertThat(reads.waiting()).isZero();
     }
@@ -99,7 +110,7 @@ class SharedLogReadsTest {
         AggregateRef aggregate = AggregateRef.of("Product", "failing");
         stored.append(aggregate, ExpectedVersion.NONE, List.of(event()));
         AtomicBoolean failing = new AtomicBoolean(true);
-        SharedLogReads reads = new SharedLogReads(new ForwardingEventLog(stored) {
+        SharedReads<SequenceRange, List<Event>> reads = SharedReads.ofLog(new ForwardingEventLog(stored) {
             @Override
             public List<List<Event>> readAll(List<SequenceRange> ranges) {
                 if (failing.get()) {
@@ -109,13 +120,130 @@ class SharedLogReadsTest {
             }
         });
 
-        for (int i = 0; i < SharedLogReads.CONCURRENT_READS + 1; i++) {
-            assertThatThrownBy(() -> reads.read(aggregate, 1, 1)).isInstanceOf(TransientPortException.class)
+        for (int i = 0; i < SharedReads.CONCURRENT_LOG_READS + 1; i++) {
+            assertThatThrownBy(() -> reads.read(new SequenceRange(aggregate, 1, 1))).isInstanceOf(TransientPortException.class)
                     .hasMessage("the log is down");
         }
         failing.set(false);
 
-        assertThat(reads.read(aggregate, 1, 1)).extracting(Event::sequence).containsExactly(1L);
+        assertThat(reads.read(new SequenceRange(aggregate, 1, 1))).extracting(Event::sequence).containsExactly(1L);
+    }
+
+    @Test
+    void positionsAskedWhileReadsRunGoTogetherInOneStoreQueryPerTypeAndEachThreadGetsItsAggregates() throws Exception {
+        AckStore stored = InMemoryPorts.create().ackStore();
+        Binding view = new Binding(ServiceName.of("products"), AggregateType.of("Product"), Projection.of("view"));
+        Binding search = new Binding(view.service(), view.type(), Projection.of("search"));
+        Binding orders = new Binding(view.service(), AggregateType.of("Order"), Projection.of("view"));
+        List<SharedReads.Positions> asked = new ArrayList<>();
+        List<Ack> acks = new ArrayList<>();
+        int count = SharedReads.CONCURRENT_POSITION_READS + WAITING;
+        for (int i = 0; i < count; i++) {
+            // every other question is of another type, with a binding list of its own
+            boolean product = i % 2 == 0;
+            AggregateRef aggregate = AggregateRef.of(product ? "Product" : "Order", "p-" + i);
+            asked.add(new SharedReads.Positions(aggregate, product ? List.of(view, search) : List.of(orders)));
+            Event event = new NewEvent(EventId.random(), EventName.of("Changed"), Payload.json("{}"), Map.of(),
+                    Instant.parse("2026-01-01T00:00:00Z")).at(aggregate, i + 1);
+            acks.add(Ack.ok(event, product ? view : orders, 1, event.occurredAt()));
+        }
+        stored.record(acks).toCompletableFuture().join();
+        CountDownLatch running = new CountDownLatch(SharedReads.CONCURRENT_POSITION_READS);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean blocking = new AtomicBoolean(true);
+        List<Integer> calls = new CopyOnWriteArrayList<>();
+        AckStore store = new ForwardingAckStore(stored) {
+            @Override
+            public Map<AggregateRef, Map<Binding, Long>> lastSequencesAll(Collection<Binding> bindings,
+                                                                           Collection<AggregateRef> aggregates) {
+                calls.add(aggregates.size());
+                if (blocking.get()) {
+                    running.countDown();
+                    await(release);
+                }
+                return super.lastSequencesAll(bindings, aggregates);
+            }
+        };
+        SharedReads<SharedReads.Positions, Map<Binding, Long>> reads = SharedReads.ofPositions(store);
+
+        List<Future<Map<Binding, Long>>> results = new ArrayList<>();
+        for (int i = 0; i < SharedReads.CONCURRENT_POSITION_READS; i++) {
+            SharedReads.Positions question = asked.get(i);
+            results.add(threads.submit(() -> reads.read(question)));
+        }
+        assertThat(running.await(10, TimeUnit.SECONDS)).as("every slot runs a read").isTrue();
+        blocking.set(false);
+        for (int i = SharedReads.CONCURRENT_POSITION_READS; i < count; i++) {
+            SharedReads.Positions question = asked.get(i);
+            results.add(threads.submit(() -> reads.read(question)));
+        }
+        while (reads.waiting() < WAITING) {
+            Thread.onSpinWait();
+        }
+        release.countDown();
+
+        for (int i = 0; i < count; i++) {
+            Map<Binding, Long> positions = results.get(i).get(10, TimeUnit.SECONDS);
+            if (i % 2 == 0) {
+                assertThat(positions).as("question %d", i).containsOnly(entry(view, i + 1L), entry(search, 0L));
+            } else {
+                assertThat(positions).as("question %d", i).containsOnly(entry(orders, i + 1L));
+            }
+        }
+        List<Integer> later = calls.subList(SharedReads.CONCURRENT_POSITION_READS, calls.size());
+        assertThat(later).as("the %d reads that waited went together, one store query per type per read", WAITING)
+                .hasSizeLessThanOrEqualTo(2 * SharedReads.CONCURRENT_POSITION_READS);
+        assertThat(later.stream().mapToInt(Integer::intValue).sum()).isEqualTo(WAITING);
+    }
+
+    /** An ack store that forwards every call, for tests that watch one of them. */
+    private static class ForwardingAckStore implements AckStore {
+        private final AckStore delegate;
+
+        ForwardingAckStore(AckStore delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public CompletionStage<Void> record(Collection<Ack> acks) {
+            return delegate.record(acks);
+        }
+
+        @Override
+        public Map<AckKey, Ack> find(Collection<AckKey> keys) {
+            return delegate.find(keys);
+        }
+
+        @Override
+        public long lastSequence(ServiceName service, Projection projection, AggregateRef aggregate) {
+            return delegate.lastSequence(service, projection, aggregate);
+        }
+
+        @Override
+        public Map<Binding, Long> lastSequences(Collection<Binding> bindings, AggregateRef aggregate) {
+            return delegate.lastSequences(bindings, aggregate);
+        }
+
+        @Override
+        public Map<AggregateRef, Map<Binding, Long>> lastSequencesAll(Collection<Binding> bindings,
+                                                                       Collection<AggregateRef> aggregates) {
+            return delegate.lastSequencesAll(bindings, aggregates);
+        }
+
+        @Override
+        public Set<EventId> acknowledged(ServiceName service, Projection projection, Collection<EventId> events) {
+            return delegate.acknowledged(service, projection, events);
+        }
+
+        @Override
+        public void forget(Binding binding, Collection<EventId> events) {
+            delegate.forget(binding, events);
+        }
+
+        @Override
+        public List<Ack> failures(ServiceName service, Projection projection, int limit) {
+            return delegate.failures(service, projection, limit);
+        }
     }
 
     private static NewEvent event() {

@@ -4,11 +4,14 @@ import io.eventsource.ports.Cancellable;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SystemSchedulerTest {
 
@@ -67,5 +70,43 @@ class SystemSchedulerTest {
             assertThat(later.await(5, TimeUnit.SECONDS)).isTrue();
             assertThat(runs.get()).isZero();
         }
+    }
+
+    @Test
+    void blockingWorkRunsOnWorkersSoThatTimersAreNotHeldUpBehindIt() throws InterruptedException {
+        try (SystemScheduler scheduler = new SystemScheduler(1, 2, java.time.Clock.systemUTC())) {
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch bothBlocked = new CountDownLatch(2);
+            Set<String> workerThreads = ConcurrentHashMap.newKeySet();
+            for (int i = 0; i < 2; i++) {
+                scheduler.execute(() -> {
+                    workerThreads.add(Thread.currentThread().getName());
+                    bothBlocked.countDown();
+                    try {
+                        release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+            assertThat(bothBlocked.await(5, TimeUnit.SECONDS)).as("two workers run at once").isTrue();
+            CountDownLatch timer = new CountDownLatch(1);
+            scheduler.schedule(Duration.ZERO, timer::countDown);
+
+            assertThat(timer.await(5, TimeUnit.SECONDS)).as("a timer while every worker blocks").isTrue();
+            assertThat(workerThreads).hasSize(2).allSatisfy(name -> assertThat(name).contains("eventsource-worker-"));
+            release.countDown();
+        }
+    }
+
+    @Test
+    void refusesNoWorkersAndRefusesWorkOnceClosed() {
+        assertThatThrownBy(() -> new SystemScheduler(1, 0, java.time.Clock.systemUTC()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 or more workers");
+        SystemScheduler scheduler = new SystemScheduler(1);
+        scheduler.close();
+
+        assertThatThrownBy(() -> scheduler.execute(() -> { }))
+                .isInstanceOf(java.util.concurrent.RejectedExecutionException.class);
     }
 }
