@@ -12,9 +12,9 @@ import java.util.function.Supplier;
 
 /**
  * Runs asynchronous tasks one at a time, in submission order: a task starts only when the previous one's stage
- * has completed. A task runs on the thread that submitted it when the lane was idle (or, for a lane given an
- * executor, on that executor, so that the submitter goes on at once) or on the thread that completed the previous
- * task's stage; no thread of its own, and no thread ever blocks waiting. A task that
+ * has completed. A task runs on the thread that submitted it when the lane was idle, or on the thread that completed
+ * the previous task's stage; a lane given an executor runs every task there instead, so that the submitter and
+ * whoever completes a stage go on at once. No thread of its own, and no thread ever blocks waiting. A task that
  * throws or fails is logged and the lane goes on. This is what keeps one aggregate's events strictly serial
  * while the bus threads, retry timers and store completions that drive them vary.
  */
@@ -96,13 +96,25 @@ final class SerialLane {
             if (!stage.isDone()) {
                 stage.whenComplete((result, error) -> {
                     logFailure(error);
-                    drain();
+                    resume();
                 });
                 return;
             }
             if (stage.isCompletedExceptionally()) {
                 stage.whenComplete((result, error) -> logFailure(error));
             }
+        }
+    }
+
+    /**
+     * Goes on after a task's stage completed: on the lane's executor, so that the thread that completed the stage (a
+     * timer, the ack store's completions) is not the one that runs the lane's next tasks.
+     */
+    private void resume() {
+        try {
+            start.execute(this::drain);
+        } catch (RuntimeException closing) {
+            drain();
         }
     }
 
