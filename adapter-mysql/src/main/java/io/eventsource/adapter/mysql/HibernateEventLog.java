@@ -84,6 +84,7 @@ final class HibernateEventLog implements EventLog {
     private final HibernateDatabase database;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final EventRowsInsert rowsInsert;
+    private final EventStatements statements;
 
     /** A log on the component's shared database, released by {@link #close()}. */
     @Inject
@@ -101,6 +102,7 @@ final class HibernateEventLog implements EventLog {
         this.payloadLimit = PayloadLimit.ofBytes(settings.payloadLimit());
         this.database = database;
         // the bootstrap made sure that max_allowed_packet holds this much
+        this.statements = new EventStatements(Tables.of(settings).event());
         this.rowsInsert = new EventRowsInsert(Tables.of(settings).event(),
                 HibernateBootstrap.packetNeeded(settings.payloadLimit()));
     }
@@ -392,7 +394,7 @@ final class HibernateEventLog implements EventLog {
      * The versions of the aggregates (0 for one without events): one query per type and {@value #IDS_PER_QUERY}
      * ids, each a range scan of the (type, id, sequence) key per id.
      */
-    private static Map<AggregateRef, Long> versions(StatelessSession session, Collection<AggregateRef> aggregates) {
+    private Map<AggregateRef, Long> versions(StatelessSession session, Collection<AggregateRef> aggregates) {
         Map<AggregateType, List<String>> idsByType = new LinkedHashMap<>();
         Map<AggregateRef, Long> versions = new HashMap<>();
         for (AggregateRef aggregate : aggregates) {
@@ -401,14 +403,8 @@ final class HibernateEventLog implements EventLog {
         }
         idsByType.forEach((type, ids) -> {
             for (int from = 0; from < ids.size(); from += IDS_PER_QUERY) {
-                session.createSelectionQuery("select e.aggregateId, max(e.sequence) from EventRow e"
-                                + " where e.aggregateType = :type and e.aggregateId in :ids group by e.aggregateId",
-                                Object[].class)
-                        .setParameter("type", type.value())
-                        .setParameterList("ids", ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY)))
-                        .getResultList()
-                        .forEach(found -> versions.put(new AggregateRef(type, AggregateId.of((String) found[0])),
-                                (Long) found[1]));
+                statements.versions(session, type, ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY)),
+                        versions);
             }
         });
         return versions;
@@ -458,30 +454,11 @@ final class HibernateEventLog implements EventLog {
                 wanted.add(range);
             }
         }
-        List<EventRow> rows = List.of();
-        if (!wanted.isEmpty()) {
-            // only fixed text is joined here; every value is a parameter
-            StringBuilder hql = new StringBuilder("from EventRow e where ");
-            for (int i = 0; i < wanted.size(); i++) {
-                hql.append(i == 0 ? "" : " or ").append("(e.aggregateType = :type").append(i)
-                        .append(" and e.aggregateId = :id").append(i).append(" and e.sequence between :from").append(i)
-                        .append(" and :to").append(i).append(')');
-            }
-            rows = read("read " + wanted.size() + " aggregates' events", session -> {
-                SelectionQuery<EventRow> select = session.createSelectionQuery(hql.toString(), EventRow.class);
-                for (int i = 0; i < wanted.size(); i++) {
-                    SequenceRange range = wanted.get(i);
-                    select.setParameter("type" + i, range.aggregate().type().value())
-                            .setParameter("id" + i, range.aggregate().id().value())
-                            .setParameter("from" + i, range.fromSequence())
-                            .setParameter("to" + i, range.toSequence());
-                }
-                return select.getResultList();
-            });
-        }
+        List<LoggedEvent> rows = wanted.isEmpty() ? List.of()
+                : read("read " + wanted.size() + " aggregates' events", session -> statements.inRanges(session, wanted));
         Map<AggregateRef, List<Event>> byAggregate = new HashMap<>();
-        for (EventRow row : rows) {
-            Event event = toLogged(row).event();
+        for (LoggedEvent row : rows) {
+            Event event = row.event();
             byAggregate.computeIfAbsent(event.aggregate(), a -> new ArrayList<>()).add(event);
         }
         byAggregate.values().forEach(events -> events.sort(Comparator.comparingLong(Event::sequence)));
@@ -580,12 +557,8 @@ final class HibernateEventLog implements EventLog {
             Transaction transaction = session.beginTransaction();
             try {
                 for (int from = 0; from < ids.size(); from += IDS_PER_QUERY) {
-                    // the first publication stands: marking again changes nothing
-                    session.createMutationQuery("update EventRow e set e.publishedAt = :at"
-                                    + " where e.eventId in :ids and e.publishedAt is null")
-                            .setParameter("at", publishedAt)
-                            .setParameterList("ids", ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY)))
-                            .executeUpdate();
+                    statements.markPublished(session, ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY)),
+                            publishedAt);
                 }
                 transaction.commit();
             } catch (RuntimeException e) {
@@ -623,18 +596,26 @@ final class HibernateEventLog implements EventLog {
     }
 
     static LoggedEvent toLogged(EventRow row) {
+        return toLogged(row.position(), row.eventId(), row.aggregateType(), row.aggregateId(), row.sequence(),
+                row.name(), row.payload(), row.contentType(), row.metadata(), row.occurredAt(), row.publishedAt());
+    }
+
+    /** An event row's columns as the logged event; {@code publishedAt} null while it is unpublished. */
+    static LoggedEvent toLogged(long position, String eventId, String aggregateType, String aggregateId,
+                                long sequence, String name, byte[] payload, String contentType, String metadataJson,
+                                long occurredAt, Long publishedAt) {
         Map<String, String> metadata;
         try {
-            metadata = MetadataJson.read(row.metadata());
+            metadata = MetadataJson.read(metadataJson);
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("event " + row.eventId() + " at position " + row.position() + ": "
+            throw new IllegalStateException("event " + eventId + " at position " + position + ": "
                     + e.getMessage(), e);
         }
-        Event event = new Event(EventId.of(row.eventId()),
-                new AggregateRef(AggregateType.of(row.aggregateType()), AggregateId.of(row.aggregateId())),
-                row.sequence(), EventName.of(row.name()), new Payload(row.payload(), row.contentType()), metadata,
-                Timestamps.fromColumn(row.occurredAt()));
-        return new LoggedEvent(row.position(), event, Timestamps.fromColumn(row.publishedAt()));
+        Event event = new Event(EventId.of(eventId),
+                new AggregateRef(AggregateType.of(aggregateType), AggregateId.of(aggregateId)),
+                sequence, EventName.of(name), new Payload(payload, contentType), metadata,
+                Timestamps.fromColumn(occurredAt));
+        return new LoggedEvent(position, event, Timestamps.fromColumn(publishedAt));
     }
 
     /** Checks what the domain does not bound: the payload against the limit, the metadata against its column. */
