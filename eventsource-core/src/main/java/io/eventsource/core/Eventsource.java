@@ -201,6 +201,8 @@ public final class Eventsource implements AutoCloseable {
             for (BusListener listener : listeners.values()) {
                 stopping.add(listener.stop().toCompletableFuture());
             }
+            // what was published is marked so before the runtime is done, rather than left to another's relay
+            stopping.add(router.whenMarked());
         }
         return CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new));
     }

@@ -14,7 +14,9 @@ import java.util.concurrent.CompletionStage;
  * The producing side: appends events of an aggregate to the event log, then routes and publishes them as the
  * seed does: reads the type's live services from the registry (cached briefly), makes sure the aggregate's
  * exchange and one queue per live service exist (cached for {@link io.eventsource.domain.ExpiryPolicy#routeCacheTtl()}),
- * publishes the events to the aggregate's exchange, announces the aggregate id, and marks them published.
+ * publishes the events to the aggregate's exchange, announces the aggregate id, and marks them published (in the
+ * background, once the broker confirmed them; a mark that does not happen leaves them to the relay, and consumers
+ * skip a second copy).
  *
  * <p>Transient failures of the log, the registry and the broker are retried with backoff and jitter until
  * {@link EventsourceOptions#publishDeadline()}. A broker or registry failure after the append does not lose the

@@ -24,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,7 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Steps 2-5 of the seed's publish, for events already in the log: live services (cached briefly), the route
  * (cached well within the queue expiry, because publishing does not keep a queue alive), the publish, the
- * announcement, and finally marking the events published in the log (the outbox).
+ * announcement, and finally marking the events published in the log (the outbox): at once for one aggregate's
+ * events, and for a publisher's batch in the background, batched with the marks of other batches.
  */
 final class Router {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
@@ -51,6 +53,12 @@ final class Router {
     private final AtomicInteger declaredSinceSweep = new AtomicInteger();
     private final EventsourceMetrics metrics;
     private final Topologies topologies;
+    /** Published events of batches whose mark has not started; guarded by itself. */
+    private final List<Event> toMark = new ArrayList<>();
+    /** Whether a mark runs (and takes whatever gathers in {@link #toMark} after it); guarded by {@link #toMark}. */
+    private boolean marking;
+    /** Completes when the running marks are done; guarded by {@link #toMark}. */
+    private CompletableFuture<Void> marked;
 
     Router(MessageBus bus, ServiceRegistry registry, EventLog log, Scheduler scheduler, ExpiryPolicy expiry,
            EventsourceOptions options, EventsourceMetrics metrics, Topologies topologies) {
@@ -67,7 +75,7 @@ final class Router {
 
     /** What became of a {@link #send}. */
     enum Outcome {
-        /** Routed to the live services' queues, announced and marked published. */
+        /** Routed to the live services' queues, announced and marked published (for {@link #sendAll}: soon after). */
         SENT,
         /**
          * The registry named no live service of the type (and none was seen live within the liveness TTL): announced
@@ -102,8 +110,8 @@ final class Router {
 
     /**
      * {@link #send} for a publisher's batch: the routes of every aggregate with live services (cached; those to declare
-     * declared together), their events published with one wait for confirms, one announcement per aggregate, and one
-     * mark of everything published. An aggregate whose route the broker refused ({@link RouteCollisionException}) is
+     * declared together), their events published with one wait for confirms, one announcement per aggregate, and
+     * everything published marked so in the background (one mark for this batch and those sent meanwhile). An aggregate whose route the broker refused ({@link RouteCollisionException}) is
      * left unpublished without holding up the others.
      *
      * @return per aggregate, in the order given
@@ -144,7 +152,7 @@ final class Router {
         List<Event> published = new ArrayList<>();
         routed.values().forEach(published::addAll);
         if (!published.isEmpty()) {
-            markPublished(published);
+            markLater(published);
         }
         Map<AggregateRef, Outcome> inOrder = new LinkedHashMap<>();
         events.keySet().forEach(aggregate -> inOrder.put(aggregate, outcomes.get(aggregate)));
@@ -185,6 +193,63 @@ final class Router {
                 LOG.warn("publish to {} was {} after redeclaring its route for {}; the announcement and gap"
                         + " fill carry the events", aggregate, result, services);
             }
+        }
+    }
+
+    /**
+     * Marks the events published soon, off the caller's thread: one mark runs at a time, and the events of batches
+     * sent meanwhile go into the next one, so that a publisher's batch waits for its confirms but not for its mark. A
+     * mark that has not run yet leaves its events to the relay after its grace period, as a failed one does.
+     */
+    private void markLater(List<Event> events) {
+        boolean start;
+        synchronized (toMark) {
+            toMark.addAll(events);
+            start = !marking;
+            marking = true;
+        }
+        if (start) {
+            try {
+                scheduler.execute(this::markGathered);
+            } catch (RuntimeException closing) {
+                markGathered();
+            }
+        }
+    }
+
+    private void markGathered() {
+        while (true) {
+            List<Event> batch;
+            CompletableFuture<Void> done = null;
+            synchronized (toMark) {
+                batch = List.copyOf(toMark);
+                toMark.clear();
+                if (batch.isEmpty()) {
+                    marking = false;
+                    done = marked;
+                    marked = null;
+                }
+            }
+            if (batch.isEmpty()) {
+                if (done != null) {
+                    done.complete(null);
+                }
+                return;
+            }
+            markPublished(batch);
+        }
+    }
+
+    /** Completes once the marks of the batches sent so far are done (or failed, and left to the relay). */
+    CompletableFuture<Void> whenMarked() {
+        synchronized (toMark) {
+            if (!marking) {
+                return CompletableFuture.completedFuture(null);
+            }
+            if (marked == null) {
+                marked = new CompletableFuture<>();
+            }
+            return marked;
         }
     }
 

@@ -36,8 +36,9 @@ import java.util.function.Consumer;
 
 /**
  * Appends, then routes and publishes, in batches: calls made while a batch is in flight gather into the next one,
- * which costs one append transaction, one wait for the broker's confirms, one announcement per aggregate and one
- * mark of what was published, whatever its size. Batches go through two stages, append and send, one batch per
+ * which costs one append transaction, one wait for the broker's confirms, one announcement per aggregate and a
+ * share of one mark of what was published (marked in the background: a call completes once its events are
+ * confirmed), whatever its size. Batches go through two stages, append and send, one batch per
  * stage at a time: the next batch appends while the one before it sends, and each stage takes batches in the order
  * of the calls, so that the events of an aggregate are appended and published in that order. A broker failure after
  * the append leaves the events to the relay. Transient failures are retried until each call's deadline: the append
