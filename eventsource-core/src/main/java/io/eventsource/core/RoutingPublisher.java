@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -38,9 +39,10 @@ import java.util.function.Consumer;
  * Appends, then routes and publishes, in batches: calls made while a batch is in flight gather into the next one,
  * which costs one append transaction, one wait for the broker's confirms, one announcement per aggregate and a
  * share of one mark of what was published (marked in the background: a call completes once its events are
- * confirmed), whatever its size. Batches go through two stages, append and send, one batch per
- * stage at a time: the next batch appends while the one before it sends, and each stage takes batches in the order
- * of the calls, so that the events of an aggregate are appended and published in that order. A broker failure after
+ * confirmed), whatever its size. Batches go through two stages, append and send: the next batch appends while the
+ * one before it sends, one batch at a time appends, and up to {@value #MAX_SENDING} send at once (one publishing
+ * while another waits for its confirms) when they share no aggregate. Each stage takes batches in the order of the
+ * calls, so that the events of an aggregate are appended and published in that order. A broker failure after
  * the append leaves the events to the relay. Transient failures are retried until each call's deadline: the append
  * (a retried append that was written after all is recognised by the log from the events' ids), then the send.
  *
@@ -53,6 +55,12 @@ final class RoutingPublisher implements Publisher {
     /** The first retry's backoff; it doubles per retry up to {@link #MAX_BACKOFF}, each with up to half again of jitter. */
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
+    /**
+     * Batches in the send stage at once: one waits for its confirms while the next publishes, when they share no
+     * aggregate (a batch with an aggregate of one in the stage waits for it, so that the aggregate's events reach the
+     * broker in order).
+     */
+    static final int MAX_SENDING = 2;
 
     private final EventLog log;
     private final Router router;
@@ -69,9 +77,9 @@ final class RoutingPublisher implements Publisher {
     private final Deque<Call> waiting = new ArrayDeque<>();
     /** A batch is in its append stage. */
     private boolean appending;
-    /** The batch in its send stage, if any. */
-    private Batch sending;
-    /** An appended batch that waits for {@link #sending} to finish; while there is one, no batch starts to append. */
+    /** The batches in their send stage, at most {@link #MAX_SENDING}. */
+    private final List<Batch> sending = new ArrayList<>(MAX_SENDING);
+    /** An appended batch that waits for room in the send stage; while there is one, no batch starts to append. */
     private Batch readyToSend;
 
     RoutingPublisher(EventLog log, Router router, Scheduler scheduler, BooleanSupplier closed,
@@ -102,7 +110,11 @@ final class RoutingPublisher implements Publisher {
             appending |= start;
         }
         if (start) {
-            scheduler.schedule(linger, this::next);
+            if (linger.isZero()) {
+                scheduler.execute(this::next);
+            } else {
+                scheduler.schedule(linger, () -> scheduler.execute(this::next));
+            }
         }
         return call.result;
     }
@@ -232,8 +244,8 @@ final class RoutingPublisher implements Publisher {
             appending = false;
             sendNow = false;
             if (batch.hasSomethingToSend()) {
-                if (sending == null) {
-                    sending = batch;
+                if (maySend(batch)) {
+                    sending.add(batch);
                     sendNow = true;
                 } else {
                     readyToSend = batch;
@@ -243,33 +255,53 @@ final class RoutingPublisher implements Publisher {
             appending = appendNext;
         }
         if (appendNext) {
-            scheduler.schedule(Duration.ZERO, this::next);
+            scheduler.execute(this::next);
         }
         if (sendNow) {
             batch.run(Batch::send);
         }
     }
 
-    /** A batch left the send stage: the appended batch that waited sends next, on the scheduler. */
+    /**
+     * Whether the appended batch may enter the send stage now: there is room, and no batch in it has one of its
+     * aggregates. Called under the publisher's lock.
+     */
+    private boolean maySend(Batch batch) {
+        if (sending.size() >= MAX_SENDING) {
+            return false;
+        }
+        for (Batch other : sending) {
+            if (!Collections.disjoint(other.aggregates(), batch.aggregates())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A batch left the send stage: the appended batch that waited sends next, on the scheduler, if it may now. */
     private void onSent(Batch batch) {
-        Batch sendNext;
+        Batch sendNext = null;
         boolean appendNext;
         synchronized (this) {
             if (batch.leftSendStage) {
                 return;
             }
             batch.leftSendStage = true;
-            sendNext = readyToSend;
-            readyToSend = null;
-            sending = sendNext;
+            sending.remove(batch);
+            if (readyToSend != null && maySend(readyToSend)) {
+                sendNext = readyToSend;
+                readyToSend = null;
+                sending.add(sendNext);
+            }
             appendNext = !waiting.isEmpty() && mayAppend();
             appending |= appendNext;
         }
         if (sendNext != null) {
-            scheduler.schedule(Duration.ZERO, () -> sendNext.run(Batch::send));
+            Batch next = sendNext;
+            scheduler.execute(() -> next.run(Batch::send));
         }
         if (appendNext) {
-            scheduler.schedule(Duration.ZERO, this::next);
+            scheduler.execute(this::next);
         }
     }
 
@@ -309,6 +341,15 @@ final class RoutingPublisher implements Publisher {
 
         Batch(List<Call> calls) {
             this.calls = calls;
+        }
+
+        /** The aggregates of the batch's calls. */
+        Set<AggregateRef> aggregates() {
+            Set<AggregateRef> aggregates = new HashSet<>();
+            for (Call call : calls) {
+                aggregates.add(call.append.aggregate());
+            }
+            return aggregates;
         }
 
         void start() {

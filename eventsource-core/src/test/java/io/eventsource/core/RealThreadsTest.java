@@ -153,6 +153,88 @@ class RealThreadsTest {
         }
     }
 
+    @Test
+    void aBatchOfOtherAggregatesPublishesWhileTheOneBeforeItWaitsForConfirmsAndOneSharingAnAggregateWaitsForIt()
+            throws Exception {
+        InMemoryPorts ports = InMemoryPorts.create();
+        CountDownLatch firstSending = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        List<AggregateRef> sendingAtOnce = new CopyOnWriteArrayList<>();
+        List<String> sends = new CopyOnWriteArrayList<>();
+        AtomicInteger inSend = new AtomicInteger();
+        try (SystemScheduler scheduler = new SystemScheduler(2)) {
+            InMemoryBroker broker = new InMemoryBroker(scheduler, ExpiryPolicy.seed());
+            MessageBus bus = new ForwardingMessageBus(broker.connect()) {
+                @Override
+                public Map<AggregateRef, PublishResult> publishAll(Map<AggregateRef, List<Event>> events) {
+                    events.keySet().forEach(aggregate -> sends.add("start " + aggregate.id()));
+                    if (inSend.incrementAndGet() > 1) {
+                        sendingAtOnce.addAll(events.keySet());
+                    }
+                    try {
+                        if (events.containsKey(SLOW) && firstSending.getCount() > 0) {
+                            // the first batch waits for its confirms until the test lets it
+                            firstSending.countDown();
+                            await(releaseFirst);
+                        }
+                        return super.publishAll(events);
+                    } finally {
+                        inSend.decrementAndGet();
+                        events.keySet().forEach(aggregate -> sends.add("end " + aggregate.id()));
+                    }
+                }
+            };
+            Eventsource listening = new Eventsource(ports.eventLog(), ports.ackStore(), ports.registry(),
+                    broker.connect(), scheduler, ExpiryPolicy.seed());
+            CountDownLatch handled = new CountDownLatch(4);
+            List<String> order = new CopyOnWriteArrayList<>();
+            Listener ads = listening.listener(ServiceName.of("ads"));
+            ads.listen("Product", "projections").onAny(event -> {
+                order.add(event.aggregate().id() + "#" + event.sequence());
+                handled.countDown();
+            });
+            ads.start();
+            Eventsource producing = new Eventsource(ports.eventLog(), ports.ackStore(), ports.registry(), bus,
+                    scheduler, ExpiryPolicy.seed());
+            Publisher publisher = producing.publisher();
+
+            CompletableFuture<Publication> slow = publisher.publishAsync(SLOW, EventName.of("Changed"),
+                    Payload.text("first")).toCompletableFuture();
+            assertThat(firstSending.await(10, TimeUnit.SECONDS)).as("the first batch waits for its confirms").isTrue();
+            CompletableFuture<Publication> fast = publisher.publishAsync(FAST, EventName.of("Changed"),
+                    Payload.text("other aggregate")).toCompletableFuture();
+
+            assertThat(fast.get(10, TimeUnit.SECONDS).isSent()).as("sent while the first still waits").isTrue();
+            assertThat(sendingAtOnce).as("two batches in the send stage at once").containsExactly(FAST);
+            CompletableFuture<Publication> slowAgain = publisher.publishAsync(SLOW, EventName.of("Changed"),
+                    Payload.text("second")).toCompletableFuture();
+            CompletableFuture<Publication> fastAgain = publisher.publishAsync(FAST, EventName.of("Changed"),
+                    Payload.text("behind it")).toCompletableFuture();
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (ports.eventLog().version(SLOW) < 2 && System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            assertThat(ports.eventLog().version(SLOW)).as("the second event of SLOW appended").isEqualTo(2);
+            // appended, its batch would now publish at once if it might: a negative, so it gets a moment to show
+            assertThat(slowAgain.copy().completeOnTimeout(null, 200, TimeUnit.MILLISECONDS).get()).as("waits for the first")
+                    .isNull();
+            assertThat(fastAgain).as("in the batch behind it, or after it").isNotDone();
+            releaseFirst.countDown();
+
+            assertThat(slow.get(10, TimeUnit.SECONDS).isSent()).isTrue();
+            assertThat(slowAgain.get(10, TimeUnit.SECONDS).isSent()).isTrue();
+            assertThat(fastAgain.get(10, TimeUnit.SECONDS).isSent()).isTrue();
+            assertThat(sends.indexOf("start slow")).isZero();
+            assertThat(sends.lastIndexOf("start slow")).as("the second batch of SLOW starts after the first ends")
+                    .isGreaterThan(sends.indexOf("end slow"));
+            assertThat(handled.await(20, TimeUnit.SECONDS)).as("the four events handled").isTrue();
+            assertThat(order).filteredOn(s -> s.startsWith("slow")).containsExactly("slow#1", "slow#2");
+            assertThat(order).filteredOn(s -> s.startsWith("fast")).containsExactly("fast#1", "fast#2");
+            producing.stop().get(10, TimeUnit.SECONDS);
+            listening.stop().get(10, TimeUnit.SECONDS);
+        }
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             if (!latch.await(10, TimeUnit.SECONDS)) {
