@@ -7,6 +7,7 @@ import io.eventsource.core.EventsourceOptions;
 import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.domain.Namespace;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -31,6 +32,11 @@ record BenchSettings(ExpiryPolicy expiry, EventsourceOptions options, RabbitMqSe
     static BenchSettings fresh(Map<String, String> environment) {
         return fromEnvironment(environment)
                 .withNamespace(Namespace.of("bench_" + UUID.randomUUID().toString().substring(0, 8) + "."));
+    }
+
+    /** These settings with the seed's expiry policy but another queue expiry. */
+    BenchSettings withQueueExpiry(Duration value) {
+        return new BenchSettings(expiry.withQueueExpiry(value), options, rabbitMq, redis, mySql);
     }
 
     /** From the environment, in the environment's namespace ({@code EVENTSOURCE_NAMESPACE}). */

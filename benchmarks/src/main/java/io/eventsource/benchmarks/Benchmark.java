@@ -78,7 +78,7 @@ public final class Benchmark {
 
     public static void main(String[] args) throws Exception {
         BenchOptions options = BenchOptions.fromSystemProperties();
-        BenchSettings settings = BenchSettings.fresh(System.getenv());
+        BenchSettings settings = BenchSettings.fresh(System.getenv()).withQueueExpiry(options.queueExpiry());
         Report report = new Report(System.out);
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         report.say("eventsource benchmark %s in namespace %s on %s, %s, %s", stamp, settings.namespace().prefix(),

@@ -11,7 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class BenchOptionsTest {
-    private static final String[] NAMES = {"bench.events", "bench.seconds", "bench.only", "bench.latency.rate"};
+    private static final String[] NAMES = {"bench.events", "bench.seconds", "bench.only", "bench.latency.rate",
+        "bench.queue.expiry"};
 
     @AfterEach
     void clearProperties() {
@@ -29,6 +30,18 @@ class BenchOptionsTest {
 
         assertThat(options.events()).isEqualTo(20_000);
         assertThat(options.only()).isEqualTo(BenchOptions.PHASES);
+        assertThat(options.queueExpiry()).as("long enough for the hot routes made first").isEqualTo(Duration.ofSeconds(120));
+    }
+
+    @Test
+    void readsTheQueueExpiryAndRefusesOneShorterThanTheIdleTimeoutCanFit() {
+        System.setProperty("bench.queue.expiry", "30");
+
+        assertThat(BenchOptions.fromSystemProperties().queueExpiry()).isEqualTo(Duration.ofSeconds(30));
+
+        System.setProperty("bench.queue.expiry", "5");
+        assertThatThrownBy(BenchOptions::fromSystemProperties)
+                .hasMessageContaining("bench.queue.expiry must be 10 seconds or more");
     }
 
     @Test
