@@ -72,6 +72,7 @@ final class HibernateAckStore implements AckStore {
 
     private final SessionFactory sessionFactory;
     private final Tables tables;
+    private final AckStatements statements;
     private final int batchSize;
     private final long flushIntervalNanos;
     private final int retries;
@@ -109,6 +110,7 @@ final class HibernateAckStore implements AckStore {
         this.sessionFactory = Objects.requireNonNull(sessionFactory, "sessionFactory");
         this.database = database;
         this.tables = Tables.of(settings);
+        this.statements = new AckStatements(tables.ack());
         this.batchSize = settings.ackBatchSize();
         this.flushIntervalNanos = settings.ackFlushInterval().toNanos();
         this.retries = retries;
@@ -350,12 +352,8 @@ final class HibernateAckStore implements AckStore {
         Map<AckKey, Ack> found = new HashMap<>();
         for (int from = 0; from < eventIds.size(); from += KEYS_PER_QUERY) {
             List<String> chunk = eventIds.subList(from, Math.min(eventIds.size(), from + KEYS_PER_QUERY));
-            List<AckRow> rows = read("find " + wanted.size() + " acks", session -> session
-                    .createSelectionQuery("from AckRow a where a.key.eventId in :ids", AckRow.class)
-                    .setParameterList("ids", chunk)
-                    .getResultList());
-            for (AckRow row : rows) {
-                Ack ack = toAck(row);
+            List<Ack> rows = read("find " + wanted.size() + " acks", session -> statements.ofEvents(session, chunk));
+            for (Ack ack : rows) {
                 if (wanted.contains(ack.key())) {
                     found.put(ack.key(), ack);
                 }
@@ -441,24 +439,11 @@ final class HibernateAckStore implements AckStore {
         List<String> ids = last.keySet().stream().map(aggregate -> aggregate.id().value()).toList();
         for (int from = 0; from < ids.size(); from += KEYS_PER_QUERY) {
             List<String> chunk = ids.subList(from, Math.min(ids.size(), from + KEYS_PER_QUERY));
-            List<Object[]> rows = read("read the last sequences of " + bindings.size() + " bindings on "
-                    + chunk.size() + " aggregates of " + type, session -> session.createSelectionQuery(
-                            "select a.aggregateId, a.key.service, a.key.projection, max(a.sequence) from AckRow a"
-                                    + " where a.key.service in :services and a.key.projection in :projections"
-                                    + " and a.aggregateType = :type and a.aggregateId in :ids"
-                                    + " group by a.aggregateId, a.key.service, a.key.projection", Object[].class)
-                    .setParameterList("services", services)
-                    .setParameterList("projections", projections)
-                    .setParameter("type", type.value())
-                    .setParameterList("ids", chunk)
-                    .getResultList());
-            for (Object[] row : rows) {
-                Map<Binding, Long> ofAggregate = last.get(AggregateRef.of(type.value(), (String) row[0]));
-                Binding binding = new Binding(ServiceName.of((String) row[1]), type, Projection.of((String) row[2]));
-                if (ofAggregate != null) {
-                    ofAggregate.computeIfPresent(binding, (b, none) -> ((Number) row[3]).longValue());
-                }
-            }
+            read("read the last sequences of " + bindings.size() + " bindings on " + chunk.size() + " aggregates of "
+                    + type, session -> {
+                statements.lastSequences(session, type, services, projections, chunk, last);
+                return null;
+            });
         }
         return last;
     }

@@ -39,6 +39,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +91,7 @@ final class HibernateEventLog implements EventLog {
     /** The database this log releases when it closes; null when the SessionFactory belongs to the caller. */
     private final HibernateDatabase database;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final EventStatements statements;
 
     /** A log on the component's shared database, released by {@link #close()}. */
     @Inject
@@ -107,6 +109,7 @@ final class HibernateEventLog implements EventLog {
         this.payloadLimit = PayloadLimit.ofBytes(settings.payloadLimit());
         this.tables = Tables.of(settings);
         this.database = database;
+        this.statements = new EventStatements(tables.event());
     }
 
     /** Releases the shared database (closed with the last port that uses it). Never throws. */
@@ -164,7 +167,9 @@ final class HibernateEventLog implements EventLog {
      * A publisher's batch in one transaction: each append's version is checked and its rows inserted, the
      * appends of one aggregate one after the other; an append at the wrong version is refused alone (unless it was
      * written by an earlier try: then it is returned as it is, see {@link RetriedAppend}). A lost race, a known event id
-     * or a deadlock rolls the batch back and appends it one at a time, where each of those has its answer.
+     * or a deadlock rolls the batch back and appends it one at a time, where each of those has its answer. The
+     * versions of all the batch's aggregates are read in one query (per type and {@value #IDS_PER_QUERY} ids) once
+     * the head is locked.
      */
     @Override
     public List<AppendOutcome> appendAll(List<Append> appends) {
@@ -195,14 +200,20 @@ final class HibernateEventLog implements EventLog {
             Transaction transaction = session.beginTransaction();
             try {
                 LogHead head = LogHead.lock(session, tables);
-                Map<AggregateRef, Long> versions = new HashMap<>();
+                Set<AggregateRef> aggregates = new LinkedHashSet<>();
+                for (int i = 0; i < appends.size(); i++) {
+                    if (outcomes.get(i) == null) {
+                        aggregates.add(appends.get(i).aggregate());
+                    }
+                }
+                // read under the head's lock, like the version of a single append: no other append moves them now
+                Map<AggregateRef, Long> versions = versions(session, aggregates);
                 for (int i = 0; i < appends.size(); i++) {
                     if (outcomes.get(i) != null) {
                         continue;
                     }
                     Append append = appends.get(i);
-                    long actual = versions.containsKey(append.aggregate()) ? versions.get(append.aggregate())
-                            : version(session, append.aggregate());
+                    long actual = versions.get(append.aggregate());
                     if (!append.expected().admits(actual)) {
                         outcomes.set(i, notAdmitted(append, actual, loggedWithIds(session, append.events())));
                         versions.put(append.aggregate(), actual);
@@ -329,6 +340,26 @@ final class HibernateEventLog implements EventLog {
                 .stream().map(HibernateEventLog::toLogged).toList();
     }
 
+    /**
+     * The versions of the aggregates (0 for one without events): one query per type and {@value #IDS_PER_QUERY}
+     * ids, each a scan of the (type, id, sequence) unique index for its ids.
+     */
+    private Map<AggregateRef, Long> versions(StatelessSession session, Collection<AggregateRef> aggregates) {
+        Map<AggregateType, List<String>> idsByType = new LinkedHashMap<>();
+        Map<AggregateRef, Long> versions = new HashMap<>();
+        for (AggregateRef aggregate : aggregates) {
+            idsByType.computeIfAbsent(aggregate.type(), type -> new ArrayList<>()).add(aggregate.id().value());
+            versions.put(aggregate, 0L);
+        }
+        idsByType.forEach((type, ids) -> {
+            for (int from = 0; from < ids.size(); from += IDS_PER_QUERY) {
+                statements.versions(session, type, ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY)),
+                        versions);
+            }
+        });
+        return versions;
+    }
+
     @Override
     public long version(AggregateRef aggregate) {
         Objects.requireNonNull(aggregate, "aggregate");
@@ -379,30 +410,11 @@ final class HibernateEventLog implements EventLog {
                 wanted.add(range);
             }
         }
-        List<EventRow> rows = List.of();
-        if (!wanted.isEmpty()) {
-            // only fixed text is joined here; every value is a parameter
-            StringBuilder hql = new StringBuilder("from EventRow e where ");
-            for (int i = 0; i < wanted.size(); i++) {
-                hql.append(i == 0 ? "" : " or ").append("(e.aggregateType = :type").append(i)
-                        .append(" and e.aggregateId = :id").append(i).append(" and e.sequence between :from").append(i)
-                        .append(" and :to").append(i).append(')');
-            }
-            rows = read("read " + wanted.size() + " aggregates' events", session -> {
-                SelectionQuery<EventRow> select = session.createSelectionQuery(hql.toString(), EventRow.class);
-                for (int i = 0; i < wanted.size(); i++) {
-                    SequenceRange range = wanted.get(i);
-                    select.setParameter("type" + i, range.aggregate().type().value())
-                            .setParameter("id" + i, range.aggregate().id().value())
-                            .setParameter("from" + i, range.fromSequence())
-                            .setParameter("to" + i, range.toSequence());
-                }
-                return select.getResultList();
-            });
-        }
+        List<LoggedEvent> rows = wanted.isEmpty() ? List.of()
+                : read("read " + wanted.size() + " aggregates' events", session -> statements.inRanges(session, wanted));
         Map<AggregateRef, List<Event>> byAggregate = new HashMap<>();
-        for (EventRow row : rows) {
-            Event event = toLogged(row).event();
+        for (LoggedEvent row : rows) {
+            Event event = row.event();
             byAggregate.computeIfAbsent(event.aggregate(), a -> new ArrayList<>()).add(event);
         }
         byAggregate.values().forEach(events -> events.sort(Comparator.comparingLong(Event::sequence)));
@@ -490,12 +502,8 @@ final class HibernateEventLog implements EventLog {
             Transaction transaction = session.beginTransaction();
             try {
                 for (int from = 0; from < ids.size(); from += IDS_PER_QUERY) {
-                    // the first publication stands: marking again changes nothing
-                    session.createMutationQuery("update EventRow e set e.publishedAt = :at"
-                                    + " where e.eventId in :ids and e.publishedAt is null")
-                            .setParameter("at", publishedAt)
-                            .setParameterList("ids", ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY)))
-                            .executeUpdate();
+                    statements.markPublished(session, ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY)),
+                            publishedAt);
                 }
                 transaction.commit();
             } catch (RuntimeException e) {
@@ -533,18 +541,26 @@ final class HibernateEventLog implements EventLog {
     }
 
     static LoggedEvent toLogged(EventRow row) {
+        return toLogged(row.position(), row.eventId(), row.aggregateType(), row.aggregateId(), row.sequence(),
+                row.name(), row.payload(), row.contentType(), row.metadata(), row.occurredAt(), row.publishedAt());
+    }
+
+    /** An event row's columns as the logged event; {@code publishedAt} null while it is unpublished. */
+    static LoggedEvent toLogged(long position, String eventId, String aggregateType, String aggregateId,
+                                long sequence, String name, byte[] payload, String contentType, String metadataJson,
+                                long occurredAt, Long publishedAt) {
         Map<String, String> metadata;
         try {
-            metadata = MetadataJson.read(row.metadata());
+            metadata = MetadataJson.read(metadataJson);
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("event " + row.eventId() + " at position " + row.position() + ": "
+            throw new IllegalStateException("event " + eventId + " at position " + position + ": "
                     + e.getMessage(), e);
         }
-        Event event = new Event(EventId.of(row.eventId()),
-                new AggregateRef(AggregateType.of(row.aggregateType()), AggregateId.of(row.aggregateId())),
-                row.sequence(), EventName.of(row.name()), new Payload(row.payload(), row.contentType()), metadata,
-                Timestamps.fromColumn(row.occurredAt()));
-        return new LoggedEvent(row.position(), event, Timestamps.fromColumn(row.publishedAt()));
+        Event event = new Event(EventId.of(eventId),
+                new AggregateRef(AggregateType.of(aggregateType), AggregateId.of(aggregateId)),
+                sequence, EventName.of(name), new Payload(payload, contentType), metadata,
+                Timestamps.fromColumn(occurredAt));
+        return new LoggedEvent(position, event, Timestamps.fromColumn(publishedAt));
     }
 
     /** Checks what the domain does not bound: the payload against the limit, the metadata against its column. */

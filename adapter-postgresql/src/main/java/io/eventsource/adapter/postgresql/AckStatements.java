@@ -1,0 +1,109 @@
+package io.eventsource.adapter.postgresql;
+
+import io.eventsource.domain.Ack;
+import io.eventsource.domain.AckKey;
+import io.eventsource.domain.AckStatus;
+import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateType;
+import io.eventsource.domain.Binding;
+import io.eventsource.domain.EventId;
+import io.eventsource.domain.Projection;
+import io.eventsource.domain.ServiceName;
+import org.hibernate.StatelessSession;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ack store's reads on the delivery path in plain JDBC, in the session's transaction: the acks of the events a
+ * consumer holds, and the positions of the aggregates that consumers start on. Their text changes with the number of
+ * ids, and through Hibernate each execution paid a translation of the query that cost more CPU than the database took
+ * to answer it (see {@link EventStatements}). Every value is a parameter; only the validated table name is joined
+ * into the text.
+ */
+final class AckStatements {
+    private final String table;
+
+    /** @param table the ack table's name, as {@link Tables#ack()} gives it */
+    AckStatements(String table) {
+        this.table = table;
+    }
+
+    /**
+     * The acks of the events with these ids, of every binding: one lookup of the primary key's prefix (event_id) per
+     * id.
+     */
+    List<Ack> ofEvents(StatelessSession session, List<String> eventIds) {
+        String sql = "SELECT event_id, service, projection, status, attempts, last_error, aggregate_type, aggregate_id,"
+                + " aggregate_sequence, acked_at_ns FROM " + table + " WHERE event_id IN (" + placeholders(eventIds.size())
+                + ")";
+        return session.doReturningWork(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                for (int i = 0; i < eventIds.size(); i++) {
+                    select.setString(i + 1, eventIds.get(i));
+                }
+                List<Ack> acks = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        acks.add(new Ack(new AckKey(EventId.of(rows.getString(1)), ServiceName.of(rows.getString(2)),
+                                Projection.of(rows.getString(3))), AckStatus.valueOf(rows.getString(4)),
+                                rows.getInt(5), rows.getString(6), AggregateRef.of(rows.getString(7),
+                                rows.getString(8)), rows.getLong(9), Timestamps.fromColumn(rows.getLong(10))));
+                    }
+                }
+                return acks;
+            }
+        });
+    }
+
+    /**
+     * Puts, for each aggregate of {@code type} with one of {@code ids}, the highest sequence each binding (a pair of
+     * the services and projections given) has an ack for into {@code last}, where {@code last} has that aggregate and
+     * binding: one query, grouped, on the index {@code <prefix>ack_aggregate_ix}, which starts with (service,
+     * projection, type, id).
+     */
+    void lastSequences(StatelessSession session, AggregateType type, List<String> services, List<String> projections,
+                       List<String> ids, Map<AggregateRef, Map<Binding, Long>> last) {
+        String sql = "SELECT aggregate_id, service, projection, MAX(aggregate_sequence) FROM " + table
+                + " WHERE service IN (" + placeholders(services.size()) + ") AND projection IN ("
+                + placeholders(projections.size()) + ") AND aggregate_type = ? AND aggregate_id IN ("
+                + placeholders(ids.size()) + ") GROUP BY aggregate_id, service, projection";
+        session.doWork(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                int parameter = 1;
+                for (String service : services) {
+                    select.setString(parameter++, service);
+                }
+                for (String projection : projections) {
+                    select.setString(parameter++, projection);
+                }
+                select.setString(parameter++, type.value());
+                for (String id : ids) {
+                    select.setString(parameter++, id);
+                }
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        Map<Binding, Long> ofAggregate = last.get(AggregateRef.of(type.value(), rows.getString(1)));
+                        Binding binding = new Binding(ServiceName.of(rows.getString(2)), type,
+                                Projection.of(rows.getString(3)));
+                        long sequence = rows.getLong(4);
+                        if (ofAggregate != null) {
+                            ofAggregate.computeIfPresent(binding, (b, none) -> sequence);
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    private static String placeholders(int count) {
+        StringBuilder marks = new StringBuilder(count * 2);
+        for (int i = 0; i < count; i++) {
+            marks.append(i == 0 ? "?" : ",?");
+        }
+        return marks.toString();
+    }
+}

@@ -1,0 +1,136 @@
+package io.eventsource.adapter.postgresql;
+
+import io.eventsource.domain.AggregateId;
+import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateType;
+import io.eventsource.ports.LoggedEvent;
+import io.eventsource.ports.SequenceRange;
+import org.hibernate.StatelessSession;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The event log's statements on the hot paths in plain JDBC, in the session's transaction: events by aggregate and
+ * sequence range (every delivery is checked against the log), the versions of a batch's aggregates and the mark of
+ * what was published (every publish batch). The text of each changes with the number of ranges or ids, and through
+ * Hibernate each execution paid a translation of the query that cost more CPU than the database took to answer it
+ * (the same statements in the MySQL adapter, profiled with JFR in the benchmark's partitioned cold phase: Hibernate's
+ * query translation led the listeners' CPU samples). Every value is a parameter; only the validated table name is
+ * joined into the text.
+ *
+ * <p>The identifier columns are {@code COLLATE "C"}; a parameter compared with one takes the column's collation, so
+ * the comparisons are the ones the constraints' indexes are sorted by, and those indexes serve them.
+ */
+final class EventStatements {
+    private static final String COLUMNS = "global_position, event_id, aggregate_type, aggregate_id, aggregate_sequence,"
+            + " name, payload, content_type, metadata, occurred_at_ns, published_at_ns";
+
+    private final String table;
+
+    /** @param table the event table's name, as {@link Tables#event()} gives it */
+    EventStatements(String table) {
+        this.table = table;
+    }
+
+    /**
+     * The events in the ranges (none of them empty), in no particular order: one range scan of the unique index on
+     * (aggregate_type, aggregate_id, aggregate_sequence) per range, which PostgreSQL's planner ORs together (a
+     * BitmapOr of index scans) once the table is larger than a few pages.
+     */
+    List<LoggedEvent> inRanges(StatelessSession session, List<SequenceRange> ranges) {
+        StringBuilder sql = new StringBuilder(96 + ranges.size() * 80).append("SELECT ").append(COLUMNS)
+                .append(" FROM ").append(table).append(" WHERE ");
+        for (int i = 0; i < ranges.size(); i++) {
+            sql.append(i == 0 ? "" : " OR ")
+                    .append("(aggregate_type = ? AND aggregate_id = ? AND aggregate_sequence BETWEEN ? AND ?)");
+        }
+        return session.doReturningWork(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
+                int parameter = 1;
+                for (SequenceRange range : ranges) {
+                    select.setString(parameter++, range.aggregate().type().value());
+                    select.setString(parameter++, range.aggregate().id().value());
+                    select.setLong(parameter++, range.fromSequence());
+                    select.setLong(parameter++, range.toSequence());
+                }
+                List<LoggedEvent> events = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        events.add(logged(rows));
+                    }
+                }
+                return events;
+            }
+        });
+    }
+
+    /**
+     * Puts the version (highest sequence) of each aggregate of {@code type} with one of {@code ids} that has events
+     * into {@code versions}: one query, a scan of the unique index on (aggregate_type, aggregate_id,
+     * aggregate_sequence) for the ids (an {@code = ANY} of the id list, in PostgreSQL's plan).
+     */
+    void versions(StatelessSession session, AggregateType type, List<String> ids, Map<AggregateRef, Long> versions) {
+        StringBuilder sql = new StringBuilder(128 + ids.size() * 2).append("SELECT aggregate_id, MAX(aggregate_sequence)")
+                .append(" FROM ").append(table).append(" WHERE aggregate_type = ? AND aggregate_id IN (");
+        for (int i = 0; i < ids.size(); i++) {
+            sql.append(i == 0 ? "?" : ",?");
+        }
+        sql.append(") GROUP BY aggregate_id");
+        session.doWork(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
+                select.setString(1, type.value());
+                for (int i = 0; i < ids.size(); i++) {
+                    select.setString(i + 2, ids.get(i));
+                }
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        versions.put(new AggregateRef(type, AggregateId.of(rows.getString(1))), rows.getLong(2));
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Marks the events with these ids published at {@code publishedAt} (nanoseconds) where they are not yet: the first
+     * publication stands, and marking again changes nothing. One statement, on the unique index of the id.
+     */
+    void markPublished(StatelessSession session, List<String> ids, long publishedAt) {
+        StringBuilder sql = new StringBuilder(96 + ids.size() * 2).append("UPDATE ").append(table)
+                .append(" SET published_at_ns = ? WHERE published_at_ns IS NULL AND event_id IN (");
+        for (int i = 0; i < ids.size(); i++) {
+            sql.append(i == 0 ? "?" : ",?");
+        }
+        sql.append(')');
+        session.doWork(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(sql.toString())) {
+                update.setLong(1, publishedAt);
+                for (int i = 0; i < ids.size(); i++) {
+                    update.setString(i + 2, ids.get(i));
+                }
+                update.executeUpdate();
+            }
+        });
+    }
+
+    private static LoggedEvent logged(ResultSet row) throws SQLException {
+        long position = row.getLong(1);
+        String eventId = row.getString(2);
+        String type = row.getString(3);
+        String id = row.getString(4);
+        long sequence = row.getLong(5);
+        String name = row.getString(6);
+        byte[] payload = row.getBytes(7); // BYTEA: the driver gives the stored bytes
+        String contentType = row.getString(8);
+        String metadata = row.getString(9); // TEXT: the JSON the adapter wrote
+        long occurredAt = row.getLong(10);
+        long publishedAt = row.getLong(11);
+        return HibernateEventLog.toLogged(position, eventId, type, id, sequence, name, payload, contentType, metadata,
+                occurredAt, row.wasNull() ? null : publishedAt);
+    }
+}
