@@ -72,13 +72,14 @@ import java.util.function.Function;
  */
 @Singleton
 final class HibernateEventLog implements EventLog {
+    /** How many ranges one query of {@link #readAll} holds at most. */
+    private static final int RANGES_PER_QUERY = 200;
     /**
      * An append with ExpectedVersion.ANY tries this often when other appenders keep taking its sequence first,
      * backing off a random 0-n ms before the n-th retry so that contenders spread out.
      */
-    /** How many ranges one query of {@link #readAll} holds at most. */
-    private static final int RANGES_PER_QUERY = 200;
     private static final int ANY_VERSION_ATTEMPTS = 50;
+    /** How many ids one query of versions, of events by id or of marks holds at most. */
     private static final int IDS_PER_QUERY = 1_000;
     private static final String SEQUENCE_KEY = "event_sequence_key";
     private static final String EVENT_ID_KEY = "event_id_key";
