@@ -476,6 +476,17 @@ final class HibernateEventLog implements EventLog {
     }
 
     @Override
+    public long newestPosition(AggregateType type) {
+        Objects.requireNonNull(type, "type");
+        // one probe of the index on (aggregate_type, global_position), not the port's default that pages the log
+        Long newest = read("read the newest position of " + type, session -> session
+                .createSelectionQuery("select max(e.position) from EventRow e where e.aggregateType = :type", Long.class)
+                .setParameter("type", type.value())
+                .getSingleResult());
+        return newest == null ? 0 : newest;
+    }
+
+    @Override
     public List<LoggedEvent> unpublished(Instant occurredBefore, int limit) {
         Objects.requireNonNull(occurredBefore, "occurredBefore");
         if (limit < 1) {
