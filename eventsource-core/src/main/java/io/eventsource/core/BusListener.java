@@ -258,9 +258,21 @@ final class BusListener implements Listener {
         }
     }
 
+    /**
+     * Starts consuming the announced aggregate on one of the scheduler's workers, not on the announcements'
+     * delivery thread: checking the aggregate against the log and subscribing to its queue take round trips, and one
+     * at a time they held every later announcement of the type behind them, so that under a burst of aggregates
+     * whose consumers had gone idle each event waited for every announcement before its own (seconds, at 70 events/s
+     * over 1,000 aggregates). The announcement is settled once handed over: one lost in a crash in between leaves its
+     * events in the queue for the aggregate's next announcement or the sweeper, as any lost announcement does.
+     */
     private void onAnnouncement(AggregateRef aggregate) {
         if (state == State.RUNNING && byType.containsKey(aggregate.type())) {
-            consumers.announced(aggregate);
+            try {
+                scheduler.execute(() -> consumers.announced(aggregate));
+            } catch (RuntimeException closing) {
+                consumers.announced(aggregate);
+            }
         }
     }
 
