@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.eventsource.benchmarks.Report.Direction.AT_LEAST;
 import static io.eventsource.benchmarks.Report.Direction.AT_MOST;
@@ -64,6 +65,8 @@ public final class Benchmark {
     /** What the run made on the broker, for the cleanup. */
     private final Set<String> queues = Collections.synchronizedSet(new LinkedHashSet<>());
     private final Set<String> exchanges = Collections.synchronizedSet(new LinkedHashSet<>());
+    /** Whether the cleanup has started (it runs once: at the end, or from the shutdown hook). */
+    private final AtomicBoolean cleaning = new AtomicBoolean();
     private boolean failures;
     /** The per-aggregate phases' figures, which the partitioned phases compare with. */
     private Throughput perAggregateCold;
@@ -86,6 +89,13 @@ public final class Benchmark {
         report.say("options: %s", options);
         report.say("machine at start: %s", Machine.load());
         Benchmark benchmark = new Benchmark(options, settings, report);
+        // a run stopped by a signal (Ctrl-C, kill) still removes what it made so far: partition queues outlive it by
+        // a day, and tables forever
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // the runtimes first: live listeners would declare their partition queues again
+            Node.closeAll();
+            benchmark.cleanUp();
+        }, "bench-cleanup"));
         long started = System.nanoTime();
         try {
             benchmark.run();
@@ -456,7 +466,11 @@ public final class Benchmark {
         report.add(row);
     }
 
+    /** Removes what the run made, once: at the run's end, or when the JVM is stopped before it. */
     private void cleanUp() {
+        if (!cleaning.compareAndSet(false, true)) {
+            return;
+        }
         report.say("cleaning up %s: %d queues and %d exchanges, Redis keys, tables", settings.namespace().prefix(),
                 queues.size(), exchanges.size());
         long started = System.nanoTime();
