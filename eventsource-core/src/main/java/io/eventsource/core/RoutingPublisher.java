@@ -332,6 +332,8 @@ final class RoutingPublisher implements Publisher {
     /** One batch's way through its tries: the append of every call, then the send of what was appended. */
     private final class Batch {
         private final List<Call> calls;
+        /** The aggregates of its calls, compared with those of the batches sending ({@link #maySend}). */
+        private final Set<AggregateRef> aggregates;
         /** Whether the batch reached its send stage (else it is appending). */
         private boolean sendStage;
         /** Whether the batch left the append stage (guarded by the publisher's lock). */
@@ -341,14 +343,15 @@ final class RoutingPublisher implements Publisher {
 
         Batch(List<Call> calls) {
             this.calls = calls;
+            Set<AggregateRef> of = new HashSet<>();
+            for (Call call : calls) {
+                of.add(call.append.aggregate());
+            }
+            this.aggregates = of;
         }
 
         /** The aggregates of the batch's calls. */
         Set<AggregateRef> aggregates() {
-            Set<AggregateRef> aggregates = new HashSet<>();
-            for (Call call : calls) {
-                aggregates.add(call.append.aggregate());
-            }
             return aggregates;
         }
 

@@ -72,4 +72,32 @@ class SerialLaneTest {
 
         assertThat(count[0]).isEqualTo(10_000);
     }
+
+    @Test
+    void aLaneGivenAnExecutorGoesOnThereAfterAStageCompletesElsewhere() {
+        List<Runnable> queued = new ArrayList<>();
+        SerialLane lane = new SerialLane("lane", queued::add);
+        CompletableFuture<Void> stage = new CompletableFuture<>();
+        List<String> ran = new ArrayList<>();
+        lane.submit(() -> {
+            ran.add("first");
+            return stage;
+        });
+        lane.submit(() -> {
+            ran.add("second");
+            return CompletableFuture.completedFuture(null);
+        });
+        assertThat(queued).as("the idle lane starts on its executor").hasSize(1);
+        queued.remove(0).run();
+        assertThat(ran).containsExactly("first");
+
+        // whoever completes the stage (a timer, a store's completion thread) does not run the next task
+        stage.complete(null);
+
+        assertThat(ran).as("not on the completing thread").containsExactly("first");
+        assertThat(queued).as("handed back to the executor").hasSize(1);
+        queued.remove(0).run();
+        assertThat(ran).containsExactly("first", "second");
+        assertThat(lane.whenIdle()).isDone();
+    }
 }
