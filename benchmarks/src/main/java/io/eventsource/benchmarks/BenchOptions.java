@@ -31,12 +31,15 @@ import java.util.function.Function;
  *                        default rather than the seed's 30 s: the hot phases measure aggregates whose routes exist,
  *                        and making 1,000 routes takes longer than 30 s on a 2-core machine, so that with the seed's
  *                        expiry most of them are gone again when the hot phase reaches them ({@code 30} measures that)
+ * @param sample          whether the library's throughput phases run under the wall-clock {@link StackSampler} and print
+ *                        where the time went; off by default, since taking every thread's stack ten times a second
+ *                        costs the measured runtimes CPU (about 6% of the JVM's in a partitioned phase)
  * @param only            the phases to run ({@link #PHASES}); all by default
  * @param output          where the figures are written
  */
 record BenchOptions(int events, Duration seconds, int aggregates, int inFlight, int threads, int cold,
                     Duration latencySeconds, double latencyRate, int acks, int memoryAggregates, Duration queueExpiry,
-                    Set<String> only, Path output) {
+                    boolean sample, Set<String> only, Path output) {
     /** The phases, in the order they run. */
     static final Set<String> PHASES = Set.of("hot", "cold", "latency", "partitioned", "acks", "memory");
     /** The number of active aggregates that the memory target is about. */
@@ -83,9 +86,19 @@ record BenchOptions(int events, Duration seconds, int aggregates, int inFlight, 
                 read("bench.acks", 20_000, Integer::parseInt),
                 read("bench.memory.aggregates", 2_000, Integer::parseInt),
                 Duration.ofSeconds(read("bench.queue.expiry", 120, Integer::parseInt)),
+                read("bench.sample", false, BenchOptions::parseBoolean),
                 read("bench.only", PHASES, text -> new TreeSet<>(Arrays.asList(text.toLowerCase(Locale.ROOT)
                         .split("\\s*,\\s*")))),
                 read("bench.output", Path.of("target"), Path::of));
+    }
+
+    /** {@code true} or {@code false}, nothing else: a typo must not turn the sampler silently off. */
+    private static boolean parseBoolean(String text) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("not true or false");
+        };
     }
 
     boolean runs(String phase) {

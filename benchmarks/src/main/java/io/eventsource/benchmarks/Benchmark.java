@@ -71,6 +71,8 @@ public final class Benchmark {
     /** The per-aggregate phases' figures, which the partitioned phases compare with. */
     private Throughput perAggregateCold;
     private Double rawHot;
+    /** The raw client's hot rate over per-aggregate routes, the seed's topology's ceiling on this broker. */
+    private Double rawPerAggregate;
 
     private Benchmark(BenchOptions options, BenchSettings settings, Report report) {
         this.options = options;
@@ -166,8 +168,8 @@ public final class Benchmark {
                 remember(coldAggregates, ThreeServices.TYPE, ThreeServices.SERVICES);
                 report.say("cold: one event to each new aggregate, publishAsync from one thread, at most %d in flight"
                         + " (at most %d aggregates or %s)", options.inFlight(), options.cold(), options.seconds());
-                Throughput cold = three.publishAsync(coldAggregates, options.cold(), options.seconds(),
-                        options.inFlight());
+                Throughput cold = sampled(() -> three.publishAsync(coldAggregates, options.cold(),
+                        options.seconds(), options.inFlight()));
                 perAggregateCold = cold;
                 report.say("  %s", describe(cold));
                 add(ratioRow("cold", cold, rawCold, "routes/s", 0.8, String.format(java.util.Locale.ROOT,
@@ -182,6 +184,14 @@ public final class Benchmark {
                 if (rawHot != null) {
                     report.say("  raw: fanout to %d durable queues, persistent, confirms per %d: %s msgs/s", services,
                             RawAmqp.CONFIRM_BATCH, Report.number(rawHot));
+                }
+                // the same publishes spread over one exchange and three consumed queues per aggregate: what the broker
+                // itself does on the seed's topology, which the library's hot phase below cannot exceed
+                rawPerAggregate = attempt("raw hot on per-aggregate routes", () -> raw.perAggregateFanout(services,
+                        options.aggregates(), options.events(), options.seconds()));
+                if (rawPerAggregate != null) {
+                    report.say("  raw: the same over %d exchanges, %d consumed queues each: %s msgs/s",
+                            options.aggregates(), services, Report.number(rawPerAggregate));
                 }
             }
             if (hot || options.runs("latency")) {
@@ -202,6 +212,7 @@ public final class Benchmark {
                         options.inFlight()));
                 report.say("  %s", describe(hotAsync));
                 add(ratioRow("hot, publishAsync x1", hotAsync, rawHot, "msgs/s", 0.3, describe(hotAsync)));
+                add(topologyCeilingRow(hotAsync));
                 if (options.runs("hot")) {
                     report.say("hot: publish from %d threads", options.threads());
                     Throughput hotThreads = sampled(() -> three.publishFromThreads(hotAggregates, options.events(),
@@ -250,7 +261,8 @@ public final class Benchmark {
             three.publishFromThreads(hotAggregates, hotAggregates.size(), COLD_LIMIT, SETUP_THREADS);
             report.say("partitioned hot: publishAsync from one thread, at most %d in flight, over %d aggregates",
                     options.inFlight(), hotAggregates.size());
-            Throughput hot = three.publishAsync(hotAggregates, options.events(), options.seconds(), options.inFlight());
+            Throughput hot = sampled(() -> three.publishAsync(hotAggregates, options.events(), options.seconds(),
+                    options.inFlight()));
             report.say("  %s", describe(hot));
 
             double perAggregate = perAggregateCold != null && perAggregateCold.settled()
@@ -393,7 +405,14 @@ public final class Benchmark {
         add(new Report.Row(measure, megabytes, "MB heap", Double.NaN, "", megabytes, AT_MOST, 256, " MB", note));
     }
 
+    /**
+     * Runs a library phase, under the wall-clock sampler when {@code bench.sample} asks for it (every throughput phase
+     * of the library then runs under it, so that the ratios between them compare like with like).
+     */
     private Throughput sampled(Callable<Throughput> phase) throws Exception {
+        if (!options.sample()) {
+            return phase.call();
+        }
         StackSampler sampler = StackSampler.start();
         Throughput result;
         try {
@@ -413,6 +432,21 @@ public final class Benchmark {
         String fullNote = library.settled() ? note : "NOT SETTLED within the deadline: " + note;
         return new Report.Row(measure, rate, "events/s", rawRate, rawUnit, rate / rawRate, AT_LEAST, target, "",
                 fullNote);
+    }
+
+    /**
+     * Informational, no target: the library's hot rate on the seed's topology against the raw client's on the same
+     * topology, and that raw rate against the plain fanout that the hot target is set against.
+     */
+    private Report.Row topologyCeilingRow(Throughput hot) {
+        double rawRate = rawPerAggregate == null ? Double.NaN : rawPerAggregate;
+        double rate = hot.settled() ? hot.eventsPerSecond() : Double.NaN;
+        String note = rawHot == null || rawPerAggregate == null ? "a raw figure is missing"
+                : String.format(java.util.Locale.ROOT, "raw per-aggregate routes reach %.2f of raw fanout on this"
+                        + " broker: the seed's topology cannot reach the hot target whatever the client",
+                rawPerAggregate / rawHot);
+        return new Report.Row("hot x1 / raw on per-aggregate routes", rate, "events/s", rawRate, "msgs/s",
+                rate / rawRate, AT_LEAST, Double.NaN, "", note);
     }
 
     private static String describe(Throughput phase) {

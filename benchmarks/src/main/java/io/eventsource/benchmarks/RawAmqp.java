@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,7 @@ final class RawAmqp implements AutoCloseable {
     private static final int PREFETCH = 32;
     private static final long CONFIRM_TIMEOUT_MILLIS = 30_000;
 
+    private final ConnectionFactory factory;
     private final Connection connection;
     private final String prefix;
     private final Object expires;
@@ -41,7 +43,7 @@ final class RawAmqp implements AutoCloseable {
     private final List<String> queues = new ArrayList<>();
 
     RawAmqp(URI uri, Namespace namespace, ExpiryPolicy expiry) throws Exception {
-        ConnectionFactory factory = new ConnectionFactory();
+        this.factory = new ConnectionFactory();
         factory.setUri(uri);
         factory.setAutomaticRecoveryEnabled(false);
         this.connection = factory.newConnection("eventsource benchmark raw " + namespace);
@@ -95,6 +97,97 @@ final class RawAmqp implements AutoCloseable {
         }
         channel.waitForConfirmsOrDie(CONFIRM_TIMEOUT_MILLIS);
         return published;
+    }
+
+    /**
+     * Hot on the seed's per-aggregate topology, the broker's own ceiling for it: {@code routes} durable fanout exchanges,
+     * each bound to {@code queueCount} aggregate queues (the adapter's arguments), every queue consumed on a channel
+     * of its own (one connection per service, as each service has its own; manual acks, prefetch {@value #PREFETCH}),
+     * and one thread publishing persistent messages to the exchanges in turn, awaiting confirms every
+     * {@value #CONFIRM_BATCH} messages, until every queue's consumer has had every message. Everything it declared is
+     * deleted before it returns, so that the phases after it meet the broker as before.
+     *
+     * @return messages per second, published and consumed from every queue
+     */
+    double perAggregateFanout(int queueCount, int routes, int messages, Duration limit) throws Exception {
+        List<Connection> services = new ArrayList<>();
+        List<String> declaredQueues = new ArrayList<>();
+        List<String> declaredExchanges = new ArrayList<>();
+        try (Channel channel = connection.createChannel()) {
+            try {
+                for (int route = 0; route < routes; route++) {
+                    String exchange = prefix + "RawRoute-" + route;
+                    declaredExchanges.add(exchange);
+                    exchanges.add(exchange);
+                    channel.exchangeDeclare(exchange, BuiltinExchangeType.FANOUT, true, true, false, null);
+                    for (int i = 0; i < queueCount; i++) {
+                        String queue = exchange + "-s" + i;
+                        declaredQueues.add(queue);
+                        queues.add(queue);
+                        channel.queueDeclare(queue, true, false, false, aggregateQueueArguments("s" + i));
+                        channel.queueBind(queue, exchange, "");
+                    }
+                }
+                AtomicLong delivered = new AtomicLong();
+                for (int i = 0; i < queueCount; i++) {
+                    Connection service = factory.newConnection("eventsource benchmark raw service " + i);
+                    services.add(service);
+                    for (int route = 0; route < routes; route++) {
+                        Channel consuming = service.createChannel();
+                        if (consuming == null) {
+                            throw new IOException("channel-max reached: bench.aggregates is too large for one"
+                                    + " connection per service");
+                        }
+                        consuming.basicQos(PREFETCH);
+                        consuming.basicConsume(prefix + "RawRoute-" + route + "-s" + i, false,
+                                new DefaultConsumer(consuming) {
+                                    @Override
+                                    public void handleDelivery(String tag, Envelope envelope,
+                                                               AMQP.BasicProperties properties, byte[] body)
+                                            throws IOException {
+                                        delivered.incrementAndGet();
+                                        getChannel().basicAck(envelope.getDeliveryTag(), false);
+                                    }
+                                });
+                    }
+                }
+                channel.confirmSelect();
+                byte[] body = body(0);
+                long started = System.nanoTime();
+                long deadline = started + limit.toNanos();
+                int published = 0;
+                while (published < messages && System.nanoTime() < deadline) {
+                    channel.basicPublish(prefix + "RawRoute-" + (published % routes), "", true,
+                            MessageProperties.PERSISTENT_BASIC, body);
+                    if (++published % CONFIRM_BATCH == 0) {
+                        channel.waitForConfirmsOrDie(CONFIRM_TIMEOUT_MILLIS);
+                    }
+                }
+                channel.waitForConfirmsOrDie(CONFIRM_TIMEOUT_MILLIS);
+                long expected = (long) published * queueCount;
+                long settleBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (delivered.get() < expected && System.nanoTime() < settleBy) {
+                    TimeUnit.MILLISECONDS.sleep(5);
+                }
+                if (delivered.get() < expected) {
+                    throw new IllegalStateException("the raw consumers had " + delivered.get() + " of " + expected
+                            + " messages 30 s after the last confirm");
+                }
+                return published / seconds(System.nanoTime() - started);
+            } finally {
+                for (Connection service : services) {
+                    service.close();
+                }
+                for (String queue : declaredQueues) {
+                    channel.queueDelete(queue);
+                }
+                for (String exchange : declaredExchanges) {
+                    channel.exchangeDelete(exchange);
+                }
+                queues.removeAll(new HashSet<>(declaredQueues));
+                exchanges.removeAll(new HashSet<>(declaredExchanges));
+            }
+        }
     }
 
     /**

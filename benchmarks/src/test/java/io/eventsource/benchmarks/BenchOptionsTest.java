@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class BenchOptionsTest {
     private static final String[] NAMES = {"bench.events", "bench.seconds", "bench.only", "bench.latency.rate",
-        "bench.queue.expiry"};
+        "bench.queue.expiry", "bench.sample"};
 
     @AfterEach
     void clearProperties() {
@@ -42,6 +42,20 @@ class BenchOptionsTest {
         System.setProperty("bench.queue.expiry", "5");
         assertThatThrownBy(BenchOptions::fromSystemProperties)
                 .hasMessageContaining("bench.queue.expiry must be 10 seconds or more");
+    }
+
+    @Test
+    void samplesOnlyWhenAskedAndRefusesAnythingButTrueOrFalse() {
+        assertThat(BenchOptions.fromSystemProperties().sample()).as("the sampler costs the runtimes CPU").isFalse();
+
+        System.setProperty("bench.sample", "TRUE");
+        assertThat(BenchOptions.fromSystemProperties().sample()).isTrue();
+
+        System.setProperty("bench.sample", "yes");
+        assertThatThrownBy(BenchOptions::fromSystemProperties)
+                .isInstanceOf(InvalidValueException.class)
+                .hasMessageContaining("bench.sample")
+                .hasMessageContaining("not true or false");
     }
 
     @Test
