@@ -20,7 +20,8 @@ import java.util.Map;
  * what was published (every publish batch). The text of each changes with the number of ranges or ids, and through
  * Hibernate each execution paid a translation of the query that cost more CPU than the database took to answer it
  * (the benchmark's partitioned cold phase, profiled with JFR: Hibernate's query translation led the listeners' CPU
- * samples). Every value is a parameter; only the validated table name is joined into the text.
+ * samples). Their lists are padded ({@link ListShapes}), so that a few texts serve every batch and the driver parses
+ * each once. Every value is a parameter; only the validated table name is joined into the text.
  */
 final class EventStatements {
     private static final String COLUMNS = "global_position, event_id, aggregate_type, aggregate_id, aggregate_sequence,"
@@ -35,16 +36,18 @@ final class EventStatements {
 
     /** The events in the ranges (none of them empty), in no particular order: one index range scan per range. */
     List<LoggedEvent> inRanges(StatelessSession session, List<SequenceRange> ranges) {
-        StringBuilder sql = new StringBuilder(96 + ranges.size() * 80).append("SELECT ").append(COLUMNS)
+        int padded = ListShapes.padded(ranges.size());
+        StringBuilder sql = new StringBuilder(96 + padded * 84).append("SELECT ").append(COLUMNS)
                 .append(" FROM ").append(table).append(" WHERE ");
-        for (int i = 0; i < ranges.size(); i++) {
+        for (int i = 0; i < padded; i++) {
             sql.append(i == 0 ? "" : " OR ")
                     .append("(aggregate_type = ? AND aggregate_id = ? AND aggregate_sequence BETWEEN ? AND ?)");
         }
         return session.doReturningWork(connection -> {
             try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
                 int parameter = 1;
-                for (SequenceRange range : ranges) {
+                for (int i = 0; i < padded; i++) {
+                    SequenceRange range = ListShapes.at(ranges, i);
                     select.setString(parameter++, range.aggregate().type().value());
                     select.setString(parameter++, range.aggregate().id().value());
                     select.setLong(parameter++, range.fromSequence());
@@ -66,17 +69,14 @@ final class EventStatements {
      * into {@code versions}: one query, a range scan of the (type, id, sequence) key per id.
      */
     void versions(StatelessSession session, AggregateType type, List<String> ids, Map<AggregateRef, Long> versions) {
-        StringBuilder sql = new StringBuilder(128 + ids.size() * 2).append("SELECT aggregate_id, MAX(aggregate_sequence)")
-                .append(" FROM ").append(table).append(" WHERE aggregate_type = ? AND aggregate_id IN (");
-        for (int i = 0; i < ids.size(); i++) {
-            sql.append(i == 0 ? "?" : ",?");
-        }
-        sql.append(") GROUP BY aggregate_id");
+        int padded = ListShapes.padded(ids.size());
+        String sql = "SELECT aggregate_id, MAX(aggregate_sequence) FROM " + table + " WHERE aggregate_type = ? AND"
+                + " aggregate_id IN (" + ListShapes.placeholders(padded) + ") GROUP BY aggregate_id";
         session.doWork(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
                 select.setString(1, type.value());
-                for (int i = 0; i < ids.size(); i++) {
-                    select.setString(i + 2, ids.get(i));
+                for (int i = 0; i < padded; i++) {
+                    select.setString(i + 2, ListShapes.at(ids, i));
                 }
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
@@ -92,17 +92,14 @@ final class EventStatements {
      * publication stands, and marking again changes nothing. One statement, on the unique key of the id.
      */
     void markPublished(StatelessSession session, List<String> ids, long publishedAt) {
-        StringBuilder sql = new StringBuilder(96 + ids.size() * 2).append("UPDATE ").append(table)
-                .append(" SET published_at_ns = ? WHERE published_at_ns IS NULL AND event_id IN (");
-        for (int i = 0; i < ids.size(); i++) {
-            sql.append(i == 0 ? "?" : ",?");
-        }
-        sql.append(')');
+        int padded = ListShapes.padded(ids.size());
+        String sql = "UPDATE " + table + " SET published_at_ns = ? WHERE published_at_ns IS NULL AND event_id IN ("
+                + ListShapes.placeholders(padded) + ")";
         session.doWork(connection -> {
-            try (PreparedStatement update = connection.prepareStatement(sql.toString())) {
+            try (PreparedStatement update = connection.prepareStatement(sql)) {
                 update.setLong(1, publishedAt);
-                for (int i = 0; i < ids.size(); i++) {
-                    update.setString(i + 2, ids.get(i));
+                for (int i = 0; i < padded; i++) {
+                    update.setString(i + 2, ListShapes.at(ids, i));
                 }
                 update.executeUpdate();
             }

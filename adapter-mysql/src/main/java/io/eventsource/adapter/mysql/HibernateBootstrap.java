@@ -213,7 +213,8 @@ final class HibernateBootstrap {
         properties.setProperty("rewriteBatchedStatements", "true");
         properties.setProperty("cachePrepStmts", "true");
         properties.setProperty("prepStmtCacheSize", "250");
-        properties.setProperty("prepStmtCacheSqlLimit", "16384");
+        // the longest hot text, a log read of 256 ranges (ListShapes), is about 21,000 characters
+        properties.setProperty("prepStmtCacheSqlLimit", "32768");
         // no round trip to ask the server for autocommit / isolation / read-only state the driver already knows
         properties.setProperty("useLocalSessionState", "true");
         properties.setProperty("cacheServerConfiguration", "true");

@@ -129,7 +129,7 @@ final class HibernateAckStore implements AckStore {
         List<Ack> copy = List.copyOf(Objects.requireNonNull(acks, "acks"));
         for (Ack ack : copy) {
             // refused here, to the caller, rather than failing a batch that other callers share
-            Timestamps.toColumn(ack.at(), "Ack time of " + ack.key());
+            Timestamps.toColumn(ack.at(), () -> "Ack time of " + ack.key());
             HibernateEventLog.check("Ack last error", ack.lastError(), Columns.LAST_ERROR);
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -291,7 +291,7 @@ final class HibernateAckStore implements AckStore {
                 statement.setString(column++, ack.aggregate().type().value());
                 statement.setString(column++, ack.aggregate().id().value());
                 statement.setLong(column++, ack.sequence());
-                statement.setLong(column++, Timestamps.toColumn(ack.at(), "Ack time of " + ack.key()));
+                statement.setLong(column++, Timestamps.toColumn(ack.at(), () -> "Ack time of " + ack.key()));
             }
             statement.executeUpdate();
         }

@@ -589,7 +589,7 @@ final class HibernateEventLog implements EventLog {
                     + " is " + bytes + " bytes as JSON, over the event log's limit of " + Columns.METADATA
                     + " bytes: keep metadata to a few short headers");
         }
-        Timestamps.toColumn(event.occurredAt(), "Event occurredAt of " + event.id());
+        Timestamps.toColumn(event.occurredAt(), () -> "Event occurredAt of " + event.id());
         return metadata;
     }
 

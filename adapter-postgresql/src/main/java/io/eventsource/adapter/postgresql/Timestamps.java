@@ -3,6 +3,7 @@ package io.eventsource.adapter.postgresql;
 import io.eventsource.domain.InvalidValueException;
 
 import java.time.Instant;
+import java.util.function.Supplier;
 
 /**
  * Instants as the {@code *_ns} columns hold them: nanoseconds since 1970-01-01T00:00Z in a BIGINT, exact
@@ -17,8 +18,13 @@ final class Timestamps {
     }
 
     static long toColumn(Instant instant, String what) {
+        return toColumn(instant, () -> what);
+    }
+
+    /** As {@link #toColumn(Instant, String)}, naming the value only when it is refused: for the per-row hot paths. */
+    static long toColumn(Instant instant, Supplier<String> what) {
         if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
-            throw new InvalidValueException(what + " must be between " + EARLIEST + " and " + LATEST
+            throw new InvalidValueException(what.get() + " must be between " + EARLIEST + " and " + LATEST
                     + " to be stored in PostgreSQL, got " + instant);
         }
         return nanos(instant);
