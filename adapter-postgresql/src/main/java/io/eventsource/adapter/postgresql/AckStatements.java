@@ -21,8 +21,9 @@ import java.util.Map;
  * The ack store's reads on the delivery path in plain JDBC, in the session's transaction: the acks of the events a
  * consumer holds, and the positions of the aggregates that consumers start on. Their text changes with the number of
  * ids, and through Hibernate each execution paid a translation of the query that cost more CPU than the database took
- * to answer it (see {@link EventStatements}). Every value is a parameter; only the validated table name is joined
- * into the text.
+ * to answer it (see {@link EventStatements}); their lists are padded ({@link ListShapes}) so that a few texts serve
+ * every batch and run server-prepared. Every value is a parameter; only the validated table name is joined into the
+ * text.
  */
 final class AckStatements {
     private final String table;
@@ -37,13 +38,14 @@ final class AckStatements {
      * id.
      */
     List<Ack> ofEvents(StatelessSession session, List<String> eventIds) {
+        int padded = ListShapes.padded(eventIds.size());
         String sql = "SELECT event_id, service, projection, status, attempts, last_error, aggregate_type, aggregate_id,"
-                + " aggregate_sequence, acked_at_ns FROM " + table + " WHERE event_id IN (" + placeholders(eventIds.size())
-                + ")";
+                + " aggregate_sequence, acked_at_ns FROM " + table + " WHERE event_id IN ("
+                + ListShapes.placeholders(padded) + ")";
         return session.doReturningWork(connection -> {
             try (PreparedStatement select = connection.prepareStatement(sql)) {
-                for (int i = 0; i < eventIds.size(); i++) {
-                    select.setString(i + 1, eventIds.get(i));
+                for (int i = 0; i < padded; i++) {
+                    select.setString(i + 1, ListShapes.at(eventIds, i));
                 }
                 List<Ack> acks = new ArrayList<>();
                 try (ResultSet rows = select.executeQuery()) {
@@ -68,9 +70,10 @@ final class AckStatements {
     void lastSequences(StatelessSession session, AggregateType type, List<String> services, List<String> projections,
                        List<String> ids, Map<AggregateRef, Map<Binding, Long>> last) {
         String sql = "SELECT aggregate_id, service, projection, MAX(aggregate_sequence) FROM " + table
-                + " WHERE service IN (" + placeholders(services.size()) + ") AND projection IN ("
-                + placeholders(projections.size()) + ") AND aggregate_type = ? AND aggregate_id IN ("
-                + placeholders(ids.size()) + ") GROUP BY aggregate_id, service, projection";
+                + " WHERE service IN (" + ListShapes.placeholders(services.size()) + ") AND projection IN ("
+                + ListShapes.placeholders(projections.size()) + ") AND aggregate_type = ? AND aggregate_id IN ("
+                + ListShapes.placeholders(ListShapes.padded(ids.size()))
+                + ") GROUP BY aggregate_id, service, projection";
         session.doWork(connection -> {
             try (PreparedStatement select = connection.prepareStatement(sql)) {
                 int parameter = 1;
@@ -81,8 +84,8 @@ final class AckStatements {
                     select.setString(parameter++, projection);
                 }
                 select.setString(parameter++, type.value());
-                for (String id : ids) {
-                    select.setString(parameter++, id);
+                for (int i = 0, padded = ListShapes.padded(ids.size()); i < padded; i++) {
+                    select.setString(parameter++, ListShapes.at(ids, i));
                 }
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
@@ -97,13 +100,5 @@ final class AckStatements {
                 }
             }
         });
-    }
-
-    private static String placeholders(int count) {
-        StringBuilder marks = new StringBuilder(count * 2);
-        for (int i = 0; i < count; i++) {
-            marks.append(i == 0 ? "?" : ",?");
-        }
-        return marks.toString();
     }
 }

@@ -20,8 +20,10 @@ import java.util.Map;
  * what was published (every publish batch). The text of each changes with the number of ranges or ids, and through
  * Hibernate each execution paid a translation of the query that cost more CPU than the database took to answer it
  * (the same statements in the MySQL adapter, profiled with JFR in the benchmark's partitioned cold phase: Hibernate's
- * query translation led the listeners' CPU samples). Every value is a parameter; only the validated table name is
- * joined into the text.
+ * query translation led the listeners' CPU samples). Their lists are padded ({@link ListShapes}), so that a few texts
+ * serve every batch and the driver, once a text has run {@code prepareThreshold} times on a connection, runs it
+ * server-prepared rather than have the server parse and plan it again. Every value is a parameter; only the validated
+ * table name is joined into the text.
  *
  * <p>The identifier columns are {@code COLLATE "C"}; a parameter compared with one takes the column's collation, so
  * the comparisons are the ones the constraints' indexes are sorted by, and those indexes serve them.
@@ -43,16 +45,18 @@ final class EventStatements {
      * BitmapOr of index scans) once the table is larger than a few pages.
      */
     List<LoggedEvent> inRanges(StatelessSession session, List<SequenceRange> ranges) {
-        StringBuilder sql = new StringBuilder(96 + ranges.size() * 80).append("SELECT ").append(COLUMNS)
+        int padded = ListShapes.padded(ranges.size());
+        StringBuilder sql = new StringBuilder(96 + padded * 84).append("SELECT ").append(COLUMNS)
                 .append(" FROM ").append(table).append(" WHERE ");
-        for (int i = 0; i < ranges.size(); i++) {
+        for (int i = 0; i < padded; i++) {
             sql.append(i == 0 ? "" : " OR ")
                     .append("(aggregate_type = ? AND aggregate_id = ? AND aggregate_sequence BETWEEN ? AND ?)");
         }
         return session.doReturningWork(connection -> {
             try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
                 int parameter = 1;
-                for (SequenceRange range : ranges) {
+                for (int i = 0; i < padded; i++) {
+                    SequenceRange range = ListShapes.at(ranges, i);
                     select.setString(parameter++, range.aggregate().type().value());
                     select.setString(parameter++, range.aggregate().id().value());
                     select.setLong(parameter++, range.fromSequence());
@@ -75,17 +79,14 @@ final class EventStatements {
      * aggregate_sequence) for the ids (an {@code = ANY} of the id list, in PostgreSQL's plan).
      */
     void versions(StatelessSession session, AggregateType type, List<String> ids, Map<AggregateRef, Long> versions) {
-        StringBuilder sql = new StringBuilder(128 + ids.size() * 2).append("SELECT aggregate_id, MAX(aggregate_sequence)")
-                .append(" FROM ").append(table).append(" WHERE aggregate_type = ? AND aggregate_id IN (");
-        for (int i = 0; i < ids.size(); i++) {
-            sql.append(i == 0 ? "?" : ",?");
-        }
-        sql.append(") GROUP BY aggregate_id");
+        int padded = ListShapes.padded(ids.size());
+        String sql = "SELECT aggregate_id, MAX(aggregate_sequence) FROM " + table + " WHERE aggregate_type = ? AND"
+                + " aggregate_id IN (" + ListShapes.placeholders(padded) + ") GROUP BY aggregate_id";
         session.doWork(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
                 select.setString(1, type.value());
-                for (int i = 0; i < ids.size(); i++) {
-                    select.setString(i + 2, ids.get(i));
+                for (int i = 0; i < padded; i++) {
+                    select.setString(i + 2, ListShapes.at(ids, i));
                 }
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
@@ -101,17 +102,14 @@ final class EventStatements {
      * publication stands, and marking again changes nothing. One statement, on the unique index of the id.
      */
     void markPublished(StatelessSession session, List<String> ids, long publishedAt) {
-        StringBuilder sql = new StringBuilder(96 + ids.size() * 2).append("UPDATE ").append(table)
-                .append(" SET published_at_ns = ? WHERE published_at_ns IS NULL AND event_id IN (");
-        for (int i = 0; i < ids.size(); i++) {
-            sql.append(i == 0 ? "?" : ",?");
-        }
-        sql.append(')');
+        int padded = ListShapes.padded(ids.size());
+        String sql = "UPDATE " + table + " SET published_at_ns = ? WHERE published_at_ns IS NULL AND event_id IN ("
+                + ListShapes.placeholders(padded) + ")";
         session.doWork(connection -> {
-            try (PreparedStatement update = connection.prepareStatement(sql.toString())) {
+            try (PreparedStatement update = connection.prepareStatement(sql)) {
                 update.setLong(1, publishedAt);
-                for (int i = 0; i < ids.size(); i++) {
-                    update.setString(i + 2, ids.get(i));
+                for (int i = 0; i < padded; i++) {
+                    update.setString(i + 2, ListShapes.at(ids, i));
                 }
                 update.executeUpdate();
             }
