@@ -19,11 +19,11 @@ import java.util.Map;
 
 /**
  * The ack store's reads on the delivery path in plain JDBC, in the session's transaction: the acks of the events a
- * consumer holds, and the positions of the aggregates that consumers start on. Their text changes with the number of
- * ids, and through Hibernate each execution paid a translation of the query that cost more CPU than the database took
- * to answer it (see {@link EventStatements}); their lists are padded ({@link ListShapes}) so that a few texts serve
- * every batch and run server-prepared. Every value is a parameter; only the validated table name is joined into the
- * text.
+ * consumer holds, the positions of the aggregates that consumers start on, and which events of a page of the log a
+ * binding has acks for (every sweeper reads every event once more). Their text changes with the number of ids, and
+ * through Hibernate each execution paid a translation of the query that cost more CPU than the database took to
+ * answer it (see {@link EventStatements}); their lists are padded ({@link ListShapes}) so that a few texts serve every
+ * batch and run server-prepared. Every value is a parameter; only the validated table name is joined into the text.
  */
 final class AckStatements {
     private final String table;
@@ -57,6 +57,29 @@ final class AckStatements {
                     }
                 }
                 return acks;
+            }
+        });
+    }
+
+    /** Which of these events (ids) the binding has an ack for: one primary key lookup per id. */
+    List<String> acknowledged(StatelessSession session, String service, String projection, List<String> eventIds) {
+        int padded = ListShapes.padded(eventIds.size());
+        String sql = "SELECT event_id FROM " + table + " WHERE service = ? AND projection = ? AND event_id IN ("
+                + ListShapes.placeholders(padded) + ")";
+        return session.doReturningWork(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                select.setString(1, service);
+                select.setString(2, projection);
+                for (int i = 0; i < padded; i++) {
+                    select.setString(i + 3, ListShapes.at(eventIds, i));
+                }
+                List<String> found = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        found.add(rows.getString(1));
+                    }
+                }
+                return found;
             }
         });
     }

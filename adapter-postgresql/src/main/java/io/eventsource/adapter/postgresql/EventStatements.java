@@ -3,6 +3,7 @@ package io.eventsource.adapter.postgresql;
 import io.eventsource.domain.AggregateId;
 import io.eventsource.domain.AggregateRef;
 import io.eventsource.domain.AggregateType;
+import io.eventsource.ports.LogQuery;
 import io.eventsource.ports.LoggedEvent;
 import io.eventsource.ports.SequenceRange;
 import org.hibernate.StatelessSession;
@@ -17,13 +18,13 @@ import java.util.Map;
 /**
  * The event log's statements on the hot paths in plain JDBC, in the session's transaction: events by aggregate and
  * sequence range (every delivery is checked against the log), the versions of a batch's aggregates and the mark of
- * what was published (every publish batch). The text of each changes with the number of ranges or ids, and through
- * Hibernate each execution paid a translation of the query that cost more CPU than the database took to answer it
- * (the same statements in the MySQL adapter, profiled with JFR in the benchmark's partitioned cold phase: Hibernate's
- * query translation led the listeners' CPU samples). Their lists are padded ({@link ListShapes}), so that a few texts
- * serve every batch and the driver, once a text has run {@code prepareThreshold} times on a connection, runs it
- * server-prepared rather than have the server parse and plan it again. Every value is a parameter; only the validated
- * table name is joined into the text.
+ * what was published (every publish batch), and the pages of the log that the sweepers read. The text of each changes
+ * with the number of ranges or ids, and through Hibernate each execution paid a translation of the query that cost
+ * more CPU than the database took to answer it (the same statements in the MySQL adapter, profiled with JFR in the
+ * benchmark's partitioned cold phase: Hibernate's query translation led the listeners' CPU samples). Their lists are
+ * padded ({@link ListShapes}), so that a few texts serve every batch and the driver, once a text has run
+ * {@code prepareThreshold} times on a connection, runs it server-prepared rather than have the server parse and plan
+ * it again. Every value is a parameter; only the validated table name is joined into the text.
  *
  * <p>The identifier columns are {@code COLLATE "C"}; a parameter compared with one takes the column's collation, so
  * the comparisons are the ones the constraints' indexes are sorted by, and those indexes serve them.
@@ -112,6 +113,55 @@ final class EventStatements {
                     update.setString(i + 2, ListShapes.at(ids, i));
                 }
                 update.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * A page of the log by position ({@link io.eventsource.ports.EventLog#read(LogQuery)}): up to {@code limit + 1}
+     * events after the query's position that pass its filters, in position order; the one past the limit tells that
+     * there is more. The sweeper of every listener reads the log this way, each event once more after its grace period.
+     */
+    List<LoggedEvent> page(StatelessSession session, LogQuery query) {
+        StringBuilder sql = new StringBuilder(256).append("SELECT ").append(COLUMNS).append(" FROM ").append(table)
+                .append(" WHERE global_position > ?");
+        if (query.type() != null) {
+            sql.append(" AND aggregate_type = ?");
+        }
+        if (query.id() != null) {
+            sql.append(" AND aggregate_id = ?");
+        }
+        if (query.occurredFrom() != null) {
+            sql.append(" AND occurred_at_ns >= ?");
+        }
+        if (query.occurredBefore() != null) {
+            sql.append(" AND occurred_at_ns < ?");
+        }
+        sql.append(" ORDER BY global_position LIMIT ?");
+        return session.doReturningWork(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
+                int parameter = 1;
+                select.setLong(parameter++, query.afterPosition());
+                if (query.type() != null) {
+                    select.setString(parameter++, query.type().value());
+                }
+                if (query.id() != null) {
+                    select.setString(parameter++, query.id().value());
+                }
+                if (query.occurredFrom() != null) {
+                    select.setLong(parameter++, Timestamps.bound(query.occurredFrom()));
+                }
+                if (query.occurredBefore() != null) {
+                    select.setLong(parameter++, Timestamps.bound(query.occurredBefore()));
+                }
+                select.setInt(parameter, query.limit() + 1);
+                List<LoggedEvent> events = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        events.add(logged(rows));
+                    }
+                }
+                return events;
             }
         });
     }

@@ -457,13 +457,8 @@ final class HibernateAckStore implements AckStore {
         Set<EventId> acknowledged = new LinkedHashSet<>();
         for (int from = 0; from < ids.size(); from += KEYS_PER_QUERY) {
             List<String> chunk = ids.subList(from, Math.min(ids.size(), from + KEYS_PER_QUERY));
-            read("find the acknowledged events of " + service + "/" + projection, session -> session
-                    .createSelectionQuery("select a.key.eventId from AckRow a where a.key.eventId in :ids"
-                            + " and a.key.service = :service and a.key.projection = :projection", String.class)
-                    .setParameterList("ids", chunk)
-                    .setParameter("service", service.value())
-                    .setParameter("projection", projection.value())
-                    .getResultList())
+            read("find the acknowledged events of " + service + "/" + projection, session -> statements
+                    .acknowledged(session, service.value(), projection.value(), chunk))
                     .forEach(id -> acknowledged.add(EventId.of(id)));
         }
         return Set.copyOf(acknowledged);

@@ -30,7 +30,6 @@ import jakarta.inject.Singleton;
 import org.hibernate.SessionFactory;
 import org.hibernate.StatelessSession;
 import org.hibernate.Transaction;
-import org.hibernate.query.SelectionQuery;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -436,41 +435,10 @@ final class HibernateEventLog implements EventLog {
     @Override
     public LogPage read(LogQuery query) {
         Objects.requireNonNull(query, "query");
-        // only fixed text is joined here; every value is a parameter
-        StringBuilder hql = new StringBuilder("from EventRow e where e.position > :after");
-        if (query.type() != null) {
-            hql.append(" and e.aggregateType = :type");
-        }
-        if (query.id() != null) {
-            hql.append(" and e.aggregateId = :id");
-        }
-        if (query.occurredFrom() != null) {
-            hql.append(" and e.occurredAt >= :from");
-        }
-        if (query.occurredBefore() != null) {
-            hql.append(" and e.occurredAt < :before");
-        }
-        hql.append(" order by e.position");
-        List<EventRow> rows = read("read the log after position " + query.afterPosition(), session -> {
-            SelectionQuery<EventRow> select = session.createSelectionQuery(hql.toString(), EventRow.class)
-                    .setParameter("after", query.afterPosition())
-                    .setMaxResults(query.limit() + 1);
-            if (query.type() != null) {
-                select.setParameter("type", query.type().value());
-            }
-            if (query.id() != null) {
-                select.setParameter("id", query.id().value());
-            }
-            if (query.occurredFrom() != null) {
-                select.setParameter("from", Timestamps.bound(query.occurredFrom()));
-            }
-            if (query.occurredBefore() != null) {
-                select.setParameter("before", Timestamps.bound(query.occurredBefore()));
-            }
-            return select.getResultList();
-        });
+        List<LoggedEvent> rows = read("read the log after position " + query.afterPosition(),
+                session -> statements.page(session, query));
         boolean hasMore = rows.size() > query.limit();
-        List<LoggedEvent> events = rows.stream().limit(query.limit()).map(HibernateEventLog::toLogged).toList();
+        List<LoggedEvent> events = rows.size() > query.limit() ? rows.subList(0, query.limit()) : rows;
         long lastPosition = events.isEmpty() ? query.afterPosition() : events.get(events.size() - 1).position();
         return new LogPage(events, lastPosition, hasMore);
     }
