@@ -18,10 +18,10 @@ import java.util.Map;
 /**
  * The event log's statements on the hot paths in plain JDBC, in the session's transaction: events by aggregate and
  * sequence range (every delivery is checked against the log), the versions of a batch's aggregates and the mark of
- * what was published (every publish batch), and the pages of the log that the sweepers read. The text of each changes with the number of ranges or ids, and through
- * Hibernate each execution paid a translation of the query that cost more CPU than the database took to answer it
- * (the benchmark's partitioned cold phase, profiled with JFR: Hibernate's query translation led the listeners' CPU
- * samples). Their lists are padded ({@link ListShapes}), so that a few texts serve every batch and the driver parses
+ * what was published (every publish batch), and the pages of the log that the sweepers read. The text of each
+ * changes with the number of ranges or ids, and through Hibernate each execution paid a translation of the query
+ * that cost more CPU than the database took to answer it (the benchmark's partitioned cold phase, profiled with JFR:
+ * Hibernate's query translation led the listeners' CPU samples). Their lists are padded ({@link ListShapes}), so that a few texts serve every batch and the driver parses
  * each once. Every value is a parameter; only the validated table name is joined into the text.
  */
 final class EventStatements {
