@@ -100,12 +100,12 @@ final class RawAmqp implements AutoCloseable {
     }
 
     /**
-     * Hot on the seed's per-aggregate topology, the broker's own ceiling for it: {@code routes} durable fanout exchanges,
-     * each bound to {@code queueCount} aggregate queues (the adapter's arguments), every queue consumed on a channel
-     * of its own (one connection per service, as each service has its own; manual acks, prefetch {@value #PREFETCH}),
-     * and one thread publishing persistent messages to the exchanges in turn, awaiting confirms every
-     * {@value #CONFIRM_BATCH} messages, until every queue's consumer has had every message. Everything it declared is
-     * deleted before it returns, so that the phases after it meet the broker as before.
+     * Hot on the seed's per-aggregate topology, the broker's own ceiling for it: {@code routes} durable fanout
+     * exchanges, each bound to {@code queueCount} aggregate queues (the adapter's arguments), every queue consumed on a
+     * channel of its own (one connection per service, as each service has its own; manual acks, prefetch
+     * {@value #PREFETCH}), and one thread publishing persistent messages to the exchanges in turn, awaiting confirms
+     * every {@value #CONFIRM_BATCH} messages, until every queue's consumer has had every message. Everything it
+     * declared is deleted before it returns, so that the phases after it meet the broker as before.
      *
      * @return messages per second, published and consumed from every queue
      */

@@ -63,7 +63,9 @@ final class ThreeServices implements AutoCloseable {
     private final Connection counting;
     private final LongAdder handled = new LongAdder();
     private volatile long measureFrom = Long.MAX_VALUE;
+    private volatile long warmUpFrom = Long.MAX_VALUE;
     private volatile Latencies latencies = new Latencies();
+    private volatile Latencies warmUpLatencies = new Latencies();
 
     private ThreeServices(BenchSettings settings, Database database, AggregateType type) throws SQLException {
         this.database = database;
@@ -114,6 +116,8 @@ final class ThreeServices implements AutoCloseable {
             long dueNanos = Long.parseLong(due);
             if (dueNanos >= measureFrom) {
                 latencies.add(System.nanoTime() - dueNanos);
+            } else if (dueNanos >= warmUpFrom) {
+                warmUpLatencies.add(System.nanoTime() - dueNanos);
             }
         }
         handled.increment();
@@ -186,13 +190,16 @@ final class ThreeServices implements AutoCloseable {
     /**
      * One producer thread calls {@code publishAsync} at {@code rate} (at most {@code inFlight} outstanding), aggregates
      * round robin, for {@code duration}; each event carries its due time, and every binding's handler notes the time
-     * from it to the handling. Events due in the first {@code warmUp} are not counted.
+     * from it to the handling. Events due in the first {@code warmUp} count apart ({@link Paced#warmUp()}).
      */
-    Latencies paced(List<AggregateRef> targets, double rate, Duration duration, Duration warmUp, int inFlight)
+    Paced paced(List<AggregateRef> targets, double rate, Duration duration, Duration warmUp, int inFlight)
             throws Exception {
         Latencies measured = new Latencies();
+        Latencies first = new Latencies();
         latencies = measured;
+        warmUpLatencies = first;
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+        warmUpFrom = start;
         measureFrom = start + warmUp.toNanos();
         endToEnd(counters -> inThreads(1, thread -> {
             Publisher publisher = producer.eventsource().publisher();
@@ -218,7 +225,12 @@ final class ThreeServices implements AutoCloseable {
             permits.acquireUninterruptibly(inFlight);
         }));
         measureFrom = Long.MAX_VALUE;
-        return measured;
+        warmUpFrom = Long.MAX_VALUE;
+        return new Paced(first, measured);
+    }
+
+    /** The latencies of a paced run: of the events due in its warm-up, and of the rest (the measured ones). */
+    record Paced(Latencies warmUp, Latencies measured) {
     }
 
     /** Runs the publishing, then waits until the bindings handled every published event and their acks are stored. */

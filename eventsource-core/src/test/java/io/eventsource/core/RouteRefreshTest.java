@@ -62,7 +62,8 @@ class RouteRefreshTest {
             }
 
             @Override
-            public Map<AggregateRef, RouteCollisionException> declareRoutes(Map<AggregateRef, Set<ServiceName>> routes) {
+            public Map<AggregateRef, RouteCollisionException> declareRoutes(
+                    Map<AggregateRef, Set<ServiceName>> routes) {
                 routes.keySet().forEach(aggregate -> declarations.add(aggregate.toString()));
                 failIfAsked();
                 return super.declareRoutes(routes);
