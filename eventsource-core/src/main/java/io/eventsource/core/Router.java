@@ -118,8 +118,10 @@ final class Router {
     /**
      * {@link #send} for a publisher's batch: the routes of every aggregate with live services (cached; those to declare
      * declared together), their events published with one wait for confirms, one announcement per aggregate, and
-     * everything published marked so in the background (one mark for this batch and those sent meanwhile). An aggregate whose route the broker refused ({@link RouteCollisionException}) is
-     * left unpublished without holding up the others.
+     * everything published marked so in the background (one mark for this batch and those sent meanwhile). An
+     * aggregate whose route the broker refused ({@link RouteCollisionException}) is left unpublished without holding
+     * up the others. Routes past half their cache TTL are declared again in the background (see
+     * {@link #refreshIfAging}).
      *
      * @return per aggregate, in the order given
      * @throws io.eventsource.ports.PortException if the registry or broker failed; the events stay unpublished
