@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -54,18 +53,10 @@ final class Router {
     private final AtomicInteger declaredSinceSweep = new AtomicInteger();
     private final EventsourceMetrics metrics;
     private final Topologies topologies;
-    /** Published events of batches whose mark has not started; guarded by itself. */
-    private final List<Event> toMark = new ArrayList<>();
-    /** Whether a mark runs (and takes whatever gathers in {@link #toMark} after it); guarded by {@link #toMark}. */
-    private boolean marking;
-    /** Completes when the running marks are done; guarded by {@link #toMark}. */
-    private CompletableFuture<Void> marked;
-    /** Routes in use whose cache entry is past half its TTL, to declare again in the background; guarded by itself. */
-    private final Map<AggregateRef, Set<ServiceName>> toRefresh = new LinkedHashMap<>();
-    /** The routes being declared again now; guarded by {@link #toRefresh}. */
-    private final Set<AggregateRef> refreshingNow = new HashSet<>();
-    /** Whether a background declaration runs (and takes what gathers in {@link #toRefresh}); guarded by it too. */
-    private boolean refreshing;
+    /** Published events of publishers' batches, marked so in the background. */
+    private final Gathering<EventId, Event> marks;
+    /** Routes in use whose cache entry is past half its TTL, declared again in the background. */
+    private final Gathering<AggregateRef, Set<ServiceName>> refreshes;
 
     Router(MessageBus bus, ServiceRegistry registry, EventLog log, Scheduler scheduler, ExpiryPolicy expiry,
            EventsourceOptions options, EventsourceMetrics metrics, Topologies topologies) {
@@ -78,6 +69,8 @@ final class Router {
         this.routeTtl = expiry.routeCacheTtl();
         this.liveTtl = options.liveServicesCacheTtl();
         this.livenessTtl = expiry.livenessTtl();
+        this.marks = new Gathering<>(scheduler::execute, batch -> markPublished(List.copyOf(batch.values())));
+        this.refreshes = new Gathering<>(scheduler::execute, this::declareAgain);
     }
 
     /** What became of a {@link #send}. */
@@ -211,55 +204,14 @@ final class Router {
      * mark that has not run yet leaves its events to the relay after its grace period, as a failed one does.
      */
     private void markLater(List<Event> events) {
-        boolean start;
-        synchronized (toMark) {
-            toMark.addAll(events);
-            start = !marking;
-            marking = true;
-        }
-        if (start) {
-            try {
-                scheduler.execute(this::markGathered);
-            } catch (RuntimeException closing) {
-                markGathered();
-            }
-        }
-    }
-
-    private void markGathered() {
-        while (true) {
-            List<Event> batch;
-            CompletableFuture<Void> done = null;
-            synchronized (toMark) {
-                batch = List.copyOf(toMark);
-                toMark.clear();
-                if (batch.isEmpty()) {
-                    marking = false;
-                    done = marked;
-                    marked = null;
-                }
-            }
-            if (batch.isEmpty()) {
-                if (done != null) {
-                    done.complete(null);
-                }
-                return;
-            }
-            markPublished(batch);
-        }
+        Map<EventId, Event> byId = new LinkedHashMap<>();
+        events.forEach(event -> byId.put(event.id(), event));
+        marks.addAll(byId);
     }
 
     /** Completes once the marks of the batches sent so far are done (or failed, and left to the relay). */
     CompletableFuture<Void> whenMarked() {
-        synchronized (toMark) {
-            if (!marking) {
-                return CompletableFuture.completedFuture(null);
-            }
-            if (marked == null) {
-                marked = new CompletableFuture<>();
-            }
-            return marked;
-        }
+        return marks.whenDone();
     }
 
     /** Marks the events published, as the relay does for events that every binding has handled. */
@@ -348,61 +300,31 @@ final class Router {
      * A route in use whose cache entry is past half its TTL is declared again in the background (with the others
      * that age meanwhile, in one call), so that an aggregate that keeps being published to never waits on the publish
      * path for its route, which the TTL would otherwise bring every TTL, whatever the rate: at the seed's durations
-     * each of 1,000 aggregates in use every 10 s, about the broker's whole declaration rate on two cores, and the
-     * benchmark's latency phase had its p99 there. Nothing is trusted longer than before: the publish path still
-     * declares a route whose entry is past its TTL, and a background declaration that fails only leaves it to that.
+     * each of 1,000 aggregates in use every 10 s, about the broker's whole declaration rate on two cores. Nothing is
+     * trusted longer than before: the publish path still declares a route whose entry is past its TTL, and a
+     * background declaration that fails is tried again at the next publish to the aggregate.
      */
     private void refreshIfAging(AggregateRef aggregate, Cached cached, Instant now) {
-        if (cached.freshAt(now, routeTtl.dividedBy(2))) {
-            return;
-        }
-        boolean start;
-        synchronized (toRefresh) {
-            if (refreshingNow.contains(aggregate) || toRefresh.putIfAbsent(aggregate, cached.services()) != null) {
-                return;
-            }
-            start = !refreshing;
-            refreshing = true;
-        }
-        if (start) {
-            try {
-                scheduler.execute(this::refreshGathered);
-            } catch (RuntimeException closing) {
-                synchronized (toRefresh) {
-                    toRefresh.clear();
-                    refreshing = false;
-                }
-            }
+        if (!cached.freshAt(now, routeTtl.dividedBy(2))) {
+            refreshes.add(aggregate, cached.services());
         }
     }
 
-    /** Declares the gathered aging routes again, a batch at a time, until none is left. */
-    private void refreshGathered() {
-        while (true) {
-            Map<AggregateRef, Set<ServiceName>> batch;
-            synchronized (toRefresh) {
-                refreshingNow.clear();
-                if (toRefresh.isEmpty()) {
-                    refreshing = false;
-                    return;
+    /** Declares a batch of aging routes again; a failure leaves each to the next publish to it. */
+    private void declareAgain(Map<AggregateRef, Set<ServiceName>> batch) {
+        // the declaration restarts the queues' expiry no earlier than it is made
+        Instant at = scheduler.instant();
+        try {
+            Map<AggregateRef, RouteCollisionException> refused = bus.declareRoutes(batch);
+            batch.forEach((aggregate, services) -> {
+                if (!refused.containsKey(aggregate)) {
+                    declared(aggregate, services, at);
                 }
-                batch = new LinkedHashMap<>(toRefresh);
-                toRefresh.clear();
-                refreshingNow.addAll(batch.keySet());
-            }
-            // the declaration restarts the queues' expiry no earlier than it is made
-            Instant at = scheduler.instant();
-            try {
-                Map<AggregateRef, RouteCollisionException> refused = bus.declareRoutes(batch);
-                batch.forEach((aggregate, services) -> {
-                    if (!refused.containsKey(aggregate)) {
-                        declared(aggregate, services, at);
-                    }
-                });
-            } catch (RuntimeException e) {
-                LOG.debug("declaring {} aging route(s) again in the background failed; each is declared on the publish"
-                        + " path once its cache entry is past its TTL: {}", batch.size(), e.toString());
-            }
+            });
+        } catch (RuntimeException e) {
+            LOG.debug("declaring {} aging route(s) again in the background failed; each is declared again at the"
+                    + " next publish to it, on the publish path once its cache entry is past its TTL: {}",
+                    batch.size(), e.toString());
         }
     }
 
