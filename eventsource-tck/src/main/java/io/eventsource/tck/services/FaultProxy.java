@@ -56,6 +56,8 @@ public final class FaultProxy implements AutoCloseable {
     /** How long {@link #restore()} waits for the port to be free again after {@link #refuse()}. */
     private static final Duration REBIND_WITHIN = Duration.ofSeconds(10);
     private static final long REBIND_BACKOFF_NANOS = 50_000_000L;
+    /** How long {@link #refuse()} and {@link #close()} wait for the accepting thread to let go of the port. */
+    private static final Duration STOP_ACCEPTING_WITHIN = Duration.ofSeconds(10);
     private static final Map<String, Integer> DEFAULT_PORTS = Map.of("amqp", 5672, "amqps", 5671, "redis", 6379,
             "rediss", 6379, "mysql", 3306, "mariadb", 3306, "postgresql", 5432);
     private static final Tap NO_TAP = new Tap() {
@@ -94,6 +96,8 @@ public final class FaultProxy implements AutoCloseable {
     private volatile Supplier<? extends Tap> taps = () -> NO_TAP;
     private Mode mode = Mode.FORWARDING; // guarded by this
     private ServerSocket server; // guarded by this
+    /** The thread that accepts on {@link #server}; the listening socket is only gone once it has left accept(). */
+    private Thread acceptor; // guarded by this
     private boolean closed; // guarded by this
 
     private FaultProxy(String name, InetSocketAddress target) throws IOException {
@@ -103,8 +107,8 @@ public final class FaultProxy implements AutoCloseable {
         this.port = first.getLocalPort();
         synchronized (this) {
             server = first;
+            startAccepting(first);
         }
-        startAccepting(first);
     }
 
     /**
@@ -219,14 +223,24 @@ public final class FaultProxy implements AutoCloseable {
         return cut;
     }
 
-    /** Resets every open connection and refuses new ones until {@link #restore()}. Idempotent. */
+    /**
+     * Resets every open connection and refuses new ones until {@link #restore()}: once it returns, a connection to
+     * {@link #port()} is refused. Idempotent.
+     *
+     * @throws IllegalStateException if the proxy is closed, or its port still accepted connections 10 s after it
+     *         stopped listening
+     */
     public void refuse() {
+        Thread stopping;
         synchronized (this) {
             requireOpen();
             mode = Mode.REFUSING;
-            closeQuietly(server);
-            server = null;
+            stopping = stopListening();
             notifyAll();
+        }
+        if (!stoppedAccepting(stopping)) {
+            throw new IllegalStateException("FaultProxy " + name + " still accepts on 127.0.0.1:" + port + " "
+                    + STOP_ACCEPTING_WITHIN.toSeconds() + " s after it closed its listening socket");
         }
         cutConnections();
     }
@@ -262,16 +276,17 @@ public final class FaultProxy implements AutoCloseable {
     /** Stops listening and resets every connection. Idempotent; never throws. */
     @Override
     public void close() {
+        Thread stopping;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
             mode = Mode.REFUSING;
-            closeQuietly(server);
-            server = null;
+            stopping = stopListening();
             notifyAll();
         }
+        stoppedAccepting(stopping);
         cutConnections();
     }
 
@@ -319,8 +334,39 @@ public final class FaultProxy implements AutoCloseable {
         return socket;
     }
 
+    /**
+     * Closes the listening socket; returns its accepting thread. While that thread is in accept(), the JDK defers the
+     * socket's close until it returns, and the kernel goes on completing connections to the port in the meantime.
+     * Holds the lock.
+     */
+    private Thread stopListening() {
+        closeQuietly(server);
+        server = null;
+        Thread stopping = acceptor;
+        acceptor = null;
+        return stopping;
+    }
+
+    /**
+     * Waits until the accepting thread has left accept(), so that the port refuses connections from now on; the
+     * connections it accepted before are among the links then, for the cut that follows. Returns whether it left
+     * (false if the wait was interrupted or took over {@link #STOP_ACCEPTING_WITHIN}).
+     */
+    private boolean stoppedAccepting(Thread stopping) {
+        if (stopping == null || stopping == Thread.currentThread()) {
+            return true;
+        }
+        try {
+            stopping.join(STOP_ACCEPTING_WITHIN.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !stopping.isAlive();
+    }
+
+    /** Starts the thread that accepts on the listening socket. Holds the lock. */
     private void startAccepting(ServerSocket listening) {
-        thread("accept", () -> {
+        acceptor = thread("accept", () -> {
             while (!listening.isClosed()) {
                 Socket client;
                 try {
@@ -351,10 +397,11 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    private void thread(String role, Runnable body) {
+    private Thread thread(String role, Runnable body) {
         Thread thread = new Thread(body, "fault-proxy-" + name + "-" + role + "-" + threadNumbers.incrementAndGet());
         thread.setDaemon(true);
         thread.start();
+        return thread;
     }
 
     private static URI withoutJdbcPrefix(URI address) {
