@@ -13,8 +13,10 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
@@ -24,8 +26,11 @@ import java.util.function.Function;
  * bindings' positions, on as many threads as it has busy aggregates; shared, those reads cost the store a query per
  * batch instead of one each.
  *
- * <p>No thread is kept waiting for others' reads: the thread that runs a read hands the next one to the oldest
- * waiting thread once its own is read.
+ * <p>Two ways to ask. {@link #read} blocks: no thread is kept waiting for others' reads, as the thread that runs a
+ * read hands the next one to the oldest waiting thread once its own is read. {@link #readAsync} does not block: a
+ * question waits without a thread, and the reads run on the executor given, each going on with the questions that
+ * wait until none does. Asked asynchronously, a batch can carry as many questions as there are aggregates waiting
+ * for one, not only as many as there are threads to wait.
  *
  * @param <Q> what one thread asks
  * @param <R> its answer
@@ -97,7 +102,7 @@ final class SharedReads<Q, R> {
      * @throws io.eventsource.ports.PortException if the store could not be read
      */
     R read(Q question) {
-        Wanted<Q, R> mine = new Wanted<>(question);
+        Wanted<Q, R> mine = new Wanted<>(question, null);
         boolean lead;
         synchronized (this) {
             waiting.add(mine);
@@ -119,6 +124,56 @@ final class SharedReads<Q, R> {
         return result(mine);
     }
 
+    /**
+     * The answer to {@code question}, completed once a read on {@code reading} has read it, together with the
+     * questions asked meanwhile; failed with the store's {@link io.eventsource.ports.PortException} if it could not
+     * be read. Never blocks. The answer completes on the reading thread: a caller that goes on with blocking work
+     * hands it to a thread of its own.
+     */
+    CompletableFuture<R> readAsync(Q question, Executor reading) {
+        Objects.requireNonNull(reading, "reading");
+        Wanted<Q, R> mine = new Wanted<>(question, reading);
+        boolean start;
+        synchronized (this) {
+            waiting.add(mine);
+            start = running < concurrentReads;
+            if (start) {
+                running++;
+            }
+        }
+        if (start) {
+            startReading(reading);
+        }
+        return mine.answer;
+    }
+
+    /** Runs reads on {@code reading} with a slot already taken. */
+    private void startReading(Executor reading) {
+        try {
+            reading.execute(this::readWhileWaiting);
+        } catch (RuntimeException closing) {
+            // the executor no longer takes work (the runtime is closing): read here rather than leave them waiting
+            readWhileWaiting();
+        }
+    }
+
+    /** Reads the waiting questions, a batch at a time, until none waits; then gives up its slot. */
+    private void readWhileWaiting() {
+        while (true) {
+            List<Wanted<Q, R>> batch = new ArrayList<>();
+            synchronized (this) {
+                if (waiting.isEmpty()) {
+                    running--;
+                    return;
+                }
+                while (batch.size() < MAX_BATCH && !waiting.isEmpty()) {
+                    batch.add(waiting.poll());
+                }
+            }
+            readTogether(batch);
+        }
+    }
+
     /** How many reads wait for a slot now (for tests). */
     synchronized int waiting() {
         return waiting.size();
@@ -131,19 +186,30 @@ final class SharedReads<Q, R> {
             Wanted<Q, R> next = null;
             synchronized (this) {
                 if (mine.answer.isDone()) {
-                    // hand the slot to the oldest waiting thread, or give it up
-                    next = waiting.poll();
+                    // hand the slot to the oldest question that no slot was handed to yet, or give it up: a question
+                    // is handed one slot at most, or the slots of the others would be lost with it
+                    for (Wanted<Q, R> wanted : waiting) {
+                        if (!wanted.handed) {
+                            next = wanted;
+                            break;
+                        }
+                    }
                     if (next == null) {
                         running--;
                         return;
                     }
-                    next.promoted = true;
-                    waiting.addFirst(next);
+                    next.handed = true;
+                    // a thread that waits reads next; for a question no thread waits for, a read on its executor does
+                    next.promoted = next.reading == null;
                 } else {
                     while (batch.size() < MAX_BATCH && !waiting.isEmpty()) {
                         batch.add(waiting.poll());
                     }
                 }
+            }
+            if (next != null && next.reading != null) {
+                startReading(next.reading);
+                return;
             }
             if (next != null) {
                 next.woken.complete(null);
@@ -183,17 +249,23 @@ final class SharedReads<Q, R> {
     }
 
     /**
-     * One thread's question: its answer once read, the signal that wakes it (read, or its turn to read), and whether
-     * it was handed a slot to read in (guarded by the reads' lock).
+     * One question: its answer once read, the signal that wakes the thread that asked it (read, or its turn to read),
+     * and whether that thread was handed a slot to read in (guarded by the reads' lock); asked with
+     * {@link #readAsync}, no thread waits, and its executor runs the read instead.
      */
     private static final class Wanted<Q, R> {
         private final Q question;
+        /** Where a read for it runs when no thread waits for it; null if one does. */
+        private final Executor reading;
         private final CompletableFuture<R> answer = new CompletableFuture<>();
         private final CompletableFuture<Void> woken = new CompletableFuture<>();
+        /** Whether a thread that read handed its slot to this question (guarded by the reads' lock). */
+        private boolean handed;
         private boolean promoted;
 
-        Wanted(Q question) {
+        Wanted(Q question, Executor reading) {
             this.question = question;
+            this.reading = reading;
         }
     }
 }

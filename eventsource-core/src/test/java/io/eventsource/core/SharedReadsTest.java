@@ -22,11 +22,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -127,6 +130,124 @@ class SharedReadsTest {
         failing.set(false);
 
         assertThat(reads.read(new SequenceRange(aggregate, 1, 1))).extracting(Event::sequence).containsExactly(1L);
+    }
+
+    @Test
+    void readsAskedAsynchronouslyWaitWithoutAThreadAndGoTogetherInOneReadOnTheExecutor() {
+        EventLog stored = InMemoryPorts.create().eventLog();
+        List<Integer> calls = new ArrayList<>();
+        SharedReads<SequenceRange, List<Event>> reads = SharedReads.ofLog(new ForwardingEventLog(stored) {
+            @Override
+            public List<List<Event>> readAll(List<SequenceRange> ranges) {
+                calls.add(ranges.size());
+                return super.readAll(ranges);
+            }
+        });
+        Deque<Runnable> executor = new ArrayDeque<>();
+        int asked = SharedReads.CONCURRENT_LOG_READS + WAITING;
+        List<AggregateRef> aggregates = new ArrayList<>();
+        List<CompletableFuture<List<Event>>> answers = new ArrayList<>();
+        for (int i = 0; i < asked; i++) {
+            AggregateRef aggregate = AggregateRef.of("Product", "async-" + i);
+            aggregates.add(aggregate);
+            stored.append(aggregate, ExpectedVersion.NONE, List.of(event(), event(), event()));
+            answers.add(reads.readAsync(new SequenceRange(aggregate, 2, 3), executor::add));
+        }
+
+        assertThat(answers).noneMatch(CompletableFuture::isDone);
+        assertThat(executor).as("one read started per slot, none per question").hasSize(SharedReads.CONCURRENT_LOG_READS);
+        assertThat(reads.waiting()).isEqualTo(asked);
+
+        executor.poll().run();
+
+        assertThat(calls).as("the first read takes every question that waits").containsExactly(asked);
+        for (int i = 0; i < asked; i++) {
+            List<Event> events = answers.get(i).join();
+            AggregateRef aggregate = aggregates.get(i);
+            assertThat(events).extracting(Event::sequence).containsExactly(2L, 3L);
+            assertThat(events).allSatisfy(event -> assertThat(event.aggregate()).isEqualTo(aggregate));
+        }
+        while (!executor.isEmpty()) {
+            executor.poll().run();
+        }
+        assertThat(calls).as("the other reads found nothing waiting and gave their slots up").hasSize(1);
+
+        CompletableFuture<List<Event>> later = reads.readAsync(new SequenceRange(aggregates.get(0), 1, 1), executor::add);
+        assertThat(executor).as("a slot is free again").hasSize(1);
+        executor.poll().run();
+        assertThat(later.join()).extracting(Event::sequence).containsExactly(1L);
+    }
+
+    @Test
+    void aFailedAsynchronousReadFailsEveryAnswerOfItAndLeavesLaterReadsWorking() {
+        EventLog stored = InMemoryPorts.create().eventLog();
+        AggregateRef aggregate = AggregateRef.of("Product", "async-failing");
+        stored.append(aggregate, ExpectedVersion.NONE, List.of(event()));
+        AtomicBoolean failing = new AtomicBoolean(true);
+        SharedReads<SequenceRange, List<Event>> reads = SharedReads.ofLog(new ForwardingEventLog(stored) {
+            @Override
+            public List<List<Event>> readAll(List<SequenceRange> ranges) {
+                if (failing.get()) {
+                    throw new TransientPortException("the log is down");
+                }
+                return super.readAll(ranges);
+            }
+        });
+        Deque<Runnable> executor = new ArrayDeque<>();
+        List<CompletableFuture<List<Event>>> answers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            answers.add(reads.readAsync(new SequenceRange(aggregate, 1, 1), executor::add));
+        }
+        while (!executor.isEmpty()) {
+            executor.poll().run();
+        }
+
+        assertThat(answers).allSatisfy(answer -> assertThatThrownBy(answer::join)
+                .hasCauseInstanceOf(TransientPortException.class).hasRootCauseMessage("the log is down"));
+        failing.set(false);
+        CompletableFuture<List<Event>> later = reads.readAsync(new SequenceRange(aggregate, 1, 1), executor::add);
+        executor.poll().run();
+        assertThat(later.join()).extracting(Event::sequence).containsExactly(1L);
+    }
+
+    @Test
+    void aThreadThatReadHandsItsSlotToAnAsynchronousQuestionAsARunOnItsExecutor() throws Exception {
+        EventLog stored = InMemoryPorts.create().eventLog();
+        AggregateRef aggregate = AggregateRef.of("Product", "mixed");
+        stored.append(aggregate, ExpectedVersion.NONE, List.of(event(), event()));
+        CountDownLatch running = new CountDownLatch(SharedReads.CONCURRENT_LOG_READS);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean blocking = new AtomicBoolean(true);
+        SharedReads<SequenceRange, List<Event>> reads = SharedReads.ofLog(new ForwardingEventLog(stored) {
+            @Override
+            public List<List<Event>> readAll(List<SequenceRange> ranges) {
+                if (blocking.get()) {
+                    running.countDown();
+                    await(release);
+                }
+                return super.readAll(ranges);
+            }
+        });
+        List<Future<List<Event>>> blocked = new ArrayList<>();
+        for (int i = 0; i < SharedReads.CONCURRENT_LOG_READS; i++) {
+            blocked.add(threads.submit(() -> reads.read(new SequenceRange(aggregate, 1, 1))));
+        }
+        assertThat(running.await(10, TimeUnit.SECONDS)).as("every slot runs a read").isTrue();
+        blocking.set(false);
+        Deque<Runnable> executor = new ArrayDeque<>();
+        CompletableFuture<List<Event>> asynchronous = reads.readAsync(new SequenceRange(aggregate, 2, 2), executor::add);
+        assertThat(executor).as("no slot is free").isEmpty();
+
+        release.countDown();
+        for (Future<List<Event>> read : blocked) {
+            assertThat(read.get(10, TimeUnit.SECONDS)).extracting(Event::sequence).containsExactly(1L);
+        }
+
+        assertThat(asynchronous).isNotDone();
+        assertThat(executor).as("the slot went to a read on the question's executor").hasSize(1);
+        executor.poll().run();
+        assertThat(asynchronous.join()).extracting(Event::sequence).containsExactly(2L);
+        assertThat(reads.waiting()).isZero();
     }
 
     @Test
