@@ -22,6 +22,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -161,6 +162,14 @@ final class AggregateConsumer implements DeliveryListener {
             next.add(delivery);
         }
         return next;
+    }
+
+    /**
+     * Where this consumer's deliveries go on after a read that no thread waits for: its lane's executor; null if the
+     * lane runs on the bus's threads, which then wait for the reads themselves.
+     */
+    Executor readsOn() {
+        return lane.executor();
     }
 
     /** What this consumer knows of the acks of its aggregate. */

@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 /**
  * Handles one delivery for every binding of the service on the event's type: reads what its consumer does not know
@@ -127,24 +128,116 @@ final class Dispatcher {
             delivery.ack();
             return DONE;
         }
+        Executor readsOn = consumer.readsOn();
+        if (readsOn != null) {
+            return processAfterReads(consumer, delivery, delivered, bindings, replayFor, readsOn);
+        }
+        // a consumer on the bus's thread: it waits for the reads here
         Plan plan;
         try {
             Event event = logged(consumer, delivered);
-            if (event == null) {
-                // whatever was read ahead under its id is not for it
-                consumer.known().take(delivered.id());
-                refuse(consumer, delivery);
-                return DONE;
-            }
-            // read
-            boolean tookOver = read(consumer, event, bindings, replayFor);
-            List<DeliveryDecision.Seen> seen = seen(consumer.known(), event, bindings, replayFor);
-            // decide
-            DeliveryDecision decision = DeliveryDecision.decide(event.sequence(), seen, maxGapFill);
-            // act
-            plan = plan(event, bindings, decision, tookOver);
+            boolean tookOver = event != null && readPositions(consumer, event.aggregate());
+            plan = decide(consumer, delivered, event, bindings, replayFor, tookOver);
         } catch (RuntimeException e) {
             retryLater(consumer, delivery, e);
+            return DONE;
+        }
+        return act(consumer, delivery, delivered, plan);
+    }
+
+    /**
+     * As {@link #process}, for a consumer whose lane has an executor (an aggregate of a partition): the log read and,
+     * for an aggregate this consumer does not know yet, the positions read are asked at once and wait without a
+     * thread; the delivery goes on on the lane's executor once both are read. So the deliveries that wait for reads
+     * do not hold the workers, and a shared read carries as many of them as wait.
+     */
+    private CompletionStage<Void> processAfterReads(AggregateConsumer consumer, Delivery delivery, Event delivered,
+                                                    List<BindingHandlers> bindings, String replayFor,
+                                                    Executor readsOn) {
+        Event readAhead = consumer.loggedAt(delivered.sequence());
+        List<Binding> unknown = consumer.known().unknownPositions(bindingsByType.get(delivered.aggregate().type()));
+        CompletableFuture<List<Event>> logRead;
+        CompletableFuture<Map<Binding, Long>> positionsRead;
+        try {
+            logRead = readAhead != null ? CompletableFuture.completedFuture(null)
+                    : reads.readAsync(readAhead(delivered), readsOn);
+            positionsRead = unknown.isEmpty() ? CompletableFuture.completedFuture(null)
+                    : positions.readAsync(new SharedReads.Positions(delivered.aggregate(), unknown), readsOn);
+        } catch (RuntimeException e) {
+            retryLater(consumer, delivery, e);
+            return DONE;
+        }
+        CompletableFuture<Void> both = CompletableFuture.allOf(logRead, positionsRead);
+        if (both.isDone()) {
+            return afterReads(consumer, delivery, delivered, bindings, replayFor, readAhead, logRead, positionsRead);
+        }
+        // the reads complete on the reading thread: the delivery goes on on a worker, not in the way of other reads
+        // (or on the reading thread once the executor takes no more work: the runtime is closing)
+        Executor goOn = task -> {
+            try {
+                readsOn.execute(task);
+            } catch (RuntimeException closing) {
+                task.run();
+            }
+        };
+        return both.handleAsync((ignored, error) -> afterReads(consumer, delivery, delivered, bindings, replayFor,
+                readAhead, logRead, positionsRead), goOn).thenCompose(stage -> stage);
+    }
+
+    private CompletionStage<Void> afterReads(AggregateConsumer consumer, Delivery delivery, Event delivered,
+                                             List<BindingHandlers> bindings, String replayFor, Event readAhead,
+                                             CompletableFuture<List<Event>> logRead,
+                                             CompletableFuture<Map<Binding, Long>> positionsRead) {
+        Plan plan;
+        try {
+            Event event = readAhead;
+            List<Event> found = logRead.join();
+            if (found != null) {
+                consumer.rememberLogged(found);
+                event = atSequence(found, delivered.sequence());
+            }
+            Map<Binding, Long> read = positionsRead.join();
+            if (read != null) {
+                consumer.known().positions(read);
+            }
+            event = sameAs(event, delivered);
+            plan = decide(consumer, delivered, event, bindings, replayFor, read != null);
+        } catch (CompletionException e) {
+            retryLater(consumer, delivery, unwrap(e));
+            return DONE;
+        } catch (RuntimeException e) {
+            retryLater(consumer, delivery, e);
+            return DONE;
+        }
+        return act(consumer, delivery, delivered, plan);
+    }
+
+    /**
+     * Reads what the consumer does not know yet of the acks and decides; null if the message is not an event of the
+     * log (then it is refused here).
+     *
+     * @param event the log's event for the delivered message, or null if the log holds none like it
+     */
+    private Plan decide(AggregateConsumer consumer, Event delivered, Event event, List<BindingHandlers> bindings,
+                        String replayFor, boolean tookOver) {
+        if (event == null) {
+            // whatever was read ahead under its id is not for it
+            consumer.known().take(delivered.id());
+            return null;
+        }
+        // read
+        readAcks(consumer, event, bindings, replayFor);
+        List<DeliveryDecision.Seen> seen = seen(consumer.known(), event, bindings, replayFor);
+        // decide
+        DeliveryDecision decision = DeliveryDecision.decide(event.sequence(), seen, maxGapFill);
+        // act
+        return plan(event, bindings, decision, tookOver);
+    }
+
+    /** Runs the plan, then settles the message: acknowledged, back to the queue, or refused if there is no plan. */
+    private CompletionStage<Void> act(AggregateConsumer consumer, Delivery delivery, Event delivered, Plan plan) {
+        if (plan == null) {
+            refuse(consumer, delivery);
             return DONE;
         }
         return run(consumer, plan.steps(), 0, new HashSet<>()).handle((ignored, error) -> {
@@ -171,18 +264,31 @@ final class Dispatcher {
     private Event logged(AggregateConsumer consumer, Event delivered) {
         Event event = consumer.loggedAt(delivered.sequence());
         if (event == null) {
-            // the next messages of the queue are most likely the next events: one read serves them too
-            List<Event> found = reads.read(new SequenceRange(delivered.aggregate(), delivered.sequence(),
-                    delivered.sequence() + LOG_READ_AHEAD - 1));
+            List<Event> found = reads.read(readAhead(delivered));
             consumer.rememberLogged(found);
-            if (found.isEmpty() || found.get(0).sequence() != delivered.sequence()) {
-                return null;
-            }
-            event = found.get(0);
+            event = atSequence(found, delivered.sequence());
         }
-        boolean same = event.id().equals(delivered.id()) && event.name().equals(delivered.name())
-                && event.payload().equals(delivered.payload());
-        return same ? event : null;
+        return sameAs(event, delivered);
+    }
+
+    /** The log read for a message: its sequence and the next ones, as the next messages are most likely those. */
+    private static SequenceRange readAhead(Event delivered) {
+        return new SequenceRange(delivered.aggregate(), delivered.sequence(), delivered.sequence() + LOG_READ_AHEAD - 1);
+    }
+
+    /** The first event read if it is at the sequence, else null. */
+    private static Event atSequence(List<Event> found, long sequence) {
+        return found.isEmpty() || found.get(0).sequence() != sequence ? null : found.get(0);
+    }
+
+    /** The log's event if the delivered message carries it (same id, name and payload), else null. */
+    private static Event sameAs(Event logged, Event delivered) {
+        if (logged == null) {
+            return null;
+        }
+        boolean same = logged.id().equals(delivered.id()) && logged.name().equals(delivered.name())
+                && logged.payload().equals(delivered.payload());
+        return same ? logged : null;
     }
 
     /** A message that is not an event of the log: dropped from its queue, counted, logged, never handled. */
@@ -198,22 +304,17 @@ final class Dispatcher {
 
     /**
      * Reads from the ack store what the consumer does not know yet to decide this delivery, in one batch that also
-     * serves the messages prefetched behind it: the positions of the bindings it does not know (one read: a consumer
-     * that starts); under the policy that parks, the event at each position whose parking it does not know (one log
-     * read); and in one more read, the acks of those events and of every held message that some binding has handled
-     * already or that is a replay (a message that the previous consumer handled and did not settle, a copy the relay
-     * or the sweeper sent, a replay). Nothing else: an event past every binding's position has no ack.
-     *
-     * @return whether it read the positions: this consumer took the aggregate over
+     * serves the messages prefetched behind it, once it knows the bindings' positions ({@link #readPositions}, or
+     * asked together with the log read by {@link #processAfterReads}): under the policy that parks, the event at
+     * each position whose parking it does not know (one log read); and in one more read, the acks of those events and
+     * of every held message that some binding has handled already or that is a replay (a message that the previous
+     * consumer handled and did not settle, a copy the relay or the sweeper sent, a replay). Nothing else: an event
+     * past every binding's position has no ack.
      */
-    private boolean read(AggregateConsumer consumer, Event event, List<BindingHandlers> handlers, String replayFor) {
+    private void readAcks(AggregateConsumer consumer, Event event, List<BindingHandlers> handlers, String replayFor) {
         KnownAcks known = consumer.known();
         AggregateRef aggregate = event.aggregate();
         List<Binding> bindings = bindingsByType.get(aggregate.type());
-        List<Binding> unknown = known.unknownPositions(bindings);
-        if (!unknown.isEmpty()) {
-            known.positions(positions.read(new SharedReads.Positions(aggregate, unknown)));
-        }
         Map<Binding, Long> unknownParking = new LinkedHashMap<>();
         if (failurePolicy.parks()) {
             for (Binding binding : known.unknownParking(bindings)) {
@@ -245,7 +346,20 @@ final class Dispatcher {
             // no position to look at: handled nothing, or the log does not hold the event there
             unknownParking.keySet().forEach(binding -> known.lastFailed(binding, false));
         }
-        return !unknown.isEmpty();
+    }
+
+    /**
+     * Reads the positions of the bindings that the consumer does not know on the aggregate (one shared read: a
+     * consumer that starts); returns whether it read any: this consumer took the aggregate over.
+     */
+    private boolean readPositions(AggregateConsumer consumer, AggregateRef aggregate) {
+        KnownAcks known = consumer.known();
+        List<Binding> unknown = known.unknownPositions(bindingsByType.get(aggregate.type()));
+        if (unknown.isEmpty()) {
+            return false;
+        }
+        known.positions(positions.read(new SharedReads.Positions(aggregate, unknown)));
+        return true;
     }
 
     /** What the consumer knows of each binding for this event, once {@link #read} has read what it lacked. */

@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -24,18 +25,32 @@ final class SerialLane {
     private final String name;
     /** Where a lane that was idle starts its next task. */
     private final Executor start;
+    /** The executor the lane was given, or null: its tasks run on the threads that submit them or complete stages. */
+    private final Executor executor;
     private final Queue<Supplier<? extends CompletionStage<?>>> tasks = new ArrayDeque<>();
     private boolean running;
     private CompletableFuture<Void> idle;
 
     SerialLane(String name) {
-        this(name, Runnable::run);
+        this.name = name;
+        this.start = Runnable::run;
+        this.executor = null;
     }
 
     /** A lane whose first task after it was idle starts on {@code start} rather than on the submitting thread. */
     SerialLane(String name, Executor start) {
         this.name = name;
-        this.start = start;
+        this.start = Objects.requireNonNull(start, "start");
+        this.executor = start;
+    }
+
+    /**
+     * The executor this lane runs its tasks on, for a task that waits for something without a thread and goes on
+     * there; null for a lane that runs them on the threads that submit them (a task of such a lane does its waiting
+     * on that thread).
+     */
+    Executor executor() {
+        return executor;
     }
 
     void submit(Supplier<? extends CompletionStage<?>> task) {
