@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and a pool of daemon workers for {@link #execute blocking work} (the handlers of partitioned types' aggregates and
  * the store reads around them), so that heartbeats and retries are never queued behind handlers. Task exceptions are
  * logged and stop nothing; a fixed-rate task that runs late skips the runs it missed rather than bursting. Size the
- * workers for the handlers' work: each busy aggregate of a partition holds one while its handler or a store read
- * runs. Close it when the composition closes.
+ * workers for the handlers' work: each busy aggregate of a partition holds one while its handler runs (while it
+ * waits for a shared read of the log or the ack store, it holds none; the read itself runs on one). Close it when the
+ * composition closes.
  */
 public final class SystemScheduler implements Scheduler, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SystemScheduler.class);
