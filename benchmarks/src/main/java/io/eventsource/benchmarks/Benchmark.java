@@ -57,6 +57,11 @@ public final class Benchmark {
     private static final int SAMPLED_PLACES = 8;
     /** The partitions of the partitioned phases' type. */
     static final int PARTITIONS = 16;
+    /**
+     * How long the partitioned type's warm-up publishes to new aggregates before its cold phase: the JIT compiles the
+     * partitioned path then, as the seed's phases before it did for theirs and the cold phase does for the hot one.
+     */
+    static final Duration PARTITIONED_WARM_UP = Duration.ofSeconds(5);
 
     private final BenchOptions options;
     private final BenchSettings settings;
@@ -237,7 +242,8 @@ public final class Benchmark {
 
     /**
      * The partitioned topology: the same three services on a type of its own with {@value #PARTITIONS} partitions.
-     * Cold: one event to each new aggregate, as many as the hot phases' events; hot: over the hot phases' aggregates.
+     * After a warm-up ({@link #PARTITIONED_WARM_UP} of events to new aggregates): cold, one event to each new
+     * aggregate, as many as the hot phases' events; hot, over the hot phases' aggregates.
      */
     private void partitionedPhases(RawAmqp raw) throws Exception {
         AggregateType type = ThreeServices.PARTITIONED_TYPE;
@@ -246,9 +252,10 @@ public final class Benchmark {
         rememberPartitions(type, ThreeServices.SERVICES);
         report.say("partitioned: three services on %s with %d partitions each", type, PARTITIONS);
         try (ThreeServices three = ThreeServices.start(partitioned, database, type)) {
-            List<AggregateRef> warm = ThreeServices.aggregates(type, "warm-", WARM_UP_AGGREGATES);
-            Throughput warmUp = three.publishAsync(warm, warm.size(), COLD_LIMIT, options.inFlight());
-            report.say("  warm-up: %d events to new aggregates, %s", warm.size(), describe(warmUp));
+            List<AggregateRef> warm = ThreeServices.aggregates(type, "warm-", options.events());
+            Throughput warmUp = three.publishAsync(warm, warm.size(), PARTITIONED_WARM_UP, options.inFlight());
+            report.say("  warm-up: events to new aggregates for %s (not counted), %s", PARTITIONED_WARM_UP,
+                    describe(warmUp));
 
             List<AggregateRef> coldAggregates = ThreeServices.aggregates(type, "c-", options.events());
             report.say("partitioned cold: one event to each new aggregate, publishAsync from one thread, at most %d in"
