@@ -197,11 +197,14 @@ final class Dispatcher {
                 event = atSequence(found, delivered.sequence());
             }
             Map<Binding, Long> read = positionsRead.join();
-            if (read != null) {
+            event = sameAs(event, delivered);
+            // positions read for a message that is not an event of the log are dropped, as the thread-bound path does
+            // not read them: the pass that takes the aggregate over is the one of its first event
+            boolean tookOver = read != null && event != null;
+            if (tookOver) {
                 consumer.known().positions(read);
             }
-            event = sameAs(event, delivered);
-            plan = decide(consumer, delivered, event, bindings, replayFor, read != null);
+            plan = decide(consumer, delivered, event, bindings, replayFor, tookOver);
         } catch (CompletionException e) {
             retryLater(consumer, delivery, unwrap(e));
             return DONE;
