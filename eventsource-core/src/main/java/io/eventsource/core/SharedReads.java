@@ -179,7 +179,10 @@ final class SharedReads<Q, R> {
         return waiting.size();
     }
 
-    /** Runs reads of the oldest waiting questions until this thread's own is read, then hands its slot on. */
+    /**
+     * Runs reads of the oldest waiting questions until this thread's own is read, then hands its slot on; or gives
+     * the slot up if its own question went into a read that another thread runs (the caller then waits for it).
+     */
     private void readUntilDone(Wanted<Q, R> mine) {
         while (true) {
             List<Wanted<Q, R>> batch = new ArrayList<>();
@@ -201,6 +204,11 @@ final class SharedReads<Q, R> {
                     next.handed = true;
                     // a thread that waits reads next; for a question no thread waits for, a read on its executor does
                     next.promoted = next.reading == null;
+                } else if (waiting.isEmpty()) {
+                    // its question is in a read that another thread runs now: nothing for this slot to read, so it
+                    // gives the slot up and waits for that read (a read of nothing would only spin)
+                    running--;
+                    return;
                 } else {
                     while (batch.size() < MAX_BATCH && !waiting.isEmpty()) {
                         batch.add(waiting.poll());

@@ -82,6 +82,7 @@ class SharedReadsTest {
         for (int i = 0; i < SharedReads.CONCURRENT_LOG_READS; i++) {
             AggregateRef aggregate = aggregates.get(i);
             results.add(threads.submit(() -> reads.read(new SequenceRange(aggregate, 2, 3))));
+            awaitDownTo(running, SharedReads.CONCURRENT_LOG_READS - 1 - i);
         }
         assertThat(running.await(10, TimeUnit.SECONDS)).as("every slot runs a read").isTrue();
         blocking.set(false);
@@ -104,6 +105,7 @@ class SharedReadsTest {
         assertThat(later).as("the %d reads that waited went together", WAITING)
                 .hasSizeLessThanOrEqualTo(SharedReads.CONCURRENT_LOG_READS);
         assertThat(later.stream().mapToInt(Integer::intValue).sum()).isEqualTo(WAITING);
+        assertThat(calls).as("no read of nothing").doesNotContain(0);
         assertThat(reads.waiting()).isZero();
     }
 
@@ -231,6 +233,7 @@ class SharedReadsTest {
         List<Future<List<Event>>> blocked = new ArrayList<>();
         for (int i = 0; i < SharedReads.CONCURRENT_LOG_READS; i++) {
             blocked.add(threads.submit(() -> reads.read(new SequenceRange(aggregate, 1, 1))));
+            awaitDownTo(running, SharedReads.CONCURRENT_LOG_READS - 1 - i);
         }
         assertThat(running.await(10, TimeUnit.SECONDS)).as("every slot runs a read").isTrue();
         blocking.set(false);
@@ -291,6 +294,7 @@ class SharedReadsTest {
         for (int i = 0; i < SharedReads.CONCURRENT_POSITION_READS; i++) {
             SharedReads.Positions question = asked.get(i);
             results.add(threads.submit(() -> reads.read(question)));
+            awaitDownTo(running, SharedReads.CONCURRENT_POSITION_READS - 1 - i);
         }
         assertThat(running.await(10, TimeUnit.SECONDS)).as("every slot runs a read").isTrue();
         blocking.set(false);
@@ -370,6 +374,21 @@ class SharedReadsTest {
     private static NewEvent event() {
         return new NewEvent(EventId.random(), EventName.of("Changed"), Payload.json("{}"), Map.of(),
                 Instant.parse("2026-01-01T00:00:00Z"));
+    }
+
+    /**
+     * Waits until the latch is down to {@code count}: the first reads start one at a time, so that each carries its
+     * own thread's question (started together, one read may take another's question, and that thread then waits
+     * for it with no read of its own).
+     */
+    private static void awaitDownTo(CountDownLatch latch, long count) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (latch.getCount() > count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("a read did not start within 10 s");
+            }
+            Thread.onSpinWait();
+        }
     }
 
     private static void await(CountDownLatch latch) {
