@@ -172,16 +172,8 @@ final class Dispatcher {
             return afterReads(consumer, delivery, delivered, bindings, replayFor, readAhead, logRead, positionsRead);
         }
         // the reads complete on the reading thread: the delivery goes on on a worker, not in the way of other reads
-        // (or on the reading thread once the executor takes no more work: the runtime is closing)
-        Executor goOn = task -> {
-            try {
-                readsOn.execute(task);
-            } catch (RuntimeException closing) {
-                task.run();
-            }
-        };
         return both.handleAsync((ignored, error) -> afterReads(consumer, delivery, delivered, bindings, replayFor,
-                readAhead, logRead, positionsRead), goOn).thenCompose(stage -> stage);
+                readAhead, logRead, positionsRead), RunsAnyway.of(readsOn)).thenCompose(stage -> stage);
     }
 
     private CompletionStage<Void> afterReads(AggregateConsumer consumer, Delivery delivery, Event delivered,

@@ -32,7 +32,7 @@ final class Gathering<K, V> {
     private CompletableFuture<Void> drained;
 
     Gathering(Executor executor, Consumer<Map<K, V>> work) {
-        this.executor = executor;
+        this.executor = RunsAnyway.of(executor);
         this.work = work;
     }
 
@@ -56,11 +56,7 @@ final class Gathering<K, V> {
             draining |= start;
         }
         if (start) {
-            try {
-                executor.execute(this::drain);
-            } catch (RuntimeException closing) {
-                drain();
-            }
+            executor.execute(this::drain);
         }
         return taken;
     }

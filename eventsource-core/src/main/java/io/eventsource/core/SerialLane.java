@@ -4,7 +4,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
-import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -40,7 +39,7 @@ final class SerialLane {
     /** A lane whose first task after it was idle starts on {@code start} rather than on the submitting thread. */
     SerialLane(String name, Executor start) {
         this.name = name;
-        this.start = Objects.requireNonNull(start, "start");
+        this.start = RunsAnyway.of(start);
         this.executor = start;
     }
 
@@ -61,12 +60,7 @@ final class SerialLane {
             }
             running = true;
         }
-        try {
-            start.execute(this::drain);
-        } catch (RuntimeException closing) {
-            // the executor no longer takes work (the runtime is closing): run it here rather than lose it
-            drain();
-        }
+        start.execute(this::drain);
     }
 
     /** Completes once no task is running or queued. */
@@ -126,11 +120,7 @@ final class SerialLane {
      * timer, the ack store's completions) is not the one that runs the lane's next tasks.
      */
     private void resume() {
-        try {
-            start.execute(this::drain);
-        } catch (RuntimeException closing) {
-            drain();
-        }
+        start.execute(this::drain);
     }
 
     private void logFailure(Throwable error) {

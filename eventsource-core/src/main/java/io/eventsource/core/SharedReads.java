@@ -149,12 +149,7 @@ final class SharedReads<Q, R> {
 
     /** Runs reads on {@code reading} with a slot already taken. */
     private void startReading(Executor reading) {
-        try {
-            reading.execute(this::readWhileWaiting);
-        } catch (RuntimeException closing) {
-            // the executor no longer takes work (the runtime is closing): read here rather than leave them waiting
-            readWhileWaiting();
-        }
+        RunsAnyway.of(reading).execute(this::readWhileWaiting);
     }
 
     /** Reads the waiting questions, a batch at a time, until none waits; then gives up its slot. */

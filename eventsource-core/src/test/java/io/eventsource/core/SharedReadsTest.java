@@ -36,6 +36,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -61,6 +62,7 @@ class SharedReadsTest {
             aggregates.add(aggregate);
             stored.append(aggregate, ExpectedVersion.NONE, List.of(event(), event(), event()));
         }
+        Semaphore started = new Semaphore(0);
         CountDownLatch running = new CountDownLatch(SharedReads.CONCURRENT_LOG_READS);
         CountDownLatch release = new CountDownLatch(1);
         List<Integer> calls = new CopyOnWriteArrayList<>();
@@ -71,6 +73,7 @@ class SharedReadsTest {
                 calls.add(ranges.size());
                 if (blocking.get()) {
                     running.countDown();
+                    started.release();
                     await(release);
                 }
                 return super.readAll(ranges);
@@ -82,7 +85,7 @@ class SharedReadsTest {
         for (int i = 0; i < SharedReads.CONCURRENT_LOG_READS; i++) {
             AggregateRef aggregate = aggregates.get(i);
             results.add(threads.submit(() -> reads.read(new SequenceRange(aggregate, 2, 3))));
-            awaitDownTo(running, SharedReads.CONCURRENT_LOG_READS - 1 - i);
+            awaitStarted(started);
         }
         assertThat(running.await(10, TimeUnit.SECONDS)).as("every slot runs a read").isTrue();
         blocking.set(false);
@@ -115,15 +118,7 @@ class SharedReadsTest {
         AggregateRef aggregate = AggregateRef.of("Product", "failing");
         stored.append(aggregate, ExpectedVersion.NONE, List.of(event()));
         AtomicBoolean failing = new AtomicBoolean(true);
-        SharedReads<SequenceRange, List<Event>> reads = SharedReads.ofLog(new ForwardingEventLog(stored) {
-            @Override
-            public List<List<Event>> readAll(List<SequenceRange> ranges) {
-                if (failing.get()) {
-                    throw new TransientPortException("the log is down");
-                }
-                return super.readAll(ranges);
-            }
-        });
+        SharedReads<SequenceRange, List<Event>> reads = SharedReads.ofLog(downWhile(stored, failing));
 
         for (int i = 0; i < SharedReads.CONCURRENT_LOG_READS + 1; i++) {
             assertThatThrownBy(() -> reads.read(new SequenceRange(aggregate, 1, 1))).isInstanceOf(TransientPortException.class)
@@ -186,15 +181,7 @@ class SharedReadsTest {
         AggregateRef aggregate = AggregateRef.of("Product", "async-failing");
         stored.append(aggregate, ExpectedVersion.NONE, List.of(event()));
         AtomicBoolean failing = new AtomicBoolean(true);
-        SharedReads<SequenceRange, List<Event>> reads = SharedReads.ofLog(new ForwardingEventLog(stored) {
-            @Override
-            public List<List<Event>> readAll(List<SequenceRange> ranges) {
-                if (failing.get()) {
-                    throw new TransientPortException("the log is down");
-                }
-                return super.readAll(ranges);
-            }
-        });
+        SharedReads<SequenceRange, List<Event>> reads = SharedReads.ofLog(downWhile(stored, failing));
         Deque<Runnable> executor = new ArrayDeque<>();
         List<CompletableFuture<List<Event>>> answers = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -217,6 +204,7 @@ class SharedReadsTest {
         EventLog stored = InMemoryPorts.create().eventLog();
         AggregateRef aggregate = AggregateRef.of("Product", "mixed");
         stored.append(aggregate, ExpectedVersion.NONE, List.of(event(), event()));
+        Semaphore started = new Semaphore(0);
         CountDownLatch running = new CountDownLatch(SharedReads.CONCURRENT_LOG_READS);
         CountDownLatch release = new CountDownLatch(1);
         AtomicBoolean blocking = new AtomicBoolean(true);
@@ -225,6 +213,7 @@ class SharedReadsTest {
             public List<List<Event>> readAll(List<SequenceRange> ranges) {
                 if (blocking.get()) {
                     running.countDown();
+                    started.release();
                     await(release);
                 }
                 return super.readAll(ranges);
@@ -233,7 +222,7 @@ class SharedReadsTest {
         List<Future<List<Event>>> blocked = new ArrayList<>();
         for (int i = 0; i < SharedReads.CONCURRENT_LOG_READS; i++) {
             blocked.add(threads.submit(() -> reads.read(new SequenceRange(aggregate, 1, 1))));
-            awaitDownTo(running, SharedReads.CONCURRENT_LOG_READS - 1 - i);
+            awaitStarted(started);
         }
         assertThat(running.await(10, TimeUnit.SECONDS)).as("every slot runs a read").isTrue();
         blocking.set(false);
@@ -272,6 +261,7 @@ class SharedReadsTest {
             acks.add(Ack.ok(event, product ? view : orders, 1, event.occurredAt()));
         }
         stored.record(acks).toCompletableFuture().join();
+        Semaphore started = new Semaphore(0);
         CountDownLatch running = new CountDownLatch(SharedReads.CONCURRENT_POSITION_READS);
         CountDownLatch release = new CountDownLatch(1);
         AtomicBoolean blocking = new AtomicBoolean(true);
@@ -283,6 +273,7 @@ class SharedReadsTest {
                 calls.add(aggregates.size());
                 if (blocking.get()) {
                     running.countDown();
+                    started.release();
                     await(release);
                 }
                 return super.lastSequencesAll(bindings, aggregates);
@@ -294,7 +285,7 @@ class SharedReadsTest {
         for (int i = 0; i < SharedReads.CONCURRENT_POSITION_READS; i++) {
             SharedReads.Positions question = asked.get(i);
             results.add(threads.submit(() -> reads.read(question)));
-            awaitDownTo(running, SharedReads.CONCURRENT_POSITION_READS - 1 - i);
+            awaitStarted(started);
         }
         assertThat(running.await(10, TimeUnit.SECONDS)).as("every slot runs a read").isTrue();
         blocking.set(false);
@@ -376,19 +367,26 @@ class SharedReadsTest {
                 Instant.parse("2026-01-01T00:00:00Z"));
     }
 
-    /**
-     * Waits until the latch is down to {@code count}: the first reads start one at a time, so that each carries its
-     * own thread's question (started together, one read may take another's question, and that thread then waits
-     * for it with no read of its own).
-     */
-    private static void awaitDownTo(CountDownLatch latch, long count) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (latch.getCount() > count) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("a read did not start within 10 s");
+    /** A log whose reads fail with "the log is down" while {@code failing} is set. */
+    private static EventLog downWhile(EventLog stored, AtomicBoolean failing) {
+        return new ForwardingEventLog(stored) {
+            @Override
+            public List<List<Event>> readAll(List<SequenceRange> ranges) {
+                if (failing.get()) {
+                    throw new TransientPortException("the log is down");
+                }
+                return super.readAll(ranges);
             }
-            Thread.onSpinWait();
-        }
+        };
+    }
+
+    /**
+     * Waits until one more read has started: the first reads start one at a time, so that each carries its own
+     * thread's question (started together, one read may take another's question, and that thread then waits for it
+     * with no read of its own).
+     */
+    private static void awaitStarted(Semaphore started) throws InterruptedException {
+        assertThat(started.tryAcquire(10, TimeUnit.SECONDS)).as("a read started").isTrue();
     }
 
     private static void await(CountDownLatch latch) {
