@@ -109,6 +109,34 @@ public interface EventLog extends AutoCloseable {
     }
 
     /**
+     * As {@link #readAll}, each event with its position in the log (and its outbox state): a listener compares a
+     * position with {@link #newestPosition} read earlier to know whether the event was appended since. The default
+     * reads each range's aggregate page by page with {@link #read(LogQuery)}; an adapter answers in one round trip,
+     * as for {@link #readAll}.
+     *
+     * @return per range, in the order given, the events that exist, in sequence order
+     * @throws PortException if the log cannot be reached
+     */
+    default List<List<LoggedEvent>> readAllLogged(List<SequenceRange> ranges) {
+        List<LoggedEvent> found = new ArrayList<>();
+        for (SequenceRange range : ranges) {
+            AggregateRef aggregate = Objects.requireNonNull(range, "ranges must not contain null").aggregate();
+            if (range.isEmpty()) {
+                continue;
+            }
+            LogQuery query = LogQuery.all().ofAggregate(aggregate.type(), aggregate.id()).limit(LogQuery.MAX_LIMIT);
+            LogPage page;
+            long after = 0;
+            do {
+                page = read(query.after(after));
+                page.events().stream().filter(logged -> range.holds(logged.event())).forEach(found::add);
+                after = page.lastPosition();
+            } while (page.hasMore());
+        }
+        return SequenceRange.answer(ranges, found);
+    }
+
+    /**
      * A page of the whole log after a position, matching the query's filters, in position order: for
      * replay and catch-up.
      *

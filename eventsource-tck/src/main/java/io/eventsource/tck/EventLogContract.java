@@ -490,6 +490,38 @@ public abstract class EventLogContract {
     }
 
     @Test
+    void readsSeveralRangesWithTheEventsPositionsAsTheWholeLogHasThem() {
+        AggregateType type = freshType();
+        AggregateRef first = freshAggregate(type);
+        AggregateRef second = freshAggregate(type);
+        AggregateRef empty = freshAggregate(type);
+        log.append(first, ExpectedVersion.NONE, newEvents(3, T0));
+        log.append(second, ExpectedVersion.NONE, newEvents(2, T0));
+        log.append(first, ExpectedVersion.exactly(3), newEvents(2, T0));
+        List<SequenceRange> ranges = List.of(new SequenceRange(first, 2, 5), new SequenceRange(empty, 1, 4),
+                new SequenceRange(second, 1, 9), new SequenceRange(first, 3, 2));
+
+        List<List<LoggedEvent>> found = log.readAllLogged(ranges);
+
+        List<LoggedEvent> whole = readAll(LogQuery.all().ofType(type));
+        assertThat(found).hasSize(ranges.size());
+        for (int i = 0; i < ranges.size(); i++) {
+            SequenceRange range = ranges.get(i);
+            assertThat(found.get(i).stream().map(LoggedEvent::event).toList()).as("range %s", range)
+                    .isEqualTo(log.read(range.aggregate(), range.fromSequence(), range.toSequence()));
+            assertThat(found.get(i)).as("range %s", range).allSatisfy(logged -> assertThat(logged.position())
+                    .isEqualTo(whole.stream().filter(any -> any.event().id().equals(logged.event().id()))
+                            .findFirst().orElseThrow().position()));
+        }
+        assertThat(found.get(0)).extracting(logged -> logged.event().sequence()).containsExactly(2L, 3L, 4L, 5L);
+        // the first aggregate's last two events came after the second aggregate's
+        assertThat(found.get(0).get(2).position()).isGreaterThan(found.get(2).get(1).position());
+        assertThat(found.get(1)).isEmpty();
+        assertThat(found.get(3)).isEmpty();
+        assertThat(log.readAllLogged(List.of())).isEmpty();
+    }
+
+    @Test
     void queriesTheWholeLogByTypeAggregateAndTimeInPositionOrder() {
         AggregateType product = freshType();
         AggregateType order = freshType();

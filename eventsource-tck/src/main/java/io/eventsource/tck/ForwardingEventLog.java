@@ -63,6 +63,11 @@ public abstract class ForwardingEventLog implements EventLog {
     }
 
     @Override
+    public List<List<LoggedEvent>> readAllLogged(List<SequenceRange> ranges) {
+        return delegate.readAllLogged(ranges);
+    }
+
+    @Override
     public LogPage read(LogQuery query) {
         return delegate.read(query);
     }

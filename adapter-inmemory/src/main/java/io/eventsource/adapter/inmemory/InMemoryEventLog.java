@@ -13,6 +13,7 @@ import io.eventsource.ports.EventLog;
 import io.eventsource.ports.LogPage;
 import io.eventsource.ports.LogQuery;
 import io.eventsource.ports.LoggedEvent;
+import io.eventsource.ports.SequenceRange;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -97,6 +98,22 @@ final class InMemoryEventLog implements EventLog {
             events.add(log.get(indexes.get((int) sequence - 1)).event());
         }
         return events;
+    }
+
+    @Override
+    public synchronized List<List<LoggedEvent>> readAllLogged(List<SequenceRange> ranges) {
+        List<List<LoggedEvent>> found = new ArrayList<>(Objects.requireNonNull(ranges, "ranges").size());
+        for (SequenceRange range : ranges) {
+            Objects.requireNonNull(range, "ranges must not contain null");
+            List<Integer> indexes = indexesByAggregate.getOrDefault(range.aggregate(), List.of());
+            List<LoggedEvent> events = new ArrayList<>();
+            for (long sequence = Math.max(1, range.fromSequence());
+                 sequence <= Math.min(indexes.size(), range.toSequence()); sequence++) {
+                events.add(log.get(indexes.get((int) sequence - 1)));
+            }
+            found.add(List.copyOf(events));
+        }
+        return found;
     }
 
     @Override

@@ -395,15 +395,23 @@ final class HibernateEventLog implements EventLog {
     /** One query per {@value #RANGES_PER_QUERY} ranges: each range is an index range scan of (type, id, sequence). */
     @Override
     public List<List<Event>> readAll(List<SequenceRange> ranges) {
+        return readAllLogged(ranges).stream()
+                .map(events -> events.stream().map(LoggedEvent::event).toList())
+                .toList();
+    }
+
+    /** As {@link #readAll}, with positions: the same one query per {@value #RANGES_PER_QUERY} ranges. */
+    @Override
+    public List<List<LoggedEvent>> readAllLogged(List<SequenceRange> ranges) {
         Objects.requireNonNull(ranges, "ranges");
-        List<List<Event>> found = new ArrayList<>(ranges.size());
+        List<List<LoggedEvent>> found = new ArrayList<>(ranges.size());
         for (int start = 0; start < ranges.size(); start += RANGES_PER_QUERY) {
             found.addAll(readChunk(ranges.subList(start, Math.min(ranges.size(), start + RANGES_PER_QUERY))));
         }
         return found;
     }
 
-    private List<List<Event>> readChunk(List<SequenceRange> ranges) {
+    private List<List<LoggedEvent>> readChunk(List<SequenceRange> ranges) {
         List<SequenceRange> wanted = new ArrayList<>(ranges.size());
         for (SequenceRange range : ranges) {
             if (!Objects.requireNonNull(range, "ranges must not contain null").isEmpty()) {
@@ -412,24 +420,7 @@ final class HibernateEventLog implements EventLog {
         }
         List<LoggedEvent> rows = wanted.isEmpty() ? List.of()
                 : read("read " + wanted.size() + " aggregates' events", session -> statements.inRanges(session, wanted));
-        Map<AggregateRef, List<Event>> byAggregate = new HashMap<>();
-        for (LoggedEvent row : rows) {
-            Event event = row.event();
-            byAggregate.computeIfAbsent(event.aggregate(), a -> new ArrayList<>()).add(event);
-        }
-        byAggregate.values().forEach(events -> events.sort(Comparator.comparingLong(Event::sequence)));
-        List<List<Event>> found = new ArrayList<>(ranges.size());
-        for (SequenceRange range : ranges) {
-            List<Event> ofAggregate = byAggregate.getOrDefault(range.aggregate(), List.of());
-            List<Event> inRange = new ArrayList<>();
-            for (Event event : ofAggregate) {
-                if (event.sequence() >= range.fromSequence() && event.sequence() <= range.toSequence()) {
-                    inRange.add(event);
-                }
-            }
-            found.add(List.copyOf(inRange));
-        }
-        return found;
+        return SequenceRange.answer(ranges, rows);
     }
 
     @Override
