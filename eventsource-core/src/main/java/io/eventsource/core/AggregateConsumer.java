@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * This listener's consumer of one aggregate queue: the bus subscription, the serial lane its deliveries run in, the
@@ -36,6 +37,8 @@ import java.util.function.BooleanSupplier;
  */
 final class AggregateConsumer implements DeliveryListener {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    /** {@link #freshAfter()} of a consumer none of whose aggregates is fresh: no position is after it. */
+    static final long NEVER_FRESH = Long.MAX_VALUE;
 
     /** What the consumer tells the one that keeps it. */
     interface Keeper {
@@ -49,6 +52,7 @@ final class AggregateConsumer implements DeliveryListener {
     private final BooleanSupplier stopping;
     private final Keeper keeper;
     private final SerialLane lane;
+    private final LongSupplier freshAfter;
     /** Deliveries handed to the lane that have not started: the messages prefetched behind the one in progress. */
     private final Queue<Delivery> waiting = new ConcurrentLinkedQueue<>();
     private final KnownAcks known = new KnownAcks();
@@ -69,21 +73,24 @@ final class AggregateConsumer implements DeliveryListener {
      */
     AggregateConsumer(AggregateRef aggregate, String laneName, Dispatcher dispatcher, Scheduler scheduler,
                       BooleanSupplier stopping, Keeper keeper) {
-        this(aggregate, new SerialLane(laneName), dispatcher, scheduler, stopping, keeper);
+        this(aggregate, new SerialLane(laneName), dispatcher, scheduler, stopping, keeper, () -> NEVER_FRESH);
     }
 
     /**
      * A consumer whose deliveries run in {@code lane}: for one aggregate among many on a partition's subscription,
      * a lane that starts its work on another thread, so that one aggregate's handler does not hold up the others.
+     *
+     * @param freshAfter {@link #freshAfter()}, as the partition's consumer knows it at each call
      */
     AggregateConsumer(AggregateRef aggregate, SerialLane lane, Dispatcher dispatcher, Scheduler scheduler,
-                      BooleanSupplier stopping, Keeper keeper) {
+                      BooleanSupplier stopping, Keeper keeper, LongSupplier freshAfter) {
         this.aggregate = aggregate;
         this.dispatcher = dispatcher;
         this.scheduler = scheduler;
         this.stopping = stopping;
         this.keeper = keeper;
         this.lane = lane;
+        this.freshAfter = freshAfter;
     }
 
     AggregateRef aggregate() {
@@ -170,6 +177,17 @@ final class AggregateConsumer implements DeliveryListener {
      */
     Executor readsOn() {
         return lane.executor();
+    }
+
+    /**
+     * The log position after which the first event of an aggregate makes it fresh for this consumer: appended after
+     * the consumer became the active consumer of the aggregate's partition, and after the consumer last forgot an
+     * aggregate. No other consumer had a message of a fresh aggregate, and this one remembers all it did with it, so
+     * no binding has a position on it to read. {@link #NEVER_FRESH} while the partition's consumer does not know it,
+     * and for the consumer of an aggregate queue.
+     */
+    long freshAfter() {
+        return freshAfter.getAsLong();
     }
 
     /** What this consumer knows of the acks of its aggregate. */

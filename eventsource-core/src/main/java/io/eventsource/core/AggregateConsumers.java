@@ -1,11 +1,11 @@
 package io.eventsource.core;
 
 import io.eventsource.domain.AggregateRef;
-import io.eventsource.domain.Event;
 import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.ports.EndReason;
 import io.eventsource.ports.EventLog;
+import io.eventsource.ports.LoggedEvent;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.PortException;
 import io.eventsource.ports.Scheduler;
@@ -45,7 +45,7 @@ final class AggregateConsumers implements Redrive.Queues {
     private final ServiceName service;
     private final MessageBus bus;
     /** Reads of the log, shared with the checks of deliveries. */
-    private final SharedReads<SequenceRange, List<Event>> log;
+    private final SharedReads<SequenceRange, List<LoggedEvent>> log;
     private final Scheduler scheduler;
     private final ExpiryPolicy expiry;
     private final int maxConsumers;
@@ -63,7 +63,7 @@ final class AggregateConsumers implements Redrive.Queues {
      * @param declaredAnew told of an aggregate whose queue had to be declared before it could be consumed (the queue
      *                     expired, or never existed for this service): whatever it held is gone
      */
-    AggregateConsumers(ServiceName service, MessageBus bus, SharedReads<SequenceRange, List<Event>> log, Scheduler scheduler, ExpiryPolicy expiry,
+    AggregateConsumers(ServiceName service, MessageBus bus, SharedReads<SequenceRange, List<LoggedEvent>> log, Scheduler scheduler, ExpiryPolicy expiry,
                        EventsourceOptions options, Dispatcher dispatcher, Consumer<AggregateRef> declaredAnew) {
         this.service = service;
         this.bus = bus;

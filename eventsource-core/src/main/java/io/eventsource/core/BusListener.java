@@ -14,6 +14,7 @@ import io.eventsource.ports.AckStore;
 import io.eventsource.ports.Cancellable;
 import io.eventsource.ports.CheckpointStore;
 import io.eventsource.ports.EventLog;
+import io.eventsource.ports.LoggedEvent;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.Scheduler;
 import io.eventsource.ports.SequenceRange;
@@ -153,7 +154,7 @@ final class BusListener implements Listener {
             return;
         }
         // one set of shared reads for the checks against the log of every delivery and announcement
-        SharedReads<SequenceRange, List<Event>> reads = SharedReads.ofLog(log);
+        SharedReads<SequenceRange, List<LoggedEvent>> reads = SharedReads.ofLog(log);
         Dispatcher dispatcher = new Dispatcher(service, byType, acks, log, reads, scheduler, options,
                 refusedDeliveries::incrementAndGet, metrics, tracing);
         // the consumers tell the re-drive of a queue declared anew (no consumer runs before beat() below), and the

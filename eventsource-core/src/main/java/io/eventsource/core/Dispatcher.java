@@ -12,6 +12,7 @@ import io.eventsource.domain.ServiceName;
 import io.eventsource.ports.AckStore;
 import io.eventsource.ports.Delivery;
 import io.eventsource.ports.EventLog;
+import io.eventsource.ports.LoggedEvent;
 import io.eventsource.ports.Scheduler;
 import io.eventsource.ports.SequenceRange;
 import org.slf4j.Logger;
@@ -48,7 +49,8 @@ import java.util.concurrent.Executor;
  * message that some binding already handled, or of a replay) is read in one batch that covers the messages prefetched
  * behind it: one read of the positions, and one read of the acks of all those messages (under
  * {@link FailurePolicy.Exhausted#PARK} also of the ack at each binding's position, whose event comes from one log
- * read).
+ * read). An aggregate whose first event the log appended after this consumer became its partition's active consumer
+ * ({@link AggregateConsumer#freshAfter()}) has no position to read: nothing but this consumer can have handled it.
  *
  * <p>Under {@link FailurePolicy.Exhausted#PARK}, a binding parked on the aggregate is left out of the aggregate's
  * later events, and a binding whose handler fails for good in a delivery is left out of the rest of it; the message is
@@ -74,7 +76,7 @@ final class Dispatcher {
     private final AckStore acks;
     private final EventLog log;
     /** The log's reads that the checks of deliveries share with other consumers' (one query for many). */
-    private final SharedReads<SequenceRange, List<Event>> reads;
+    private final SharedReads<SequenceRange, List<LoggedEvent>> reads;
     /** The positions that consumers starting on aggregates read, shared likewise (one query for many aggregates). */
     private final SharedReads<SharedReads.Positions, Map<Binding, Long>> positions;
     private final Scheduler scheduler;
@@ -95,7 +97,7 @@ final class Dispatcher {
      * @param tracing   makes an event's trace context current around its handlers
      */
     Dispatcher(ServiceName service, Map<AggregateType, List<BindingHandlers>> byType, AckStore acks, EventLog log,
-               SharedReads<SequenceRange, List<Event>> reads, Scheduler scheduler, EventsourceOptions options, Runnable refused,
+               SharedReads<SequenceRange, List<LoggedEvent>> reads, Scheduler scheduler, EventsourceOptions options, Runnable refused,
                EventsourceMetrics metrics, EventTracing tracing) {
         this.metrics = metrics;
         this.tracing = tracing;
@@ -114,6 +116,14 @@ final class Dispatcher {
         this.refused = refused;
         byType.forEach((type, bindings) -> bindingsByType.put(type,
                 bindings.stream().map(BindingHandlers::binding).toList()));
+    }
+
+    /**
+     * The log's newest position of the type, read now: after it, a partition consumer's aggregates are fresh
+     * ({@link AggregateConsumer#freshAfter()}).
+     */
+    long newestPosition(AggregateType type) {
+        return log.newestPosition(type);
     }
 
     /** Processes the delivery in its aggregate's lane; the stage completes when it is settled or handed back. */
@@ -149,47 +159,80 @@ final class Dispatcher {
      * As {@link #process}, for a consumer whose lane has an executor (an aggregate of a partition): the log read and,
      * for an aggregate this consumer does not know yet, the positions read are asked at once and wait without a
      * thread; the delivery goes on on the lane's executor once both are read. So the deliveries that wait for reads
-     * do not hold the workers, and a shared read carries as many of them as wait.
+     * do not hold the workers, and a shared read carries as many of them as wait. The first event of an aggregate
+     * waits for the log read alone: if the log appended it after this consumer became the partition's active consumer,
+     * it needs no positions ({@link #isFresh}); otherwise they are asked then.
      */
     private CompletionStage<Void> processAfterReads(AggregateConsumer consumer, Delivery delivery, Event delivered,
                                                     List<BindingHandlers> bindings, String replayFor,
                                                     Executor readsOn) {
         Event readAhead = consumer.loggedAt(delivered.sequence());
         List<Binding> unknown = consumer.known().unknownPositions(bindingsByType.get(delivered.aggregate().type()));
-        CompletableFuture<List<Event>> logRead;
+        List<Binding> unlessFresh = !unknown.isEmpty() && readAhead == null && delivered.sequence() == 1
+                && replayFor == null && consumer.freshAfter() != AggregateConsumer.NEVER_FRESH ? unknown : null;
+        CompletableFuture<List<LoggedEvent>> logRead;
         CompletableFuture<Map<Binding, Long>> positionsRead;
         try {
             logRead = readAhead != null ? CompletableFuture.completedFuture(null)
                     : reads.readAsync(readAhead(delivered), readsOn);
-            positionsRead = unknown.isEmpty() ? CompletableFuture.completedFuture(null)
+            positionsRead = unknown.isEmpty() || unlessFresh != null ? CompletableFuture.completedFuture(null)
                     : positions.readAsync(new SharedReads.Positions(delivered.aggregate(), unknown), readsOn);
         } catch (RuntimeException e) {
             retryLater(consumer, delivery, e);
             return DONE;
         }
+        return afterBoth(consumer, delivery, delivered, bindings, replayFor, readAhead, logRead, positionsRead,
+                unlessFresh, readsOn);
+    }
+
+    /** Goes on with the delivery once both reads are in: at once if they are, else on the lane's executor. */
+    private CompletionStage<Void> afterBoth(AggregateConsumer consumer, Delivery delivery, Event delivered,
+                                            List<BindingHandlers> bindings, String replayFor, Event readAhead,
+                                            CompletableFuture<List<LoggedEvent>> logRead,
+                                            CompletableFuture<Map<Binding, Long>> positionsRead,
+                                            List<Binding> unlessFresh, Executor readsOn) {
         CompletableFuture<Void> both = CompletableFuture.allOf(logRead, positionsRead);
         if (both.isDone()) {
-            return afterReads(consumer, delivery, delivered, bindings, replayFor, readAhead, logRead, positionsRead);
+            return afterReads(consumer, delivery, delivered, bindings, replayFor, readAhead, logRead, positionsRead,
+                    unlessFresh, readsOn);
         }
         // the reads complete on the reading thread: the delivery goes on on a worker, not in the way of other reads
         return both.handleAsync((ignored, error) -> afterReads(consumer, delivery, delivered, bindings, replayFor,
-                readAhead, logRead, positionsRead), RunsAnyway.of(readsOn)).thenCompose(stage -> stage);
+                readAhead, logRead, positionsRead, unlessFresh, readsOn), RunsAnyway.of(readsOn))
+                .thenCompose(stage -> stage);
     }
 
+    /**
+     * @param unlessFresh the bindings whose positions were not asked because the event may be its aggregate's first
+     *                    in a fresh aggregate, or null
+     */
     private CompletionStage<Void> afterReads(AggregateConsumer consumer, Delivery delivery, Event delivered,
                                              List<BindingHandlers> bindings, String replayFor, Event readAhead,
-                                             CompletableFuture<List<Event>> logRead,
-                                             CompletableFuture<Map<Binding, Long>> positionsRead) {
+                                             CompletableFuture<List<LoggedEvent>> logRead,
+                                             CompletableFuture<Map<Binding, Long>> positionsRead,
+                                             List<Binding> unlessFresh, Executor readsOn) {
         Plan plan;
         try {
             Event event = readAhead;
-            List<Event> found = logRead.join();
+            LoggedEvent logged = null;
+            List<LoggedEvent> found = logRead.join();
             if (found != null) {
-                consumer.rememberLogged(found);
-                event = atSequence(found, delivered.sequence());
+                consumer.rememberLogged(events(found));
+                logged = atSequence(found, delivered.sequence());
+                event = logged == null ? null : logged.event();
             }
             Map<Binding, Long> read = positionsRead.join();
             event = sameAs(event, delivered);
+            if (unlessFresh != null && event != null) {
+                if (!isFresh(consumer, logged)) {
+                    // appended before this consumer became active: someone else may have handled it; ask now
+                    CompletableFuture<Map<Binding, Long>> later = positions.readAsync(
+                            new SharedReads.Positions(event.aggregate(), unlessFresh), readsOn);
+                    return afterBoth(consumer, delivery, delivered, bindings, replayFor, event,
+                            CompletableFuture.completedFuture(null), later, null, readsOn);
+                }
+                read = nothingHandled(unlessFresh);
+            }
             // positions read for a message that is not an event of the log are dropped, as the thread-bound path does
             // not read them: the pass that takes the aggregate over is the one of its first event
             boolean tookOver = read != null && event != null;
@@ -205,6 +248,30 @@ final class Dispatcher {
             return DONE;
         }
         return act(consumer, delivery, delivered, plan);
+    }
+
+    /**
+     * Whether the aggregate of this first event is fresh for the consumer: the log appended the event after the
+     * consumer became its partition's single active consumer, so no other consumer ever had a message of the aggregate
+     * (every message of an event is sent after its append), and this one has forgotten nothing of it (it reads
+     * {@link AggregateConsumer#freshAfter()} again after forgetting). Then no binding has handled the aggregate: its
+     * positions are known without a read.
+     */
+    private static boolean isFresh(AggregateConsumer consumer, LoggedEvent first) {
+        return first != null && first.event().sequence() == 1 && first.position() > consumer.freshAfter();
+    }
+
+    /** Every binding at position 0: what a positions read answers for an aggregate that no binding handled. */
+    private static Map<Binding, Long> nothingHandled(List<Binding> bindings) {
+        Map<Binding, Long> none = new LinkedHashMap<>();
+        bindings.forEach(binding -> none.put(binding, 0L));
+        return none;
+    }
+
+    private static List<Event> events(List<LoggedEvent> logged) {
+        List<Event> events = new ArrayList<>(logged.size());
+        logged.forEach(one -> events.add(one.event()));
+        return events;
     }
 
     /**
@@ -259,9 +326,10 @@ final class Dispatcher {
     private Event logged(AggregateConsumer consumer, Event delivered) {
         Event event = consumer.loggedAt(delivered.sequence());
         if (event == null) {
-            List<Event> found = reads.read(readAhead(delivered));
-            consumer.rememberLogged(found);
-            event = atSequence(found, delivered.sequence());
+            List<LoggedEvent> found = reads.read(readAhead(delivered));
+            consumer.rememberLogged(events(found));
+            LoggedEvent logged = atSequence(found, delivered.sequence());
+            event = logged == null ? null : logged.event();
         }
         return sameAs(event, delivered);
     }
@@ -272,8 +340,8 @@ final class Dispatcher {
     }
 
     /** The first event read if it is at the sequence, else null. */
-    private static Event atSequence(List<Event> found, long sequence) {
-        return found.isEmpty() || found.get(0).sequence() != sequence ? null : found.get(0);
+    private static LoggedEvent atSequence(List<LoggedEvent> found, long sequence) {
+        return found.isEmpty() || found.get(0).event().sequence() != sequence ? null : found.get(0);
     }
 
     /** The log's event if the delivered message carries it (same id, name and payload), else null. */

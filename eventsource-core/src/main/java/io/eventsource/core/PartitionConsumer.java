@@ -27,6 +27,13 @@ import java.util.function.BooleanSupplier;
  * consumer) it does here per aggregate. An aggregate that had nothing for a consumer idle timeout is forgotten, so
  * that what is known of it (its acks, events read ahead) does not grow with every aggregate the partition ever saw.
  *
+ * <p>Fresh aggregates. Once a delivery shows that this consumer is the partition's active consumer, it reads the log's
+ * newest position of the type, and again after each idle check that forgot an aggregate. An aggregate whose first
+ * event the log appended after that position is fresh ({@link AggregateConsumer#freshAfter()}): every message of the
+ * event was sent after the append, so only this consumer had one, and it forgot nothing of the aggregate since. Its
+ * first delivery needs no read of the bindings' positions: there are none. Until the position is read, and for an
+ * aggregate that is not fresh, the positions are read as for any aggregate this consumer does not know.
+ *
  * <p>Ending ({@link #handOff()}, the listener stopping): nothing more starts, the work in progress finishes, then the
  * subscription is cancelled, and the prefetched messages that did not start return to the queue, in order, for the
  * partition's next active consumer.
@@ -57,6 +64,12 @@ final class PartitionConsumer implements DeliveryListener {
     /** The consumer of the partition before this one, whose aggregates' work in progress runs before this one's. */
     private final PartitionConsumer previous;
     private final Map<AggregateRef, Aggregate> aggregates = new HashMap<>();
+    /** The newest position of the type that the log had once this consumer was active, or NEVER_FRESH. */
+    private volatile long freshAfter = AggregateConsumer.NEVER_FRESH;
+    /** The idle checks that forgot an aggregate (guarded by {@link #aggregates}): a position read before one is old. */
+    private int forgettings;
+    /** Whether a delivery came to be handled here: the broker made this the partition's active consumer. */
+    private volatile boolean active;
     private volatile Subscription subscription;
     private volatile boolean ending;
     private volatile boolean ended;
@@ -110,6 +123,11 @@ final class PartitionConsumer implements DeliveryListener {
         if (keeper.handsOver(this)) {
             return;
         }
+        if (!active) {
+            // the bus calls one delivery at a time
+            active = true;
+            readFreshAfter();
+        }
         AggregateConsumer consumer;
         synchronized (aggregates) {
             Aggregate known = aggregates.get(aggregate);
@@ -126,7 +144,7 @@ final class PartitionConsumer implements DeliveryListener {
     /** A consumer of one aggregate of the partition, after whatever the partition's previous consumer still runs of it. */
     private AggregateConsumer lane(AggregateRef aggregate) {
         AggregateConsumer consumer = new AggregateConsumer(aggregate, new SerialLane(name + "/" + aggregate, lanes),
-                dispatcher, scheduler, this::isEnding, (ended, reason) -> { });
+                dispatcher, scheduler, this::isEnding, (ended, reason) -> { }, () -> freshAfter);
         consumer.subscribed(new Subscription() {
             @Override
             public void cancel() {
@@ -208,7 +226,9 @@ final class PartitionConsumer implements DeliveryListener {
      * consumer idle timeout, so an aggregate is kept between one and two timeouts after its last delivery.
      */
     void forgetIdle() {
+        boolean forgot;
         synchronized (aggregates) {
+            int before = aggregates.size();
             aggregates.values().removeIf(known -> {
                 if (known.touched) {
                     known.touched = false;
@@ -220,7 +240,45 @@ final class PartitionConsumer implements DeliveryListener {
                 }
                 return idle;
             });
+            forgot = aggregates.size() < before;
+            if (forgot) {
+                // under the lock that a delivery takes to start a new lane: none starts with the old position
+                forgettings++;
+                freshAfter = AggregateConsumer.NEVER_FRESH;
+            }
         }
+        if (active && (forgot || freshAfter == AggregateConsumer.NEVER_FRESH)) {
+            readFreshAfter();
+        }
+    }
+
+    /**
+     * Reads the log's newest position of the type on the scheduler, for {@link AggregateConsumer#freshAfter()}; kept
+     * unless an idle check forgot an aggregate meanwhile. If the log cannot tell, the next idle check asks again.
+     */
+    private void readFreshAfter() {
+        int asked;
+        synchronized (aggregates) {
+            asked = forgettings;
+        }
+        scheduler.execute(() -> {
+            if (ended || ending) {
+                return;
+            }
+            long newest;
+            try {
+                newest = dispatcher.newestPosition(type);
+            } catch (RuntimeException e) {
+                LOG.debug("{} could not read the log's newest position of {}; it reads the positions of every new"
+                        + " aggregate until it can: {}", name, type, e.toString());
+                return;
+            }
+            synchronized (aggregates) {
+                if (asked == forgettings) {
+                    freshAfter = newest;
+                }
+            }
+        });
     }
 
     /**

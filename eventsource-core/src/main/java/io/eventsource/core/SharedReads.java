@@ -2,9 +2,9 @@ package io.eventsource.core;
 
 import io.eventsource.domain.AggregateRef;
 import io.eventsource.domain.Binding;
-import io.eventsource.domain.Event;
 import io.eventsource.ports.AckStore;
 import io.eventsource.ports.EventLog;
+import io.eventsource.ports.LoggedEvent;
 import io.eventsource.ports.SequenceRange;
 
 import java.util.ArrayDeque;
@@ -61,11 +61,11 @@ final class SharedReads<Q, R> {
     }
 
     /**
-     * Shared {@link EventLog#readAll} reads: each answer is the aggregate's events with sequences in the range that
-     * exist, in sequence order, as {@link EventLog#read(AggregateRef, long, long)} reads them.
+     * Shared {@link EventLog#readAllLogged} reads: each answer is the aggregate's events with sequences in the range
+     * that exist, in sequence order, as {@link EventLog#read(AggregateRef, long, long)} reads them, with their positions.
      */
-    static SharedReads<SequenceRange, List<Event>> ofLog(EventLog log) {
-        return new SharedReads<>(log::readAll, CONCURRENT_LOG_READS);
+    static SharedReads<SequenceRange, List<LoggedEvent>> ofLog(EventLog log) {
+        return new SharedReads<>(log::readAllLogged, CONCURRENT_LOG_READS);
     }
 
     /**

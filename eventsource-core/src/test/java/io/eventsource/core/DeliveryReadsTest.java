@@ -4,6 +4,8 @@ import io.eventsource.adapter.inmemory.VirtualScheduler;
 import io.eventsource.domain.Ack;
 import io.eventsource.domain.AckKey;
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateTopology;
+import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Binding;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.EventId;
@@ -16,6 +18,7 @@ import io.eventsource.domain.ServiceName;
 import io.eventsource.ports.AckStore;
 import io.eventsource.ports.EventLog;
 import io.eventsource.ports.MessageBus;
+import io.eventsource.ports.LoggedEvent;
 import io.eventsource.ports.SequenceRange;
 import io.eventsource.tck.ForwardingEventLog;
 import org.junit.jupiter.api.AfterEach;
@@ -38,6 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * number of bindings and messages; then it decides from what it knows while it is the queue's active consumer.
  */
 class DeliveryReadsTest {
+    private static final AggregateType PRODUCT = AggregateType.of("Product");
+    private static final AggregateTopology.Partitioned PARTITIONED = AggregateTopology.partitioned(1);
     private static final AggregateRef P1 = AggregateRef.of("Product", "1");
     private static final ServiceName ADS = ServiceName.of("ads");
     private static final List<String> PROJECTIONS = List.of("projections", "search", "audit");
@@ -140,17 +145,104 @@ class DeliveryReadsTest {
                         "shared read(6..21)");
     }
 
+    @Test
+    void onAPartitionTheFirstEventOfAnAggregateAppendedOnceTheConsumerWasActiveNeedsNoPositionsRead() {
+        Eventsource producer = producer(PARTITIONED);
+        listen(FailurePolicy.seed(), PARTITIONED);
+        clock.advanceBy(Duration.ofMillis(10));
+        // the first delivery shows the consumer active; it then reads the log's newest position
+        producer.publisher().publish(P1, event());
+        clock.advanceBy(Duration.ofMillis(100));
+        assertThat(acks.calls).as("the first aggregate came before that read").containsExactly("lastSequences(3)");
+        reset();
+
+        for (int i = 2; i <= 4; i++) {
+            producer.publisher().publish(AggregateRef.of("Product", Integer.toString(i)), event());
+            clock.advanceBy(Duration.ofMillis(100));
+        }
+        producer.publisher().publish(P1, event());
+        clock.advanceBy(Duration.ofMillis(100));
+
+        assertThat(handled).hasSize(15);
+        assertThat(acks.calls).as("ack store reads: none, every new aggregate is fresh").isEmpty();
+        assertThat(log.calls).as("log reads: each message is still checked against the log").hasSize(4);
+    }
+
+    @Test
+    void onAPartitionACopyOfAFirstEventThatTheConsumerHandledAndForgotIsCheckedAgainstThePositions() {
+        Eventsource producer = producer(PARTITIONED);
+        listen(FailurePolicy.seed(), PARTITIONED);
+        clock.advanceBy(Duration.ofMillis(10));
+        producer.publisher().publish(AggregateRef.of("Product", "0"), event());
+        clock.advanceBy(Duration.ofMillis(100));
+        AggregateRef fresh = AggregateRef.of("Product", "fresh");
+        producer.publisher().publish(fresh, event());
+        clock.advanceBy(Duration.ofMillis(100));
+        assertThat(handled).hasSize(6);
+        // two idle checks: the consumer forgets the aggregates, then reads the newest position again
+        clock.advanceBy(Duration.ofSeconds(11));
+        handled.clear();
+        reset();
+
+        // a copy of the handled first event (a relay that published it again)
+        producerBus.useTopology(fresh.type(), PARTITIONED);
+        producerBus.publish(fresh, ports.eventLog().read(fresh, 1, 1));
+        clock.advanceBy(Duration.ofMillis(100));
+
+        assertThat(handled).as("the copy is not handled again").isEmpty();
+        assertThat(acks.calls).as("ack store reads: the positions, then the copy's acks")
+                .containsExactly("lastSequences(3)", "find(3)");
+    }
+
+    @Test
+    void onAPartitionAFirstEventAppendedBeforeTheConsumerWasActiveIsCheckedAgainstThePositions() {
+        Eventsource producer = producer(PARTITIONED);
+        Eventsource first = listen(FailurePolicy.seed(), PARTITIONED);
+        clock.advanceBy(Duration.ofMillis(10));
+        producer.publisher().publish(P1, event());
+        clock.advanceBy(Duration.ofMillis(100));
+        assertThat(handled).hasSize(3);
+        first.stop();
+        runtimes.remove(first);
+        handled.clear();
+
+        // the next consumer of the partition: active at its first delivery, a copy of what the first one handled
+        listen(FailurePolicy.seed(), PARTITIONED);
+        clock.advanceBy(Duration.ofMillis(10));
+        producer.publisher().publish(AggregateRef.of("Product", "0"), event());
+        clock.advanceBy(Duration.ofMillis(100));
+        reset();
+        producerBus.useTopology(P1.type(), PARTITIONED);
+        producerBus.publish(P1, ports.eventLog().read(P1, 1, 1));
+        clock.advanceBy(Duration.ofMillis(100));
+
+        assertThat(handled).as("only the other aggregate's event is handled").hasSize(3)
+                .allMatch(line -> line.contains("Product-0#1"));
+        assertThat(acks.calls).as("ack store reads: the positions, then the copy's acks")
+                .containsExactly("lastSequences(3)", "find(3)");
+    }
+
     private Eventsource producer() {
+        return producer(AggregateTopology.perAggregate());
+    }
+
+    private Eventsource producer(AggregateTopology topology) {
         Eventsource producer = new Eventsource(ports.eventLog(), ports.ackStore(), ports.registry(), producerBus, clock,
-                ports.expiry(), EventsourceOptions.defaults().withPublishDeadline(Duration.ZERO));
+                ports.expiry(), EventsourceOptions.defaults().withPublishDeadline(Duration.ZERO)
+                        .withTopology(PRODUCT, topology));
         runtimes.add(producer);
         return producer;
     }
 
     private void listen(FailurePolicy failurePolicy) {
+        listen(failurePolicy, AggregateTopology.perAggregate());
+    }
+
+    private Eventsource listen(FailurePolicy failurePolicy, AggregateTopology topology) {
         Eventsource runtime = new Eventsource(log, acks, ports.registry(), ports.broker().connect(), clock,
                 ports.expiry(), EventsourceOptions.defaults().withPublishDeadline(Duration.ZERO)
-                        .withSweep(SweepPolicy.disabled()).withFailurePolicy(failurePolicy));
+                        .withSweep(SweepPolicy.disabled()).withFailurePolicy(failurePolicy)
+                        .withTopology(PRODUCT, topology));
         runtimes.add(runtime);
         Listener listener = runtime.listener(ADS);
         for (String projection : PROJECTIONS) {
@@ -162,6 +254,7 @@ class DeliveryReadsTest {
             });
         }
         listener.start();
+        return runtime;
     }
 
     private void reset() {
@@ -250,12 +343,12 @@ class DeliveryReadsTest {
 
         /** A read that the listener's consumers share: one query, whatever the number of ranges. */
         @Override
-        public List<List<Event>> readAll(List<SequenceRange> ranges) {
+        public List<List<LoggedEvent>> readAllLogged(List<SequenceRange> ranges) {
             StringBuilder call = new StringBuilder("shared");
             ranges.forEach(range -> call.append(" read(").append(range.fromSequence()).append("..")
                     .append(range.toSequence()).append(')'));
             calls.add(call.toString());
-            return super.readAll(ranges);
+            return super.readAllLogged(ranges);
         }
     }
 }

@@ -15,6 +15,7 @@ import io.eventsource.domain.Projection;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.ports.AckStore;
 import io.eventsource.ports.EventLog;
+import io.eventsource.ports.LoggedEvent;
 import io.eventsource.ports.SequenceRange;
 import io.eventsource.ports.TransientPortException;
 import io.eventsource.tck.ForwardingEventLog;
@@ -69,19 +70,19 @@ class SharedReadsTest {
         AtomicBoolean blocking = new AtomicBoolean(true);
         EventLog log = new ForwardingEventLog(stored) {
             @Override
-            public List<List<Event>> readAll(List<SequenceRange> ranges) {
+            public List<List<LoggedEvent>> readAllLogged(List<SequenceRange> ranges) {
                 calls.add(ranges.size());
                 if (blocking.get()) {
                     running.countDown();
                     started.release();
                     await(release);
                 }
-                return super.readAll(ranges);
+                return super.readAllLogged(ranges);
             }
         };
-        SharedReads<SequenceRange, List<Event>> reads = SharedReads.ofLog(log);
+        SharedReads<SequenceRange, List<LoggedEvent>> reads = SharedReads.ofLog(log);
 
-        List<Future<List<Event>>> results = new ArrayList<>();
+        List<Future<List<LoggedEvent>>> results = new ArrayList<>();
         for (int i = 0; i < SharedReads.CONCURRENT_LOG_READS; i++) {
             AggregateRef aggregate = aggregates.get(i);
             results.add(threads.submit(() -> reads.read(new SequenceRange(aggregate, 2, 3))));
@@ -99,10 +100,10 @@ class SharedReadsTest {
         release.countDown();
 
         for (int i = 0; i < results.size(); i++) {
-            List<Event> events = results.get(i).get(10, TimeUnit.SECONDS);
+            List<LoggedEvent> events = results.get(i).get(10, TimeUnit.SECONDS);
             AggregateRef aggregate = aggregates.get(i);
-            assertThat(events).extracting(Event::sequence).containsExactly(2L, 3L);
-            assertThat(events).allSatisfy(event -> assertThat(event.aggregate()).isEqualTo(aggregate));
+            assertThat(events).extracting(SharedReadsTest::sequence).containsExactly(2L, 3L);
+            assertThat(events).allSatisfy(logged -> assertThat(logged.event().aggregate()).isEqualTo(aggregate));
         }
         List<Integer> later = calls.subList(SharedReads.CONCURRENT_LOG_READS, calls.size());
         assertThat(later).as("the %d reads that waited went together", WAITING)
@@ -118,7 +119,7 @@ class SharedReadsTest {
         AggregateRef aggregate = AggregateRef.of("Product", "failing");
         stored.append(aggregate, ExpectedVersion.NONE, List.of(event()));
         AtomicBoolean failing = new AtomicBoolean(true);
-        SharedReads<SequenceRange, List<Event>> reads = SharedReads.ofLog(downWhile(stored, failing));
+        SharedReads<SequenceRange, List<LoggedEvent>> reads = SharedReads.ofLog(downWhile(stored, failing));
 
         for (int i = 0; i < SharedReads.CONCURRENT_LOG_READS + 1; i++) {
             assertThatThrownBy(() -> reads.read(new SequenceRange(aggregate, 1, 1))).isInstanceOf(TransientPortException.class)
@@ -126,24 +127,24 @@ class SharedReadsTest {
         }
         failing.set(false);
 
-        assertThat(reads.read(new SequenceRange(aggregate, 1, 1))).extracting(Event::sequence).containsExactly(1L);
+        assertThat(reads.read(new SequenceRange(aggregate, 1, 1))).extracting(SharedReadsTest::sequence).containsExactly(1L);
     }
 
     @Test
     void readsAskedAsynchronouslyWaitWithoutAThreadAndGoTogetherInOneReadOnTheExecutor() {
         EventLog stored = InMemoryPorts.create().eventLog();
         List<Integer> calls = new ArrayList<>();
-        SharedReads<SequenceRange, List<Event>> reads = SharedReads.ofLog(new ForwardingEventLog(stored) {
+        SharedReads<SequenceRange, List<LoggedEvent>> reads = SharedReads.ofLog(new ForwardingEventLog(stored) {
             @Override
-            public List<List<Event>> readAll(List<SequenceRange> ranges) {
+            public List<List<LoggedEvent>> readAllLogged(List<SequenceRange> ranges) {
                 calls.add(ranges.size());
-                return super.readAll(ranges);
+                return super.readAllLogged(ranges);
             }
         });
         Deque<Runnable> executor = new ArrayDeque<>();
         int asked = SharedReads.CONCURRENT_LOG_READS + WAITING;
         List<AggregateRef> aggregates = new ArrayList<>();
-        List<CompletableFuture<List<Event>>> answers = new ArrayList<>();
+        List<CompletableFuture<List<LoggedEvent>>> answers = new ArrayList<>();
         for (int i = 0; i < asked; i++) {
             AggregateRef aggregate = AggregateRef.of("Product", "async-" + i);
             aggregates.add(aggregate);
@@ -159,20 +160,20 @@ class SharedReadsTest {
 
         assertThat(calls).as("the first read takes every question that waits").containsExactly(asked);
         for (int i = 0; i < asked; i++) {
-            List<Event> events = answers.get(i).join();
+            List<LoggedEvent> events = answers.get(i).join();
             AggregateRef aggregate = aggregates.get(i);
-            assertThat(events).extracting(Event::sequence).containsExactly(2L, 3L);
-            assertThat(events).allSatisfy(event -> assertThat(event.aggregate()).isEqualTo(aggregate));
+            assertThat(events).extracting(SharedReadsTest::sequence).containsExactly(2L, 3L);
+            assertThat(events).allSatisfy(logged -> assertThat(logged.event().aggregate()).isEqualTo(aggregate));
         }
         while (!executor.isEmpty()) {
             executor.poll().run();
         }
         assertThat(calls).as("the other reads found nothing waiting and gave their slots up").hasSize(1);
 
-        CompletableFuture<List<Event>> later = reads.readAsync(new SequenceRange(aggregates.get(0), 1, 1), executor::add);
+        CompletableFuture<List<LoggedEvent>> later = reads.readAsync(new SequenceRange(aggregates.get(0), 1, 1), executor::add);
         assertThat(executor).as("a slot is free again").hasSize(1);
         executor.poll().run();
-        assertThat(later.join()).extracting(Event::sequence).containsExactly(1L);
+        assertThat(later.join()).extracting(SharedReadsTest::sequence).containsExactly(1L);
     }
 
     @Test
@@ -181,9 +182,9 @@ class SharedReadsTest {
         AggregateRef aggregate = AggregateRef.of("Product", "async-failing");
         stored.append(aggregate, ExpectedVersion.NONE, List.of(event()));
         AtomicBoolean failing = new AtomicBoolean(true);
-        SharedReads<SequenceRange, List<Event>> reads = SharedReads.ofLog(downWhile(stored, failing));
+        SharedReads<SequenceRange, List<LoggedEvent>> reads = SharedReads.ofLog(downWhile(stored, failing));
         Deque<Runnable> executor = new ArrayDeque<>();
-        List<CompletableFuture<List<Event>>> answers = new ArrayList<>();
+        List<CompletableFuture<List<LoggedEvent>>> answers = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             answers.add(reads.readAsync(new SequenceRange(aggregate, 1, 1), executor::add));
         }
@@ -194,9 +195,9 @@ class SharedReadsTest {
         assertThat(answers).allSatisfy(answer -> assertThatThrownBy(answer::join)
                 .hasCauseInstanceOf(TransientPortException.class).hasRootCauseMessage("the log is down"));
         failing.set(false);
-        CompletableFuture<List<Event>> later = reads.readAsync(new SequenceRange(aggregate, 1, 1), executor::add);
+        CompletableFuture<List<LoggedEvent>> later = reads.readAsync(new SequenceRange(aggregate, 1, 1), executor::add);
         executor.poll().run();
-        assertThat(later.join()).extracting(Event::sequence).containsExactly(1L);
+        assertThat(later.join()).extracting(SharedReadsTest::sequence).containsExactly(1L);
     }
 
     @Test
@@ -208,18 +209,18 @@ class SharedReadsTest {
         CountDownLatch running = new CountDownLatch(SharedReads.CONCURRENT_LOG_READS);
         CountDownLatch release = new CountDownLatch(1);
         AtomicBoolean blocking = new AtomicBoolean(true);
-        SharedReads<SequenceRange, List<Event>> reads = SharedReads.ofLog(new ForwardingEventLog(stored) {
+        SharedReads<SequenceRange, List<LoggedEvent>> reads = SharedReads.ofLog(new ForwardingEventLog(stored) {
             @Override
-            public List<List<Event>> readAll(List<SequenceRange> ranges) {
+            public List<List<LoggedEvent>> readAllLogged(List<SequenceRange> ranges) {
                 if (blocking.get()) {
                     running.countDown();
                     started.release();
                     await(release);
                 }
-                return super.readAll(ranges);
+                return super.readAllLogged(ranges);
             }
         });
-        List<Future<List<Event>>> blocked = new ArrayList<>();
+        List<Future<List<LoggedEvent>>> blocked = new ArrayList<>();
         for (int i = 0; i < SharedReads.CONCURRENT_LOG_READS; i++) {
             blocked.add(threads.submit(() -> reads.read(new SequenceRange(aggregate, 1, 1))));
             awaitStarted(started);
@@ -227,18 +228,18 @@ class SharedReadsTest {
         assertThat(running.await(10, TimeUnit.SECONDS)).as("every slot runs a read").isTrue();
         blocking.set(false);
         Deque<Runnable> executor = new ArrayDeque<>();
-        CompletableFuture<List<Event>> asynchronous = reads.readAsync(new SequenceRange(aggregate, 2, 2), executor::add);
+        CompletableFuture<List<LoggedEvent>> asynchronous = reads.readAsync(new SequenceRange(aggregate, 2, 2), executor::add);
         assertThat(executor).as("no slot is free").isEmpty();
 
         release.countDown();
-        for (Future<List<Event>> read : blocked) {
-            assertThat(read.get(10, TimeUnit.SECONDS)).extracting(Event::sequence).containsExactly(1L);
+        for (Future<List<LoggedEvent>> read : blocked) {
+            assertThat(read.get(10, TimeUnit.SECONDS)).extracting(SharedReadsTest::sequence).containsExactly(1L);
         }
 
         assertThat(asynchronous).isNotDone();
         assertThat(executor).as("the slot went to a read on the question's executor").hasSize(1);
         executor.poll().run();
-        assertThat(asynchronous.join()).extracting(Event::sequence).containsExactly(2L);
+        assertThat(asynchronous.join()).extracting(SharedReadsTest::sequence).containsExactly(2L);
         assertThat(reads.waiting()).isZero();
     }
 
@@ -368,14 +369,18 @@ class SharedReadsTest {
     }
 
     /** A log whose reads fail with "the log is down" while {@code failing} is set. */
+    private static long sequence(LoggedEvent logged) {
+        return logged.event().sequence();
+    }
+
     private static EventLog downWhile(EventLog stored, AtomicBoolean failing) {
         return new ForwardingEventLog(stored) {
             @Override
-            public List<List<Event>> readAll(List<SequenceRange> ranges) {
+            public List<List<LoggedEvent>> readAllLogged(List<SequenceRange> ranges) {
                 if (failing.get()) {
                     throw new TransientPortException("the log is down");
                 }
-                return super.readAll(ranges);
+                return super.readAllLogged(ranges);
             }
         };
     }

@@ -95,9 +95,9 @@ class ComposeOnePortAtATimeTest {
         }
 
         @Override
-        public List<List<Event>> readAll(List<SequenceRange> ranges) {
+        public List<List<LoggedEvent>> readAllLogged(List<SequenceRange> ranges) {
             reads.incrementAndGet();
-            return super.readAll(ranges);
+            return super.readAllLogged(ranges);
         }
 
         /** What the log underneath holds for the aggregate, not counted. */
