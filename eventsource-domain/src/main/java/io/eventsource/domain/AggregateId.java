@@ -1,7 +1,5 @@
 package io.eventsource.domain;
 
-import java.util.regex.Pattern;
-
 /**
  * The identity of one aggregate within its type, such as {@code 42} or a UUID.
  *
@@ -13,7 +11,7 @@ public record AggregateId(String value) {
      * index it (the broker names it is part of are checked against AMQP's 255 bytes when made).
      */
     public static final int MAX_LENGTH = 128;
-    private static final Pattern ALLOWED = Pattern.compile("[A-Za-z0-9_.:-]+");
+    private static final Names.Alphabet ALLOWED = Names.Alphabet.of(Names.LETTERS + Names.DIGITS + "_.:-");
 
     /**
      * Checks the value's form.

@@ -1,7 +1,5 @@
 package io.eventsource.domain;
 
-import java.util.regex.Pattern;
-
 /**
  * The kind of aggregate whose events are carried, such as {@code Product} or {@code Order}. It names
  * the announcement exchange ({@code ProductAggregateIds}) and prefixes every aggregate's exchange and queues.
@@ -16,7 +14,8 @@ public record AggregateType(String value) {
      * is part of stay within AMQP's 255 bytes.
      */
     public static final int MAX_LENGTH = 64;
-    private static final Pattern ALLOWED = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
+    private static final Names.Alphabet ALLOWED = Names.Alphabet.startingWith(Names.LETTERS,
+            Names.LETTERS + Names.DIGITS + "_");
     private static final String ANNOUNCEMENT_SUFFIX = "AggregateIds";
 
     /**

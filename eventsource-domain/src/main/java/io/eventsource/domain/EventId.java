@@ -1,8 +1,6 @@
 package io.eventsource.domain;
 
 import java.util.UUID;
-import java.util.regex.Pattern;
-
 /**
  * The globally unique identity of one event; acks are keyed by it.
  *
@@ -11,7 +9,7 @@ import java.util.regex.Pattern;
 public record EventId(String value) {
     /** The longest event id, in characters: room for a prefixed UUID, bounded so that stores can key acks by it. */
     public static final int MAX_LENGTH = 64;
-    private static final Pattern ALLOWED = Pattern.compile("[A-Za-z0-9_.:-]+");
+    private static final Names.Alphabet ALLOWED = Names.Alphabet.of(Names.LETTERS + Names.DIGITS + "_.:-");
 
     /**
      * Checks the value's form.

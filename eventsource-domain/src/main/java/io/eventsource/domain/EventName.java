@@ -1,8 +1,6 @@
 package io.eventsource.domain;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
-
 /**
  * What happened, such as {@code ProductCreated}; handlers attach to a binding by event name.
  *
@@ -11,7 +9,7 @@ import java.util.regex.Pattern;
 public record EventName(String value) {
     /** The longest event name, in characters: bounded so that every store can keep and index it in a fixed width. */
     public static final int MAX_LENGTH = 128;
-    private static final Pattern ALLOWED = Pattern.compile("[A-Za-z0-9_.:-]+");
+    private static final Names.Alphabet ALLOWED = Names.Alphabet.of(Names.LETTERS + Names.DIGITS + "_.:-");
 
     /**
      * Checks the name's form.

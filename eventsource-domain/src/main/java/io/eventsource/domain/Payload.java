@@ -3,8 +3,6 @@ package io.eventsource.domain;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.regex.Pattern;
-
 /**
  * The body of an event: opaque bytes and the content type that says how to read them. Immutable: the
  * bytes are copied in and out.
@@ -17,7 +15,7 @@ public record Payload(byte[] bytes, String contentType) {
     public static final String JSON = "application/json";
     /** The content type of UTF-8 text bodies, as {@link #text} sets it. */
     public static final String TEXT = "text/plain;charset=utf-8";
-    private static final Pattern CONTENT_TYPE = Pattern.compile("[\\x21-\\x7E]+");
+    private static final Names.Alphabet CONTENT_TYPE = Names.Alphabet.of(Names.range('!', '~'));
 
     /**
      * Copies the bytes, so later changes to the caller's array do not reach the event.

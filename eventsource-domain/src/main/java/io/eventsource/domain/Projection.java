@@ -1,7 +1,5 @@
 package io.eventsource.domain;
 
-import java.util.regex.Pattern;
-
 /**
  * A read model a service keeps of an aggregate type, such as {@code projections} or {@code search-index}.
  *
@@ -10,7 +8,7 @@ import java.util.regex.Pattern;
 public record Projection(String value) {
     /** The longest projection name, in characters: bounded so that stores can key acks by it. */
     public static final int MAX_LENGTH = 64;
-    private static final Pattern ALLOWED = Pattern.compile("[A-Za-z0-9_.-]+");
+    private static final Names.Alphabet ALLOWED = Names.Alphabet.of(Names.LETTERS + Names.DIGITS + "_.-");
 
     /**
      * Checks the value's form.

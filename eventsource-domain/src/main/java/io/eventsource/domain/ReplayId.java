@@ -1,8 +1,6 @@
 package io.eventsource.domain;
 
 import java.util.UUID;
-import java.util.regex.Pattern;
-
 /**
  * The name of one replay ({@link ReplayRequest}): its progress is stored under it, and a replay started again with
  * the same id goes on from its stored progress instead of starting over.
@@ -12,7 +10,7 @@ import java.util.regex.Pattern;
 public record ReplayId(String value) {
     /** The longest replay id, in characters. */
     public static final int MAX_LENGTH = 40;
-    private static final Pattern ALLOWED = Pattern.compile("[a-z0-9-]+");
+    private static final Names.Alphabet ALLOWED = Names.Alphabet.of(Names.range('a', 'z') + Names.DIGITS + "-");
 
     /**
      * Checks the value's form.

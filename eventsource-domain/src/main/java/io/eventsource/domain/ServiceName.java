@@ -1,7 +1,5 @@
 package io.eventsource.domain;
 
-import java.util.regex.Pattern;
-
 /**
  * A service that projects events, such as {@code ads} or {@code api-legacy}. All instances of a service
  * share one name, one announcement queue and one queue per aggregate.
@@ -14,7 +12,7 @@ public record ServiceName(String value) {
      * stay within AMQP's 255 bytes.
      */
     public static final int MAX_LENGTH = 64;
-    private static final Pattern ALLOWED = Pattern.compile("[A-Za-z0-9_.-]+");
+    private static final Names.Alphabet ALLOWED = Names.Alphabet.of(Names.LETTERS + Names.DIGITS + "_.-");
 
     /**
      * Checks the value's form.
