@@ -111,8 +111,9 @@ public interface EventLog extends AutoCloseable {
     /**
      * As {@link #readAll}, each event with its position in the log (and its outbox state): a listener compares a
      * position with {@link #newestPosition} read earlier to know whether the event was appended since. The default
-     * reads each range's aggregate page by page with {@link #read(LogQuery)}; an adapter answers in one round trip,
-     * as for {@link #readAll}.
+     * reads each range's aggregate page by page with {@link #read(LogQuery)}, from its first event to the range's
+     * end, which costs more the longer the aggregate's history: an adapter answers in one round trip, as for
+     * {@link #readAll}.
      *
      * @return per range, in the order given, the events that exist, in sequence order
      * @throws PortException if the log cannot be reached
@@ -127,11 +128,18 @@ public interface EventLog extends AutoCloseable {
             LogQuery query = LogQuery.all().ofAggregate(aggregate.type(), aggregate.id()).limit(LogQuery.MAX_LIMIT);
             LogPage page;
             long after = 0;
+            boolean past = false;
             do {
                 page = read(query.after(after));
-                page.events().stream().filter(logged -> range.holds(logged.event())).forEach(found::add);
+                for (LoggedEvent logged : page.events()) {
+                    // an aggregate's events are in sequence order in the log: none of the range follows this one
+                    past |= logged.event().sequence() >= range.toSequence();
+                    if (range.holds(logged.event())) {
+                        found.add(logged);
+                    }
+                }
                 after = page.lastPosition();
-            } while (page.hasMore());
+            } while (page.hasMore() && !past);
         }
         return SequenceRange.answer(ranges, found);
     }
