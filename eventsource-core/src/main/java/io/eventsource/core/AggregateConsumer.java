@@ -8,6 +8,7 @@ import io.eventsource.domain.EventId;
 import io.eventsource.ports.Delivery;
 import io.eventsource.ports.DeliveryListener;
 import io.eventsource.ports.EndReason;
+import io.eventsource.ports.LoggedEvent;
 import io.eventsource.ports.Scheduler;
 import io.eventsource.ports.Subscription;
 
@@ -203,9 +204,9 @@ final class AggregateConsumer implements DeliveryListener {
     }
 
     /** Keeps events read ahead from the log. */
-    void rememberLogged(List<Event> events) {
-        for (Event event : events) {
-            logged.put(event.sequence(), event);
+    void rememberLogged(List<LoggedEvent> events) {
+        for (LoggedEvent read : events) {
+            logged.put(read.event().sequence(), read.event());
         }
     }
 

@@ -217,7 +217,7 @@ final class Dispatcher {
             LoggedEvent logged = null;
             List<LoggedEvent> found = logRead.join();
             if (found != null) {
-                consumer.rememberLogged(events(found));
+                consumer.rememberLogged(found);
                 logged = atSequence(found, delivered.sequence());
                 event = logged == null ? null : logged.event();
             }
@@ -266,12 +266,6 @@ final class Dispatcher {
         Map<Binding, Long> none = new LinkedHashMap<>();
         bindings.forEach(binding -> none.put(binding, 0L));
         return none;
-    }
-
-    private static List<Event> events(List<LoggedEvent> logged) {
-        List<Event> events = new ArrayList<>(logged.size());
-        logged.forEach(one -> events.add(one.event()));
-        return events;
     }
 
     /**
@@ -327,7 +321,7 @@ final class Dispatcher {
         Event event = consumer.loggedAt(delivered.sequence());
         if (event == null) {
             List<LoggedEvent> found = reads.read(readAhead(delivered));
-            consumer.rememberLogged(events(found));
+            consumer.rememberLogged(found);
             LoggedEvent logged = atSequence(found, delivered.sequence());
             event = logged == null ? null : logged.event();
         }
