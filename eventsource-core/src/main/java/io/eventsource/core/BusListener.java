@@ -317,6 +317,7 @@ final class BusListener implements Listener {
 
     @Override
     public CompletionStage<Void> stop() {
+        CompletableFuture<Void> sweeping = CompletableFuture.completedFuture(null);
         synchronized (this) {
             if (state == State.STOPPING || state == State.STOPPED) {
                 return stopped;
@@ -326,15 +327,16 @@ final class BusListener implements Listener {
                 heartbeat.cancel();
             }
             if (sweeper != null) {
-                sweeper.stop();
+                // its run in progress uses the stores, which the composition may close once this completes
+                sweeping = sweeper.stop();
             }
         }
         announcements.values().forEach(Subscription::cancel);
         leaveInstances();
         AggregateConsumers current = consumers;
         PartitionConsumers partitioned = partitions;
-        CompletableFuture<Void> finishing = current == null ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.allOf(current.stop(), partitioned.stop());
+        CompletableFuture<Void> finishing = current == null ? sweeping
+                : CompletableFuture.allOf(current.stop(), partitioned.stop(), sweeping);
         finishing.whenComplete((ignored, error) -> {
             state = State.STOPPED;
             stopped.complete(null);

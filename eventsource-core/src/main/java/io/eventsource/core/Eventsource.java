@@ -189,14 +189,16 @@ public final class Eventsource implements AutoCloseable {
     /**
      * Stops every listener gracefully and the relay, non-blocking.
      *
-     * @return completes once the listeners' work in progress has finished
+     * @return completes once the listeners' and the relay's work in progress has finished: the ports may be closed
+     *         then
      */
     public CompletableFuture<Void> stop() {
         List<CompletableFuture<Void>> stopping = new ArrayList<>();
         synchronized (this) {
             closed = true;
             if (relay != null) {
-                relay.stop();
+                // its run in progress uses the stores, which the composition may close once this completes
+                stopping.add(relay.stop());
             }
             for (BusListener listener : listeners.values()) {
                 stopping.add(listener.stop().toCompletableFuture());

@@ -68,10 +68,10 @@ public interface Listener extends AutoCloseable {
 
     /**
      * Stops gracefully: no new event is started, events queued locally go back to the broker, the event in
-     * progress in each aggregate finishes (handler, ack, broker ack), then the subscriptions end.
-     * Non-blocking; idempotent.
+     * progress in each aggregate finishes (handler, ack, broker ack), then the subscriptions end; a sweep in
+     * progress ends after the log page it is at. Non-blocking; idempotent.
      *
-     * @return completes once the work in progress has finished
+     * @return completes once the work in progress has finished, the sweep's too: the stores may be closed then
      */
     CompletionStage<Void> stop();
 

@@ -7,7 +7,6 @@ import io.eventsource.domain.Binding;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.ports.AckStore;
-import io.eventsource.ports.Cancellable;
 import io.eventsource.ports.EventLog;
 import io.eventsource.ports.LoggedEvent;
 import io.eventsource.ports.Scheduler;
@@ -23,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Publishes the events that are still unpublished in the log a grace period after they occurred: those whose
@@ -53,8 +53,7 @@ final class Relay {
     private final Duration interval;
     private final int batchSize;
     private final EventsourceMetrics metrics;
-    private Cancellable task;
-    private boolean running;
+    private final PeriodicWork runs;
 
     Relay(EventLog log, AckStore acks, ServiceRegistry registry, String holder, Router router, Scheduler scheduler,
           ExpiryPolicy expiry, EventsourceOptions options, EventsourceMetrics metrics) {
@@ -71,27 +70,26 @@ final class Relay {
         this.grace = options.relayGracePeriod();
         this.interval = options.relayInterval();
         this.batchSize = options.relayBatchSize();
+        this.runs = new PeriodicWork(scheduler, interval, this::runOnce);
     }
 
-    synchronized void start() {
-        if (task == null) {
-            task = scheduler.scheduleAtFixedRate(interval, interval, this::runOnce);
-        }
+    void start() {
+        runs.start();
     }
 
-    synchronized void stop() {
-        if (task != null) {
-            task.cancel();
-        }
+    /**
+     * No run starts any more, and the run in progress ends after the batch it is at.
+     *
+     * @return completes once no run is in progress: the stores may be closed then
+     */
+    CompletableFuture<Void> stop() {
+        return runs.stop();
     }
 
     /** Publishes what is due now if this runtime holds the lease; returns how many events it settled. Never throws. */
     int runOnce() {
-        synchronized (this) {
-            if (running) {
-                return 0;
-            }
-            running = true;
+        if (!runs.begin()) {
+            return 0;
         }
         int settled = 0;
         try {
@@ -101,6 +99,10 @@ final class Relay {
             // per aggregate, what the run left unpublished as last read (a later batch may read it again)
             Map<AggregateRef, List<Event>> left = new HashMap<>();
             for (int batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
+                if (batch > 0 && runs.isStopping()) {
+                    // what is left is due at the next relay's run, this runtime's or another's
+                    break;
+                }
                 List<LoggedEvent> due = log.unpublished(scheduler.instant().minus(grace), batchSize);
                 Map<AggregateRef, List<Event>> byAggregate = new LinkedHashMap<>();
                 for (LoggedEvent entry : due) {
@@ -129,9 +131,7 @@ final class Relay {
             LOG.warn("relay stopped after {} event(s) this run; it tries again in {}: {}", settled, interval,
                     e.toString());
         } finally {
-            synchronized (this) {
-                running = false;
-            }
+            runs.end();
         }
         return settled;
     }

@@ -7,7 +7,6 @@ import io.eventsource.domain.Event;
 import io.eventsource.domain.EventId;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.ports.AckStore;
-import io.eventsource.ports.Cancellable;
 import io.eventsource.ports.CheckpointStore;
 import io.eventsource.ports.EventLog;
 import io.eventsource.ports.LogPage;
@@ -25,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -95,8 +95,7 @@ final class Sweeper {
     private final Parking parking;
     private final LagReader lags;
     private final List<TypeSweep> types = new ArrayList<>();
-    private Cancellable task;
-    private boolean running;
+    private final PeriodicWork runs;
 
     /**
      * @param checkpoints where the bindings' checkpoints are loaded from and saved
@@ -121,33 +120,37 @@ final class Sweeper {
         this.lags = new LagReader(log, acks, checkpoints);
         Instant owedFrom = scheduler.instant().minus(policy.lookback());
         byType.forEach((type, bindings) -> types.add(new TypeSweep(type, bindings, owedFrom)));
+        this.runs = new PeriodicWork(scheduler, policy.interval(), this::runOnce);
     }
 
-    synchronized void start() {
-        if (task == null) {
-            task = scheduler.scheduleAtFixedRate(policy.interval(), policy.interval(), this::runOnce);
-        }
+    void start() {
+        runs.start();
     }
 
-    synchronized void stop() {
-        if (task != null) {
-            task.cancel();
-        }
+    /**
+     * No run starts any more, and the run in progress ends after the page or re-drive it is at.
+     *
+     * @return completes once no run is in progress: the stores may be closed then
+     */
+    CompletableFuture<Void> stop() {
+        return runs.stop();
+    }
+
+    /** Whether the listener or this sweeper is stopping: a run in progress ends at its next step. */
+    private boolean isStopping() {
+        return stopping.getAsBoolean() || runs.isStopping();
     }
 
     /** Sweeps every bound type once; returns how many aggregates it re-drove. Never throws. */
     int runOnce() {
-        synchronized (this) {
-            if (running) {
-                return 0;
-            }
-            running = true;
+        if (!runs.begin()) {
+            return 0;
         }
         int redriven = 0;
         try {
             Instant dueBefore = scheduler.instant().minus(policy.gracePeriod());
             for (TypeSweep type : types) {
-                if (stopping.getAsBoolean()) {
+                if (isStopping()) {
                     break;
                 }
                 try {
@@ -162,9 +165,7 @@ final class Sweeper {
                         redriven);
             }
         } finally {
-            synchronized (this) {
-                running = false;
-            }
+            runs.end();
         }
         return redriven;
     }
@@ -182,6 +183,10 @@ final class Sweeper {
         boolean endOfPass = false;
         scan:
         for (int pages = 0; pages < MAX_PAGES_PER_RUN; pages++) {
+            if (pages > 0 && isStopping()) {
+                // the next run, after a restart, goes on from here
+                break;
+            }
             LogPage page = log.read(state.query(position, policy.pageSize()));
             List<LoggedEvent> due = new ArrayList<>();
             for (LoggedEvent logged : page.events()) {
@@ -230,7 +235,7 @@ final class Sweeper {
         saveCheckpoint(state);
         int redriven = 0;
         for (Map.Entry<AggregateRef, Event> entry : firstMissing.entrySet()) {
-            if (stopping.getAsBoolean()) {
+            if (isStopping()) {
                 break;
             }
             LOG.debug("{} has no ack of some binding for {} and is past the grace period; re-driving {}",

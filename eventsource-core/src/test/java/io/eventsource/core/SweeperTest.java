@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -212,6 +213,35 @@ class SweeperTest {
         assertThat(broker.consumerCount(queue(P1, ADS))).isZero();
     }
 
+    @Test
+    void aListenerStopsOnceTheSweepInProgressEndsWhichItDoesAfterThePageItIsAt() {
+        SweepPolicy onePerPage = SweepPolicy.defaults().withBounds(1, SweepPolicy.defaults().maxRedrivesPerRun());
+        Eventsource producer = runtime(EventsourceOptions.defaults());
+        Eventsource listening = listenWithCheckpoints(ADS, EventsourceOptions.defaults().withSweep(onePerPage));
+        clock.advanceBy(Duration.ofMillis(100));
+        producer.publisher().publish(P1, ExpectedVersion.ANY, List.of(event(), event(), event()));
+        clock.advanceBy(Duration.ofSeconds(1));
+        assertThat(handled).hasSize(3);
+        // up to the last run before the events are past the grace period: each run read one page, with none due
+        clock.advanceBy(SweepPolicy.defaults().gracePeriod().minusSeconds(1));
+        List<Boolean> stoppedDuringTheRun = new ArrayList<>();
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        log.onSweepRead = () -> {
+            log.onSweepRead = null;
+            CompletableFuture<Void> stop = listening.stop();
+            stops.add(stop);
+            stoppedDuringTheRun.add(stop.isDone());
+        };
+        log.sweepReadsAfter.clear();
+
+        clock.advanceBy(SweepPolicy.defaults().interval());
+
+        assertThat(stoppedDuringTheRun).as("the stop waits for the run, which uses the stores").containsExactly(false);
+        assertThat(log.sweepReadsAfter).as("the run reads no page after the stop, of the three it had to read")
+                .hasSize(1);
+        assertThat(stops).singleElement().satisfies(stop -> assertThat(stop).isDone());
+    }
+
     private void listenAs(ServiceName service, EventsourceOptions options, boolean fromBeginning) {
         Listener listener = runtime(options).listener(service);
         ProjectionBinding binding = listener.listen("Product", "projections")
@@ -224,11 +254,15 @@ class SweeperTest {
 
     /** A listener of {@code Product} for {@code projections} on a runtime that keeps its checkpoints in the ports. */
     private Eventsource listenWithCheckpoints(ServiceName service) {
+        return listenWithCheckpoints(service, EventsourceOptions.defaults());
+    }
+
+    private Eventsource listenWithCheckpoints(ServiceName service, EventsourceOptions options) {
         MessageBus bus = broker.connect();
         buses.add(bus);
         Eventsource runtime = Eventsource.builder().eventLog(log).ackStore(ports.ackStore())
                 .serviceRegistry(ports.registry()).messageBus(bus).scheduler(clock).expiry(ports.expiry())
-                .options(EventsourceOptions.defaults().withPublishDeadline(Duration.ZERO))
+                .options(options.withPublishDeadline(Duration.ZERO))
                 .checkpoints(ports.checkpoints()).build();
         runtimes.add(runtime);
         Listener listener = runtime.listener(service);
@@ -261,6 +295,8 @@ class SweeperTest {
     /** The in-memory log, noting where each typed page read (the sweeper's) starts. */
     private static final class CountingLog extends ForwardingEventLog {
         private final List<Long> sweepReadsAfter = new CopyOnWriteArrayList<>();
+        /** Runs at the next typed page read, before the read; null: nothing. */
+        private volatile Runnable onSweepRead;
 
         CountingLog(EventLog log) {
             super(log);
@@ -270,6 +306,10 @@ class SweeperTest {
         public LogPage read(LogQuery query) {
             if (query.type() != null) {
                 sweepReadsAfter.add(query.afterPosition());
+                Runnable hook = onSweepRead;
+                if (hook != null) {
+                    hook.run();
+                }
             }
             return super.read(query);
         }
