@@ -472,6 +472,7 @@ public final class Benchmark {
     private Throughput sampled(Callable<Throughput> phase) throws Exception {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         long compiledBefore = jit.getTotalCompilationTime();
+        CpuShares cpu = CpuShares.start();
         StackSampler sampler = options.sample() ? StackSampler.start() : null;
         Throughput result;
         try {
@@ -484,6 +485,7 @@ public final class Benchmark {
         // the JIT shares the two cores with everything measured: a phase that runs while it compiles is slower
         report.say("  the JIT compiled for %d ms (its threads' time) during the phase",
                 jit.getTotalCompilationTime() - compiledBefore);
+        report.say("  %s", cpu.summary());
         if (sampler != null) {
             report.say("  where the time went (wall-clock samples every 100 ms; innermost library frame < top frame):");
             sampler.summary(SAMPLED_PLACES).forEach(line -> report.say("%s", line));

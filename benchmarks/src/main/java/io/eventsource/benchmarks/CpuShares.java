@@ -1,0 +1,112 @@
+package io.eventsource.benchmarks;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The CPU time that this JVM (and, within it, the JIT's compiler threads), RabbitMQ, MariaDB/MySQL and Redis used
+ * during a phase, from Linux's {@code /proc}: on the two cores that everything shares, it shows what a phase's rate is
+ * bounded by. The services count only where they run on this machine; elsewhere, or without {@code /proc}, the line
+ * says so. Times are in clock ticks of 1/100 s, Linux's {@code USER_HZ} on every common architecture.
+ */
+final class CpuShares {
+    private static final double TICKS_PER_SECOND = 100.0;
+    /** What the line calls each process, by its command name in {@code /proc/<pid>/comm}. */
+    private static final Map<String, String> SERVICES = Map.of("beam.smp", "RabbitMQ", "mariadbd", "MariaDB",
+            "mysqld", "MySQL", "redis-server", "Redis");
+    private static final List<String> ORDER = List.of("this JVM", "its JIT", "RabbitMQ", "MariaDB", "MySQL", "Redis");
+
+    private final Map<String, Long> before;
+    private final long startedNanos;
+
+    private CpuShares(Map<String, Long> before) {
+        this.before = before;
+        this.startedNanos = System.nanoTime();
+    }
+
+    /** Starts measuring now. */
+    static CpuShares start() {
+        return new CpuShares(ticks());
+    }
+
+    /** "CPU during the phase, in % of one core: this JVM 109 (its JIT 55), RabbitMQ 36, MariaDB 45, Redis 0". */
+    String summary() {
+        Map<String, Long> after = ticks();
+        double seconds = (System.nanoTime() - startedNanos) / 1e9;
+        if (after.isEmpty() || seconds <= 0) {
+            return "CPU shares unknown (no /proc)";
+        }
+        List<String> parts = new ArrayList<>();
+        for (String name : ORDER) {
+            if (!after.containsKey(name) || !before.containsKey(name)) {
+                continue;
+            }
+            double percent = 100.0 * (after.get(name) - before.get(name)) / TICKS_PER_SECOND / seconds;
+            String part = String.format(Locale.ROOT, "%s %.0f", name, percent);
+            parts.add(name.equals("its JIT") ? "(" + part + ")" : part);
+        }
+        return "CPU during the phase, in % of one core: " + String.join(", ", parts).replace(", (", " (");
+    }
+
+    /** The ticks used so far per name; empty without {@code /proc}. */
+    private static Map<String, Long> ticks() {
+        Map<String, Long> ticks = new LinkedHashMap<>();
+        Path self = Path.of("/proc/self");
+        if (!Files.isDirectory(self)) {
+            return ticks;
+        }
+        ticks.put("this JVM", used(self.resolve("stat")));
+        long jit = 0;
+        try (Stream<Path> threads = Files.list(self.resolve("task"))) {
+            for (Path thread : (Iterable<Path>) threads::iterator) {
+                // HotSpot names them "C2 CompilerThread0", "C1 CompilerThre" (truncated to 15 characters)
+                if (comm(thread).contains("CompilerThre")) {
+                    jit += used(thread.resolve("stat"));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            jit = -1;
+        }
+        if (jit >= 0) {
+            ticks.put("its JIT", jit);
+        }
+        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+            for (Path process : (Iterable<Path>) processes::iterator) {
+                String name = SERVICES.get(comm(process));
+                if (name != null) {
+                    ticks.merge(name, used(process.resolve("stat")), Long::sum);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // only this JVM then
+        }
+        return ticks;
+    }
+
+    private static String comm(Path process) {
+        try {
+            return Files.readString(process.resolve("comm"), StandardCharsets.US_ASCII).trim();
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    /** utime + stime of a {@code stat} file (fields 14 and 15, counted after the command name's closing parenthesis). */
+    private static long used(Path stat) {
+        try {
+            String text = Files.readString(stat, StandardCharsets.US_ASCII);
+            String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+}
