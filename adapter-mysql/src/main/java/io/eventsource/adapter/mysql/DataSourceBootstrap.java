@@ -3,7 +3,6 @@ package io.eventsource.adapter.mysql;
 import io.eventsource.ports.PermanentPortException;
 import org.hibernate.SessionFactory;
 import org.hibernate.cfg.Configuration;
-import org.hibernate.dialect.MariaDBDialect;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +55,7 @@ final class DataSourceBootstrap {
             // Hibernate borrows connections from the DataSource and never closes it: it stays the application's
             properties.put("hibernate.connection.datasource", dataSource);
             HibernateBootstrap.mariaDbVersion(serverVersion).ifPresent(version ->
-                    properties.put("hibernate.dialect", new MariaDBDialect(version)));
+                    properties.put("hibernate.dialect", new MariaDbOverConnectorJ(version)));
             SessionFactory sessionFactory = configuration.buildSessionFactory();
             LOG.info("MySQL adapter ready on {} with tables {}*", WHERE, tables.prefix());
             return sessionFactory;

@@ -10,7 +10,6 @@ import org.flywaydb.core.api.output.MigrateResult;
 import org.hibernate.SessionFactory;
 import org.hibernate.cfg.Configuration;
 import org.hibernate.dialect.DatabaseVersion;
-import org.hibernate.dialect.MariaDBDialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,10 +68,7 @@ final class HibernateBootstrap {
             Configuration configuration = configuration(settings, tables);
             overrides.forEach(configuration::setProperty);
             mariaDbVersion(serverVersion).ifPresent(version ->
-                    // Over mysql-connector-j, MariaDB reports its version as "5.5.5-10.11.x-MariaDB": Hibernate would
-                    // take it for MySQL 5.5 (and log that it is unsupported). Say what it is; Hibernate then logs
-                    // HHH90000025 ("does not need to be specified"), which is wrong about this case.
-                    configuration.getProperties().put("hibernate.dialect", new MariaDBDialect(version)));
+                    configuration.getProperties().put("hibernate.dialect", new MariaDbOverConnectorJ(version)));
             SessionFactory sessionFactory = configuration.buildSessionFactory();
             LOG.info("MySQL adapter ready on {} as {} with TLS {} and tables {}*", Credentials.redact(settings.jdbcUrl()),
                     settings.user(), settings.tls(), tables.prefix());
