@@ -107,7 +107,7 @@ final class ReadmeSnippets {
            .onAny(event -> audit.log(event));
         ads.start();   // registers and heart-beats the binding, consumes ProductAggregateIds-ads
         // ...
-        ads.close();   // graceful: the event in progress finishes, its acks are recorded
+        ads.close();   // graceful: the event in progress finishes, its acks are recorded, a sweep in progress ends
         // README: end
     }
 
