@@ -1,6 +1,5 @@
 package io.eventsource.adapter.rabbitmq;
 
-import com.rabbitmq.client.Channel;
 import io.eventsource.domain.AggregateRef;
 import io.eventsource.domain.ConsumerActivity;
 import io.eventsource.domain.Event;
@@ -26,18 +25,18 @@ final class AggregateSubscription extends QueueSubscription {
     private Cancellable idleCheck; // guarded by lock()
 
     /**
-     * @param channel   the subscription's own channel, closed when it ends
-     * @param consuming where to consume and settle: the channel itself, or its unrecorded delegate
+     * @param channel the subscription's own channel, with its prefetch set: handed back to the owner when the
+     *                subscription ends idle, closed when it ends otherwise
      */
-    AggregateSubscription(AggregateRef aggregate, String queue, Channel channel, Channel consuming,
-                          SerialExecutor serial, DeliveryListener listener, Owner owner) {
-        super(queue, channel, consuming, serial, listener, owner);
+    AggregateSubscription(AggregateRef aggregate, String queue, ConsumerChannel channel, SerialExecutor serial,
+                          DeliveryListener listener, Owner owner) {
+        super(queue, channel, serial, listener, owner);
         this.aggregate = aggregate;
     }
 
     /** Starts consuming, with a consumer tag the broker makes up; called once, before it is handed out. */
-    void start(int prefetch) throws IOException {
-        start(prefetch, "");
+    void start() throws IOException {
+        start("");
     }
 
     @Override

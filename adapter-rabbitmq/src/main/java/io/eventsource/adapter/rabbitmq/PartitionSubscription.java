@@ -1,6 +1,5 @@
 package io.eventsource.adapter.rabbitmq;
 
-import com.rabbitmq.client.Channel;
 import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Event;
 import io.eventsource.ports.DeliveryListener;
@@ -13,9 +12,9 @@ import io.eventsource.ports.DeliveryListener;
 final class PartitionSubscription extends QueueSubscription {
     private final AggregateType type;
 
-    PartitionSubscription(AggregateType type, String queue, Channel channel, Channel consuming, SerialExecutor serial,
+    PartitionSubscription(AggregateType type, String queue, ConsumerChannel channel, SerialExecutor serial,
                           DeliveryListener listener, Owner owner) {
-        super(queue, channel, consuming, serial, listener, owner);
+        super(queue, channel, serial, listener, owner);
         this.type = type;
     }
 

@@ -17,17 +17,29 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
  * One consumer of one queue of events (an aggregate's or a partition's), on a channel of its own. amqp-client calls
  * the consumer on its dispatch threads; they only decode and hand over to the subscription's {@link SerialExecutor},
- * which calls the listener one delivery at a time. Every operation on the channel (consume, ack, reject, close) holds
- * the subscription's channel lock, so the channel is never used by two threads at once, and an ack from any thread has
- * been written to the broker when {@link Delivery#ack()} returns (an ack queued for later could be lost with a crash
- * right after it). Each delivery is settled on its own, in any order. The consumer is not in the client's recovery
- * records, so a lost connection ends the subscription ({@link EndReason#CONNECTION_LOST}); the core subscribes again.
+ * which calls the listener one delivery at a time. Every operation on the channel (consume, ack, reject, cancel, close)
+ * holds the subscription's channel lock, so the channel is never used by two threads at once, and an ack from any
+ * thread has been written to the broker when {@link Delivery#ack()} returns (an ack queued for later could be lost with
+ * a crash right after it). Each delivery is settled on its own, in any order. The consumer is not in the client's
+ * recovery records, so a lost connection ends the subscription ({@link EndReason#CONNECTION_LOST}); the core subscribes
+ * again.
+ *
+ * <p>A subscription that ends idle hands its channel back to its owner for the next one, when nothing of it is left
+ * there: its consumer cancelled and every message it received settled (those that arrived after the end go back to
+ * the queue). Opening and closing a channel costs the broker about four times what a consume and a cancel do, and an
+ * aggregate consumer that goes idle and starts again is the common case of an aggregate with an event every few
+ * seconds. Any other end closes the channel, which returns whatever is unsettled to the queue.
  *
  * <p>The kinds differ in what they accept ({@link #check}) and in what they track of their traffic
  * ({@link #onReceived}, {@link #onSettled}: an aggregate subscription ends when idle).
@@ -47,9 +59,19 @@ abstract class QueueSubscription implements Subscription {
         void oversized(String queue);
 
         void ended(QueueSubscription subscription);
+
+        /**
+         * Takes back the channel of a subscription that ended idle, with no consumer and nothing unsettled left on it,
+         * for a later subscription; closes it if the owner keeps enough such channels already.
+         */
+        void reuse(ConsumerChannel channel);
     }
 
+    /** How long an idle end waits for the client to confirm the cancel before it closes the channel instead. */
+    private static final long CANCEL_OK_TIMEOUT_MILLIS = 2_000;
+
     private final String queue;
+    private final ConsumerChannel consumerChannel;
     private final Channel channel;
     private final Channel consuming;
     private final SerialExecutor serial;
@@ -58,33 +80,41 @@ abstract class QueueSubscription implements Subscription {
     private final Object lock = new Object();
     private final Object channelLock = new Object();
     private EndReason endReason;
+    /** The broker's tag of the consumer, once consuming. */
+    private volatile String consumerTag;
+    /** Completes once the client has handed over every delivery the consumer got before its cancel. */
+    private final CompletableFuture<Void> cancelConfirmed = new CompletableFuture<>();
+    /** Messages received and not yet settled on the channel, also those that arrived after the end. */
+    private final AtomicInteger unsettled = new AtomicInteger();
+    /** The delivery tags of the messages that arrived after the end, never handed out. */
+    private final List<Long> arrivedAfterEnd = new ArrayList<>(); // guarded by lock
 
     /**
-     * @param channel   the subscription's own channel, closed when it ends
-     * @param consuming where to consume and settle: the channel itself, or its unrecorded delegate
+     * @param channel the subscription's own channel, with its prefetch set: handed back to the owner or closed when the
+     *                subscription ends
      */
-    QueueSubscription(String queue, Channel channel, Channel consuming, SerialExecutor serial,
-                      DeliveryListener listener, Owner owner) {
+    QueueSubscription(String queue, ConsumerChannel channel, SerialExecutor serial, DeliveryListener listener,
+                      Owner owner) {
         this.queue = queue;
-        this.channel = channel;
-        this.consuming = consuming;
+        this.consumerChannel = channel;
+        this.channel = channel.channel();
+        this.consuming = channel.consuming();
         this.serial = serial;
         this.listener = listener;
         this.owner = owner;
     }
 
     /**
-     * Starts consuming; called once, before the subscription is handed out.
+     * Starts consuming, with the channel's prefetch; called once, before the subscription is handed out.
      *
-     * @param consumerTag the tag the broker shows for the consumer; empty for one the broker makes up
+     * @param tag the tag the broker shows for the consumer; empty for one the broker makes up
      */
-    final void start(int prefetch, String consumerTag) throws IOException {
+    final void start(String tag) throws IOException {
         synchronized (lock) {
             onStarting(owner.scheduler().instant());
         }
         synchronized (channelLock) {
-            consuming.basicQos(prefetch);
-            consuming.basicConsume(queue, false, consumerTag, new Callbacks());
+            consumerTag = consuming.basicConsume(queue, false, tag, new Callbacks());
         }
         synchronized (lock) {
             if (endReason == null) {
@@ -172,7 +202,9 @@ abstract class QueueSubscription implements Subscription {
         // after the listener calls queued so far (they see the end and skip): closing the channel returns its
         // unsettled messages to the queue, in order, and hands a single-active-consumer queue over
         serial.execute(() -> {
-            closeChannel();
+            if (reason != EndReason.IDLE || !handBackChannel()) {
+                closeChannel();
+            }
             owner.ended(this);
             if (notify) {
                 try {
@@ -182,6 +214,47 @@ abstract class QueueSubscription implements Subscription {
                 }
             }
         });
+    }
+
+    /**
+     * Cancels the consumer and hands the channel back to the owner, once every message it received is settled: those
+     * that arrived after the end are returned to the queue, in order.
+     *
+     * @return false if something is left on the channel, or it failed: close it instead, which settles what is left
+     */
+    private boolean handBackChannel() {
+        try {
+            synchronized (channelLock) {
+                if (!consuming.isOpen() || consumerTag == null) {
+                    return false;
+                }
+                consuming.basicCancel(consumerTag);
+            }
+            // the client calls handleCancelOk after every delivery that came before it: none can follow
+            cancelConfirmed.get(CANCEL_OK_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            List<Long> returned;
+            synchronized (lock) {
+                returned = List.copyOf(arrivedAfterEnd);
+            }
+            synchronized (channelLock) {
+                for (long tag : returned) {
+                    consuming.basicReject(tag, true);
+                    unsettled.decrementAndGet();
+                }
+            }
+            if (unsettled.get() != 0) {
+                return false;
+            }
+        } catch (IOException | ShutdownSignalException | java.util.concurrent.TimeoutException
+                 | java.util.concurrent.ExecutionException e) {
+            LOG.debug("Could not cancel the consumer of {} on its channel; closing the channel", queue, e);
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        owner.reuse(consumerChannel);
+        return true;
     }
 
     private void closeChannel() {
@@ -195,10 +268,12 @@ abstract class QueueSubscription implements Subscription {
         }
     }
 
-    private boolean received() {
+    /** Counts a delivery in; false if the subscription ended, and then it is kept to be returned to the queue. */
+    private boolean received(long tag) {
         Instant now = owner.scheduler().instant();
         synchronized (lock) {
             if (endReason != null) {
+                arrivedAfterEnd.add(tag);
                 return false;
             }
             onReceived(now);
@@ -229,6 +304,7 @@ abstract class QueueSubscription implements Subscription {
                     case REQUEUE -> consuming.basicReject(tag, true);
                     case REJECT -> consuming.basicReject(tag, false);
                 }
+                unsettled.decrementAndGet();
             } catch (IOException | ShutdownSignalException e) {
                 LOG.debug("Could not settle message {} of {}; it returns to the queue with its channel", tag, queue, e);
             }
@@ -236,10 +312,11 @@ abstract class QueueSubscription implements Subscription {
     }
 
     private void onDelivery(Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-        if (!received()) {
-            return; // ending: the channel's close returns it to the queue
-        }
         long tag = envelope.getDeliveryTag();
+        unsettled.incrementAndGet();
+        if (!received(tag)) {
+            return; // ending: returned to the queue by the channel's close, or by a reject before it is handed back
+        }
         Event event;
         try {
             event = EventEnvelope.decode(properties, body);
@@ -269,6 +346,7 @@ abstract class QueueSubscription implements Subscription {
             try {
                 if (consuming.isOpen()) {
                     consuming.basicReject(tag, false);
+                    unsettled.decrementAndGet();
                 }
             } catch (IOException | ShutdownSignalException e) {
                 LOG.debug("Could not reject malformed message {} of {}", tag, queue, e);
@@ -338,12 +416,14 @@ abstract class QueueSubscription implements Subscription {
 
         @Override
         public void handleCancel(String consumerTag) {
+            cancelConfirmed.complete(null);
             LOG.debug("The broker cancelled the consumer of {}: its queue was deleted", queue);
             end(EndReason.QUEUE_DELETED, true);
         }
 
         @Override
         public void handleShutdownSignal(String consumerTag, ShutdownSignalException signal) {
+            cancelConfirmed.complete(null);
             if (isOpen() && OversizedMessages.isCause(signal)) {
                 owner.oversized(queue);
             }
@@ -359,6 +439,7 @@ abstract class QueueSubscription implements Subscription {
 
         @Override
         public void handleCancelOk(String consumerTag) {
+            cancelConfirmed.complete(null);
         }
 
         @Override

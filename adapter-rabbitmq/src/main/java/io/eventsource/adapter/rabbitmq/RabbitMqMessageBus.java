@@ -5,7 +5,6 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ShutdownSignalException;
-import com.rabbitmq.client.impl.recovery.AutorecoveringChannel;
 import io.eventsource.domain.AggregateRef;
 import io.eventsource.domain.AggregateTopology;
 import io.eventsource.domain.AggregateType;
@@ -83,12 +82,19 @@ import java.util.regex.Pattern;
  * ({@link OversizedMessages}), so that it does not come back with every reconnect.
  * Publishing borrows a confirm-mode channel from a small pool (one thread at a time per channel): persistent,
  * {@code mandatory}, confirms awaited once per batch. Each subscription has a channel of its own, driven by its own
- * {@link SerialExecutor} on the bus's worker threads.
+ * {@link SerialExecutor} on the bus's worker threads; an aggregate subscription that ends idle leaves its channel to
+ * the next one (at most {@value #MAX_IDLE_CONSUMER_CHANNELS} wait), which spares the broker a channel's opening and
+ * closing for each aggregate consumer that goes idle and starts again.
  */
 @Singleton
 final class RabbitMqMessageBus implements MessageBus {
     private static final Logger LOG = LoggerFactory.getLogger(RabbitMqMessageBus.class);
     private static final int MAX_IDLE_PUBLISHING_CHANNELS = 16;
+    /**
+     * Channels kept for aggregate subscriptions to come, from those that ended idle. Aggregate consumers end idle and
+     * start again at about the same rate, so that a few dozen spare the broker most channel openings and closings.
+     */
+    static final int MAX_IDLE_CONSUMER_CHANNELS = 64;
     private static final int CLOSE_TIMEOUT_MILLIS = 5_000;
     private static final int MAX_ROUTE_ATTEMPTS = 3;
     /** How many routes of one batch {@link #declareRoutes} declares at once. */
@@ -105,6 +111,8 @@ final class RabbitMqMessageBus implements MessageBus {
     private final QueueArguments arguments;
     private final ExecutorService workers;
     private final ConcurrentLinkedDeque<PublishingChannel> idleChannels = new ConcurrentLinkedDeque<>();
+    /** Channels with the aggregate prefetch and no consumer, for the next aggregate subscriptions. */
+    private final ConcurrentLinkedDeque<ConsumerChannel> idleConsumerChannels = new ConcurrentLinkedDeque<>();
     /** The aggregate and partition subscriptions not yet ended. */
     private final Set<QueueSubscription> queueSubscriptions = ConcurrentHashMap.newKeySet();
     private final ConcurrentMap<AggregateType, AggregateTopology> topologies = new ConcurrentHashMap<>();
@@ -147,6 +155,11 @@ final class RabbitMqMessageBus implements MessageBus {
         @Override
         public void ended(QueueSubscription subscription) {
             queueSubscriptions.remove(subscription);
+        }
+
+        @Override
+        public void reuse(ConsumerChannel channel) {
+            keepForReuse(channel);
         }
     };
 
@@ -240,19 +253,17 @@ final class RabbitMqMessageBus implements MessageBus {
         ensureOpen();
         String queue = topology.partitionQueue(type, partition, service).value();
         String action = "Consuming partition queue " + queue;
-        Channel channel = openChannel(action);
-        Channel consuming = channel instanceof AutorecoveringChannel
-                ? ((AutorecoveringChannel) channel).getDelegate() : channel;
-        PartitionSubscription subscription = new PartitionSubscription(type, queue, channel, consuming,
+        ConsumerChannel channel = openConsumerChannel(settings.partitionPrefetch(), action);
+        PartitionSubscription subscription = new PartitionSubscription(type, queue, channel,
                 new SerialExecutor(workers), listener, owner);
         queueSubscriptions.add(subscription);
         try {
             // unique per channel, which is all AMQP asks; and it names the instance to an operator
-            subscription.start(settings.partitionPrefetch(), instance + "-p" + partition);
+            subscription.start(instance + "-p" + partition);
             return subscription;
         } catch (IOException | ShutdownSignalException e) {
             queueSubscriptions.remove(subscription);
-            closeQuietly(channel);
+            closeQuietly(channel.channel());
             if (BrokerFailures.isNotFound(e)) {
                 throw new PermanentPortException("Partition queue " + queue + " does not exist (expired, or never "
                         + "declared): declare the partitions of " + type + " for " + service + " first", e);
@@ -935,18 +946,18 @@ final class RabbitMqMessageBus implements MessageBus {
         }
         String queue = topology.aggregateQueue(aggregate, service).value();
         String action = "Consuming aggregate queue " + queue;
-        Channel channel = openChannel(action);
-        Channel consuming = channel instanceof AutorecoveringChannel
-                ? ((AutorecoveringChannel) channel).getDelegate() : channel;
-        AggregateSubscription subscription = new AggregateSubscription(aggregate, queue, channel, consuming,
+        ConsumerChannel channel = reusedConsumerChannel().orElseGet(() -> openConsumerChannel(settings.prefetch(),
+                action));
+        AggregateSubscription subscription = new AggregateSubscription(aggregate, queue, channel,
                 new SerialExecutor(workers), listener, owner);
         queueSubscriptions.add(subscription);
         try {
-            subscription.start(settings.prefetch());
+            subscription.start();
             return subscription;
         } catch (IOException | ShutdownSignalException e) {
+            // a consume refused for a missing queue closes the channel: the broker's doing, not ours
             queueSubscriptions.remove(subscription);
-            closeQuietly(channel);
+            closeQuietly(channel.channel());
             if (BrokerFailures.isNotFound(e)) {
                 throw new PermanentPortException("Aggregate queue " + queue + " does not exist (expired, or never "
                         + "declared): declare the route of " + aggregate + " first", e);
@@ -960,6 +971,46 @@ final class RabbitMqMessageBus implements MessageBus {
             return createChannel();
         } catch (IOException | ShutdownSignalException e) {
             throw BrokerFailures.translate(action + ": opening a channel", e);
+        }
+    }
+
+    /** A new channel for one subscription, with its prefetch set on the side it consumes on. */
+    private ConsumerChannel openConsumerChannel(int prefetch, String action) {
+        Channel channel = openChannel(action);
+        Channel consuming = ConsumerChannel.consumingSideOf(channel);
+        try {
+            consuming.basicQos(prefetch);
+            return new ConsumerChannel(channel, consuming, prefetch);
+        } catch (IOException | ShutdownSignalException e) {
+            closeQuietly(channel);
+            throw BrokerFailures.translate(action + ": setting the prefetch", e);
+        }
+    }
+
+    /** A channel an idle aggregate subscription left, still fit to consume on; those that are not are closed. */
+    private Optional<ConsumerChannel> reusedConsumerChannel() {
+        ConsumerChannel channel;
+        while ((channel = idleConsumerChannels.pollFirst()) != null) {
+            if (channel.isReusable()) {
+                return Optional.of(channel);
+            }
+            closeQuietly(channel.channel());
+        }
+        return Optional.empty();
+    }
+
+    /** How many channels wait for the next aggregate subscriptions (for tests). */
+    int idleConsumerChannels() {
+        return idleConsumerChannels.size();
+    }
+
+    /** Keeps a channel for the next aggregate subscription (a bus closing meanwhile closes it with its connection). */
+    private void keepForReuse(ConsumerChannel channel) {
+        if (!closed.get() && channel.prefetch() == settings.prefetch() && channel.isReusable()
+                && idleConsumerChannels.size() < MAX_IDLE_CONSUMER_CHANNELS) {
+            idleConsumerChannels.addFirst(channel);
+        } else {
+            closeQuietly(channel.channel());
         }
     }
 
@@ -1062,6 +1113,7 @@ final class RabbitMqMessageBus implements MessageBus {
         while ((channel = idleChannels.pollFirst()) != null) {
             channel.close();
         }
+        idleConsumerChannels.clear(); // closed with the connection
         try {
             connection.close(CLOSE_TIMEOUT_MILLIS);
         } catch (IOException | ShutdownSignalException e) {

@@ -6,6 +6,8 @@ import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.domain.Topology;
+import io.eventsource.ports.Delivery;
+import io.eventsource.ports.DeliveryListener;
 import io.eventsource.ports.EndReason;
 import io.eventsource.ports.PermanentPortException;
 import io.eventsource.ports.PublishResult;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
@@ -188,6 +191,94 @@ class RabbitMqBrokerBehaviourIT {
 
         busy.deliveries.get(0).ack();
         Poll.until("the consumer, settled, is idle", PATIENCE, () -> busy.ended.get() == EndReason.IDLE);
+    }
+
+    @Test
+    void anIdleConsumerLeavesItsChannelToTheNextAggregateSubscription() {
+        RabbitMqMessageBus bus = broker.bus(Broker.SHORT);
+        AggregateRef other = AggregateRef.of("Product", "43");
+        bus.declareRoute(product, Set.of(ADS));
+        bus.declareRoute(other, Set.of(ADS));
+        Recorder first = Recorder.acking();
+        bus.subscribeAggregate(product, ADS, first);
+        bus.publish(product, Recorder.events(product, 1, 3));
+        Poll.until("the first consumer went idle", PATIENCE, () -> first.ended.get() == EndReason.IDLE);
+        assertThat(bus.idleConsumerChannels()).as("its channel is kept").isEqualTo(1);
+
+        Recorder second = Recorder.acking();
+        Subscription next = bus.subscribeAggregate(other, ADS, second);
+        assertThat(bus.idleConsumerChannels()).as("the next subscription took it").isZero();
+        bus.publish(other, Recorder.events(other, 1, 3));
+        Poll.until("the next subscription received its events", PATIENCE, () -> second.deliveries.size() == 3);
+        assertThat(second.sequences()).containsExactly(1L, 2L, 3L);
+        assertThat(first.sequences()).containsExactly(1L, 2L, 3L);
+        next.cancel();
+        Poll.until("the next subscription ended", PATIENCE, () -> second.ended.get() == EndReason.CANCELLED);
+        assertThat(bus.idleConsumerChannels()).as("a cancelled subscription closes its channel").isZero();
+
+        Recorder third = Recorder.acking();
+        bus.subscribeAggregate(other, ADS, third);
+        Poll.never("a message coming back: the acks on the reused channel were written", Duration.ofMillis(500),
+                () -> !third.deliveries.isEmpty());
+    }
+
+    @Test
+    void aMessageArrivingAfterAnIdleEndReturnsToTheQueueInOrderBeforeTheChannelIsKept() {
+        // prefetch 1: the broker sends message 6 once 5 is acked, and the listener acks 5 only after the end
+        RabbitMqMessageBus bus = broker.bus(Broker.SHORT, broker.settings.withPrefetch(1));
+        bus.declareRoute(product, Set.of(ADS));
+        AtomicReference<QueueSubscription> firstSubscription = new AtomicReference<>();
+        List<Long> first = new CopyOnWriteArrayList<>();
+        AtomicReference<EndReason> firstEnd = new AtomicReference<>();
+        DeliveryListener endsAtFive = new DeliveryListener() {
+            @Override
+            public void onDelivery(Delivery delivery) {
+                first.add(delivery.event().sequence());
+                if (delivery.event().sequence() == 5) {
+                    firstSubscription.get().end(EndReason.IDLE, true);
+                }
+                delivery.ack();
+            }
+
+            @Override
+            public void onEnded(EndReason reason) {
+                firstEnd.set(reason);
+            }
+        };
+        firstSubscription.set((QueueSubscription) bus.subscribeAggregate(product, ADS, endsAtFive));
+        bus.publish(product, Recorder.events(product, 1, 50));
+        Poll.until("the first consumer ended", PATIENCE, () -> firstEnd.get() == EndReason.IDLE);
+        assertThat(bus.idleConsumerChannels()).as("its channel is kept, nothing left on it").isEqualTo(1);
+
+        Recorder second = Recorder.acking();
+        bus.subscribeAggregate(product, ADS, second);
+        assertThat(bus.idleConsumerChannels()).as("taken by the next subscription").isZero();
+        Poll.until("the rest arrived", PATIENCE, () -> second.deliveries.size() >= 45);
+        assertThat(first).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(second.sequences()).as("the rest, in order, the returned one first")
+                .isEqualTo(LongStream.rangeClosed(6, 50).boxed().collect(Collectors.toList()));
+        assertThat(second.deliveries.get(0).redelivered()).as("message 6 came back to the queue").isTrue();
+        Poll.never("a duplicate", Duration.ofMillis(300), () -> second.deliveries.size() > 45);
+    }
+
+    @Test
+    void aConsumerEndingIdleWhileHoldingAMessageClosesItsChannelWhichReturnsTheMessage() {
+        RabbitMqMessageBus bus = broker.bus(Broker.SHORT);
+        bus.declareRoute(product, Set.of(ADS));
+        Recorder holding = Recorder.holding();
+        QueueSubscription subscription = (QueueSubscription) bus.subscribeAggregate(product, ADS, holding);
+        bus.publish(product, Recorder.events(product, 1, 3));
+        Poll.until("three held", PATIENCE, () -> holding.deliveries.size() == 3);
+
+        subscription.end(EndReason.IDLE, true);
+        Poll.until("ended", PATIENCE, () -> holding.ended.get() == EndReason.IDLE);
+        assertThat(bus.idleConsumerChannels()).as("a channel with unsettled messages is not kept").isZero();
+
+        Recorder next = Recorder.acking();
+        bus.subscribeAggregate(product, ADS, next);
+        Poll.until("the held messages came back", PATIENCE, () -> next.deliveries.size() == 3);
+        assertThat(next.sequences()).containsExactly(1L, 2L, 3L);
+        assertThat(next.deliveries).allMatch(Delivery::redelivered);
     }
 
     @Test
