@@ -1,7 +1,6 @@
 package io.eventsource.adapter.rabbitmq;
 
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
 import com.rabbitmq.client.impl.recovery.AutorecoveringChannel;
 import io.eventsource.ports.PublishResult;
@@ -25,12 +24,9 @@ final class PublishingChannel {
     /** The routes whose messages came back since the last publish. */
     private final Set<Route> returnedFrom = ConcurrentHashMap.newKeySet();
 
-    PublishingChannel(Connection connection) throws IOException {
-        Channel created = connection.createChannel();
-        if (created == null) {
-            throw new IOException("the broker has no free channel on this connection (channel-max reached)");
-        }
-        this.channel = created;
+    /** @param channel a new channel, which this one puts in confirm mode and owns */
+    PublishingChannel(Channel channel) throws IOException {
+        this.channel = channel;
         channel.confirmSelect();
         // called on the connection's thread, before the confirm of the returned message
         channel.addReturnListener(message -> {

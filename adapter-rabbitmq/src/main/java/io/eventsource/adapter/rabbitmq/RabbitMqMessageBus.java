@@ -890,7 +890,7 @@ final class RabbitMqMessageBus implements MessageBus {
             channel.close();
         }
         try {
-            return new PublishingChannel(connection);
+            return new PublishingChannel(createChannel());
         } catch (IOException | ShutdownSignalException e) {
             throw BrokerFailures.translate(action + ": opening a channel", e);
         }
@@ -1014,8 +1014,14 @@ final class RabbitMqMessageBus implements MessageBus {
         }
     }
 
+    /** A new channel; at the connection's channel-max, the channels kept for aggregate subscriptions make room. */
     private Channel createChannel() throws IOException {
         Channel channel = connection.createChannel();
+        ConsumerChannel kept;
+        while (channel == null && (kept = idleConsumerChannels.pollLast()) != null) {
+            closeQuietly(kept.channel());
+            channel = connection.createChannel();
+        }
         if (channel == null) {
             throw new IOException("the broker has no free channel on this connection (channel-max reached)");
         }

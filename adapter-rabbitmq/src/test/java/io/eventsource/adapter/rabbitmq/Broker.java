@@ -87,8 +87,19 @@ final class Broker implements AutoCloseable {
         return bus(expiry, settings, new CopyOnWriteArrayList<>());
     }
 
+    /** A bus on a connection that may open at most {@code channelMax} channels at once. */
+    RabbitMqMessageBus busWithChannelMax(ExpiryPolicy expiry, int channelMax) {
+        return bus(expiry, settings, new CopyOnWriteArrayList<>(), channelMax);
+    }
+
     private RabbitMqMessageBus bus(ExpiryPolicy expiry, RabbitMqSettings settings, List<Socket> sockets) {
+        return bus(expiry, settings, sockets, ConnectionFactory.DEFAULT_CHANNEL_MAX);
+    }
+
+    private RabbitMqMessageBus bus(ExpiryPolicy expiry, RabbitMqSettings settings, List<Socket> sockets,
+                                   int channelMax) {
         ConnectionFactory factory = RabbitMqConnections.factory(settings);
+        factory.setRequestedChannelMax(channelMax);
         factory.setSocketConfigurator(socket -> {
             SocketConfigurators.defaultConfigurator().configure(socket);
             sockets.add(socket);

@@ -223,6 +223,38 @@ class RabbitMqBrokerBehaviourIT {
     }
 
     @Test
+    void atTheConnectionsChannelMaxTheChannelsKeptForReuseMakeRoom() {
+        // four channels: one to publish, two aggregate consumers, the announcement topology; none left
+        RabbitMqMessageBus bus = broker.busWithChannelMax(Broker.SHORT, 4);
+        AggregateRef other = AggregateRef.of("Product", "43");
+        AggregateType type = product.type();
+        bus.declareRoute(product, Set.of(ADS));
+        bus.declareRoute(other, Set.of(ADS));
+        Recorder first = Recorder.acking();
+        Recorder second = Recorder.acking();
+        bus.subscribeAggregate(product, ADS, first);
+        bus.subscribeAggregate(other, ADS, second);
+        Poll.until("both consumers went idle", PATIENCE,
+                () -> first.ended.get() == EndReason.IDLE && second.ended.get() == EndReason.IDLE);
+        assertThat(bus.idleConsumerChannels()).isEqualTo(2);
+        bus.declareAnnouncements(type, ADS);
+        bus.declareAnnouncements(type, SEARCH);
+        broker.deleteAfterwards(topology.announcementQueue(type, ADS).value(),
+                topology.announcementExchange(type).value());
+        broker.deleteAfterwards(topology.announcementQueue(type, SEARCH).value(),
+                topology.announcementExchange(type).value());
+
+        List<AggregateRef> ads = new CopyOnWriteArrayList<>();
+        List<AggregateRef> search = new CopyOnWriteArrayList<>();
+        bus.subscribeAnnouncements(type, ADS, ads::add);
+        bus.subscribeAnnouncements(type, SEARCH, search::add);
+
+        assertThat(bus.idleConsumerChannels()).as("both kept channels were closed to make room").isZero();
+        assertThat(bus.announce(product)).isEqualTo(new PublishResult.Routed());
+        Poll.until("both subscriptions work", PATIENCE, () -> ads.contains(product) && search.contains(product));
+    }
+
+    @Test
     void aMessageArrivingAfterAnIdleEndReturnsToTheQueueInOrderBeforeTheChannelIsKept() {
         // prefetch 1: the broker sends message 6 once 5 is acked, and the listener acks 5 only after the end
         RabbitMqMessageBus bus = broker.bus(Broker.SHORT, broker.settings.withPrefetch(1));
