@@ -110,7 +110,7 @@ final class Router {
 
     /**
      * {@link #send} for a publisher's batch: the routes of every aggregate with live services (cached; those to declare
-     * declared together), their events published with one wait for confirms, one announcement per aggregate, and
+     * declared together), their events and one announcement per aggregate published with one wait for confirms, and
      * everything published marked so in the background (one mark for this batch and those sent meanwhile). An
      * aggregate whose route the broker refused ({@link RouteCollisionException}) is left unpublished without holding
      * up the others. Routes past half their cache TTL are declared again in the background (see
@@ -140,17 +140,16 @@ final class Router {
                 outcomes.put(aggregate, Outcome.SENT);
             }
         }
-        if (!routed.isEmpty()) {
-            Map<AggregateRef, PublishResult> results = bus.publishAll(routed);
-            results.forEach((aggregate, result) -> {
-                if (!result.isRouted()) {
-                    // as in send: declare again and publish that aggregate once more
-                    route(aggregate, live.get(aggregate), routed.get(aggregate), result);
-                }
-            });
-        }
-        // ExchangeMissing here only means no service ever listened to the type: nobody to tell
-        bus.announceAll(events.keySet());
+        // one wait for the confirms of the events and their announcements; an announcement's ExchangeMissing only
+        // means that no service ever listened to the type: nobody to tell
+        Map<AggregateRef, PublishResult> results = bus.publishAndAnnounce(routed, events.keySet());
+        results.forEach((aggregate, result) -> {
+            if (!result.isRouted()) {
+                // as in send: declare again and publish that aggregate once more (its announcement went: a service
+                // that finds no queue declares one and reads the log, one that finds this copy skips the first)
+                route(aggregate, live.get(aggregate), routed.get(aggregate), result);
+            }
+        });
         List<Event> published = new ArrayList<>();
         routed.values().forEach(published::addAll);
         if (!published.isEmpty()) {

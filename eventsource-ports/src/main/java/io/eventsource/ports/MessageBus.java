@@ -175,6 +175,26 @@ public interface MessageBus extends AutoCloseable {
     }
 
     /**
+     * A publisher's batch in one go: publishes {@code events} as {@link #publishAll} does, then announces
+     * {@code announce} as {@link #announceAll} does, with one wait for confirms for both where the bus can. Each
+     * announcement reaches the announcement queues after the events published before it reached theirs, so that a
+     * service that starts consuming an announced aggregate finds them there. An aggregate whose events came back
+     * (not {@link PublishResult.Routed}) has been announced all the same: a service that finds no queue for it
+     * declares one and reads the log. The default publishes, then announces.
+     *
+     * @return per aggregate of {@code events}, as {@link #publish} returns (announcements are hints: their results
+     *         are not reported)
+     * @throws PortException if the broker cannot be reached, refuses, or does not confirm; some events and
+     *         announcements may have been published (consumers skip what they see twice)
+     */
+    default Map<AggregateRef, PublishResult> publishAndAnnounce(Map<AggregateRef, List<Event>> events,
+                                                                Collection<AggregateRef> announce) {
+        Map<AggregateRef, PublishResult> results = events.isEmpty() ? new LinkedHashMap<>() : publishAll(events);
+        announceAll(announce);
+        return results;
+    }
+
+    /**
      * Publishes the aggregate's id to its type's announcement exchange, so that every listening service
      * starts consuming the aggregate's queue if it does not already.
      *

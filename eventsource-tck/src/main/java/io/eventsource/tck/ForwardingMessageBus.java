@@ -21,6 +21,8 @@ import java.util.Set;
 /**
  * A {@link MessageBus} that hands every call to another one: tests extend it to observe or add to one or two
  * calls (count publishes, remember what to delete afterwards) without restating the rest of the port.
+ * {@link #publishAndAnnounce} is not handed on: it keeps the port's default, which calls {@link #publishAll} and
+ * {@link #announceAll}, so that a test that extends either of those sees a publisher's batches go through them.
  */
 public abstract class ForwardingMessageBus implements MessageBus {
     private final MessageBus delegate;

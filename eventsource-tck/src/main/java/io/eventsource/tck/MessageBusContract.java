@@ -350,6 +350,59 @@ public abstract class MessageBusContract {
     }
 
     @Test
+    void publishesABatchAndAnnouncesItsAggregatesAlsoWhenOneOfThemHasNoExchange() {
+        MessageBus bus = connection();
+        bus.declareAnnouncements(TYPE, ADS);
+        List<AggregateRef> heard = new CopyOnWriteArrayList<>();
+        bus.subscribeAnnouncements(TYPE, ADS, heard::add);
+        AggregateRef first = freshAggregate();
+        AggregateRef unrouted = freshAggregate();
+        AggregateRef second = freshAggregate();
+        bus.declareRoute(first, Set.of(ADS));
+        bus.declareRoute(second, Set.of(ADS));
+        Recorder firstHeard = Recorder.acking();
+        Recorder secondHeard = Recorder.acking();
+        bus.subscribeAggregate(first, ADS, firstHeard);
+        bus.subscribeAggregate(second, ADS, secondHeard);
+        Map<AggregateRef, List<Event>> batch = new LinkedHashMap<>();
+        batch.put(first, events(first, 1, 2));
+        batch.put(unrouted, events(unrouted, 1, 1));
+        batch.put(second, events(second, 1, 3));
+
+        Map<AggregateRef, PublishResult> results = bus.publishAndAnnounce(batch, List.of(first, unrouted, second));
+
+        assertThat(results.keySet()).containsExactly(first, unrouted, second);
+        assertThat(results.get(first)).isEqualTo(new PublishResult.Routed());
+        assertThat(results.get(second)).isEqualTo(new PublishResult.Routed());
+        assertThat(results.get(unrouted).isRouted()).as("no exchange for it: nothing dropped silently").isFalse();
+        eventually(() -> assertThat(firstHeard.sequences()).containsExactly(1L, 2L));
+        eventually(() -> assertThat(secondHeard.sequences()).containsExactly(1L, 2L, 3L));
+        eventually(() -> assertThat(heard).as("every aggregate announced once, the one without exchange too")
+                .containsExactlyInAnyOrder(first, unrouted, second));
+    }
+
+    @Test
+    void announcesABatchWithoutEventsAndPublishesOneToATypeNobodyAnnouncesFor() {
+        MessageBus bus = connection();
+        bus.declareAnnouncements(TYPE, ADS);
+        List<AggregateRef> heard = new CopyOnWriteArrayList<>();
+        bus.subscribeAnnouncements(TYPE, ADS, heard::add);
+        AggregateRef announcedOnly = freshAggregate();
+
+        assertThat(bus.publishAndAnnounce(Map.of(), List.of(announcedOnly))).isEmpty();
+        eventually(() -> assertThat(heard).containsExactly(announcedOnly));
+
+        AggregateRef unheard = AggregateRef.of("NobodyListens", UUID.randomUUID().toString());
+        bus.declareRoute(unheard, Set.of(ADS));
+        Recorder consumer = Recorder.acking();
+        bus.subscribeAggregate(unheard, ADS, consumer);
+        assertThat(bus.publishAndAnnounce(Map.of(unheard, events(unheard, 1, 1)), List.of(unheard)))
+                .as("a type whose announcements nobody declared still gets its events published")
+                .containsExactly(Map.entry(unheard, new PublishResult.Routed()));
+        eventually(() -> assertThat(consumer.sequences()).containsExactly(1L));
+    }
+
+    @Test
     void declaringARouteIsIdempotentAndBindsEachQueueOnce() {
         MessageBus bus = connection();
         AggregateRef aggregate = freshAggregate();

@@ -763,6 +763,38 @@ final class RabbitMqMessageBus implements MessageBus {
     }
 
     /**
+     * The events, then the announcements, on one channel with one wait for confirms; see {@link #publishAll}. A
+     * missing announcement exchange (no service ever declared the type's announcements) closes the channel after
+     * every event went; a missing aggregate exchange closes it before the announcements, which then go on their own.
+     */
+    @Override
+    public Map<AggregateRef, PublishResult> publishAndAnnounce(Map<AggregateRef, List<Event>> events,
+                                                               Collection<AggregateRef> announce) {
+        Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(announce, "announce");
+        Map<PublishingChannel.Route, List<EventEnvelope.Message>> byRoute = new LinkedHashMap<>();
+        Map<AggregateRef, PublishingChannel.Route> routes = new LinkedHashMap<>();
+        for (Map.Entry<AggregateRef, List<Event>> entry : events.entrySet()) {
+            PublishingChannel.Route route = eventRoute(entry.getKey());
+            routes.put(entry.getKey(), route);
+            byRoute.computeIfAbsent(route, r -> new ArrayList<>()).addAll(encoded(entry.getKey(), entry.getValue()));
+        }
+        addAnnouncements(announce, byRoute, new LinkedHashMap<>());
+        AtomicBoolean cutShort = new AtomicBoolean();
+        Map<AggregateRef, PublishResult> results = sendAll(byRoute, routes,
+                "Publishing the events of " + events.size() + " aggregates and announcing " + announce.size(),
+                aggregate -> {
+                    cutShort.set(true);
+                    return publish(aggregate, events.get(aggregate));
+                });
+        results.forEach(this::forgetIfNotRouted);
+        if (cutShort.get()) {
+            announceAll(announce);
+        }
+        return results;
+    }
+
+    /**
      * Every announcement on one channel with one wait for confirms; see {@link #publishAll}. Aggregates of a
      * partitioned type are not announced.
      */
@@ -771,6 +803,20 @@ final class RabbitMqMessageBus implements MessageBus {
         Objects.requireNonNull(aggregates, "aggregates");
         Map<PublishingChannel.Route, List<EventEnvelope.Message>> byRoute = new LinkedHashMap<>();
         Map<AggregateRef, PublishingChannel.Route> routes = new LinkedHashMap<>();
+        addAnnouncements(aggregates, byRoute, routes);
+        Map<AggregateRef, PublishResult> sent = sendAll(byRoute, routes, "Announcing " + aggregates.size()
+                + " aggregates", this::announce);
+        Map<AggregateRef, PublishResult> results = new LinkedHashMap<>();
+        for (AggregateRef aggregate : aggregates) {
+            results.put(aggregate, sent.getOrDefault(aggregate, new PublishResult.Routed()));
+        }
+        return results;
+    }
+
+    /** Adds an announcement of each aggregate of a type with announcements (not a partitioned one), in order. */
+    private void addAnnouncements(Collection<AggregateRef> aggregates,
+                                  Map<PublishingChannel.Route, List<EventEnvelope.Message>> byRoute,
+                                  Map<AggregateRef, PublishingChannel.Route> routes) {
         for (AggregateRef aggregate : aggregates) {
             if (partitioned(aggregate.type()).isPresent()) {
                 continue;
@@ -780,13 +826,6 @@ final class RabbitMqMessageBus implements MessageBus {
             routes.put(aggregate, route);
             byRoute.computeIfAbsent(route, r -> new ArrayList<>()).add(EventEnvelope.encodeAnnouncement(aggregate));
         }
-        Map<AggregateRef, PublishResult> sent = sendAll(byRoute, routes, "Announcing " + aggregates.size()
-                + " aggregates", this::announce);
-        Map<AggregateRef, PublishResult> results = new LinkedHashMap<>();
-        for (AggregateRef aggregate : aggregates) {
-            results.put(aggregate, sent.getOrDefault(aggregate, new PublishResult.Routed()));
-        }
-        return results;
     }
 
     /**
@@ -815,7 +854,7 @@ final class RabbitMqMessageBus implements MessageBus {
             }
             returned = channel.returnedSoFar();
             missing = BrokerFailures.missingExchange(e)
-                    .filter(exchange -> routes.values().stream().anyMatch(route -> route.exchange().equals(exchange)))
+                    .filter(exchange -> byRoute.keySet().stream().anyMatch(route -> route.exchange().equals(exchange)))
                     .orElse("");
         } catch (TimeoutException e) {
             throw new TransientPortException(action + ": the broker did not confirm within "
