@@ -750,11 +750,7 @@ final class RabbitMqMessageBus implements MessageBus {
         Objects.requireNonNull(events, "events");
         Map<PublishingChannel.Route, List<EventEnvelope.Message>> byRoute = new LinkedHashMap<>();
         Map<AggregateRef, PublishingChannel.Route> routes = new LinkedHashMap<>();
-        for (Map.Entry<AggregateRef, List<Event>> entry : events.entrySet()) {
-            PublishingChannel.Route route = eventRoute(entry.getKey());
-            routes.put(entry.getKey(), route);
-            byRoute.computeIfAbsent(route, r -> new ArrayList<>()).addAll(encoded(entry.getKey(), entry.getValue()));
-        }
+        addEvents(events, byRoute, routes);
         Map<AggregateRef, PublishResult> results = sendAll(byRoute, routes,
                 "Publishing the events of " + events.size() + " aggregates",
                 aggregate -> publish(aggregate, events.get(aggregate)));
@@ -774,11 +770,7 @@ final class RabbitMqMessageBus implements MessageBus {
         Objects.requireNonNull(announce, "announce");
         Map<PublishingChannel.Route, List<EventEnvelope.Message>> byRoute = new LinkedHashMap<>();
         Map<AggregateRef, PublishingChannel.Route> routes = new LinkedHashMap<>();
-        for (Map.Entry<AggregateRef, List<Event>> entry : events.entrySet()) {
-            PublishingChannel.Route route = eventRoute(entry.getKey());
-            routes.put(entry.getKey(), route);
-            byRoute.computeIfAbsent(route, r -> new ArrayList<>()).addAll(encoded(entry.getKey(), entry.getValue()));
-        }
+        addEvents(events, byRoute, routes);
         addAnnouncements(announce, byRoute, new LinkedHashMap<>());
         AtomicBoolean cutShort = new AtomicBoolean();
         Map<AggregateRef, PublishResult> results = sendAll(byRoute, routes,
@@ -811,6 +803,17 @@ final class RabbitMqMessageBus implements MessageBus {
             results.put(aggregate, sent.getOrDefault(aggregate, new PublishResult.Routed()));
         }
         return results;
+    }
+
+    /** Adds each aggregate's events to its route, in order, and remembers the route of each aggregate. */
+    private void addEvents(Map<AggregateRef, List<Event>> events,
+                           Map<PublishingChannel.Route, List<EventEnvelope.Message>> byRoute,
+                           Map<AggregateRef, PublishingChannel.Route> routes) {
+        for (Map.Entry<AggregateRef, List<Event>> entry : events.entrySet()) {
+            PublishingChannel.Route route = eventRoute(entry.getKey());
+            routes.put(entry.getKey(), route);
+            byRoute.computeIfAbsent(route, r -> new ArrayList<>()).addAll(encoded(entry.getKey(), entry.getValue()));
+        }
     }
 
     /** Adds an announcement of each aggregate of a type with announcements (not a partitioned one), in order. */
