@@ -67,12 +67,12 @@ final class EventStatements {
 
     /**
      * Puts the version (highest sequence) of each aggregate of {@code type} with one of {@code ids} that has events
-     * into {@code versions}: one query, a range scan of the (type, id, sequence) key per id.
+     * into {@code versions}: one query that reads, per id, the last entry of the (type, id, sequence) key, one index
+     * dive however many events the aggregate has ({@link #versionsSql}).
      */
     void versions(StatelessSession session, AggregateType type, List<String> ids, Map<AggregateRef, Long> versions) {
         int padded = ListShapes.padded(ids.size());
-        String sql = "SELECT aggregate_id, MAX(aggregate_sequence) FROM " + table + " WHERE aggregate_type = ? AND"
-                + " aggregate_id IN (" + ListShapes.placeholders(padded) + ") GROUP BY aggregate_id";
+        String sql = versionsSql(table, padded);
         session.doWork(connection -> {
             try (PreparedStatement select = connection.prepareStatement(sql)) {
                 select.setString(1, type.value());
@@ -81,11 +81,27 @@ final class EventStatements {
                 }
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
-                        versions.put(new AggregateRef(type, AggregateId.of(rows.getString(1))), rows.getLong(2));
+                        long version = rows.getLong(2);
+                        if (!rows.wasNull()) {
+                            versions.put(new AggregateRef(type, AggregateId.of(rows.getString(1))), version);
+                        }
                     }
                 }
             }
         });
+    }
+
+    /**
+     * The text of {@link #versions} for {@code ids} ids: the type, then the ids, as parameters; a row per id, its
+     * version or NULL. Each id's version is the first entry of a backward scan of the (type, id, sequence) key, which
+     * stops there. A grouped {@code MAX(aggregate_sequence) ... WHERE aggregate_id IN (...) GROUP BY aggregate_id}, the
+     * obvious text, read every entry of each aggregate instead: MariaDB's optimizer chose that range scan over its
+     * loose index scan, so an append to an aggregate of 2,000 events read 2,000 index entries.
+     */
+    static String versionsSql(String table, int ids) {
+        return "SELECT k.id, (SELECT e.aggregate_sequence FROM " + table + " e WHERE e.aggregate_type = ?"
+                + " AND e.aggregate_id = k.id ORDER BY e.aggregate_sequence DESC LIMIT 1) FROM "
+                + ListShapes.rows(ids, "id") + " k";
     }
 
     /**

@@ -392,7 +392,7 @@ final class HibernateEventLog implements EventLog {
 
     /**
      * The versions of the aggregates (0 for one without events): one query per type and {@value #IDS_PER_QUERY}
-     * ids, each a range scan of the (type, id, sequence) key per id.
+     * ids, each reading one entry of the (type, id, sequence) key per id ({@link EventStatements#versionsSql}).
      */
     private Map<AggregateRef, Long> versions(StatelessSession session, Collection<AggregateRef> aggregates) {
         Map<AggregateType, List<String>> idsByType = new LinkedHashMap<>();

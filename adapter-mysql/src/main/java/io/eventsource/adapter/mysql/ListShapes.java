@@ -27,6 +27,25 @@ final class ListShapes {
         return entries.get(Math.min(index, entries.size() - 1));
     }
 
+    /**
+     * A derived table of {@code count} rows whose values are placeholders, {@code columns} in each, for a statement to
+     * join its keys to: {@code (SELECT ? AS id UNION ALL SELECT ? ...)}, its parameters row by row.
+     */
+    static String rows(int count, String... columns) {
+        if (count < 1 || columns.length == 0) {
+            throw new IllegalArgumentException("a derived table needs 1 or more rows and columns, got " + count
+                    + " rows of " + columns.length + " columns");
+        }
+        StringBuilder rows = new StringBuilder(16 + count * (18 + 3 * columns.length)).append("(SELECT ");
+        for (int column = 0; column < columns.length; column++) {
+            rows.append(column == 0 ? "? AS " : ", ? AS ").append(columns[column]);
+        }
+        for (int row = 1; row < count; row++) {
+            rows.append(" UNION ALL SELECT ").append(placeholders(columns.length));
+        }
+        return rows.append(')').toString();
+    }
+
     /** {@code count} placeholders, comma-separated. */
     static String placeholders(int count) {
         StringBuilder marks = new StringBuilder(count * 2);

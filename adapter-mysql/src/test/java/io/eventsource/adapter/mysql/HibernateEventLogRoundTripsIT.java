@@ -15,15 +15,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import javax.sql.DataSource;
-import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,8 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,7 +34,7 @@ class HibernateEventLogRoundTripsIT {
     private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
 
     private static TestDatabase database;
-    private static StatementCountingDataSource dataSource;
+    private static CountingDataSource dataSource;
     private static SessionFactory sessionFactory;
     private static HibernateEventLog log;
 
@@ -53,8 +42,7 @@ class HibernateEventLogRoundTripsIT {
     static void start() {
         database = TestDatabase.create();
         MySqlSettings settings = database.settings();
-        dataSource = new StatementCountingDataSource(settings.jdbcUrl(), HibernateBootstrap.driverProperties(settings),
-                settings.user(), settings.password());
+        dataSource = new CountingDataSource(settings);
         sessionFactory = DataSourceBootstrap.open(settings, dataSource);
         log = new HibernateEventLog(sessionFactory, settings);
     }
@@ -197,99 +185,5 @@ class HibernateEventLogRoundTripsIT {
         return new NewEvent(EventId.random(), EventName.of("PriceChanged"),
                 Payload.json("{\"sku\":\"" + i + "\",\"price\":" + (1000 + i) + "}"),
                 Map.of("correlation", "c-" + i, "greeting", "Grüße"), T0.plusNanos(i * 1_000_001L));
-    }
-
-    /** A new driver connection per call; counts the statements executed on the connections it hands out. */
-    private static final class StatementCountingDataSource implements DataSource {
-        private final String url;
-        private final java.util.Properties properties;
-        private final AtomicInteger statements = new AtomicInteger();
-
-        StatementCountingDataSource(String url, java.util.Properties driverProperties, String user, String password) {
-            this.url = url;
-            this.properties = new java.util.Properties();
-            this.properties.putAll(driverProperties);
-            this.properties.setProperty("user", user);
-            this.properties.setProperty("password", password);
-        }
-
-        int statements() {
-            return statements.get();
-        }
-
-        @Override
-        public Connection getConnection() throws SQLException {
-            Connection connection = DriverManager.getConnection(url, properties);
-            return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[]{Connection.class},
-                    (proxy, method, arguments) -> {
-                        Object result = invoke(connection, method, arguments);
-                        return result instanceof Statement statement ? counting(statement) : result;
-                    });
-        }
-
-        private Object counting(Statement statement) {
-            return Proxy.newProxyInstance(Statement.class.getClassLoader(), statementInterface(statement), (proxy, method, arguments) -> {
-                if (method.getName().startsWith("execute")) {
-                    statements.incrementAndGet();
-                }
-                return invoke(statement, method, arguments);
-            });
-        }
-
-        private static Class<?>[] statementInterface(Statement statement) {
-            if (statement instanceof java.sql.CallableStatement) {
-                return new Class<?>[]{java.sql.CallableStatement.class};
-            }
-            if (statement instanceof java.sql.PreparedStatement) {
-                return new Class<?>[]{java.sql.PreparedStatement.class};
-            }
-            return new Class<?>[]{Statement.class};
-        }
-
-        private static Object invoke(Object target, java.lang.reflect.Method method, Object[] arguments) throws Throwable {
-            try {
-                return method.invoke(target, arguments);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-        }
-
-        @Override
-        public Connection getConnection(String username, String password) throws SQLException {
-            throw new SQLFeatureNotSupportedException("the test's DataSource has one user");
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return 0;
-        }
-
-        @Override
-        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            throw new SQLFeatureNotSupportedException();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> type) throws SQLException {
-            throw new SQLException("not a wrapper");
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> type) {
-            return false;
-        }
     }
 }

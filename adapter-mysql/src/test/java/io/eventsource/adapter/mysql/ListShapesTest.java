@@ -39,6 +39,16 @@ class ListShapesTest {
     }
 
     @Test
+    void writesADerivedTableOfPlaceholderRowsForAStatementToJoinItsKeysTo() {
+        assertThat(ListShapes.rows(1, "id")).isEqualTo("(SELECT ? AS id)");
+        assertThat(ListShapes.rows(3, "service", "projection"))
+                .isEqualTo("(SELECT ? AS service, ? AS projection UNION ALL SELECT ?,? UNION ALL SELECT ?,?)");
+        assertThatThrownBy(() -> ListShapes.rows(0, "id"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1 or more rows and columns, got 0 rows of 1 columns");
+    }
+
+    @Test
     void refusesAnEmptyList() {
         assertThatThrownBy(() -> ListShapes.padded(0))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -234,8 +234,9 @@ class MySqlAckStoreIT {
 
     @Test
     void readsTheLastSequencesOfThreeBindingsWithOneStatement() {
-        try (SessionFactory counted = HibernateBootstrap.open(database.settings(),
-                Map.of("hibernate.generate_statistics", "true"));
+        // counted where the driver executes them: the read is plain JDBC, which Hibernate's statistics do not see
+        CountingDataSource statements = new CountingDataSource(database.settings());
+        try (SessionFactory counted = DataSourceBootstrap.open(database.settings(), statements);
              HibernateAckStore store = new HibernateAckStore(counted, database.settings())) {
             ServiceName service = freshService();
             AggregateRef aggregate = AggregateRef.of("Product", "last-" + service.value());
@@ -246,12 +247,11 @@ class MySqlAckStoreIT {
                     ack(service, "l3", AckStatus.FAIL, 1, "x", aggregate, 3, T0),
                     new Ack(new AckKey(EventId.of("l2"), service, search.projection()), AckStatus.OK, 1, "", aggregate, 2,
                             T0))));
-            counted.getStatistics().clear();
+            int before = statements.statements();
 
             Map<Binding, Long> last = store.lastSequences(List.of(projections, search, audit), aggregate);
 
-            assertThat(counted.getStatistics().getPrepareStatementCount()).as("statements for three bindings")
-                    .isEqualTo(1);
+            assertThat(statements.statements() - before).as("statements for three bindings").isEqualTo(1);
             assertThat(last).containsOnly(Map.entry(projections, 3L), Map.entry(search, 2L), Map.entry(audit, 0L));
         }
     }
