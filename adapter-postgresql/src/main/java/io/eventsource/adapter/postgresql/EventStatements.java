@@ -8,6 +8,7 @@ import io.eventsource.ports.LoggedEvent;
 import io.eventsource.ports.SequenceRange;
 import org.hibernate.StatelessSession;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,26 +19,38 @@ import java.util.Map;
 /**
  * The event log's statements on the hot paths in plain JDBC, in the session's transaction: events by aggregate and
  * sequence range (every delivery is checked against the log), the versions of a batch's aggregates and the mark of
- * what was published (every publish batch), and the pages of the log that the sweepers read. The text of each changes
- * with the number of ranges or ids, and through Hibernate each execution paid a translation of the query that cost
- * more CPU than the database took to answer it (the same statements in the MySQL adapter, profiled with JFR in the
- * benchmark's partitioned cold phase: Hibernate's query translation led the listeners' CPU samples). Their lists are
- * padded ({@link ListShapes}), so that a few texts serve every batch and the driver, once a text has run
- * {@code prepareThreshold} times on a connection, runs it server-prepared rather than have the server parse and plan
- * it again. Every value is a parameter; only the validated table name is joined into the text.
+ * what was published (every publish batch), and the pages of the log that the sweepers read. Through Hibernate each
+ * execution paid a translation of the query that cost more CPU than the database took to answer it (the same
+ * statements in the MySQL adapter, profiled with JFR in the benchmark's partitioned cold phase: Hibernate's query
+ * translation led the listeners' CPU samples). The text of the range read and of the mark changes with the number of
+ * ranges or ids; their lists are padded ({@link ListShapes}), so that a few texts serve every batch and the driver,
+ * once a text has run {@code prepareThreshold} times on a connection, runs it server-prepared rather than have the
+ * server parse and plan it again. The versions take their ids as one array parameter: a single text. Every value is a
+ * parameter; only the validated table name is joined into the text.
  *
- * <p>The identifier columns are {@code COLLATE "C"}; a parameter compared with one takes the column's collation, so
- * the comparisons are the ones the constraints' indexes are sorted by, and those indexes serve them.
+ * <p>The identifier columns are {@code COLLATE "C"}; a parameter (or an element of an array parameter) compared with
+ * one takes the column's collation, so the comparisons are the ones the constraints' indexes are sorted by, and those
+ * indexes serve them.
  */
 final class EventStatements {
     private static final String COLUMNS = "global_position, event_id, aggregate_type, aggregate_id, aggregate_sequence,"
             + " name, payload, content_type, metadata, occurred_at_ns, published_at_ns";
 
     private final String table;
+    /**
+     * The ids are one array parameter, unnested into the rows that the lateral subquery runs for: one text for any
+     * number of ids, with no padding. An id without events has no row in the subquery, so the join leaves it out of
+     * the answer.
+     */
+    private final String versionsSql;
 
     /** @param table the event table's name, as {@link Tables#event()} gives it */
     EventStatements(String table) {
         this.table = table;
+        this.versionsSql = "SELECT k.id, last.aggregate_sequence FROM unnest(?::varchar[]) AS k(id)"
+                + " CROSS JOIN LATERAL (SELECT e.aggregate_sequence FROM " + table + " e"
+                + " WHERE e.aggregate_type = ? AND e.aggregate_id = k.id"
+                + " ORDER BY e.aggregate_sequence DESC LIMIT 1) AS last";
     }
 
     /**
@@ -76,26 +89,31 @@ final class EventStatements {
 
     /**
      * Puts the version (highest sequence) of each aggregate of {@code type} with one of {@code ids} that has events
-     * into {@code versions}: one query, a scan of the unique index on (aggregate_type, aggregate_id,
-     * aggregate_sequence) for the ids (an {@code = ANY} of the id list, in PostgreSQL's plan).
+     * into {@code versions}; an aggregate without events is left out. One query that reads, per id, one entry of the
+     * unique index on (aggregate_type, aggregate_id, aggregate_sequence): the aggregate's last, by a backward scan
+     * that {@code LIMIT 1} stops there, whatever the length of the aggregate's history. PostgreSQL has no loose index
+     * scan, so a {@code MAX} grouped by id read every entry of every aggregate asked for: an append to an aggregate of
+     * 10,000 events read 10,000 entries.
      */
     void versions(StatelessSession session, AggregateType type, List<String> ids, Map<AggregateRef, Long> versions) {
-        int padded = ListShapes.padded(ids.size());
-        String sql = "SELECT aggregate_id, MAX(aggregate_sequence) FROM " + table + " WHERE aggregate_type = ? AND"
-                + " aggregate_id IN (" + ListShapes.placeholders(padded) + ") GROUP BY aggregate_id";
-        session.doWork(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(sql)) {
-                select.setString(1, type.value());
-                for (int i = 0; i < padded; i++) {
-                    select.setString(i + 2, ListShapes.at(ids, i));
-                }
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        versions.put(new AggregateRef(type, AggregateId.of(rows.getString(1))), rows.getLong(2));
-                    }
+        session.doWork(connection -> versions(connection, type, ids, versions));
+    }
+
+    /**
+     * {@link #versions(StatelessSession, AggregateType, List, Map)} on a connection: the session's, or a test's that
+     * explains what runs on it.
+     */
+    void versions(Connection connection, AggregateType type, List<String> ids, Map<AggregateRef, Long> versions)
+            throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(versionsSql)) {
+            select.setArray(1, connection.createArrayOf("varchar", ids.toArray()));
+            select.setString(2, type.value());
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    versions.put(new AggregateRef(type, AggregateId.of(rows.getString(1))), rows.getLong(2));
                 }
             }
-        });
+        }
     }
 
     /**

@@ -380,8 +380,8 @@ final class HibernateAckStore implements AckStore {
     }
 
     /**
-     * One query, grouped by binding, on the index that starts with (service, projection, aggregate): the services'
-     * and projections' lists select a few index ranges, and a pair that was not asked for is dropped from the answer.
+     * One query, {@link AckStatements#lastSequences} for this aggregate: one entry of the index on (service,
+     * projection, aggregate, sequence) read per binding, the binding's last, whatever the number of its acks.
      */
     @Override
     public Map<Binding, Long> lastSequences(Collection<Binding> bindings, AggregateRef aggregate) {
@@ -395,29 +395,17 @@ final class HibernateAckStore implements AckStore {
         if (last.isEmpty()) {
             return last;
         }
-        List<String> services = bindings.stream().map(binding -> binding.service().value()).distinct().toList();
-        List<String> projections = bindings.stream().map(binding -> binding.projection().value()).distinct().toList();
-        List<Object[]> rows = read("read the last sequences of " + last.size() + " bindings on " + aggregate,
-                session -> session.createSelectionQuery("select a.key.service, a.key.projection, max(a.sequence)"
-                                + " from AckRow a where a.key.service in :services and a.key.projection in :projections"
-                                + " and a.aggregateType = :type and a.aggregateId = :id"
-                                + " group by a.key.service, a.key.projection", Object[].class)
-                        .setParameterList("services", services)
-                        .setParameterList("projections", projections)
-                        .setParameter("type", aggregate.type().value())
-                        .setParameter("id", aggregate.id().value())
-                        .getResultList());
-        for (Object[] row : rows) {
-            Binding binding = new Binding(ServiceName.of((String) row[0]), aggregate.type(),
-                    Projection.of((String) row[1]));
-            last.computeIfPresent(binding, (b, none) -> ((Number) row[2]).longValue());
-        }
+        read("read the last sequences of " + last.size() + " bindings on " + aggregate, session -> {
+            statements.lastSequences(session, aggregate.type(), last.keySet(), List.of(aggregate.id().value()),
+                    Map.of(aggregate, last));
+            return null;
+        });
         return last;
     }
 
     /**
-     * {@link #lastSequences} grouped by aggregate too: one query per {@value #KEYS_PER_QUERY} aggregates, on the same
-     * index.
+     * {@link #lastSequences} for several aggregates: one query per {@value #KEYS_PER_QUERY} aggregates, which reads
+     * one index entry per binding and aggregate.
      */
     @Override
     public Map<AggregateRef, Map<Binding, Long>> lastSequencesAll(Collection<Binding> bindings,
@@ -434,14 +422,13 @@ final class HibernateAckStore implements AckStore {
             return last;
         }
         AggregateType type = last.keySet().iterator().next().type();
-        List<String> services = bindings.stream().map(binding -> binding.service().value()).distinct().toList();
-        List<String> projections = bindings.stream().map(binding -> binding.projection().value()).distinct().toList();
+        List<Binding> distinct = List.copyOf(new LinkedHashSet<>(bindings));
         List<String> ids = last.keySet().stream().map(aggregate -> aggregate.id().value()).toList();
         for (int from = 0; from < ids.size(); from += KEYS_PER_QUERY) {
             List<String> chunk = ids.subList(from, Math.min(ids.size(), from + KEYS_PER_QUERY));
             read("read the last sequences of " + bindings.size() + " bindings on " + chunk.size() + " aggregates of "
                     + type, session -> {
-                statements.lastSequences(session, type, services, projections, chunk, last);
+                statements.lastSequences(session, type, distinct, chunk, last);
                 return null;
             });
         }

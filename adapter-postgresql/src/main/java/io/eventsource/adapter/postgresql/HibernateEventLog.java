@@ -342,7 +342,7 @@ final class HibernateEventLog implements EventLog {
 
     /**
      * The versions of the aggregates (0 for one without events): one query per type and {@value #IDS_PER_QUERY}
-     * ids, each a scan of the (type, id, sequence) unique index for its ids.
+     * ids, each reading one entry of the (type, id, sequence) unique index per id ({@link EventStatements#versions}).
      */
     private Map<AggregateRef, Long> versions(StatelessSession session, Collection<AggregateRef> aggregates) {
         Map<AggregateType, List<String>> idsByType = new LinkedHashMap<>();
