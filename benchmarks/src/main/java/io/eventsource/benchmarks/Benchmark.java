@@ -61,11 +61,20 @@ public final class Benchmark {
     /** The partitions of the partitioned phases' type. */
     static final int PARTITIONS = 16;
     /**
-     * How long the partitioned type's warm-up publishes to new aggregates before its first phase: the JIT compiles the
-     * partitioned path then, as the seed's phases before it did for theirs. The phases then run cold, hot, hot, cold,
-     * as the JIT goes on compiling through them (each phase prints how long it did).
+     * The partitioned type's warm-up publishes to new aggregates in rounds of this length before its first phase, so
+     * that the JIT compiles the partitioned path before it is measured.
      */
-    static final Duration PARTITIONED_WARM_UP = Duration.ofSeconds(5);
+    static final Duration WARM_UP_ROUND = Duration.ofSeconds(2);
+    /** The warm-up lasts at least this long. */
+    static final Duration WARM_UP_AT_LEAST = Duration.ofSeconds(5);
+    /** The warm-up ends after this long whatever the JIT does, so that a run stays within minutes. */
+    static final Duration WARM_UP_AT_MOST = Duration.ofSeconds(45);
+    /**
+     * The warm-up ends after a round in which the JIT's compiler threads used less than this share of one core: the
+     * phases then measure the library, not the JIT (on two cores, four runtimes' code still compiling takes half a
+     * core for a minute or more, and halves the partitioned rates).
+     */
+    static final double JIT_SETTLED = 0.15;
 
     private final BenchOptions options;
     private final BenchSettings settings;
@@ -246,7 +255,7 @@ public final class Benchmark {
 
     /**
      * The partitioned topology: the same three services on a type of its own with {@value #PARTITIONS} partitions.
-     * After a warm-up ({@link #PARTITIONED_WARM_UP} of events to new aggregates): cold, one event to each new
+     * After a warm-up ({@link #warmUp}: events to new aggregates until the JIT has settled): cold, one event to each new
      * aggregate, as many as the hot phases' events; hot, over the hot phases' aggregates; hot again; cold again. Each
      * ratio takes the mean of a kind's two phases.
      */
@@ -257,12 +266,9 @@ public final class Benchmark {
         rememberPartitions(type, ThreeServices.SERVICES);
         report.say("partitioned: three services on %s with %d partitions each", type, PARTITIONS);
         try (ThreeServices three = ThreeServices.start(partitioned, database, type)) {
-            List<AggregateRef> warm = ThreeServices.aggregates(type, "warm-", options.events());
-            Throughput warmUp = three.publishAsync(warm, warm.size(), PARTITIONED_WARM_UP, options.inFlight());
-            report.say("  warm-up: events to new aggregates for %s (not counted), %s", PARTITIONED_WARM_UP,
-                    describe(warmUp));
+            warmUp(three, type);
 
-            // Cold, hot, hot, cold: the machine drifts over a run (on two cores, the JIT still compiles code of the
+            // Cold, hot, hot, cold: the machine drifts over a run (and the JIT may still compile some code of the
             // earlier phases during these), and in this order a steady drift weighs on both kinds alike. Each rate is
             // the mean of its two phases.
             List<AggregateRef> hotAggregates = ThreeServices.aggregates(type, "p-", options.aggregates());
@@ -288,6 +294,49 @@ public final class Benchmark {
                     hotRate / rawRate, AT_LEAST, 0.3, "", rawHot == null
                     ? "no raw fanout figure: the hot phase did not run (bench.only)" : hots));
         }
+    }
+
+    /**
+     * Publishes to new aggregates of the type in rounds of {@link #WARM_UP_ROUND} (not counted) until, after
+     * {@link #WARM_UP_AT_LEAST}, a round in which the JIT used less than {@link #JIT_SETTLED} of a core, or for
+     * {@link #WARM_UP_AT_MOST} at most (or for {@link #WARM_UP_AT_LEAST} where {@code /proc} does not tell the JIT's
+     * time). It prints the JIT's share in each round.
+     */
+    private void warmUp(ThreeServices three, AggregateType type) throws Exception {
+        long started = System.nanoTime();
+        List<String> shares = new ArrayList<>();
+        long events = 0;
+        String ended;
+        while (true) {
+            double jitBefore = CpuShares.jitSeconds();
+            long roundStarted = System.nanoTime();
+            List<AggregateRef> warm = ThreeServices.aggregates(type, "warm" + shares.size() + "-", options.events());
+            Throughput round = three.publishAsync(warm, warm.size(), WARM_UP_ROUND, options.inFlight());
+            events += round.published();
+            double jitAfter = CpuShares.jitSeconds();
+            double share = jitBefore < 0 || jitAfter < 0 ? Double.NaN
+                    : Math.max(0, jitAfter - jitBefore) / ((System.nanoTime() - roundStarted) / 1e9);
+            shares.add(Double.isNaN(share) ? "?" : String.format(java.util.Locale.ROOT, "%.0f", 100 * share));
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+            if (elapsed.compareTo(WARM_UP_AT_LEAST) >= 0) {
+                if (share < JIT_SETTLED) {
+                    ended = String.format(java.util.Locale.ROOT, "until the JIT used less than %.0f%% of a core",
+                            100 * JIT_SETTLED);
+                    break;
+                }
+                if (Double.isNaN(share)) {
+                    ended = "the JIT's time unknown (no /proc)";
+                    break;
+                }
+                if (elapsed.compareTo(WARM_UP_AT_MOST) >= 0) {
+                    ended = "the most it waits: the JIT had not settled";
+                    break;
+                }
+            }
+        }
+        report.say("  warm-up (not counted): %d events to new aggregates in %.1f s, %s; the JIT's share of a core in"
+                        + " each round of %d s, in %%: %s", events, (System.nanoTime() - started) / 1e9, ended,
+                WARM_UP_ROUND.toSeconds(), String.join(", ", shares));
     }
 
     /** One partitioned cold phase: one event to each new aggregate named {@code prefix}0, 1, ... */

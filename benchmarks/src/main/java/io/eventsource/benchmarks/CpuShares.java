@@ -56,6 +56,15 @@ final class CpuShares {
         return "CPU during the phase, in % of one core: " + String.join(", ", parts).replace(", (", " (");
     }
 
+    /**
+     * The CPU time that this JVM's JIT compiler threads used so far, in seconds, or a negative number where
+     * {@code /proc} does not tell.
+     */
+    static double jitSeconds() {
+        long ticks = jitTicks(Path.of("/proc/self"));
+        return ticks < 0 ? -1 : ticks / TICKS_PER_SECOND;
+    }
+
     /** The ticks used so far per name; empty without {@code /proc}. */
     private static Map<String, Long> ticks() {
         Map<String, Long> ticks = new LinkedHashMap<>();
@@ -64,17 +73,7 @@ final class CpuShares {
             return ticks;
         }
         ticks.put("this JVM", used(self.resolve("stat")));
-        long jit = 0;
-        try (Stream<Path> threads = Files.list(self.resolve("task"))) {
-            for (Path thread : (Iterable<Path>) threads::iterator) {
-                // HotSpot names them "C2 CompilerThread0", "C1 CompilerThre" (truncated to 15 characters)
-                if (comm(thread).contains("CompilerThre")) {
-                    jit += used(thread.resolve("stat"));
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            jit = -1;
-        }
+        long jit = jitTicks(self);
         if (jit >= 0) {
             ticks.put("its JIT", jit);
         }
@@ -89,6 +88,22 @@ final class CpuShares {
             // only this JVM then
         }
         return ticks;
+    }
+
+    /** The ticks that the process's JIT compiler threads used so far, or -1 if its threads cannot be listed. */
+    private static long jitTicks(Path process) {
+        long jit = 0;
+        try (Stream<Path> threads = Files.list(process.resolve("task"))) {
+            for (Path thread : (Iterable<Path>) threads::iterator) {
+                // HotSpot names them "C2 CompilerThread0", "C1 CompilerThre" (truncated to 15 characters)
+                if (comm(thread).contains("CompilerThre")) {
+                    jit += used(thread.resolve("stat"));
+                }
+            }
+            return jit;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private static String comm(Path process) {
