@@ -1,6 +1,9 @@
 package io.eventsource.domain;
 
+import java.security.SecureRandom;
+import java.util.Random;
 import java.util.UUID;
+
 /**
  * The globally unique identity of one event; acks are keyed by it.
  *
@@ -10,6 +13,8 @@ public record EventId(String value) {
     /** The longest event id, in characters: room for a prefixed UUID, bounded so that stores can key acks by it. */
     public static final int MAX_LENGTH = 64;
     private static final Names.Alphabet ALLOWED = Names.Alphabet.of(Names.LETTERS + Names.DIGITS + "_.:-");
+    /** As {@link UUID#randomUUID()}'s: ids made in the same millisecond by any process differ in 74 random bits. */
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     /**
      * Checks the value's form.
@@ -30,9 +35,25 @@ public record EventId(String value) {
         return new EventId(value);
     }
 
-    /** A fresh random (version 4 UUID) id. */
+    /**
+     * A fresh id: a version 7 UUID (RFC 9562), 74 random bits after the millisecond it was made. As unique as a
+     * random (version 4) UUID, and in the order of time, so that what the stores key by event id (the log's unique
+     * id, the acks' primary key) grows at its end rather than at random places once it no longer fits in memory: at
+     * 450,000 ack rows, MariaDB read 12 times more pages from disk for random ids, and took a fifth more CPU.
+     */
     public static EventId random() {
-        return new EventId(UUID.randomUUID().toString());
+        return new EventId(timeOrdered(System.currentTimeMillis(), RANDOM).toString());
+    }
+
+    /** The version 7 UUID of {@code millis} (the Unix epoch's), its other bits from {@code random}. */
+    static UUID timeOrdered(long millis, Random random) {
+        long randomHigh = random.nextLong();
+        long randomLow = random.nextLong();
+        // unix_ts_ms (48 bits), ver (4 bits: 0111), rand_a (12 bits)
+        long high = (millis << 16) | 0x7000L | (randomHigh & 0x0FFFL);
+        // var (2 bits: 10), rand_b (62 bits)
+        long low = (randomLow & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+        return new UUID(high, low);
     }
 
     @Override
