@@ -17,42 +17,59 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
- * A DataSource for tests of what the adapter asks of the server: a new driver connection per call, on which it counts
- * the statements executed and, when the connection closes, the index entries the server read on it after the first
+ * An application's DataSource in tests of what the adapter asks of it and of the server: a new driver connection per
+ * call, counting the connections handed out and those not yet closed (whether a user returns what it borrows), the
+ * statements executed on them and, when a connection closes, the index entries the server read on it after the first
  * (its session's {@code Handler_read_next} and {@code Handler_read_prev}: the entries a range or ref scan steps over,
  * beyond the one each lookup lands on). Each connection is one of the adapter's transactions, so the counts are the
  * adapter's alone, whatever else the server does.
  */
-final class CountingDataSource implements DataSource {
+public final class CountingDataSource implements DataSource {
     private final String url;
     private final Properties properties = new Properties();
+    private final AtomicInteger opened = new AtomicInteger();
+    private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger statements = new AtomicInteger();
     private final AtomicLong indexEntriesStepped = new AtomicLong();
 
-    CountingDataSource(MySqlSettings settings) {
+    /** Connections to the settings' database, as the adapter's pool makes them. */
+    public CountingDataSource(MySqlSettings settings) {
         this.url = settings.jdbcUrl();
         properties.putAll(HibernateBootstrap.driverProperties(settings));
         properties.setProperty("user", settings.user());
         properties.setProperty("password", settings.password());
     }
 
+    /** Connections handed out so far. */
+    public int opened() {
+        return opened.get();
+    }
+
+    /** Connections handed out and not closed. */
+    public int open() {
+        return open.get();
+    }
+
     /** The statements executed so far on the connections handed out. */
-    int statements() {
+    public int statements() {
         return statements.get();
     }
 
     /** The index entries stepped over so far on the connections handed out and closed since. */
-    long indexEntriesStepped() {
+    public long indexEntriesStepped() {
         return indexEntriesStepped.get();
     }
 
     @Override
     public Connection getConnection() throws SQLException {
         Connection connection = DriverManager.getConnection(url, properties);
+        opened.incrementAndGet();
+        open.incrementAndGet();
         return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[]{Connection.class},
                 (proxy, method, arguments) -> {
                     if (method.getName().equals("close") && !connection.isClosed()) {
                         indexEntriesStepped.addAndGet(indexEntriesStepped(connection));
+                        open.decrementAndGet();
                     }
                     Object result = invoke(connection, method, arguments);
                     return result instanceof Statement statement ? counting(statement) : result;

@@ -1,5 +1,6 @@
 package io.eventsource.adapter.mysql.composition;
 
+import io.eventsource.adapter.mysql.CountingDataSource;
 import io.eventsource.adapter.mysql.MySqlModule;
 import io.eventsource.adapter.mysql.MySqlPorts;
 import io.eventsource.adapter.mysql.MySqlSettings;
@@ -134,7 +135,7 @@ class MySqlModuleIT {
 
     @Test
     void onTheApplicationsDataSourceThePortsMigrateUnderThePrefixAndReturnEveryConnection() throws Exception {
-        CountingDataSource dataSource = new CountingDataSource(settings.jdbcUrl(), settings.user(), settings.password());
+        CountingDataSource dataSource = new CountingDataSource(settings);
         // the settings' own URL must play no part: only the tables, the payload limit and the ack batching apply
         MySqlPorts mySql = MySqlModule.ports(settings.withJdbcUrl("jdbc:mysql://127.0.0.1:1/nowhere"), dataSource);
         LoggedEvent logged = append(mySql.eventLog());
