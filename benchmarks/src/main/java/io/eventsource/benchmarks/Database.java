@@ -115,7 +115,7 @@ final class Database {
     static List<Ack> acks(String service, int count) {
         List<Ack> acks = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            acks.add(new Ack(new AckKey(EventId.random(), ServiceName.of(service), Projection.of("view")),
+            acks.add(new Ack(new AckKey(EventId.timeOrdered(Instant.now()), ServiceName.of(service), Projection.of("view")),
                     AckStatus.OK, 1, "", AggregateRef.of("AckBench", "p-" + (i % 500)), i / 500 + 1L,
                     T0.plusMillis(i)));
         }

@@ -136,7 +136,7 @@ final class ThreeServices implements AutoCloseable {
     }
 
     private static NewEvent event(long i, Map<String, String> metadata) {
-        return new NewEvent(EventId.random(), NAME, Payload.json("{\"sku\":\"p-" + i + "\",\"price\":" + (1000 + i % 997)
+        return new NewEvent(EventId.timeOrdered(Instant.now()), NAME, Payload.json("{\"sku\":\"p-" + i + "\",\"price\":" + (1000 + i % 997)
                 + ",\"currency\":\"EUR\"}"), metadata, Instant.now());
     }
 

@@ -16,6 +16,7 @@ import io.eventsource.ports.SnapshotStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -188,12 +189,12 @@ public final class AggregateRepository<S> {
     }
 
     /**
-     * Publishes one event made here after {@code loaded}, as {@link #save(Loaded, List)} does: a random id, the
-     * current trace context as metadata ({@link EventTracing#capture()}), occurred now by the runtime's clock.
+     * Publishes one event made here after {@code loaded}, as {@link #save(Loaded, List)} does: an id made now
+     * ({@link EventId#timeOrdered}), the current trace context as metadata ({@link EventTracing#capture()}), occurred now by the runtime's clock.
      */
     public Loaded<S> save(Loaded<S> loaded, EventName name, Payload payload) {
-        NewEvent event = new NewEvent(EventId.random(), name, payload, runtime.tracing().capture(),
-                runtime.scheduler().instant());
+        Instant now = runtime.scheduler().instant();
+        NewEvent event = new NewEvent(EventId.timeOrdered(now), name, payload, runtime.tracing().capture(), now);
         return save(loaded, List.of(event));
     }
 

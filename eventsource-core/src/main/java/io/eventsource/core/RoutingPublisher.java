@@ -186,7 +186,8 @@ final class RoutingPublisher implements Publisher {
 
     /** An event made by the publisher, carrying the current trace context in its metadata. */
     private NewEvent madeHere(EventName name, Payload payload) {
-        return new NewEvent(EventId.random(), name, payload, tracing.capture(), scheduler.instant());
+        Instant now = scheduler.instant();
+        return new NewEvent(EventId.timeOrdered(now), name, payload, tracing.capture(), now);
     }
 
     private Call call(AggregateRef aggregate, ExpectedVersion expected, List<NewEvent> events) {

@@ -69,6 +69,6 @@ final class TypedEvents {
                     + event.getClass().getName() + "; publish bytes with publish(aggregate, EventName, Payload)");
         }
         SerializedEvent serialized = serializer().serialize(event);
-        return new NewEvent(EventId.random(), serialized.name(), serialized.payload(), metadata, now);
+        return new NewEvent(EventId.timeOrdered(now), serialized.name(), serialized.payload(), metadata, now);
     }
 }

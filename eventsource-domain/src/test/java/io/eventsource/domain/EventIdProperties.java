@@ -5,6 +5,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.LongRange;
 
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
@@ -12,31 +13,47 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A fresh event id is a version 7 UUID: unique, valid, and in the order of the millisecond it was made. */
+/** A time-ordered event id is a version 7 UUID: unique, valid, and in the order of the millisecond it was made. */
 class EventIdProperties {
-    /** The largest millisecond a version 7 UUID holds (48 bits): in the year 10889. */
-    private static final long LAST_MILLISECOND = (1L << 48) - 1;
+    private static final long LAST_MILLISECOND = EventId.LAST_MILLISECOND;
 
     @Example
-    void aFreshIdIsAVersion7UuidOfTheMillisecondItWasMade() {
-        long before = System.currentTimeMillis();
-        EventId id = EventId.random();
-        long after = System.currentTimeMillis();
+    void aTimeOrderedIdIsAVersion7UuidOfItsMillisecond() {
+        Instant at = Instant.parse("2030-01-01T00:00:00.123456Z");
+        EventId id = EventId.timeOrdered(at);
 
         UUID uuid = UUID.fromString(id.value());
         assertThat(uuid.version()).isEqualTo(7);
         assertThat(uuid.variant()).isEqualTo(2);
-        assertThat(uuid.getMostSignificantBits() >>> 16).isBetween(before, after);
+        assertThat(uuid.getMostSignificantBits() >>> 16).isEqualTo(at.toEpochMilli());
         assertThat(EventId.of(id.value())).isEqualTo(id);
     }
 
     @Example
-    void idsMadeInTheSameMillisecondsDiffer() {
+    void idsOfTheSameMillisecondDiffer() {
+        Instant at = Instant.parse("2030-01-01T00:00:00Z");
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < 100_000; i++) {
-            ids.add(EventId.random().value());
+            ids.add(EventId.timeOrdered(at).value());
         }
         assertThat(ids).hasSize(100_000);
+    }
+
+    @Example
+    void aTimeOutsideTheUuidsRangeTakesItsNearestEnd() {
+        assertThat(millisecondOf(EventId.timeOrdered(Instant.parse("1969-12-31T23:59:59Z")))).isZero();
+        assertThat(millisecondOf(EventId.timeOrdered(Instant.MIN))).isZero();
+        assertThat(millisecondOf(EventId.timeOrdered(Instant.MAX))).isEqualTo(LAST_MILLISECOND);
+        assertThat(UUID.fromString(EventId.timeOrdered(Instant.MAX).value()).version()).isEqualTo(7);
+    }
+
+    @Example
+    void aRandomIdIsAVersion4Uuid() {
+        assertThat(UUID.fromString(EventId.random().value()).version()).isEqualTo(4);
+    }
+
+    private static long millisecondOf(EventId id) {
+        return UUID.fromString(id.value()).getMostSignificantBits() >>> 16;
     }
 
     @Property(tries = 200)
