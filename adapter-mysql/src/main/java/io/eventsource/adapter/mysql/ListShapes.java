@@ -11,6 +11,9 @@ import java.util.List;
  * is named, and an update of a row already updated by the same statement finds nothing more to change.
  */
 final class ListShapes {
+    /** A placeholder for an identifier: ASCII, compared byte by byte, as the tables' identifier columns. */
+    private static final String IDENTIFIER = "CONVERT(? USING ascii) COLLATE ascii_bin";
+
     private ListShapes() {
     }
 
@@ -29,19 +32,25 @@ final class ListShapes {
 
     /**
      * A derived table of {@code count} rows whose values are placeholders, {@code columns} in each, for a statement to
-     * join its keys to: {@code (SELECT ? AS id UNION ALL SELECT ? ...)}, its parameters row by row.
+     * join its keys to: {@code (SELECT ? AS id UNION ALL SELECT ? ...)}, its parameters row by row. Each value is made
+     * an ASCII string of binary collation, as the identifier columns are: a derived table's column otherwise has the
+     * connection's collation (utf8mb4_general_ci), and comparing an identifier column with it would ignore case, so
+     * that ids differing only in case would match each other.
      */
     static String rows(int count, String... columns) {
         if (count < 1 || columns.length == 0) {
             throw new IllegalArgumentException("a derived table needs 1 or more rows and columns, got " + count
                     + " rows of " + columns.length + " columns");
         }
-        StringBuilder rows = new StringBuilder(16 + count * (18 + 3 * columns.length)).append("(SELECT ");
+        StringBuilder rows = new StringBuilder(16 + count * (18 + 40 * columns.length)).append("(SELECT ");
         for (int column = 0; column < columns.length; column++) {
-            rows.append(column == 0 ? "? AS " : ", ? AS ").append(columns[column]);
+            rows.append(column == 0 ? "" : ", ").append(IDENTIFIER).append(" AS ").append(columns[column]);
         }
         for (int row = 1; row < count; row++) {
-            rows.append(" UNION ALL SELECT ").append(placeholders(columns.length));
+            rows.append(" UNION ALL SELECT ");
+            for (int column = 0; column < columns.length; column++) {
+                rows.append(column == 0 ? "" : ", ").append(IDENTIFIER);
+            }
         }
         return rows.append(')').toString();
     }

@@ -132,6 +132,37 @@ class IndexReadsIT {
                 HISTORY).isLessThan(FEW);
     }
 
+    @Test
+    void aggregatesWhoseIdsDifferOnlyInCaseHaveTheirOwnVersionsAndPositions() {
+        String id = "Case-" + UUID.randomUUID();
+        AggregateRef upper = AggregateRef.of("Order", id);
+        AggregateRef lower = AggregateRef.of("Order", id.toLowerCase(java.util.Locale.ROOT));
+        List<LoggedEvent> upperEvents = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            upperEvents.addAll(appended(log.appendAll(List.of(new Append(upper, ExpectedVersion.exactly(i),
+                    List.of(event(i)))))));
+        }
+        List<LoggedEvent> lowerEvents = appended(log.appendAll(List.of(new Append(lower, ExpectedVersion.exactly(0),
+                List.of(event(9))))));
+        acks.record(List.of(Ack.ok(upperEvents.get(2).event(), CATALOG, 1, T0),
+                Ack.ok(lowerEvents.get(0).event(), SEARCH, 1, T0))).toCompletableFuture().join();
+
+        List<AppendOutcome> next = log.appendAll(List.of(
+                new Append(lower, ExpectedVersion.exactly(1), List.of(event(10))),
+                new Append(upper, ExpectedVersion.exactly(3), List.of(event(11)))));
+        Map<AggregateRef, Map<Binding, Long>> positions = acks.lastSequencesAll(List.of(CATALOG, SEARCH),
+                List.of(lower, upper));
+
+        assertThat(next).allSatisfy(outcome -> assertThat(outcome).isInstanceOf(AppendOutcome.Appended.class));
+        assertThat(positions.get(upper)).containsExactly(entry(CATALOG, 3L), entry(SEARCH, 0L));
+        assertThat(positions.get(lower)).containsExactly(entry(CATALOG, 0L), entry(SEARCH, 1L));
+    }
+
+    private static List<LoggedEvent> appended(List<AppendOutcome> outcomes) {
+        assertThat(outcomes).singleElement().isInstanceOf(AppendOutcome.Appended.class);
+        return ((AppendOutcome.Appended) outcomes.get(0)).events();
+    }
+
     /** Appends {@value #HISTORY} events to the aggregate, in batches. */
     private static List<LoggedEvent> history(AggregateRef aggregate) {
         List<LoggedEvent> logged = new ArrayList<>();

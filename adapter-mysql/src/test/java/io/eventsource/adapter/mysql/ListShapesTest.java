@@ -40,9 +40,10 @@ class ListShapesTest {
 
     @Test
     void writesADerivedTableOfPlaceholderRowsForAStatementToJoinItsKeysTo() {
-        assertThat(ListShapes.rows(1, "id")).isEqualTo("(SELECT ? AS id)");
-        assertThat(ListShapes.rows(3, "service", "projection"))
-                .isEqualTo("(SELECT ? AS service, ? AS projection UNION ALL SELECT ?,? UNION ALL SELECT ?,?)");
+        String identifier = "CONVERT(? USING ascii) COLLATE ascii_bin";
+        assertThat(ListShapes.rows(1, "id")).isEqualTo("(SELECT " + identifier + " AS id)");
+        assertThat(ListShapes.rows(2, "service", "projection")).isEqualTo("(SELECT " + identifier + " AS service, "
+                + identifier + " AS projection UNION ALL SELECT " + identifier + ", " + identifier + ")");
         assertThatThrownBy(() -> ListShapes.rows(0, "id"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("1 or more rows and columns, got 0 rows of 1 columns");
