@@ -1,5 +1,6 @@
 package io.eventsource.tck;
 
+import io.eventsource.domain.AggregateId;
 import io.eventsource.domain.AggregateRef;
 import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.ConcurrencyConflictException;
@@ -104,6 +105,28 @@ public abstract class EventLogContract {
 
         assertThat(log.version(aggregate)).isZero();
         assertThat(log.read(aggregate, 1, 100)).isEmpty();
+    }
+
+    @Test
+    void aggregatesWhoseIdsDifferOnlyInCaseAreDifferentAggregates() {
+        AggregateType type = freshType();
+        String id = "Case-" + freshAggregate(type).id().value();
+        AggregateRef upper = new AggregateRef(type, AggregateId.of(id));
+        AggregateRef lower = new AggregateRef(type, AggregateId.of(id.toLowerCase(java.util.Locale.ROOT)));
+        assertThat(log.appendAll(List.of(new Append(upper, ExpectedVersion.exactly(0), newEvents(3, T0)))))
+                .singleElement().isInstanceOf(AppendOutcome.Appended.class);
+        assertThat(log.appendAll(List.of(new Append(lower, ExpectedVersion.exactly(0), newEvents(1, T0)))))
+                .singleElement().isInstanceOf(AppendOutcome.Appended.class);
+
+        List<AppendOutcome> next = log.appendAll(List.of(
+                new Append(lower, ExpectedVersion.exactly(1), newEvents(1, T0)),
+                new Append(upper, ExpectedVersion.exactly(3), newEvents(1, T0))));
+
+        assertThat(next).allSatisfy(outcome -> assertThat(outcome).isInstanceOf(AppendOutcome.Appended.class));
+        assertThat(log.version(upper)).isEqualTo(4);
+        assertThat(log.version(lower)).isEqualTo(2);
+        assertThat(sequences(log.read(upper, 1, 100))).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(sequences(log.read(lower, 1, 100))).containsExactly(1L, 2L);
     }
 
     @Test
