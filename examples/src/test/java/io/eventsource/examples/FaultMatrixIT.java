@@ -65,6 +65,8 @@ class FaultMatrixIT {
     private static final Duration AFTER_FAULT = Duration.ofSeconds(1);
     /** How often a message the log refuses may be delivered before the consumer must have stopped taking it back. */
     private static final int MAX_DELIVERIES = 10;
+    /** Longer than the broker clients' request and confirm timeouts (10 s), shorter than their heartbeat's. */
+    private static final Duration BLACKHOLE = Duration.parse(System.getProperty("faults.blackhole", "PT15S"));
 
     private static FaultStack stack;
 
@@ -113,6 +115,24 @@ class FaultMatrixIT {
             stack.broker().restore();
             return Instant.now();
         });
+        assertNoProblem(verdict);
+    }
+
+    /**
+     * A network partition between every runtime and the broker: the connections stay open, no byte goes through, so
+     * that only the clients' own timeouts notice (declarations, confirms), and then every held byte arrives at once,
+     * the late replies to requests that timed out among them.
+     */
+    @Test
+    @Order(2)
+    void brokerPartitionedAwayForFifteenSecondsLosesNothingAndRecoversWithinTenSeconds() throws Exception {
+        FaultVerdict verdict = underTraffic("partition", "RabbitMQ blackholed " + BLACKHOLE.toSeconds() + " s (connections held, no bytes)",
+                () -> {
+                    stack.broker().blackhole();
+                    pause(BLACKHOLE);
+                    stack.broker().restore();
+                    return Instant.now();
+                });
         assertNoProblem(verdict);
     }
 
