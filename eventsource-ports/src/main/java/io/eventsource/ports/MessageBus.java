@@ -30,6 +30,9 @@ import java.util.Set;
  *       unsettled, for the consumer idle timeout. A subscription with traffic is never cancelled for idleness.</li>
  *   <li>Messages not settled when their subscription ends (cancel, idle, lost connection) return to
  *       their queue, in order, for the next consumer.</li>
+ *   <li>Announcements, and the events on a partition queue, survive a restart of the broker. The events on an
+ *       aggregate's queue may not (the RabbitMQ adapter keeps them in memory unless told otherwise): the log is their
+ *       durable copy, and the core catches up from it an aggregate it consumes again after a lost connection.</li>
  * </ul>
  *
  * <p><b>Topologies.</b> The above is the seed's {@link AggregateTopology#perAggregate() per-aggregate} topology, every
@@ -133,8 +136,8 @@ public interface MessageBus extends AutoCloseable {
     }
 
     /**
-     * Publishes events of one aggregate to its exchange, persistent, in the given order, and returns once
-     * the broker has confirmed them all.
+     * Publishes events of one aggregate to its exchange (or its partition's), in the given order, and returns once
+     * the broker has confirmed them all (see the class comment for what a broker restart keeps).
      *
      * @return {@link PublishResult.Routed} when every event reached at least one queue;
      *         {@link PublishResult.ExchangeMissing} when the exchange does not exist (it auto-deleted:

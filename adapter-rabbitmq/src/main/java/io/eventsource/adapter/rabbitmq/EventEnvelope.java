@@ -51,6 +51,7 @@ final class EventEnvelope {
     static final String OCCURRED_AT_HEADER = "es-occurred-at";
     static final String METADATA_PREFIX = "es-meta-";
     static final String ANNOUNCEMENT_CONTENT_TYPE = "text/plain";
+    private static final int TRANSIENT = 1;
     private static final int PERSISTENT = 2;
     private static final int MAX_HEADER_NAME_BYTES = 255;
     private static final int QUOTED_LENGTH = 64;
@@ -62,7 +63,12 @@ final class EventEnvelope {
     record Message(AMQP.BasicProperties properties, byte[] body) {
     }
 
-    static Message encode(Event event) {
+    /**
+     * An event as a message.
+     *
+     * @param persistent whether the broker writes it to disk (delivery mode 2) or keeps it in memory (1)
+     */
+    static Message encode(Event event, boolean persistent) {
         Map<String, Object> headers = new LinkedHashMap<>();
         headers.put(VERSION_HEADER, VERSION);
         headers.put(EVENT_ID_HEADER, event.id().value());
@@ -82,7 +88,7 @@ final class EventEnvelope {
         });
         AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
                 .contentType(event.payload().contentType())
-                .deliveryMode(PERSISTENT)
+                .deliveryMode(persistent ? PERSISTENT : TRANSIENT)
                 .messageId(event.id().value())
                 .headers(headers)
                 .build();

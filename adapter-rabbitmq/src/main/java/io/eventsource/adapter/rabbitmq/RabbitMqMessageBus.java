@@ -80,8 +80,9 @@ import java.util.regex.Pattern;
  * </ul>
  * A message over the inbound limit makes the client close the connection; the bus then drops it from its queue
  * ({@link OversizedMessages}), so that it does not come back with every reconnect.
- * Publishing borrows a confirm-mode channel from a small pool (one thread at a time per channel): persistent,
- * {@code mandatory}, confirms awaited once per batch. Each subscription has a channel of its own, driven by its own
+ * Publishing borrows a confirm-mode channel from a small pool (one thread at a time per channel): {@code mandatory},
+ * confirms awaited once per batch; announcements and partitioned events persistent, the events on aggregate queues
+ * transient unless {@link RabbitMqSettings#persistentAggregateEvents()}. Each subscription has a channel of its own, driven by its own
  * {@link SerialExecutor} on the bus's worker threads; an aggregate subscription that ends idle leaves its channel to
  * the next one (at most {@value #MAX_IDLE_CONSUMER_CHANNELS} wait), which spares the broker a channel's opening and
  * closing for each aggregate consumer that goes idle and starts again.
@@ -690,6 +691,8 @@ final class RabbitMqMessageBus implements MessageBus {
     }
 
     private List<EventEnvelope.Message> encoded(AggregateRef aggregate, List<Event> events) {
+        // a partition queue holds what a service down for long comes back to; an aggregate queue is a buffer
+        boolean persistent = settings.persistentAggregateEvents() || partitioned(aggregate.type()).isPresent();
         List<EventEnvelope.Message> messages = new ArrayList<>(events.size());
         for (Event event : events) {
             if (!aggregate.equals(event.aggregate())) {
@@ -697,7 +700,7 @@ final class RabbitMqMessageBus implements MessageBus {
                         + event);
             }
             PayloadLimit.ofBytes(settings.payloadLimit()).check(event, "RabbitMqSettings.payloadLimit");
-            messages.add(EventEnvelope.encode(event));
+            messages.add(EventEnvelope.encode(event, persistent));
         }
         return messages;
     }

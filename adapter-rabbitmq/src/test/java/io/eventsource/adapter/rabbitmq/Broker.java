@@ -4,6 +4,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.ShutdownSignalException;
 import com.rabbitmq.client.SocketConfigurators;
 import io.eventsource.domain.ExpiryPolicy;
@@ -138,6 +139,23 @@ final class Broker implements AutoCloseable {
         } catch (TimeoutException e) {
             throw new IOException(e);
         }
+    }
+
+    /**
+     * The delivery mode (1 transient, 2 persistent) of every message in the queue, in order; the messages stay
+     * (taken without ack, returned when the channel closes).
+     */
+    List<Integer> deliveryModes(String queue) throws IOException {
+        List<Integer> modes = new ArrayList<>();
+        try (Channel channel = admin.createChannel()) {
+            for (GetResponse message = channel.basicGet(queue, false); message != null;
+                 message = channel.basicGet(queue, false)) {
+                modes.add(message.getProps().getDeliveryMode());
+            }
+        } catch (TimeoutException e) {
+            throw new IOException(e);
+        }
+        return modes;
     }
 
     void publishRaw(String exchange, AMQP.BasicProperties properties, byte[] body) throws IOException {

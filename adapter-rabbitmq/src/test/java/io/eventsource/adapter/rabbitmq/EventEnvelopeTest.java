@@ -27,7 +27,7 @@ class EventEnvelopeTest {
 
     @Test
     void carriesEveryFieldInDocumentedHeadersAndThePayloadAsBody() {
-        EventEnvelope.Message message = EventEnvelope.encode(EVENT);
+        EventEnvelope.Message message = EventEnvelope.encode(EVENT, true);
 
         AMQP.BasicProperties properties = message.properties();
         assertThat(properties.getHeaders())
@@ -47,8 +47,17 @@ class EventEnvelopeTest {
     }
 
     @Test
+    void aTransientEventDiffersOnlyInItsDeliveryMode() {
+        AMQP.BasicProperties persistent = EventEnvelope.encode(EVENT, true).properties();
+        AMQP.BasicProperties transientOne = EventEnvelope.encode(EVENT, false).properties();
+
+        assertThat(transientOne.getDeliveryMode()).as("transient").isEqualTo(1);
+        assertThat(transientOne.builder().deliveryMode(2).build().toString()).isEqualTo(persistent.toString());
+    }
+
+    @Test
     void decodesWhatItEncodes() throws MalformedMessageException {
-        EventEnvelope.Message message = EventEnvelope.encode(EVENT);
+        EventEnvelope.Message message = EventEnvelope.encode(EVENT, true);
 
         assertThat(EventEnvelope.decode(asReceived(message.properties()), message.body())).isEqualTo(EVENT);
     }
@@ -57,7 +66,7 @@ class EventEnvelopeTest {
     void decodesAnEmptyPayload() throws MalformedMessageException {
         Event empty = new Event(EventId.of("e-2"), PRODUCT_42, 1, EventName.of("Touched"),
                 new Payload(new byte[0], "application/octet-stream"), Map.of(), Instant.EPOCH);
-        EventEnvelope.Message message = EventEnvelope.encode(empty);
+        EventEnvelope.Message message = EventEnvelope.encode(empty, true);
 
         assertThat(EventEnvelope.decode(asReceived(message.properties()), null)).isEqualTo(empty);
     }
@@ -73,7 +82,7 @@ class EventEnvelopeTest {
 
     @Test
     void refusesAnotherEnvelopeVersion() {
-        Map<String, Object> headers = new HashMap<>(EventEnvelope.encode(EVENT).properties().getHeaders());
+        Map<String, Object> headers = new HashMap<>(EventEnvelope.encode(EVENT, true).properties().getHeaders());
         headers.put("es-envelope-version", 2);
 
         assertThatThrownBy(() -> EventEnvelope.decode(withHeaders(headers), new byte[0]))
@@ -83,9 +92,9 @@ class EventEnvelopeTest {
 
     @Test
     void aForgedHeaderReachesTheReasonEscapedAndShort() {
-        Map<String, Object> headers = new HashMap<>(EventEnvelope.encode(EVENT).properties().getHeaders());
+        Map<String, Object> headers = new HashMap<>(EventEnvelope.encode(EVENT, true).properties().getHeaders());
         headers.put("es-envelope-version", "1\n2030-01-01 ERROR forged line" + "x".repeat(10_000));
-        Map<String, Object> badId = new HashMap<>(EventEnvelope.encode(EVENT).properties().getHeaders());
+        Map<String, Object> badId = new HashMap<>(EventEnvelope.encode(EVENT, true).properties().getHeaders());
         badId.put("es-aggregate-id", "42\r\nforged\u001b[2J" + "y".repeat(10_000));
 
         assertThatThrownBy(() -> EventEnvelope.decode(withHeaders(headers), new byte[0]))
@@ -102,9 +111,9 @@ class EventEnvelopeTest {
 
     @Test
     void refusesAMissingOrMistypedHeader() {
-        Map<String, Object> missing = new HashMap<>(EventEnvelope.encode(EVENT).properties().getHeaders());
+        Map<String, Object> missing = new HashMap<>(EventEnvelope.encode(EVENT, true).properties().getHeaders());
         missing.remove("es-event-id");
-        Map<String, Object> mistyped = new HashMap<>(EventEnvelope.encode(EVENT).properties().getHeaders());
+        Map<String, Object> mistyped = new HashMap<>(EventEnvelope.encode(EVENT, true).properties().getHeaders());
         mistyped.put("es-sequence", "seven");
 
         assertThatThrownBy(() -> EventEnvelope.decode(withHeaders(missing), new byte[0]))
@@ -115,11 +124,11 @@ class EventEnvelopeTest {
 
     @Test
     void refusesInvalidDomainValues() {
-        Map<String, Object> headers = new HashMap<>(EventEnvelope.encode(EVENT).properties().getHeaders());
+        Map<String, Object> headers = new HashMap<>(EventEnvelope.encode(EVENT, true).properties().getHeaders());
         headers.put("es-aggregate-id", "has space");
-        Map<String, Object> badTime = new HashMap<>(EventEnvelope.encode(EVENT).properties().getHeaders());
+        Map<String, Object> badTime = new HashMap<>(EventEnvelope.encode(EVENT, true).properties().getHeaders());
         badTime.put("es-occurred-at", "yesterday");
-        Map<String, Object> badSequence = new HashMap<>(EventEnvelope.encode(EVENT).properties().getHeaders());
+        Map<String, Object> badSequence = new HashMap<>(EventEnvelope.encode(EVENT, true).properties().getHeaders());
         badSequence.put("es-sequence", 0L);
 
         assertThatThrownBy(() -> EventEnvelope.decode(withHeaders(headers), new byte[0]))
@@ -135,7 +144,7 @@ class EventEnvelopeTest {
         Event longKey = new Event(EventId.of("e-3"), PRODUCT_42, 1, EventName.of("Touched"), Payload.text(""),
                 Map.of("k".repeat(250), "v"), Instant.EPOCH);
 
-        assertThatThrownBy(() -> EventEnvelope.encode(longKey))
+        assertThatThrownBy(() -> EventEnvelope.encode(longKey, true))
                 .isInstanceOf(InvalidValueException.class).hasMessageContaining("AMQP header name");
     }
 
@@ -172,6 +181,6 @@ class EventEnvelopeTest {
     }
 
     private static AMQP.BasicProperties withHeaders(Map<String, Object> headers) {
-        return asReceived(EventEnvelope.encode(EVENT).properties().builder().headers(headers).build());
+        return asReceived(EventEnvelope.encode(EVENT, true).properties().builder().headers(headers).build());
     }
 }

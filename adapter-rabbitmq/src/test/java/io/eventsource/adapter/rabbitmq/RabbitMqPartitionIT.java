@@ -119,7 +119,7 @@ class RabbitMqPartitionIT {
         Recorder recorder = Recorder.acking();
         Subscription subscription = bus.subscribePartition(ORDER, 0, ADS, "ads-1", recorder);
         AggregateRef product = AggregateRef.of("Product", "42");
-        EventEnvelope.Message foreign = EventEnvelope.encode(Recorder.events(product, 1, 1).get(0));
+        EventEnvelope.Message foreign = EventEnvelope.encode(Recorder.events(product, 1, 1).get(0), true);
         AggregateRef order = orderIn(0);
 
         broker.publishRaw(topology.partitionExchange(ORDER).value(), "0", foreign.properties(), foreign.body());

@@ -27,6 +27,19 @@ class RabbitMqSettingsTest {
     }
 
     @Test
+    void keepsTheEventsOfAggregateQueuesTransientUnlessAsked() {
+        RabbitMqSettings local = RabbitMqSettings.local();
+
+        assertThat(local.persistentAggregateEvents()).isFalse();
+        RabbitMqSettings persistent = local.withPersistentAggregateEvents(true);
+        assertThat(persistent.persistentAggregateEvents()).isTrue();
+        assertThat(persistent.withPersistentAggregateEvents(false)).isEqualTo(local);
+        assertThat(persistent.withPrefetch(7).persistentAggregateEvents()).as("kept by the other with methods")
+                .isTrue();
+        assertThat(persistent.toString()).contains("persistentAggregateEvents=true");
+    }
+
+    @Test
     void readsTheUriAndNamespaceFromTheEnvironment() {
         RabbitMqSettings settings = RabbitMqSettings.fromEnvironment(Map.of(
                 "EVENTSOURCE_AMQP_URI", " amqps://app:secret@rabbit.example:5671/prod ",
