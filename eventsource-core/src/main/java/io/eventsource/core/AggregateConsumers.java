@@ -50,7 +50,7 @@ final class AggregateConsumers implements Redrive.Queues {
     private final ExpiryPolicy expiry;
     private final int maxConsumers;
     private final Dispatcher dispatcher;
-    private final Consumer<AggregateRef> declaredAnew;
+    private final Consumer<AggregateRef> mayHaveLost;
     private final ConcurrentMap<AggregateRef, AggregateConsumer> consumers = new ConcurrentHashMap<>();
     /** The consumers that have not ended: what counts against the cap, without a walk over all of them. */
     private final Set<AggregateConsumer> open = ConcurrentHashMap.newKeySet();
@@ -60,11 +60,13 @@ final class AggregateConsumers implements Redrive.Queues {
     private volatile boolean stopping;
 
     /**
-     * @param declaredAnew told of an aggregate whose queue had to be declared before it could be consumed (the queue
-     *                     expired, or never existed for this service): whatever it held is gone
+     * @param mayHaveLost told of an aggregate whose queue may have lost what it held: it had to be declared before it
+     *                    could be consumed (it expired, or never existed for this service), or it is consumed again
+     *                    after a lost connection (a broker that restarted keeps no transient message); the caller
+     *                    catches the bindings up from the log
      */
     AggregateConsumers(ServiceName service, MessageBus bus, SharedReads<SequenceRange, List<LoggedEvent>> log, Scheduler scheduler, ExpiryPolicy expiry,
-                       EventsourceOptions options, Dispatcher dispatcher, Consumer<AggregateRef> declaredAnew) {
+                       EventsourceOptions options, Dispatcher dispatcher, Consumer<AggregateRef> mayHaveLost) {
         this.service = service;
         this.bus = bus;
         this.log = log;
@@ -72,7 +74,7 @@ final class AggregateConsumers implements Redrive.Queues {
         this.expiry = expiry;
         this.maxConsumers = options.maxConsumers();
         this.dispatcher = dispatcher;
-        this.declaredAnew = declaredAnew;
+        this.mayHaveLost = mayHaveLost;
     }
 
     /**
@@ -186,7 +188,7 @@ final class AggregateConsumers implements Redrive.Queues {
             LOG.debug("{} declares its queue of {} before consuming it: {}", service, aggregate, missing.toString());
             bus.declareRoute(aggregate, Set.of(service));
             Subscription subscription = bus.subscribeAggregate(aggregate, service, consumer);
-            declaredAnew.accept(aggregate);
+            mayHaveLost.accept(aggregate);
             return subscription;
         }
     }
@@ -206,9 +208,11 @@ final class AggregateConsumers implements Redrive.Queues {
 
     /**
      * Consumes again, within seconds, a queue whose consumer this listener lost with its connection, so that the
-     * messages queued there are handled now rather than at the aggregate's next news or the next sweep. Tries every
-     * {@link #RESUME_DELAY} while the broker reconnects, for the longer of the queue expiry and the liveness TTL
-     * (once the queue has expired, {@link #subscribe} declares it again and the re-drive catches up from the log).
+     * messages queued there are handled now rather than at the aggregate's next news or the next sweep; and catches
+     * up from the log what the queue may have lost (a broker that restarted keeps no transient message), rather than
+     * leave it to the sweeper. Tries every {@link #RESUME_DELAY} while the broker reconnects, for the longer of the
+     * queue expiry and the liveness TTL (once the queue has expired, {@link #subscribe} declares it again and the
+     * re-drive catches up from the log).
      */
     private void resume(AggregateRef aggregate, int attempt) {
         if (stopping || isConsuming(aggregate)) {
@@ -219,6 +223,14 @@ final class AggregateConsumers implements Redrive.Queues {
             resumed = consume(aggregate);
         } catch (RuntimeException e) {
             resumed = false;
+        }
+        if (resumed) {
+            try {
+                mayHaveLost.accept(aggregate);
+            } catch (RuntimeException e) {
+                LOG.warn("{} consumes {} again but could not catch it up from the log; the sweeper will: {}", service,
+                        aggregate, e.toString());
+            }
         }
         // past the queue expiry the queue is gone, but consuming again declares it and catches up from the log
         long maxAttempts = Math.max(expiry.queueExpiry().toMillis(), expiry.livenessTtl().toMillis())

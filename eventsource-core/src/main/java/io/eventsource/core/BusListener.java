@@ -157,8 +157,8 @@ final class BusListener implements Listener {
         SharedReads<SequenceRange, List<LoggedEvent>> reads = SharedReads.ofLog(log);
         Dispatcher dispatcher = new Dispatcher(service, byType, acks, log, reads, scheduler, options,
                 refusedDeliveries::incrementAndGet, metrics, tracing);
-        // the consumers tell the re-drive of a queue declared anew (no consumer runs before beat() below), and the
-        // re-drive consumes through them
+        // the consumers tell the re-drive of a queue that may have lost what it held (declared anew, or consumed again
+        // after a lost connection; no consumer runs before beat() below), and the re-drive consumes through them
         consumers = new AggregateConsumers(service, bus, reads, scheduler, expiry, options, dispatcher,
                 aggregate -> redrive.latestIfBehind(aggregate, bindingsOf(aggregate.type())));
         partitions = new PartitionConsumers(service, instance, bus, registry, dispatcher, scheduler, expiry,

@@ -52,7 +52,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * aggregates per batch, calls that conflict with an earlier call of their batch, the broker going down in the middle
  * of a batch's publish); three services with two instances each, every instance on its own connection to one
  * simulated broker; random instance crashes, graceful stops and restarts (also while a consumer holds messages behind
- * the one it handles, waiting for a handler's retry), broker outages and time jumps past the idle, expiry and liveness
+ * the one it handles, waiting for a handler's retry), broker outages, broker restarts that lose what the aggregate
+ * queues held, and time jumps past the idle, expiry and liveness
  * durations; flaky handlers that fail their first attempt (retried by two services; parking the aggregate for the
  * third, whose failures are replayed at the end). All on the virtual clock, so a failing case replays exactly from
  * the seed jqwik prints.
@@ -136,6 +137,13 @@ class DeliveryProperties {
     record Broker(boolean up) implements Step {
     }
 
+    /**
+     * The broker restarts at once: every subscription ends, and the messages of aggregate queues, which it keeps in
+     * memory only, are lost (see {@link InMemoryBroker#restart()}).
+     */
+    record BrokerRestart() implements Step {
+    }
+
     @Provide
     Arbitrary<List<Step>> scenarios() {
         Arbitrary<Step> publish = Combinators.combine(Arbitraries.integers().between(0, AGGREGATES - 1),
@@ -152,6 +160,7 @@ class DeliveryProperties {
         // past the 5 s idle timeout, the 30 s queue expiry and the 30 s liveness
         Arbitrary<Step> longWait = Arbitraries.integers().between(4, 75).map(s -> new Advance(Duration.ofSeconds(s)));
         Arbitrary<Step> broker = Arbitraries.of(true, false).map(Broker::new);
+        Arbitrary<Step> brokerRestart = Arbitraries.just(new BrokerRestart());
         return Arbitraries.frequencyOf(
                         net.jqwik.api.Tuple.of(8, publish),
                         net.jqwik.api.Tuple.of(3, batch),
@@ -160,7 +169,8 @@ class DeliveryProperties {
                         net.jqwik.api.Tuple.of(3, restart),
                         net.jqwik.api.Tuple.of(6, shortWait),
                         net.jqwik.api.Tuple.of(2, longWait),
-                        net.jqwik.api.Tuple.of(1, broker))
+                        net.jqwik.api.Tuple.of(1, broker),
+                        net.jqwik.api.Tuple.of(1, brokerRestart))
                 .list().ofMinSize(1).ofMaxSize(70);
     }
 
@@ -191,6 +201,7 @@ class DeliveryProperties {
 
         Statistics.label("crashes").collect(steps.stream().filter(Crash.class::isInstance).count() > 0);
         Statistics.label("broker outages").collect(steps.stream().anyMatch(s -> s instanceof Broker b && !b.up()));
+        Statistics.label("broker restarts").collect(steps.stream().anyMatch(BrokerRestart.class::isInstance));
         Statistics.label("batches of several aggregates").collect(simulation.batchesOfSeveralAggregates() > 0);
         Statistics.label("calls that conflicted within their batch").collect(simulation.conflicts() > 0);
         Statistics.label("broker outages in the middle of a batch").collect(simulation.outagesMidBatch() > 0);
@@ -306,6 +317,10 @@ class DeliveryProperties {
                 }
             } else if (step instanceof Advance advance) {
                 clock.advanceBy(advance.by());
+            } else if (step instanceof BrokerRestart) {
+                if (brokerUp) {
+                    broker.restart();
+                }
             } else if (step instanceof Broker change) {
                 if (brokerUp && !change.up()) {
                     stopBroker();

@@ -218,6 +218,29 @@ class RecoveryTest {
         assertThat(handled).containsExactly("ads:Product-1#1", "ads:Product-1#2");
     }
 
+    /**
+     * The broker restarts with two events in the queue that it keeps in memory only: the listener consumes the queue
+     * again and catches up from the log within seconds, with no sweeper to fall back on.
+     */
+    @Test
+    void catchesUpFromTheLogWithinSecondsWhatARestartedBrokerLostOfItsQueues() {
+        EventsourceOptions noSweeper = EventsourceOptions.defaults().withSweep(SweepPolicy.disabled());
+        Eventsource producer = runtime(noSweeper);
+        listen(noSweeper);
+        producer.publisher().publishAsync(P1, event());
+        clock.advanceBy(Duration.ofMillis(100));
+        assertThat(handled).containsExactly("ads:Product-1#1");
+
+        List<LoggedEvent> more = ports.eventLog().append(P1, ExpectedVersion.exactly(1), List.of(event(), event()));
+        broker.connect().publish(P1, more.stream().map(LoggedEvent::event).toList());
+        broker.restart();
+        assertThat(broker.queueDepth(queue(P1))).as("lost in the restart").isZero();
+        clock.advanceBy(Duration.ofSeconds(3));
+
+        assertThat(handled).containsExactly("ads:Product-1#1", "ads:Product-1#2", "ads:Product-1#3");
+        assertThat(broker.consumerCount(queue(P1))).isEqualTo(1);
+    }
+
     @Test
     void refusesMessagesThatAreNotEventsOfTheLogWithoutRequeueOrAck() {
         Eventsource producer = runtime(EventsourceOptions.defaults());

@@ -151,6 +151,26 @@ public final class InMemoryBroker {
         }
     }
 
+    /**
+     * Restarts the broker at once, as a RabbitMQ node restart does with the RabbitMQ adapter's default settings: every
+     * subscription of every connection ends with {@link EndReason#CONNECTION_LOST} (the connections themselves
+     * work on, as the client's recovery reconnects them); exchanges and queues stay, and so do the messages of
+     * announcement and partition queues, which are persistent; the messages of aggregate queues, which are transient,
+     * are lost, also those their consumers held unsettled.
+     */
+    public void restart() {
+        synchronized (lock) {
+            for (InMemoryMessageBus bus : List.copyOf(connections)) {
+                endSubscriptionsOf(bus, EndReason.CONNECTION_LOST, true);
+            }
+            for (Queue queue : queues.values()) {
+                if (queue.kind == Kind.AGGREGATE) {
+                    queue.ready.clear();
+                }
+            }
+        }
+    }
+
     /** Brings the broker back after {@link #stop()}; connections work again, their old subscriptions stay ended. */
     public void start() {
         synchronized (lock) {
