@@ -34,12 +34,15 @@ import java.util.function.Function;
  * @param sample          whether the library's throughput phases run under the wall-clock {@link StackSampler} and print
  *                        where the time went; off by default, since taking every thread's stack ten times a second
  *                        costs the measured runtimes CPU (about 6% of the JVM's in a partitioned phase)
+ * @param persistentEvents whether the events on aggregates' own queues are persistent messages
+ *                        ({@link io.eventsource.adapter.rabbitmq.RabbitMqSettings#persistentAggregateEvents()}); off
+ *                        by default, as the adapter's default
  * @param only            the phases to run ({@link #PHASES}); all by default
  * @param output          where the figures are written
  */
 record BenchOptions(int events, Duration seconds, int aggregates, int inFlight, int threads, int cold,
                     Duration latencySeconds, double latencyRate, int acks, int memoryAggregates, Duration queueExpiry,
-                    boolean sample, Set<String> only, Path output) {
+                    boolean sample, boolean persistentEvents, Set<String> only, Path output) {
     /** The phases, in the order they run. */
     static final Set<String> PHASES = Set.of("hot", "cold", "latency", "partitioned", "acks", "memory");
     /** The number of active aggregates that the memory target is about. */
@@ -87,6 +90,7 @@ record BenchOptions(int events, Duration seconds, int aggregates, int inFlight, 
                 read("bench.memory.aggregates", 2_000, Integer::parseInt),
                 Duration.ofSeconds(read("bench.queue.expiry", 120, Integer::parseInt)),
                 read("bench.sample", false, BenchOptions::parseBoolean),
+                read("bench.persistent", false, BenchOptions::parseBoolean),
                 read("bench.only", PHASES, text -> new TreeSet<>(Arrays.asList(text.toLowerCase(Locale.ROOT)
                         .split("\\s*,\\s*")))),
                 read("bench.output", Path.of("target"), Path::of));

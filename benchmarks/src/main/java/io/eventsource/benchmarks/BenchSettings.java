@@ -51,6 +51,11 @@ record BenchSettings(ExpiryPolicy expiry, EventsourceOptions options, RabbitMqSe
                 mySql.withNamespace(namespace));
     }
 
+    /** These settings with other RabbitMQ settings. */
+    BenchSettings withRabbitMq(RabbitMqSettings value) {
+        return new BenchSettings(expiry, options, value, redis, mySql);
+    }
+
     /** These settings with other runtime options. */
     BenchSettings withOptions(EventsourceOptions value) {
         return new BenchSettings(expiry, value, rabbitMq, redis, mySql);

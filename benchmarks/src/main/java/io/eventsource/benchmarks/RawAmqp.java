@@ -103,13 +103,15 @@ final class RawAmqp implements AutoCloseable {
      * Hot on the seed's per-aggregate topology, the broker's own ceiling for it: {@code routes} durable fanout
      * exchanges, each bound to {@code queueCount} aggregate queues (the adapter's arguments), every queue consumed on a
      * channel of its own (one connection per service, as each service has its own; manual acks, prefetch
-     * {@value #PREFETCH}), and one thread publishing persistent messages to the exchanges in turn, awaiting confirms
-     * every {@value #CONFIRM_BATCH} messages, until every queue's consumer has had every message. Everything it
-     * declared is deleted before it returns, so that the phases after it meet the broker as before.
+     * {@value #PREFETCH}), and one thread publishing messages to the exchanges in turn, awaiting confirms every
+     * {@value #CONFIRM_BATCH} messages, until every queue's consumer has had every message. Everything it declared is
+     * deleted before it returns, so that the phases after it meet the broker as before.
      *
+     * @param persistent whether the messages are persistent, as the library's events on aggregate queues are or not
      * @return messages per second, published and consumed from every queue
      */
-    double perAggregateFanout(int queueCount, int routes, int messages, Duration limit) throws Exception {
+    double perAggregateFanout(int queueCount, int routes, int messages, Duration limit, boolean persistent)
+            throws Exception {
         List<Connection> services = new ArrayList<>();
         List<String> declaredQueues = new ArrayList<>();
         List<String> declaredExchanges = new ArrayList<>();
@@ -158,7 +160,7 @@ final class RawAmqp implements AutoCloseable {
                 int published = 0;
                 while (published < messages && System.nanoTime() < deadline) {
                     channel.basicPublish(prefix + "RawRoute-" + (published % routes), "", true,
-                            MessageProperties.PERSISTENT_BASIC, body);
+                            persistent ? MessageProperties.PERSISTENT_BASIC : MessageProperties.BASIC, body);
                     if (++published % CONFIRM_BATCH == 0) {
                         channel.waitForConfirmsOrDie(CONFIRM_TIMEOUT_MILLIS);
                     }
