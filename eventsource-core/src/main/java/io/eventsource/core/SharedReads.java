@@ -32,6 +32,13 @@ import java.util.function.Function;
  * wait until none does. Asked asynchronously, a batch can carry as many questions as there are aggregates waiting
  * for one, not only as many as there are threads to wait.
  *
+ * <p>A slot is only ever held by a thread that reads. A read started on an executor takes its slot once a thread of
+ * the executor runs it, not when it is queued there: threads of that executor may themselves wait in {@link #read}
+ * for a slot (a listener checks announcements on the scheduler's workers, which also run the partitions' reads), and
+ * a slot held by a read queued behind them would never come free. For the same reason a thread whose own read is
+ * done hands its slot only to another waiting thread; what waits without a thread gets a read started on its
+ * executor.
+ *
  * @param <Q> what one thread asks
  * @param <R> its answer
  */
@@ -47,6 +54,8 @@ final class SharedReads<Q, R> {
     private final int concurrentReads;
     private final Deque<Wanted<Q, R>> waiting = new ArrayDeque<>();
     private int running;
+    /** Reads asked to start on an executor, not running yet: each takes a slot when it runs, if one is free. */
+    private int starting;
 
     /**
      * @param readAll         answers a batch of questions, in their order, in one read
@@ -136,9 +145,9 @@ final class SharedReads<Q, R> {
         boolean start;
         synchronized (this) {
             waiting.add(mine);
-            start = running < concurrentReads;
+            start = running + starting < concurrentReads;
             if (start) {
-                running++;
+                starting++;
             }
         }
         if (start) {
@@ -147,9 +156,45 @@ final class SharedReads<Q, R> {
         return mine.answer;
     }
 
-    /** Runs reads on {@code reading} with a slot already taken. */
+    /** Starts a read on {@code reading}, counted in {@link #starting}: it takes a slot once it runs. */
     private void startReading(Executor reading) {
-        RunsAnyway.of(reading).execute(this::readWhileWaiting);
+        RunsAnyway.of(reading).execute(this::readIfSlotFree);
+    }
+
+    /** Takes a slot, if one is free and a question waits, and reads while questions wait. */
+    private void readIfSlotFree() {
+        synchronized (this) {
+            starting--;
+            if (waiting.isEmpty() || running >= concurrentReads) {
+                // those that read now read what waits before they give their slots up
+                return;
+            }
+            running++;
+        }
+        readWhileWaiting();
+    }
+
+    /**
+     * The executor of the oldest waiting question that no thread waits for, counted as starting, if a read may start
+     * for it: a slot is free, and fewer reads are starting than such questions wait; called under the lock.
+     */
+    private Executor startFor() {
+        if (running + starting >= concurrentReads) {
+            return null;
+        }
+        Executor oldest = null;
+        int unattended = 0;
+        for (Wanted<Q, R> wanted : waiting) {
+            if (wanted.reading != null) {
+                oldest = oldest == null ? wanted.reading : oldest;
+                unattended++;
+            }
+        }
+        if (oldest == null || starting >= unattended) {
+            return null;
+        }
+        starting++;
+        return oldest;
     }
 
     /** Reads the waiting questions, a batch at a time, until none waits; then gives up its slot. */
@@ -182,23 +227,25 @@ final class SharedReads<Q, R> {
         while (true) {
             List<Wanted<Q, R>> batch = new ArrayList<>();
             Wanted<Q, R> next = null;
+            Executor start = null;
             synchronized (this) {
                 if (mine.answer.isDone()) {
-                    // hand the slot to the oldest question that no slot was handed to yet, or give it up: a question
-                    // is handed one slot at most, or the slots of the others would be lost with it
+                    // hand the slot to the oldest thread that waits and was handed none yet (a question is handed one
+                    // slot at most, or the slots of the others would be lost with it); else give it up, and start a
+                    // read for what waits without a thread, which takes a slot when it runs
                     for (Wanted<Q, R> wanted : waiting) {
-                        if (!wanted.handed) {
+                        if (wanted.reading == null && !wanted.handed) {
                             next = wanted;
                             break;
                         }
                     }
                     if (next == null) {
                         running--;
-                        return;
+                        start = startFor();
+                    } else {
+                        next.handed = true;
+                        next.promoted = true;
                     }
-                    next.handed = true;
-                    // a thread that waits reads next; for a question no thread waits for, a read on its executor does
-                    next.promoted = next.reading == null;
                 } else if (waiting.isEmpty()) {
                     // its question is in a read that another thread runs now: nothing for this slot to read, so it
                     // gives the slot up and waits for that read (a read of nothing would only spin)
@@ -210,13 +257,16 @@ final class SharedReads<Q, R> {
                     }
                 }
             }
-            if (next != null && next.reading != null) {
-                startReading(next.reading);
+            if (start != null) {
+                startReading(start);
                 return;
             }
             if (next != null) {
                 next.woken.complete(null);
                 return;
+            }
+            if (batch.isEmpty()) {
+                return; // gave its slot up, with nothing left to start
             }
             readTogether(batch);
         }

@@ -22,6 +22,7 @@ import io.eventsource.tck.ForwardingEventLog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -44,6 +45,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 class SharedReadsTest {
     private static final int WAITING = 10;
@@ -176,6 +178,36 @@ class SharedReadsTest {
         assertThat(later.join()).extracting(SharedReadsTest::sequence).containsExactly(1L);
     }
 
+    /**
+     * The test's thread is the executor's only thread, and every read it was asked to start is still queued there: a
+     * read it asks itself must not wait for their slots, which they take only once they run, on this very thread.
+     */
+    @Test
+    void aThreadOfTheExecutorNeverWaitsForASlotOfAReadQueuedOnIt() {
+        EventLog stored = InMemoryPorts.create().eventLog();
+        SharedReads<SequenceRange, List<LoggedEvent>> reads = SharedReads.ofLog(stored);
+        Deque<Runnable> executor = new ArrayDeque<>();
+        List<CompletableFuture<List<LoggedEvent>>> queued = new ArrayList<>();
+        for (int i = 0; i < SharedReads.CONCURRENT_LOG_READS; i++) {
+            AggregateRef aggregate = AggregateRef.of("Product", "queued-" + i);
+            stored.append(aggregate, ExpectedVersion.NONE, List.of(event()));
+            queued.add(reads.readAsync(new SequenceRange(aggregate, 1, 1), executor::add));
+        }
+        assertThat(executor).as("a read started per slot, all queued").hasSize(SharedReads.CONCURRENT_LOG_READS);
+        AggregateRef mine = AggregateRef.of("Product", "mine");
+        stored.append(mine, ExpectedVersion.NONE, List.of(event()));
+
+        List<LoggedEvent> read = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> reads.read(new SequenceRange(mine, 1, 1)));
+
+        assertThat(read).extracting(SharedReadsTest::sequence).containsExactly(1L);
+        assertThat(queued).as("read together with it").allMatch(CompletableFuture::isDone);
+        while (!executor.isEmpty()) {
+            executor.poll().run();
+        }
+        assertThat(reads.waiting()).isZero();
+    }
+
     @Test
     void aFailedAsynchronousReadFailsEveryAnswerOfItAndLeavesLaterReadsWorking() {
         EventLog stored = InMemoryPorts.create().eventLog();
@@ -201,7 +233,7 @@ class SharedReadsTest {
     }
 
     @Test
-    void aThreadThatReadHandsItsSlotToAnAsynchronousQuestionAsARunOnItsExecutor() throws Exception {
+    void aThreadThatReadStartsAReadOnTheExecutorOfAnAsynchronousQuestionThatWaits() throws Exception {
         EventLog stored = InMemoryPorts.create().eventLog();
         AggregateRef aggregate = AggregateRef.of("Product", "mixed");
         stored.append(aggregate, ExpectedVersion.NONE, List.of(event(), event()));
@@ -237,7 +269,8 @@ class SharedReadsTest {
         }
 
         assertThat(asynchronous).isNotDone();
-        assertThat(executor).as("the slot went to a read on the question's executor").hasSize(1);
+        assertThat(executor).as("one read started on the question's executor, to take a slot when it runs")
+                .hasSize(1);
         executor.poll().run();
         assertThat(asynchronous.join()).extracting(SharedReadsTest::sequence).containsExactly(2L);
         assertThat(reads.waiting()).isZero();
