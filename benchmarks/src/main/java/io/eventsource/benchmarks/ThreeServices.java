@@ -18,6 +18,8 @@ import io.eventsource.domain.ServiceName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -254,8 +256,32 @@ final class ThreeServices implements AutoCloseable {
             TimeUnit.MILLISECONDS.sleep(20);
         }
         long ended = System.nanoTime();
+        if (!settled) {
+            // a run that does not settle is the one to understand, and it may not come again soon
+            System.out.printf("  did not settle: %d of %d handled; what every thread of this JVM was doing:%n%s",
+                    handled.sum() - handledBefore, expected, threadDump());
+        }
         return new Throughput(counters.published.get(), counters.pending.get(), counters.failed.get(),
                 RawAmqp.seconds(published - started), RawAmqp.seconds(ended - started), settled);
+    }
+
+    /** Every thread of this JVM with its whole stack and the locks it holds or waits for, as jstack shows them. */
+    private static String threadDump() {
+        StringBuilder dump = new StringBuilder();
+        for (ThreadInfo thread : ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
+            dump.append("    \"").append(thread.getThreadName()).append("\" ").append(thread.getThreadState());
+            if (thread.getLockName() != null) {
+                dump.append(" on ").append(thread.getLockName());
+            }
+            if (thread.getLockOwnerName() != null) {
+                dump.append(" owned by \"").append(thread.getLockOwnerName()).append('"');
+            }
+            dump.append(System.lineSeparator());
+            for (StackTraceElement frame : thread.getStackTrace()) {
+                dump.append("        at ").append(frame).append(System.lineSeparator());
+            }
+        }
+        return dump.toString();
     }
 
     private static void inThreads(int threads, ThreadWork work) throws Exception {
