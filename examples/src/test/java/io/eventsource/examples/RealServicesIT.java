@@ -217,7 +217,7 @@ class RealServicesIT {
             // killed early in its share of the burst (about 250 events), so that it dies with a backlog: a faster
             // delivery path once let it finish everything before the kill, leaving nothing to take over
             boolean busy = here.awaitUntil(() -> killed.handled() >= KILL_AFTER_HANDLED, Duration.ofMinutes(2));
-            instance.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            kill(instance, killed);
             int handledByKilled = killed.handled();
             Map<AggregateRef, Long> versionAtKill = new HashMap<>();
             for (int i = 0; i < aggregates; i++) {
@@ -412,11 +412,24 @@ class RealServicesIT {
                 }
             } catch (IOException | RuntimeException e) {
                 System.out.println("[" + service + " instance] output ended: " + e);
+            } finally {
+                records.outputEnded.countDown();
             }
         }, "instance-output");
         reader.setDaemon(true);
         reader.start();
         return process;
+    }
+
+    /**
+     * Kills a separate instance as {@code kill -9} does, and waits until every line it wrote is in its records.
+     * {@link Process#destroyForcibly()} would close the stream of its output too, and lose what the instance printed
+     * and the reader had not read yet: events handled, and acked, that the records would then miss.
+     */
+    static void kill(Process instance, Records records) throws InterruptedException {
+        instance.toHandle().destroyForcibly();
+        assertThat(instance.waitFor(30, TimeUnit.SECONDS)).as("the instance died").isTrue();
+        assertThat(records.outputEnded.await(30, TimeUnit.SECONDS)).as("its output read to the end").isTrue();
     }
 
     /** The ok acks in the namespace's ack table. */
@@ -530,6 +543,8 @@ class RealServicesIT {
         private final AtomicInteger handled = new AtomicInteger();
         /** The instance's name, as the separate instance printed it when it started listening. */
         volatile String instance;
+        /** Counted down once the separate instance's output is read to its end. */
+        final CountDownLatch outputEnded = new CountDownLatch(1);
 
         void add(AggregateRef aggregate, long sequence) {
             List<Long> list = sequences.computeIfAbsent(aggregate, a -> Collections.synchronizedList(new ArrayList<>()));
