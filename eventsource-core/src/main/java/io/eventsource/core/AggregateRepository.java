@@ -190,7 +190,8 @@ public final class AggregateRepository<S> {
 
     /**
      * Publishes one event made here after {@code loaded}, as {@link #save(Loaded, List)} does: an id made now
-     * ({@link EventId#timeOrdered}), the current trace context as metadata ({@link EventTracing#capture()}), occurred now by the runtime's clock.
+     * ({@link EventId#timeOrdered}), the current trace context as metadata ({@link EventTracing#capture()}), occurred
+     * now by the runtime's clock.
      */
     public Loaded<S> save(Loaded<S> loaded, EventName name, Payload payload) {
         Instant now = runtime.scheduler().instant();

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AggregateConsumersTest {
     private static final ServiceName ADS = ServiceName.of("ads");
     private static final int WORKERS = 2;
+    private static final Instant OCCURRED = Instant.parse("2026-01-01T00:00:00Z");
 
     private final InMemoryPorts ports = InMemoryPorts.create();
     private final SystemScheduler scheduler = new SystemScheduler(1, WORKERS, Clock.systemUTC());
@@ -70,7 +70,18 @@ class AggregateConsumersTest {
         assertThat(busy.await(5, TimeUnit.SECONDS)).as("both workers busy").isTrue();
 
         // queued behind the busy workers: the two announcements, then the partitions' reads that take every slot
-        announced.forEach(aggregate -> scheduler.execute(() -> consumers.announced(aggregate)));
+        List<CompletableFuture<Void>> handled = new ArrayList<>();
+        for (AggregateRef aggregate : announced) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            handled.add(done);
+            scheduler.execute(() -> {
+                try {
+                    consumers.announced(aggregate);
+                } finally {
+                    done.complete(null);
+                }
+            });
+        }
         List<CompletableFuture<List<LoggedEvent>>> partitionReads = new ArrayList<>();
         for (int i = 0; i < SharedReads.CONCURRENT_LOG_READS; i++) {
             partitionReads.add(reads.readAsync(new SequenceRange(productWithAnEvent("p" + i), 1, 1),
@@ -79,10 +90,7 @@ class AggregateConsumersTest {
         release.countDown();
 
         CompletableFuture.allOf(partitionReads.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
-        Instant deadline = Instant.now().plusSeconds(10);
-        while (consumers.active() < announced.size() && Instant.now().isBefore(deadline)) {
-            TimeUnit.MILLISECONDS.sleep(10);
-        }
+        CompletableFuture.allOf(handled.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
         assertThat(consumers.active()).as("announced aggregates consumed").isEqualTo(announced.size());
         for (AggregateRef aggregate : announced) {
             assertThat(ports.broker().consumerCount(Topology.of(Namespace.NONE).aggregateQueue(aggregate, ADS)))
@@ -93,7 +101,7 @@ class AggregateConsumersTest {
     private AggregateRef productWithAnEvent(String id) {
         AggregateRef product = AggregateRef.of("Product", id);
         ports.eventLog().append(product, ExpectedVersion.exactly(0), List.of(new NewEvent(EventId.random(),
-                EventName.of("Created"), Payload.text("x"), Map.of(), Instant.now())));
+                EventName.of("Created"), Payload.text("x"), Map.of(), OCCURRED)));
         return product;
     }
 

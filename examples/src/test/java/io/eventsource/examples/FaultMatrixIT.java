@@ -126,13 +126,13 @@ class FaultMatrixIT {
     @Test
     @Order(2)
     void brokerPartitionedAwayForFifteenSecondsLosesNothingAndRecoversWithinTenSeconds() throws Exception {
-        FaultVerdict verdict = underTraffic("partition", "RabbitMQ blackholed " + BLACKHOLE.toSeconds() + " s (connections held, no bytes)",
-                () -> {
-                    stack.broker().blackhole();
-                    pause(BLACKHOLE);
-                    stack.broker().restore();
-                    return Instant.now();
-                });
+        String fault = "RabbitMQ blackholed " + BLACKHOLE.toSeconds() + " s (connections held, no bytes)";
+        FaultVerdict verdict = underTraffic("partition", fault, () -> {
+            stack.broker().blackhole();
+            pause(BLACKHOLE);
+            stack.broker().restore();
+            return Instant.now();
+        });
         assertNoProblem(verdict);
     }
 

@@ -82,10 +82,10 @@ import java.util.regex.Pattern;
  * ({@link OversizedMessages}), so that it does not come back with every reconnect.
  * Publishing borrows a confirm-mode channel from a small pool (one thread at a time per channel): {@code mandatory},
  * confirms awaited once per batch; announcements and partitioned events persistent, the events on aggregate queues
- * transient unless {@link RabbitMqSettings#persistentAggregateEvents()}. Each subscription has a channel of its own, driven by its own
- * {@link SerialExecutor} on the bus's worker threads; an aggregate subscription that ends idle leaves its channel to
- * the next one (at most {@value #MAX_IDLE_CONSUMER_CHANNELS} wait), which spares the broker a channel's opening and
- * closing for each aggregate consumer that goes idle and starts again.
+ * transient unless {@link RabbitMqSettings#persistentAggregateEvents()}. Each subscription has a channel of its own,
+ * driven by its own {@link SerialExecutor} on the bus's worker threads; an aggregate subscription that ends idle leaves
+ * its channel to the next one (at most {@value #MAX_IDLE_CONSUMER_CHANNELS} wait), which spares the broker a channel's
+ * opening and closing for each aggregate consumer that goes idle and starts again.
  */
 @Singleton
 final class RabbitMqMessageBus implements MessageBus {
