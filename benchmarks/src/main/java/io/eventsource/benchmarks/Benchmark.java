@@ -403,8 +403,8 @@ public final class Benchmark {
                 Report.number(rate), options.latencySeconds(), warmUp, aggregates.size());
         Latencies rawLatencies = attempt("raw latency", () -> raw.latency(ThreeServices.SERVICES.size(), rate,
                 duration, warmUp));
-        ThreeServices.Paced paced = attempt("library latency", () -> three.paced(aggregates, rate, duration, warmUp,
-                options.inFlight()));
+        ThreeServices.Paced paced = attempt("library latency", () -> sampled(() -> three.paced(aggregates, rate,
+                duration, warmUp, options.inFlight())));
         Latencies library = paced == null ? null : paced.measured();
         Latencies.Summary rawSummary = rawLatencies == null ? null : rawLatencies.summary();
         Latencies.Summary librarySummary = library == null ? null : library.summary();
@@ -522,12 +522,12 @@ public final class Benchmark {
      * Runs a library phase, under the wall-clock sampler when {@code bench.sample} asks for it (every throughput phase
      * of the library then runs under it, so that the ratios between them compare like with like).
      */
-    private Throughput sampled(Callable<Throughput> phase) throws Exception {
+    private <T> T sampled(Callable<T> phase) throws Exception {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         long compiledBefore = jit.getTotalCompilationTime();
         CpuShares cpu = CpuShares.start();
         StackSampler sampler = options.sample() ? StackSampler.start() : null;
-        Throughput result;
+        T result;
         try {
             result = phase.call();
         } finally {
