@@ -41,6 +41,13 @@ public interface EventsourceMetrics {
     }
 
     /**
+     * The route of an aggregate of {@code type}, declared before, was renewed on the broker: its queues' expiry
+     * restarted, nothing declared.
+     */
+    default void routeRenewed(AggregateType type) {
+    }
+
+    /**
      * A run of the relay, as the holder of the namespace's relay lease, ended.
      *
      * @param backlog the unpublished events past the grace period that the run found and left unpublished

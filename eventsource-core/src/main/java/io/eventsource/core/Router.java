@@ -34,6 +34,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (cached well within the queue expiry, because publishing does not keep a queue alive), the publish, the
  * announcement, and finally marking the events published in the log (the outbox): at once for one aggregate's
  * events, and for a publisher's batch in the background, batched with the marks of other batches.
+ *
+ * <p><b>Routes.</b> A route declared or renewed less than {@link ExpiryPolicy#routeCacheTtl()} ago is trusted as it
+ * is. One in use is kept so in the background from half that age on ({@link #refreshIfAging}); one past it is made
+ * sure of on the publish path. Either way, a route whose queues cannot have expired yet (declared or renewed less than
+ * the queue expiry ago) and that was declared in full less than the queue expiry ago is <em>renewed</em>
+ * ({@link MessageBus#renewRoutes}: one passive call per queue, which restarts its expiry), and declared in full only if
+ * a queue of it is missing; any other is declared in full. So a route in steady use costs the broker one declaration
+ * per queue expiry and cheap renewals in between, rather than a declaration every half TTL, and a queue that lost its
+ * binding (a declaration cut short) is bound again within a queue expiry.
  */
 final class Router {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
@@ -45,9 +54,11 @@ final class Router {
     private final EventLog log;
     private final Scheduler scheduler;
     private final Duration routeTtl;
+    /** How long an aggregate queue lives unused: a route older than this may be gone, and is declared in full. */
+    private final Duration queueExpiry;
     private final Duration liveTtl;
     private final ConcurrentMap<AggregateType, Cached> liveServices = new ConcurrentHashMap<>();
-    private final ConcurrentMap<AggregateRef, Cached> routes = new ConcurrentHashMap<>();
+    private final ConcurrentMap<AggregateRef, Lease> routes = new ConcurrentHashMap<>();
     private final ConcurrentMap<AggregateType, Cached> lastSeenLive = new ConcurrentHashMap<>();
     private final Duration livenessTtl;
     private final AtomicInteger declaredSinceSweep = new AtomicInteger();
@@ -67,10 +78,11 @@ final class Router {
         this.log = log;
         this.scheduler = scheduler;
         this.routeTtl = expiry.routeCacheTtl();
+        this.queueExpiry = expiry.queueExpiry();
         this.liveTtl = options.liveServicesCacheTtl();
         this.livenessTtl = expiry.livenessTtl();
         this.marks = new Gathering<>(scheduler::execute, batch -> markPublished(List.copyOf(batch.values())));
-        this.refreshes = new Gathering<>(scheduler::execute, this::declareAgain);
+        this.refreshes = new Gathering<>(scheduler::execute, this::refresh);
     }
 
     /** What became of a {@link #send}. */
@@ -258,18 +270,29 @@ final class Router {
         return services;
     }
 
-    /** {@link #ensureRoute} for several aggregates, the uncached ones declared together. */
+    /**
+     * {@link #ensureRoute} for several aggregates: those to make sure of renewed together, then those to declare
+     * (and those whose renewal found a queue missing) declared together.
+     */
     private Map<AggregateRef, RouteCollisionException> ensureRoutes(Map<AggregateRef, Set<ServiceName>> routes) {
         Instant now = scheduler.instant();
+        Map<AggregateRef, Set<ServiceName>> toRenew = new LinkedHashMap<>();
         Map<AggregateRef, Set<ServiceName>> toDeclare = new LinkedHashMap<>();
         routes.forEach((aggregate, services) -> {
-            Cached cached = this.routes.get(aggregate);
-            if (cached == null || !cached.freshAt(now, routeTtl) || !cached.services().containsAll(services)) {
+            Lease lease = this.routes.get(aggregate);
+            if (lease == null || !lease.services().containsAll(services)) {
                 toDeclare.put(aggregate, services);
+            } else if (lease.trustedAt(now, routeTtl)) {
+                refreshIfAging(aggregate, services, lease, now);
+            } else if (lease.renewableAt(now, queueExpiry)) {
+                toRenew.put(aggregate, services);
             } else {
-                refreshIfAging(aggregate, cached, now);
+                toDeclare.put(aggregate, services);
             }
         });
+        if (!toRenew.isEmpty()) {
+            toDeclare.putAll(renew(toRenew, now));
+        }
         if (toDeclare.isEmpty()) {
             return Map.of();
         }
@@ -286,53 +309,123 @@ final class Router {
 
     private void ensureRoute(AggregateRef aggregate, Set<ServiceName> services, boolean force) {
         Instant now = scheduler.instant();
-        Cached cached = routes.get(aggregate);
-        if (!force && cached != null && cached.freshAt(now, routeTtl) && cached.services().containsAll(services)) {
-            refreshIfAging(aggregate, cached, now);
-            return;
+        Lease lease = routes.get(aggregate);
+        if (!force && lease != null && lease.services().containsAll(services)) {
+            if (lease.trustedAt(now, routeTtl)) {
+                refreshIfAging(aggregate, services, lease, now);
+                return;
+            }
+            if (lease.renewableAt(now, queueExpiry) && renew(Map.of(aggregate, services), now).isEmpty()) {
+                return;
+            }
         }
         bus.declareRoute(aggregate, services);
         declared(aggregate, services, now);
     }
 
     /**
-     * A route in use whose cache entry is past half its TTL is declared again in the background (with the others
-     * that age meanwhile, in one call), so that an aggregate that keeps being published to never waits on the publish
-     * path for its route, which the TTL would otherwise bring every TTL, whatever the rate: at the seed's durations
-     * each of 1,000 aggregates in use every 10 s, about the broker's whole declaration rate on two cores. Nothing is
-     * trusted longer than before: the publish path still declares a route whose entry is past its TTL, and a
-     * background declaration that fails is tried again at the next publish to the aggregate.
+     * Renews the routes ({@link MessageBus#renewRoutes}) and records those renewed as of {@code at}, no later than
+     * the renewal was made, for the services renewed: the queue of a service that is no longer live is left to expire.
+     *
+     * @return the routes that were not renewed (a queue missing): to declare
      */
-    private void refreshIfAging(AggregateRef aggregate, Cached cached, Instant now) {
-        if (!cached.freshAt(now, routeTtl.dividedBy(2))) {
-            refreshes.add(aggregate, cached.services());
+    private Map<AggregateRef, Set<ServiceName>> renew(Map<AggregateRef, Set<ServiceName>> batch, Instant at) {
+        Set<AggregateRef> notRenewed = bus.renewRoutes(batch);
+        Map<AggregateRef, Set<ServiceName>> toDeclare = new LinkedHashMap<>();
+        batch.forEach((aggregate, services) -> {
+            if (notRenewed.contains(aggregate)) {
+                toDeclare.put(aggregate, services);
+            } else {
+                renewed(aggregate, services, at);
+            }
+        });
+        return toDeclare;
+    }
+
+    /**
+     * A route in use whose lease is past half its TTL is made sure of again in the background (with the others that
+     * age meanwhile, in one call), so that an aggregate that keeps being published to never waits on the publish
+     * path for its route, which the TTL would otherwise bring every TTL, whatever the rate. Nothing is trusted longer
+     * than before: the publish path still makes sure of a route whose lease is past its TTL, and a background
+     * refresh that fails is tried again at the next publish to the aggregate. Only the queues of the services live
+     * now are made sure of: one of a service no longer live expires as the seed meant it to, with what it holds.
+     */
+    private void refreshIfAging(AggregateRef aggregate, Set<ServiceName> live, Lease lease, Instant now) {
+        if (!lease.trustedAt(now, routeTtl.dividedBy(2))) {
+            refreshes.add(aggregate, live);
         }
     }
 
-    /** Declares a batch of aging routes again; a failure leaves each to the next publish to it. */
-    private void declareAgain(Map<AggregateRef, Set<ServiceName>> batch) {
-        // the declaration restarts the queues' expiry no earlier than it is made
+    /**
+     * Makes sure of a batch of aging routes again: renews those declared in full less than a queue expiry ago and
+     * declares the rest, and those a queue of which is missing; a failure leaves each to the next publish to it.
+     */
+    private void refresh(Map<AggregateRef, Set<ServiceName>> batch) {
+        // a renewal or declaration restarts the queues' expiry no earlier than it is made
         Instant at = scheduler.instant();
         try {
-            Map<AggregateRef, RouteCollisionException> refused = bus.declareRoutes(batch);
+            Map<AggregateRef, Set<ServiceName>> toRenew = new LinkedHashMap<>();
+            Map<AggregateRef, Set<ServiceName>> toDeclare = new LinkedHashMap<>();
             batch.forEach((aggregate, services) -> {
+                Lease lease = routes.get(aggregate);
+                (lease != null && lease.renewableAt(at, queueExpiry) ? toRenew : toDeclare).put(aggregate, services);
+            });
+            if (!toRenew.isEmpty()) {
+                toDeclare.putAll(renew(toRenew, at));
+            }
+            if (toDeclare.isEmpty()) {
+                return;
+            }
+            Map<AggregateRef, RouteCollisionException> refused = bus.declareRoutes(toDeclare);
+            toDeclare.forEach((aggregate, services) -> {
                 if (!refused.containsKey(aggregate)) {
                     declared(aggregate, services, at);
                 }
             });
         } catch (RuntimeException e) {
-            LOG.debug("declaring {} aging route(s) again in the background failed; each is declared again at the"
-                    + " next publish to it, on the publish path once its cache entry is past its TTL: {}",
-                    batch.size(), e.toString());
+            LOG.debug("making sure of {} aging route(s) in the background failed; each is made sure of at the next"
+                    + " publish to it, on the publish path once its lease is past its TTL: {}", batch.size(),
+                    e.toString());
         }
     }
 
     private void declared(AggregateRef aggregate, Set<ServiceName> services, Instant now) {
         metrics.routeDeclared(aggregate.type());
-        routes.put(aggregate, new Cached(services, now));
+        routes.put(aggregate, new Lease(services, now, now));
         if (declaredSinceSweep.incrementAndGet() >= SWEEP_EVERY) {
             declaredSinceSweep.set(0);
-            routes.values().removeIf(entry -> !entry.freshAt(now, routeTtl));
+            // a lease past the queue expiry is declared in full anyway
+            routes.values().removeIf(entry -> !entry.renewableAt(now, queueExpiry));
+        }
+    }
+
+    private void renewed(AggregateRef aggregate, Set<ServiceName> services, Instant now) {
+        metrics.routeRenewed(aggregate.type());
+        routes.computeIfPresent(aggregate, (key, lease) -> lease.renewedAt(services, now));
+    }
+
+    /**
+     * What this router knows of an aggregate's route: the services whose queues it declared, when it last declared or
+     * renewed them ({@code renewed}: each queue then lives at least a queue expiry more), and when it last declared
+     * them in full ({@code declared}: exchange, queues and bindings).
+     */
+    private record Lease(Set<ServiceName> services, Instant renewed, Instant declared) {
+        /** Trusted as it is: renewed less than {@code ttl} ago. */
+        boolean trustedAt(Instant now, Duration ttl) {
+            return now.isBefore(renewed.plus(ttl));
+        }
+
+        /**
+         * Its queues cannot have expired yet, and its bindings were declared less than a queue expiry ago: a renewal
+         * is enough to make sure of it.
+         */
+        boolean renewableAt(Instant now, Duration queueExpiry) {
+            return now.isBefore(renewed.plus(queueExpiry)) && now.isBefore(declared.plus(queueExpiry));
+        }
+
+        /** Renewed for {@code renewedServices}, some of its services: the others are no longer trusted. */
+        Lease renewedAt(Set<ServiceName> renewedServices, Instant now) {
+            return now.isAfter(renewed) ? new Lease(renewedServices, now, declared) : this;
         }
     }
 

@@ -7,8 +7,11 @@ import io.eventsource.domain.EventId;
 import io.eventsource.domain.EventName;
 import io.eventsource.domain.ExpectedVersion;
 import io.eventsource.domain.NewEvent;
+import io.eventsource.domain.Namespace;
 import io.eventsource.domain.Payload;
+import io.eventsource.domain.QueueName;
 import io.eventsource.domain.ServiceName;
+import io.eventsource.domain.Topology;
 import io.eventsource.ports.RouteCollisionException;
 import io.eventsource.ports.TransientPortException;
 import io.eventsource.tck.ForwardingMessageBus;
@@ -26,20 +29,28 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A route in use is declared again in the background once its cache entry is past half the route cache TTL, so that
- * a publish never waits for it; nothing is trusted longer than the TTL.
+ * A route in use is made sure of again in the background once its lease is past half the route cache TTL, so that a
+ * publish never waits for it; nothing is trusted longer than the TTL. Making sure is a renewal (the queues' expiry
+ * restarted, nothing declared) while the route was declared in full less than a queue expiry ago, and a declaration
+ * otherwise, or when a queue of the route is gone.
  */
 class RouteRefreshTest {
     private static final AggregateRef PRODUCT = AggregateRef.of("Product", "42");
+    private static final ServiceName ADS = ServiceName.of("ads");
+    private static final ServiceName SEARCH = ServiceName.of("search");
+    private static final Topology TOPOLOGY = Topology.of(Namespace.NONE);
 
     private final InMemoryPorts ports = InMemoryPorts.create();
     private final VirtualScheduler clock = ports.scheduler();
     private final InMemoryBroker broker = ports.broker();
     private final Duration ttl = ports.expiry().routeCacheTtl();
+    private final Duration queueExpiry = ports.expiry().queueExpiry();
     /** Every declaration of the product's route the producer's bus was asked for, failed ones too. */
     private final List<String> declarations = new CopyOnWriteArrayList<>();
+    /** Every renewal of the product's route the producer's bus was asked for, failed ones too. */
+    private final List<String> renewals = new CopyOnWriteArrayList<>();
     private final List<Eventsource> runtimes = new ArrayList<>();
-    private volatile boolean declarationsFail;
+    private volatile boolean brokerFails;
     private Publisher publisher;
     private int nextId;
 
@@ -48,7 +59,7 @@ class RouteRefreshTest {
         Eventsource listening = new Eventsource(ports.eventLog(), ports.ackStore(), ports.registry(), broker.connect(),
                 clock, ports.expiry());
         runtimes.add(listening);
-        Listener listener = listening.listener(ServiceName.of("ads"));
+        Listener listener = listening.listener(ADS);
         listener.listen("Product", "projections").onAny(event -> { });
         listener.start();
         clock.advanceBy(Duration.ofMillis(100));
@@ -68,6 +79,13 @@ class RouteRefreshTest {
                 failIfAsked();
                 return super.declareRoutes(routes);
             }
+
+            @Override
+            public Set<AggregateRef> renewRoutes(Map<AggregateRef, Set<ServiceName>> routes) {
+                routes.keySet().forEach(aggregate -> renewals.add(aggregate.toString()));
+                failIfAsked();
+                return super.renewRoutes(routes);
+            }
         };
         Eventsource producing = new Eventsource(ports.eventLog(), ports.ackStore(), ports.registry(), bus, clock,
                 ports.expiry());
@@ -83,50 +101,123 @@ class RouteRefreshTest {
     }
 
     @Test
-    void declaresARouteInUseAgainInTheBackgroundPastHalfItsTtlAndNeverTrustsItPastTheTtl() {
+    void renewsARouteInUseInTheBackgroundPastHalfItsTtlAndNeverTrustsItPastTheTtl() {
         assertThat(publish().isSent()).isTrue();
         assertThat(declarations).as("the first publish declares the route").hasSize(1);
+        assertThat(renewals).isEmpty();
 
         clock.advanceBy(ttl.dividedBy(2).plusSeconds(1));
         assertThat(publish().isSent()).isTrue();
-        assertThat(declarations).as("the aging route does not hold up the publish").hasSize(1);
+        assertThat(renewals).as("the aging route does not hold up the publish").isEmpty();
         clock.advanceBy(Duration.ofMillis(1));
-        assertThat(declarations).as("declared again right after, in the background").hasSize(2);
+        assertThat(renewals).as("renewed right after, in the background").hasSize(1);
+        assertThat(declarations).as("declared in full less than a queue expiry ago: not declared").hasSize(1);
 
         clock.advanceBy(ttl.dividedBy(2).minusSeconds(1));
         assertThat(publish().isSent()).isTrue();
         clock.advanceBy(Duration.ofMillis(1));
-        assertThat(declarations).as("past the first declaration's TTL, but the second one is young").hasSize(2);
+        assertThat(renewals).as("past the declaration's TTL, but the renewal is young").hasSize(1);
 
         clock.advanceBy(ttl);
         assertThat(publish().isSent()).isTrue();
-        assertThat(declarations).as("a route unused for a TTL is declared on the publish path again").hasSize(3);
+        assertThat(renewals).as("a route unused for a TTL is made sure of on the publish path again").hasSize(2);
+        assertThat(declarations).as("by a renewal: its queues cannot have expired").hasSize(1);
     }
 
     @Test
-    void aBackgroundDeclarationThatFailsHoldsUpNoPublishAndIsTriedAgainAtTheNextOne() {
+    void declaresARouteInUseInFullOnceAQueueExpiryAfterItsLastDeclaration() {
+        assertThat(publish().isSent()).isTrue();
+        Duration step = ttl.dividedBy(2).plusSeconds(1);
+        for (Duration passed = Duration.ZERO; passed.compareTo(queueExpiry) < 0; passed = passed.plus(step)) {
+            clock.advanceBy(step);
+            assertThat(publish().isSent()).isTrue();
+            clock.advanceBy(Duration.ofMillis(1));
+        }
+        clock.advanceBy(step);
+        assertThat(publish().isSent()).isTrue();
+        clock.advanceBy(Duration.ofMillis(1));
+
+        assertThat(renewals).as("renewed in between").isNotEmpty();
+        assertThat(declarations).as("declared again in full, which binds a queue that lost its binding")
+                .hasSize(2);
+        assertThat(broker.queueExists(TOPOLOGY.aggregateQueue(PRODUCT, ADS))).isTrue();
+    }
+
+    @Test
+    void aRenewalThatFindsAQueueGoneDeclaresTheRouteAgain() {
+        assertThat(publish().isSent()).isTrue();
+        QueueName queue = TOPOLOGY.aggregateQueue(PRODUCT, ADS);
+        clock.advanceBy(ttl.plusSeconds(1));
+        broker.deleteQueue(queue);
+
         assertThat(publish().isSent()).isTrue();
 
-        declarationsFail = true;
+        assertThat(renewals).as("within the queue expiry: a renewal first").hasSize(1);
+        assertThat(declarations).as("then, the queue being gone, a declaration").hasSize(2);
+        assertThat(broker.queueExists(queue)).isTrue();
+    }
+
+    @Test
+    void aRouteUnusedForAQueueExpiryIsDeclaredWithoutARenewalFirst() {
+        assertThat(publish().isSent()).isTrue();
+        clock.advanceBy(queueExpiry.plusSeconds(1));
+
+        assertThat(publish().isSent()).isTrue();
+
+        assertThat(renewals).as("its queues may have expired: nothing to renew").isEmpty();
+        assertThat(declarations).hasSize(2);
+    }
+
+    @Test
+    void leavesTheQueueOfAServiceNoLongerLiveToExpireWhileTheAggregateStaysInUse() {
+        Eventsource searching = new Eventsource(ports.eventLog(), ports.ackStore(), ports.registry(),
+                broker.connect(), clock, ports.expiry());
+        runtimes.add(searching);
+        Listener search = searching.listener(SEARCH);
+        search.listen("Product", "projections").onAny(event -> { });
+        search.start();
+        clock.advanceBy(Duration.ofMillis(100));
+        assertThat(publish().isSent()).isTrue();
+        clock.advanceBy(Duration.ofMillis(100));
+        assertThat(broker.queueExists(TOPOLOGY.aggregateQueue(PRODUCT, SEARCH))).isTrue();
+
+        searching.stop();
+        Duration until = ports.expiry().livenessTtl().plus(queueExpiry).plus(ttl);
+        for (Duration passed = Duration.ZERO; passed.compareTo(until) < 0; passed = passed.plusSeconds(2)) {
+            clock.advanceBy(Duration.ofSeconds(2));
+            assertThat(publish().isSent()).isTrue();
+        }
+
+        assertThat(broker.queueExists(TOPOLOGY.aggregateQueue(PRODUCT, SEARCH)))
+                .as("no longer renewed once search is not live: expired with what it held").isFalse();
+        assertThat(broker.queueExists(TOPOLOGY.aggregateQueue(PRODUCT, ADS))).isTrue();
+    }
+
+    @Test
+    void aBackgroundRenewalThatFailsHoldsUpNoPublishAndIsTriedAgainAtTheNextOne() {
+        assertThat(publish().isSent()).isTrue();
+
+        brokerFails = true;
         clock.advanceBy(ttl.dividedBy(2).plusSeconds(1));
         assertThat(publish().isSent()).as("published on the route still within its TTL").isTrue();
         clock.advanceBy(Duration.ofMillis(1));
-        assertThat(declarations).as("the background declaration was tried").hasSize(2);
+        assertThat(renewals).as("the background renewal was tried").hasSize(1);
 
-        declarationsFail = false;
+        brokerFails = false;
         assertThat(publish().isSent()).isTrue();
         clock.advanceBy(Duration.ofMillis(1));
-        assertThat(declarations).as("tried again after the next publish, and it held").hasSize(3);
+        assertThat(renewals).as("tried again after the next publish, and it held").hasSize(2);
 
         clock.advanceBy(ttl.dividedBy(2).minusSeconds(1));
         assertThat(publish().isSent()).isTrue();
         clock.advanceBy(Duration.ofMillis(1));
-        assertThat(declarations).as("the renewed route is young: nothing to declare").hasSize(3);
+        assertThat(renewals).as("the renewed route is young: nothing to renew").hasSize(2);
+        assertThat(declarations).hasSize(1);
     }
 
     private void failIfAsked() {
-        if (declarationsFail) {
-            throw new TransientPortException("the broker refused the declaration (test)");
+        if (brokerFails) {
+            throw new TransientPortException("the broker refused the call (test)");
         }
     }
 

@@ -67,6 +67,11 @@ final class MicrometerEventsourceMetrics implements EventsourceMetrics {
     }
 
     @Override
+    public void routeRenewed(AggregateType type) {
+        typeMeters(type).routesRenewed.increment();
+    }
+
+    @Override
     public void relayRan(long backlog, Duration oldestAge) {
         relayBacklog.set(backlog);
         relayBacklogAgeNanos.set(oldestAge.toNanos());
@@ -155,6 +160,9 @@ final class MicrometerEventsourceMetrics implements EventsourceMetrics {
                 publishedEvents(sent), publishedEvents(pending), publishLatency(sent), publishLatency(pending),
                 Counter.builder("eventsource.routes.declared")
                         .description("Routes of an aggregate (exchange, queues, bindings) declared on the broker")
+                        .tags(tags).register(registry),
+                Counter.builder("eventsource.routes.renewed")
+                        .description("Routes of an aggregate renewed on the broker (their queues' expiry restarted)")
                         .tags(tags).register(registry));
     }
 
@@ -215,7 +223,7 @@ final class MicrometerEventsourceMetrics implements EventsourceMetrics {
     }
 
     private record TypeMeters(Counter sentEvents, Counter pendingEvents, Timer sentLatency, Timer pendingLatency,
-                              Counter routesDeclared) {
+                              Counter routesDeclared, Counter routesRenewed) {
     }
 
     private record ServiceMeters(Counter deliveries, Counter refused, Counter redrives) {

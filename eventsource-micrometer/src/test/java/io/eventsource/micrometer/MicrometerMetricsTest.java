@@ -109,6 +109,24 @@ class MicrometerMetricsTest {
     }
 
     @Test
+    void countsARouteRenewedPastItsCacheTtlApartFromItsDeclaration() {
+        MeteredSystem system = system(EventsourceOptions.defaults());
+        Eventsource eventsource = system.eventsource();
+        listen(eventsource);
+        Publisher publisher = eventsource.publisher();
+        publisher.publish(P1, EventName.of("Created"), Payload.text("a"));
+
+        // past the route cache TTL (a third of the 30 s expiry), well within the expiry: renewed, not declared
+        system.clock().advanceBy(ExpiryPolicy.seed().routeCacheTtl().plusSeconds(1));
+        publisher.publish(P1, EventName.of("Created"), Payload.text("b"));
+        system.clock().advanceBy(Duration.ofMillis(100));
+
+        assertThat(counter("eventsource.routes.declared", "type", "Product")).isEqualTo(1);
+        assertThat(counter("eventsource.routes.renewed", "type", "Product")).isEqualTo(1);
+        assertThat(handled).containsExactly("Created#1", "Created#2");
+    }
+
+    @Test
     void countsAnAggregateParkedByAFailedAckAndOneReDrivenByTheSweeper() {
         MeteredSystem system = system(EventsourceOptions.defaults()
                 .withFailurePolicy(FailurePolicy.park().withMaxAttempts(1)));

@@ -136,6 +136,21 @@ public interface MessageBus extends AutoCloseable {
     }
 
     /**
+     * Renews the routes of aggregates that were declared before: restarts the unused period of each service's
+     * aggregate queue, as a declaration does, but creates, binds and changes nothing, so that it costs the broker one
+     * call per queue instead of a declaration's queue, exchange and binding calls. A publisher renews the routes it
+     * keeps publishing to, and declares them in full now and then ({@link #declareRoutes}), which also rebinds a
+     * queue that lost its binding. Aggregates of a partitioned type are always returned: their route is their
+     * partition's queues, which {@link #declareRoutes} declares once per queue anyway.
+     *
+     * @return the aggregates that were not renewed, in the order given: a queue of theirs does not exist (it expired,
+     *         or was deleted), or their type is partitioned; declare those with {@link #declareRoutes}
+     * @throws PortException if the broker cannot be reached or refuses; some routes may have been renewed (renewing
+     *         is idempotent)
+     */
+    Set<AggregateRef> renewRoutes(Map<AggregateRef, Set<ServiceName>> routes);
+
+    /**
      * Publishes events of one aggregate to its exchange (or its partition's), in the given order, and returns once
      * the broker has confirmed them all (see the class comment for what a broker restart keeps).
      *

@@ -69,6 +69,11 @@ public abstract class ForwardingMessageBus implements MessageBus {
     }
 
     @Override
+    public Set<AggregateRef> renewRoutes(Map<AggregateRef, Set<ServiceName>> routes) {
+        return delegate.renewRoutes(routes);
+    }
+
+    @Override
     public PublishResult publish(AggregateRef aggregate, List<Event> events) {
         return delegate.publish(aggregate, events);
     }

@@ -609,6 +609,53 @@ public abstract class MessageBusContract {
     }
 
     @Test
+    void aRenewalRestartsTheExpiryAndDeclaresNothing() {
+        MessageBus bus = connection();
+        AggregateRef aggregate = freshAggregate();
+        QueueName queue = topology().aggregateQueue(aggregate, ADS);
+        bus.declareRoute(aggregate, Set.of(ADS));
+        elapse(expiry().dividedBy(2));
+        Instant renewed = now();
+
+        assertThat(bus.renewRoutes(Map.of(aggregate, Set.of(ADS)))).isEmpty();
+
+        passUntil(renewed, expiry().minus(margin()));
+        assertThat(queueExists(queue)).as("queue kept alive by the renewal").isTrue();
+        awaitGone(queue);
+    }
+
+    @Test
+    void aRenewalNamesTheRoutesAQueueOfWhichIsMissingAndCreatesNothing() {
+        MessageBus bus = connection();
+        AggregateRef declared = freshAggregate();
+        AggregateRef halfDeclared = freshAggregate();
+        AggregateRef never = freshAggregate();
+        bus.declareRoute(declared, Set.of(ADS, SEARCH));
+        bus.declareRoute(halfDeclared, Set.of(ADS));
+        Map<AggregateRef, Set<ServiceName>> routes = new LinkedHashMap<>();
+        routes.put(never, Set.of(ADS));
+        routes.put(declared, Set.of(ADS, SEARCH));
+        routes.put(halfDeclared, Set.of(ADS, SEARCH));
+
+        assertThat(bus.renewRoutes(routes)).containsExactly(never, halfDeclared);
+
+        assertThat(queueExists(topology().aggregateQueue(never, ADS))).isFalse();
+        assertThat(exchangeExists(topology().aggregateExchange(never))).isFalse();
+        assertThat(queueExists(topology().aggregateQueue(halfDeclared, SEARCH))).isFalse();
+        assertThat(bus.publish(declared, events(declared, 1, 1))).as("the bus goes on after the missing queues")
+                .isEqualTo(new PublishResult.Routed());
+    }
+
+    @Test
+    void aRenewalLeavesAPartitionedTypesAggregatesToADeclaration() {
+        MessageBus bus = partitionedConnection();
+        AggregateRef order = orderIn(1);
+        bus.declareRoute(order, Set.of(ADS));
+
+        assertThat(bus.renewRoutes(Map.of(order, Set.of(ADS)))).containsExactly(order);
+    }
+
+    @Test
     void publishingDoesNotKeepAQueueAlive() {
         MessageBus bus = connection();
         AggregateRef aggregate = freshAggregate();

@@ -393,6 +393,22 @@ public final class InMemoryBroker {
         return declareQueue(name, Kind.PARTITION, owner, service, expiry);
     }
 
+    /**
+     * Restarts the unused period of the queue if it exists, as a passive declaration does on RabbitMQ; creates
+     * nothing.
+     *
+     * @return whether the queue exists
+     */
+    boolean renewQueue(String name) {
+        Queue queue = queues.get(name);
+        if (queue == null || queue.deleted) {
+            return false;
+        }
+        queue.usage = queue.usage.redeclared(scheduler.instant());
+        scheduleExpiryCheck(queue);
+        return true;
+    }
+
     private Queue declareQueue(String name, Kind kind, Object owner, ServiceName service, Duration expiry) {
         Instant now = scheduler.instant();
         Queue queue = queues.get(name);

@@ -149,6 +149,30 @@ final class InMemoryMessageBus implements MessageBus {
         }
     }
 
+    /** As RabbitMQ's passive declarations: a queue that exists, whoever's it is, starts its unused period again. */
+    @Override
+    public Set<AggregateRef> renewRoutes(Map<AggregateRef, Set<ServiceName>> routes) {
+        Objects.requireNonNull(routes, "routes");
+        Set<AggregateRef> notRenewed = new LinkedHashSet<>();
+        synchronized (broker.lock()) {
+            checkUsable();
+            routes.forEach((aggregate, services) -> {
+                if (partitioned(aggregate.type()).isPresent()) {
+                    notRenewed.add(aggregate);
+                    return;
+                }
+                for (ServiceName service : services) {
+                    if (!broker.renewQueue(topology.aggregateQueue(aggregate, service).value())) {
+                        // RabbitMQ's 404 ends the renewal of this route there
+                        notRenewed.add(aggregate);
+                        return;
+                    }
+                }
+            });
+        }
+        return notRenewed;
+    }
+
     /** The partition queue of each service that the aggregate hashes onto, each declared unless remembered. */
     private void declarePartitionRoute(AggregateRef aggregate, Set<ServiceName> services,
                                        AggregateTopology.Partitioned partitioned) {

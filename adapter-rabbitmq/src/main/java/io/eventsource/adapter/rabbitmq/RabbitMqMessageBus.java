@@ -36,11 +36,13 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -590,44 +592,14 @@ final class RabbitMqMessageBus implements MessageBus {
         if (routes.size() < 2) {
             return MessageBus.super.declareRoutes(routes);
         }
-        List<Map.Entry<AggregateRef, Set<ServiceName>>> todo = new ArrayList<>(routes.entrySet());
-        AtomicInteger next = new AtomicInteger();
         Map<AggregateRef, RouteCollisionException> refused = new ConcurrentHashMap<>();
-        AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        Runnable declarer = () -> {
-            for (int i = next.getAndIncrement(); i < todo.size() && failure.get() == null; i = next.getAndIncrement()) {
-                Map.Entry<AggregateRef, Set<ServiceName>> route = todo.get(i);
-                try {
-                    declareRoute(route.getKey(), route.getValue());
-                } catch (RouteCollisionException e) {
-                    refused.put(route.getKey(), e);
-                } catch (RuntimeException e) {
-                    failure.compareAndSet(null, e);
-                }
-            }
-        };
-        List<Future<?>> helpers = new ArrayList<>();
-        for (int t = 1; t < Math.min(CONCURRENT_ROUTE_DECLARATIONS, todo.size()); t++) {
-            helpers.add(workers.submit(declarer));
-        }
-        declarer.run();
-        for (Future<?> helper : helpers) {
+        forEachConcurrently(routes, "Declaring the routes of " + routes.size() + " aggregates", (aggregate, services) -> {
             try {
-                helper.get();
-            } catch (ExecutionException e) {
-                failure.compareAndSet(null, e.getCause() instanceof RuntimeException cause ? cause
-                        : new TransientPortException("Declaring the routes of " + routes.size() + " aggregates failed",
-                        e.getCause()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure.compareAndSet(null, new TransientPortException("Declaring the routes of " + routes.size()
-                        + " aggregates was interrupted", e));
-                next.set(todo.size());
+                declareRoute(aggregate, services);
+            } catch (RouteCollisionException e) {
+                refused.put(aggregate, e);
             }
-        }
-        if (failure.get() != null) {
-            throw failure.get();
-        }
+        });
         Map<AggregateRef, RouteCollisionException> inOrder = new LinkedHashMap<>();
         for (AggregateRef aggregate : routes.keySet()) {
             RouteCollisionException why = refused.get(aggregate);
@@ -636,6 +608,96 @@ final class RabbitMqMessageBus implements MessageBus {
             }
         }
         return inOrder;
+    }
+
+    /** Passive declarations of each route's queues, {@value #CONCURRENT_ROUTE_DECLARATIONS} routes at a time. */
+    @Override
+    public Set<AggregateRef> renewRoutes(Map<AggregateRef, Set<ServiceName>> routes) {
+        Objects.requireNonNull(routes, "routes");
+        ensureOpen();
+        Set<AggregateRef> notRenewed = ConcurrentHashMap.newKeySet();
+        forEachConcurrently(routes, "Renewing the routes of " + routes.size() + " aggregates", (aggregate, services) -> {
+            if (!renewRoute(aggregate, services)) {
+                notRenewed.add(aggregate);
+            }
+        });
+        Set<AggregateRef> inOrder = new LinkedHashSet<>();
+        for (AggregateRef aggregate : routes.keySet()) {
+            if (notRenewed.contains(aggregate)) {
+                inOrder.add(aggregate);
+            }
+        }
+        return inOrder;
+    }
+
+    /**
+     * Passive declarations of the route's queues (each restarts its queue's {@code x-expires} period); false for a
+     * partitioned type's aggregate, and at the first queue that does not exist, whose 404 closes the channel.
+     */
+    private boolean renewRoute(AggregateRef aggregate, Set<ServiceName> services) {
+        Objects.requireNonNull(aggregate, "aggregate");
+        if (partitioned(aggregate.type()).isPresent()) {
+            return false;
+        }
+        String action = "Renewing the route of " + aggregate + " for " + services;
+        PublishingChannel channel = borrow(action);
+        boolean healthy = false;
+        try {
+            for (ServiceName service : services) {
+                channel.unrecorded().queueDeclarePassive(topology.aggregateQueue(aggregate,
+                        Objects.requireNonNull(service, "service")).value());
+            }
+            healthy = true;
+            return true;
+        } catch (IOException | ShutdownSignalException e) {
+            if (BrokerFailures.isNotFound(e)) {
+                return false;
+            }
+            throw BrokerFailures.translate(action, e);
+        } finally {
+            release(channel, healthy);
+        }
+    }
+
+    /**
+     * Runs {@code work} for each route on up to {@value #CONCURRENT_ROUTE_DECLARATIONS} threads, this one among them,
+     * each call on a channel of its own: a declaration is a round trip per queue, exchange and binding, and the broker
+     * answers several channels at once. The first failure stops what has not started and is thrown.
+     */
+    private void forEachConcurrently(Map<AggregateRef, Set<ServiceName>> routes, String action,
+                                     BiConsumer<AggregateRef, Set<ServiceName>> work) {
+        List<Map.Entry<AggregateRef, Set<ServiceName>>> todo = new ArrayList<>(routes.entrySet());
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        Runnable worker = () -> {
+            for (int i = next.getAndIncrement(); i < todo.size() && failure.get() == null; i = next.getAndIncrement()) {
+                try {
+                    work.accept(todo.get(i).getKey(), todo.get(i).getValue());
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                }
+            }
+        };
+        List<Future<?>> helpers = new ArrayList<>();
+        for (int t = 1; t < Math.min(CONCURRENT_ROUTE_DECLARATIONS, todo.size()); t++) {
+            helpers.add(workers.submit(worker));
+        }
+        worker.run();
+        for (Future<?> helper : helpers) {
+            try {
+                helper.get();
+            } catch (ExecutionException e) {
+                failure.compareAndSet(null, e.getCause() instanceof RuntimeException cause ? cause
+                        : new TransientPortException(action + " failed", e.getCause()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure.compareAndSet(null, new TransientPortException(action + " was interrupted", e));
+                next.set(todo.size());
+            }
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
     }
 
     /**
