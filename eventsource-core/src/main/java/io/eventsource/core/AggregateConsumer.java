@@ -160,6 +160,23 @@ final class AggregateConsumer implements DeliveryListener {
         lane.submit(previous.lane::whenIdle);
     }
 
+    /**
+     * Whether a message of the aggregate at or after {@code sequence} waits in this consumer's lane, not started: its
+     * delivery handles the event at {@code sequence}, or fills the gap up to it from the log, for every binding that
+     * lacks it (or, if the consumer ends first, the message goes back to the queue for the next consumer).
+     */
+    boolean holdsFrom(long sequence) {
+        if (hasEnded()) {
+            return false;
+        }
+        for (Delivery delivery : waiting) {
+            if (delivery.event().sequence() >= sequence) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The messages prefetched behind the one in progress, in queue order, at most {@code limit}. */
     List<Delivery> waiting(int limit) {
         List<Delivery> next = new ArrayList<>(Math.min(limit, 64));

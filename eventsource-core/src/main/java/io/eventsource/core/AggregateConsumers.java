@@ -123,6 +123,12 @@ final class AggregateConsumers implements Redrive.Queues {
         return existing != null && existing.isOpen() && existing.isRetrying();
     }
 
+    @Override
+    public boolean holdsFrom(AggregateRef aggregate, long sequence) {
+        AggregateConsumer existing = consumers.get(aggregate);
+        return existing != null && existing.holdsFrom(sequence);
+    }
+
     /**
      * Consumes the aggregate's queue unless this listener already does; while {@link EventsourceOptions#maxConsumers()}
      * consumers are open, the aggregate waits its turn (the first consumer to end starts it).

@@ -175,6 +175,11 @@ final class BusListener implements Listener {
             public boolean isRetrying(AggregateRef aggregate) {
                 return partitions.isRetrying(aggregate) || consumers.isRetrying(aggregate);
             }
+
+            @Override
+            public boolean holdsFrom(AggregateRef aggregate, long sequence) {
+                return partitions.holdsFrom(aggregate, sequence) || consumers.holdsFrom(aggregate, sequence);
+            }
         };
         redrive = new Redrive(service, bus, log, acks, queues);
         replay = new Replay(acks, log, redrive);

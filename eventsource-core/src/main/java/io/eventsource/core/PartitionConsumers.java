@@ -120,6 +120,19 @@ final class PartitionConsumers {
         return consumer != null && consumer.isRetrying(aggregate);
     }
 
+    /**
+     * Whether the consumer of the aggregate's partition holds a message of it at or after {@code sequence} that its
+     * lane has not started: see {@link AggregateConsumer#holdsFrom}.
+     */
+    synchronized boolean holdsFrom(AggregateRef aggregate, long sequence) {
+        Partitions partitions = types.get(aggregate.type());
+        if (partitions == null) {
+            return false;
+        }
+        PartitionConsumer consumer = partitions.consumers[partitions.topology.partitionOf(aggregate.id())];
+        return consumer != null && consumer.holdsFrom(aggregate, sequence);
+    }
+
     /** How many aggregates the partition consumers keep a lane for. */
     synchronized int lanes() {
         int lanes = 0;

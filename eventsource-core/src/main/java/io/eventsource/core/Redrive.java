@@ -37,6 +37,12 @@ final class Redrive {
 
         /** Whether the listener's consumer of the aggregate holds a message that waits to be tried again. */
         boolean isRetrying(AggregateRef aggregate);
+
+        /**
+         * Whether the listener's consumer of the aggregate holds a message of it at or after {@code sequence} that it
+         * has not started: handling it handles the event at {@code sequence} first, or fills the gap up to it.
+         */
+        boolean holdsFrom(AggregateRef aggregate, long sequence);
     }
 
     private final ServiceName service;
@@ -75,16 +81,26 @@ final class Redrive {
      * Re-drives an aggregate that a binding of this service has no ack for (see {@link Sweeper}): {@code firstMissing}
      * and the latest event through the queue, for its active consumer to handle the first and fill the gap from the
      * log for the second. Not while this listener's consumer of the aggregate is retrying a message: it is here,
-     * waiting for a store to come back, and another copy would only multiply the tries.
+     * waiting for a store to come back, and another copy would only multiply the tries. Nor while that consumer holds
+     * a message of the aggregate at or after {@code firstMissing} that it has not started: the event is late, not lost
+     * (a listener behind its queues, whose backlog is older than the grace period), and a re-drive would only add to
+     * the backlog; the sweeper looks again at its next run.
      *
+     * @return whether it re-drove the aggregate
      * @throws io.eventsource.ports.PortException if the broker or the log cannot be reached
      */
-    void missing(AggregateRef aggregate, Event firstMissing) {
+    boolean missing(AggregateRef aggregate, Event firstMissing) {
         if (queues.isRetrying(aggregate)) {
             LOG.debug("{} does not re-drive {}: its consumer here is retrying it", service, aggregate);
-            return;
+            return false;
+        }
+        if (queues.holdsFrom(aggregate, firstMissing.sequence())) {
+            LOG.debug("{} does not re-drive {}: its consumer here holds a message of it from #{} on, not started yet",
+                    service, aggregate, firstMissing.sequence());
+            return false;
         }
         throughQueue(aggregate, withLatest(log, aggregate, List.of(firstMissing)));
+        return true;
     }
 
     /**

@@ -361,6 +361,11 @@ public final class ReplayEngine {
             public boolean isRetrying(AggregateRef aggregate) {
                 return false;
             }
+
+            @Override
+            public boolean holdsFrom(AggregateRef aggregate, long sequence) {
+                return false;
+            }
         };
     }
 

@@ -240,9 +240,10 @@ final class Sweeper {
             }
             LOG.debug("{} has no ack of some binding for {} and is past the grace period; re-driving {}",
                     service, entry.getValue(), entry.getKey());
-            redrive.missing(entry.getKey(), entry.getValue());
-            metrics.redriven(service, entry.getKey().type());
-            redriven++;
+            if (redrive.missing(entry.getKey(), entry.getValue())) {
+                metrics.redriven(service, entry.getKey().type());
+                redriven++;
+            }
         }
         reportLag(state);
         return redriven;
