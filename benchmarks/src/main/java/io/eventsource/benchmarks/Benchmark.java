@@ -228,6 +228,12 @@ public final class Benchmark {
                 report.say("  %s", describe(setup));
             }
             if (hot) {
+                // as before the partitioned phases: four runtimes' hot path still compiling took a third of a core
+                // and more through a 20 s phase on two cores, which the raw client, a few classes, never pays
+                report.say("hot, warm-up: publishAsync over the %d aggregates until the JIT has settled",
+                        hotAggregates.size());
+                warmUp("events to the hot aggregates", round -> three.publishAsync(hotAggregates, options.events(),
+                        WARM_UP_ROUND, options.inFlight()));
                 report.say("hot: publishAsync from one thread, at most %d in flight, over %d aggregates (at most %d"
                         + " events or %s)", options.inFlight(), hotAggregates.size(), options.events(), options.seconds());
                 hotAsync = sampled(() -> three.publishAsync(hotAggregates, options.events(), options.seconds(),
@@ -270,7 +276,8 @@ public final class Benchmark {
         rememberPartitions(type, ThreeServices.SERVICES);
         report.say("partitioned: three services on %s with %d partitions each", type, PARTITIONS);
         try (ThreeServices three = ThreeServices.start(partitioned, database, type)) {
-            warmUp(three, type);
+            warmUp("events to new aggregates", round -> three.publishAsync(ThreeServices.aggregates(type,
+                    "warm" + round + "-", options.events()), options.events(), WARM_UP_ROUND, options.inFlight()));
 
             // Cold, hot, hot, cold: the machine drifts over a run (and the JIT may still compile some code of the
             // earlier phases during these), and in this order a steady drift weighs on both kinds alike. Each rate is
@@ -300,13 +307,21 @@ public final class Benchmark {
         }
     }
 
+    /** One round of a warm-up, numbered from 0: what it published. */
+    @FunctionalInterface
+    private interface WarmUpRound {
+        Throughput run(int round) throws Exception;
+    }
+
     /**
-     * Publishes to new aggregates of the type in rounds of {@link #WARM_UP_ROUND} (not counted) until, after
-     * {@link #WARM_UP_AT_LEAST}, a round in which the JIT used less than {@link #JIT_SETTLED} of a core, or for
-     * {@link #WARM_UP_AT_MOST} at most (or for {@link #WARM_UP_AT_LEAST} where {@code /proc} does not tell the JIT's
-     * time). It prints the JIT's share in each round.
+     * Publishes in rounds of {@link #WARM_UP_ROUND} (not counted) until, after {@link #WARM_UP_AT_LEAST}, a round in
+     * which the JIT used less than {@link #JIT_SETTLED} of a core, or for {@link #WARM_UP_AT_MOST} at most (or for
+     * {@link #WARM_UP_AT_LEAST} where {@code /proc} does not tell the JIT's time). It prints the JIT's share in each
+     * round.
+     *
+     * @param what what the rounds publish, in words
      */
-    private void warmUp(ThreeServices three, AggregateType type) throws Exception {
+    private void warmUp(String what, WarmUpRound rounds) throws Exception {
         long started = System.nanoTime();
         List<String> shares = new ArrayList<>();
         long events = 0;
@@ -314,8 +329,7 @@ public final class Benchmark {
         while (true) {
             double jitBefore = CpuShares.jitSeconds();
             long roundStarted = System.nanoTime();
-            List<AggregateRef> warm = ThreeServices.aggregates(type, "warm" + shares.size() + "-", options.events());
-            Throughput round = three.publishAsync(warm, warm.size(), WARM_UP_ROUND, options.inFlight());
+            Throughput round = rounds.run(shares.size());
             events += round.published();
             double jitAfter = CpuShares.jitSeconds();
             double share = jitBefore < 0 || jitAfter < 0 ? Double.NaN
@@ -338,8 +352,8 @@ public final class Benchmark {
                 }
             }
         }
-        report.say("  warm-up (not counted): %d events to new aggregates in %.1f s, %s; the JIT's share of a core in"
-                        + " each round of %d s, in %%: %s", events, (System.nanoTime() - started) / 1e9, ended,
+        report.say("  warm-up (not counted): %d %s in %.1f s, %s; the JIT's share of a core in each round of %d s,"
+                        + " in %%: %s", events, what, (System.nanoTime() - started) / 1e9, ended,
                 WARM_UP_ROUND.toSeconds(), String.join(", ", shares));
     }
 
