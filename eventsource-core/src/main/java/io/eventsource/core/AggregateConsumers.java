@@ -30,7 +30,8 @@ import java.util.function.Consumer;
  * consumer unless it has one; at most {@link EventsourceOptions#maxConsumers()} are open at a time, and further
  * aggregates wait their turn; a consumer that ends (idle, queue deleted, connection lost) is kept until its lane is
  * idle, so that the aggregate's next consumer starts after it; a queue lost with the connection is consumed again
- * within seconds; a queue that is gone when it is consumed is declared anew, and the re-drive brings what it held.
+ * within seconds, and one whose consumer ended idle as messages came is consumed again at once; a queue that is gone
+ * when it is consumed is declared anew, and the re-drive brings what it held.
  *
  * <p>Thread-safe: announcements, bus callbacks, re-drives and timers all call in.
  */
@@ -259,6 +260,17 @@ final class AggregateConsumers implements Redrive.Queues {
         LOG.debug("{} stopped consuming {}: {}", service, consumer.aggregate(), reason);
         if (reason == EndReason.CONNECTION_LOST && !stopping) {
             scheduler.schedule(RESUME_DELAY, () -> resume(consumer.aggregate(), 1));
+        } else if (reason == EndReason.IDLE_WITH_RETURNED_MESSAGES && !stopping) {
+            // messages came as it ended idle, and went back to the queue: their announcement may have found this
+            // consumer still open, so nothing else brings them before the sweeper; consume again now
+            scheduler.execute(() -> again(consumer.aggregate()));
+        }
+    }
+
+    /** Consumes the aggregate's queue again at once; if the broker refuses now, within seconds. */
+    private void again(AggregateRef aggregate) {
+        if (!stopping && !consume(aggregate)) {
+            scheduler.schedule(RESUME_DELAY, () -> resume(aggregate, 2));
         }
     }
 

@@ -23,12 +23,17 @@ import io.eventsource.domain.Topology;
 import io.eventsource.ports.AckStore;
 import io.eventsource.ports.Append;
 import io.eventsource.ports.AppendOutcome;
+import io.eventsource.ports.Delivery;
+import io.eventsource.ports.DeliveryListener;
+import io.eventsource.ports.EndReason;
 import io.eventsource.ports.EventLog;
 import io.eventsource.ports.LoggedEvent;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.ServiceRegistry;
+import io.eventsource.ports.Subscription;
 import io.eventsource.ports.TransientPortException;
 import io.eventsource.tck.ForwardingEventLog;
+import io.eventsource.tck.ForwardingMessageBus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +46,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -241,6 +247,48 @@ class RecoveryTest {
         assertThat(broker.consumerCount(queue(P1))).isEqualTo(1);
     }
 
+    /**
+     * RabbitMQ's cancel of an idle consumer is not instant: a message that comes meanwhile goes back to the queue, and
+     * its announcement may have found the consumer still open. The bus says so, and the listener consumes again at
+     * once, rather than leave the message to the sweeper (10-15 s later).
+     */
+    @Test
+    void consumesAgainAtOnceAQueueWhoseIdleEndReturnedMessages() {
+        Eventsource producer = runtime(EventsourceOptions.defaults());
+        EndingBus bus = new EndingBus(broker.connect());
+        listen(runtime(EventsourceOptions.defaults(), bus));
+        producer.publisher().publishAsync(P1, event());
+        clock.advanceBy(Duration.ofMillis(100));
+        assertThat(handled).containsExactly("ads:Product-1#1");
+
+        bus.end(P1, EndReason.IDLE_WITH_RETURNED_MESSAGES);
+        // the message that came as the consumer ended, back in the queue; its announcement came and went
+        List<LoggedEvent> second = ports.eventLog().append(P1, ExpectedVersion.exactly(1), List.of(event()));
+        broker.connect().publish(P1, List.of(second.get(0).event()));
+        clock.advanceBy(Duration.ofSeconds(1));
+
+        assertThat(handled).containsExactly("ads:Product-1#1", "ads:Product-1#2");
+        assertThat(broker.consumerCount(queue(P1))).isEqualTo(1);
+    }
+
+    /** An idle end that returned nothing leaves the queue to the aggregate's next news, as the seed does. */
+    @Test
+    void anIdleEndThatReturnedNothingWaitsForTheNextNews() {
+        Eventsource producer = runtime(EventsourceOptions.defaults());
+        EndingBus bus = new EndingBus(broker.connect());
+        listen(runtime(EventsourceOptions.defaults(), bus));
+        producer.publisher().publishAsync(P1, event());
+        clock.advanceBy(Duration.ofMillis(100));
+
+        bus.end(P1, EndReason.IDLE);
+        clock.advanceBy(Duration.ofSeconds(1));
+        assertThat(broker.consumerCount(queue(P1))).as("not consumed until news comes").isZero();
+
+        producer.publisher().publishAsync(P1, event());
+        clock.advanceBy(Duration.ofMillis(100));
+        assertThat(handled).containsExactly("ads:Product-1#1", "ads:Product-1#2");
+    }
+
     @Test
     void refusesMessagesThatAreNotEventsOfTheLogWithoutRequeueOrAck() {
         Eventsource producer = runtime(EventsourceOptions.defaults());
@@ -316,7 +364,11 @@ class RecoveryTest {
     }
 
     private Listener listen(EventsourceOptions options) {
-        Listener listener = runtime(options).listener(ADS);
+        return listen(runtime(options));
+    }
+
+    private Listener listen(Eventsource runtime) {
+        Listener listener = runtime.listener(ADS);
         listener.listen("Product", "projections").onAny(e -> handled.add("ads:" + e.aggregate() + "#" + e.sequence()));
         listener.start();
         clock.advanceBy(Duration.ofMillis(100));
@@ -324,9 +376,47 @@ class RecoveryTest {
     }
 
     private Eventsource runtime(EventsourceOptions options) {
-        Eventsource runtime = new Eventsource(log, acks, registry, broker.connect(), clock, ports.expiry(), options);
+        return runtime(options, broker.connect());
+    }
+
+    private Eventsource runtime(EventsourceOptions options, MessageBus bus) {
+        Eventsource runtime = new Eventsource(log, acks, registry, bus, clock, ports.expiry(), options);
         runtimes.add(runtime);
         return runtime;
+    }
+
+    /** A connection whose aggregate subscriptions the test ends, telling the listener the reason it chooses. */
+    private static final class EndingBus extends ForwardingMessageBus {
+        private final Map<AggregateRef, Subscription> subscriptions = new ConcurrentHashMap<>();
+        private final Map<AggregateRef, EndReason> endAs = new ConcurrentHashMap<>();
+
+        EndingBus(MessageBus delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public Subscription subscribeAggregate(AggregateRef aggregate, ServiceName service, DeliveryListener listener) {
+            Subscription subscription = super.subscribeAggregate(aggregate, service, new DeliveryListener() {
+                @Override
+                public void onDelivery(Delivery delivery) {
+                    listener.onDelivery(delivery);
+                }
+
+                @Override
+                public void onEnded(EndReason reason) {
+                    EndReason as = endAs.remove(aggregate);
+                    listener.onEnded(as == null ? reason : as);
+                }
+            });
+            subscriptions.put(aggregate, subscription);
+            return subscription;
+        }
+
+        /** Ends the aggregate's subscription as the bus would for {@code reason}. */
+        void end(AggregateRef aggregate, EndReason reason) {
+            endAs.put(aggregate, reason);
+            subscriptions.get(aggregate).cancel();
+        }
     }
 
     private NewEvent event() {

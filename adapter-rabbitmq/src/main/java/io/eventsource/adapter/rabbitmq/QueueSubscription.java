@@ -88,6 +88,8 @@ abstract class QueueSubscription implements Subscription {
     private final AtomicInteger unsettled = new AtomicInteger();
     /** The delivery tags of the messages that arrived after the end, never handed out. */
     private final List<Long> arrivedAfterEnd = new ArrayList<>(); // guarded by lock
+    /** Whether handing the channel back returned messages that arrived after the end; only the ending task uses it. */
+    private boolean returnedOnHandBack;
 
     /**
      * @param channel the subscription's own channel, with its prefetch set: handed back to the owner or closed when the
@@ -202,18 +204,36 @@ abstract class QueueSubscription implements Subscription {
         // after the listener calls queued so far (they see the end and skip): closing the channel returns its
         // unsettled messages to the queue, in order, and hands a single-active-consumer queue over
         serial.execute(() -> {
-            if (reason != EndReason.IDLE || !handBackChannel()) {
-                closeChannel();
-            }
+            EndReason told = release(reason);
             owner.ended(this);
             if (notify) {
                 try {
-                    listener.onEnded(reason);
+                    listener.onEnded(told);
                 } catch (RuntimeException | Error e) {
-                    LOG.error("The listener of {} failed when told that its subscription ended ({})", queue, reason, e);
+                    LOG.error("The listener of {} failed when told that its subscription ended ({})", queue, told, e);
                 }
             }
         });
+    }
+
+    /**
+     * Lets go of the channel: an idle subscription hands it back to the owner if nothing is left on it, any other
+     * closes it. Returns what to tell the listener: {@link EndReason#IDLE_WITH_RETURNED_MESSAGES} for an idle end that
+     * returned messages to the queue, else {@code reason}.
+     */
+    private EndReason release(EndReason reason) {
+        if (reason != EndReason.IDLE) {
+            closeChannel();
+            return reason;
+        }
+        boolean handedBack = handBackChannel();
+        // handing back returns what arrived after the end; closing instead returns whatever is unsettled
+        boolean returned = returnedOnHandBack || (!handedBack && unsettled.get() > 0);
+        if (!handedBack) {
+            closeChannel();
+        }
+        // nobody of this subscriber takes them from the queue unless it subscribes again
+        return returned ? EndReason.IDLE_WITH_RETURNED_MESSAGES : reason;
     }
 
     /**
@@ -236,6 +256,7 @@ abstract class QueueSubscription implements Subscription {
             synchronized (lock) {
                 returned = List.copyOf(arrivedAfterEnd);
             }
+            returnedOnHandBack = !returned.isEmpty();
             synchronized (channelLock) {
                 for (long tag : returned) {
                     consuming.basicReject(tag, true);
