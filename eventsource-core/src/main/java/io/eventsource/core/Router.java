@@ -41,8 +41,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the queue expiry ago) and that was declared in full less than the queue expiry ago is <em>renewed</em>
  * ({@link MessageBus#renewRoutes}: one passive call per queue, which restarts its expiry), and declared in full only if
  * a queue of it is missing; any other is declared in full. So a route in steady use costs the broker one declaration
- * per queue expiry and cheap renewals in between, rather than a declaration every half TTL, and a queue that lost its
- * binding (a declaration cut short) is bound again within a queue expiry.
+ * per half to whole queue expiry (spread by aggregate, see {@link #declareEvery}) and cheap renewals in between,
+ * rather than a declaration every half TTL, and a queue that lost its binding (a declaration cut short) is bound again
+ * within a queue expiry.
  */
 final class Router {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
@@ -357,8 +358,8 @@ final class Router {
     }
 
     /**
-     * Makes sure of a batch of aging routes again: renews those declared in full less than a queue expiry ago and
-     * declares the rest, and those a queue of which is missing; a failure leaves each to the next publish to it.
+     * Makes sure of a batch of aging routes again: renews those declared in full recently enough
+     * ({@link Lease#renewableAt}) and declares the rest, and those a queue of which is missing; a failure leaves each to the next publish to it.
      */
     private void refresh(Map<AggregateRef, Set<ServiceName>> batch) {
         // a renewal or declaration restarts the queues' expiry no earlier than it is made
@@ -391,12 +392,24 @@ final class Router {
 
     private void declared(AggregateRef aggregate, Set<ServiceName> services, Instant now) {
         metrics.routeDeclared(aggregate.type());
-        routes.put(aggregate, new Lease(services, now, now));
+        routes.put(aggregate, new Lease(services, now, now, declareEvery(aggregate)));
         if (declaredSinceSweep.incrementAndGet() >= SWEEP_EVERY) {
             declaredSinceSweep.set(0);
             // a lease past the queue expiry is declared in full anyway
             routes.values().removeIf(entry -> !entry.renewableAt(now, queueExpiry));
         }
+    }
+
+    /**
+     * How often a route in use is declared in full: once per queue expiry at most, spread between half of it and all
+     * of it by the aggregate (a hash stable across runs), so that routes declared together (a burst of new aggregates,
+     * the routes of a batch) do not all come back for a full declaration at the same moment, one queue expiry later,
+     * and every queue expiry after: a broker declares a few dozen to a few hundred routes a second.
+     */
+    private Duration declareEvery(AggregateRef aggregate) {
+        int hash = 31 * aggregate.type().value().hashCode() + aggregate.id().value().hashCode();
+        long spread = Math.floorMod(hash, 1024);
+        return queueExpiry.minus(queueExpiry.dividedBy(2).multipliedBy(spread).dividedBy(1024));
     }
 
     private void renewed(AggregateRef aggregate, Set<ServiceName> services, Instant now) {
@@ -406,26 +419,27 @@ final class Router {
 
     /**
      * What this router knows of an aggregate's route: the services whose queues it declared, when it last declared or
-     * renewed them ({@code renewed}: each queue then lives at least a queue expiry more), and when it last declared
-     * them in full ({@code declared}: exchange, queues and bindings).
+     * renewed them ({@code renewed}: each queue then lives at least a queue expiry more), when it last declared them
+     * in full ({@code declared}: exchange, queues and bindings), and how long after that it declares them in full again
+     * ({@code declareEvery}, at most a queue expiry).
      */
-    private record Lease(Set<ServiceName> services, Instant renewed, Instant declared) {
+    private record Lease(Set<ServiceName> services, Instant renewed, Instant declared, Duration declareEvery) {
         /** Trusted as it is: renewed less than {@code ttl} ago. */
         boolean trustedAt(Instant now, Duration ttl) {
             return now.isBefore(renewed.plus(ttl));
         }
 
         /**
-         * Its queues cannot have expired yet, and its bindings were declared less than a queue expiry ago: a renewal
-         * is enough to make sure of it.
+         * Its queues cannot have expired yet, and its bindings were declared less than {@code declareEvery} (at most a
+         * queue expiry) ago: a renewal is enough to make sure of it.
          */
         boolean renewableAt(Instant now, Duration queueExpiry) {
-            return now.isBefore(renewed.plus(queueExpiry)) && now.isBefore(declared.plus(queueExpiry));
+            return now.isBefore(renewed.plus(queueExpiry)) && now.isBefore(declared.plus(declareEvery));
         }
 
         /** Renewed for {@code renewedServices}, some of its services: the others are no longer trusted. */
         Lease renewedAt(Set<ServiceName> renewedServices, Instant now) {
-            return now.isAfter(renewed) ? new Lease(renewedServices, now, declared) : this;
+            return now.isAfter(renewed) ? new Lease(renewedServices, now, declared, declareEvery) : this;
         }
     }
 

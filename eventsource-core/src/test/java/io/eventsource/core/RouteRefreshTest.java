@@ -20,7 +20,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -117,30 +119,60 @@ class RouteRefreshTest {
         assertThat(publish().isSent()).isTrue();
         clock.advanceBy(Duration.ofMillis(1));
         assertThat(renewals).as("past the declaration's TTL, but the renewal is young").hasSize(1);
+    }
 
-        clock.advanceBy(ttl);
+    @Test
+    void renewsOnThePublishPathARouteUnusedForATtl() {
         assertThat(publish().isSent()).isTrue();
-        assertThat(renewals).as("a route unused for a TTL is made sure of on the publish path again").hasSize(2);
+        // within half the queue expiry, the least time after which a route is declared in full again
+        clock.advanceBy(ttl.plusSeconds(1));
+
+        assertThat(publish().isSent()).isTrue();
+
+        assertThat(renewals).as("made sure of before it is published to").hasSize(1);
         assertThat(declarations).as("by a renewal: its queues cannot have expired").hasSize(1);
     }
 
     @Test
-    void declaresARouteInUseInFullOnceAQueueExpiryAfterItsLastDeclaration() {
+    void declaresARouteInUseInFullAgainWithinEveryQueueExpiry() {
         assertThat(publish().isSent()).isTrue();
         Duration step = ttl.dividedBy(2).plusSeconds(1);
-        for (Duration passed = Duration.ZERO; passed.compareTo(queueExpiry) < 0; passed = passed.plus(step)) {
+        Duration twoExpiries = queueExpiry.multipliedBy(2);
+        for (Duration passed = Duration.ZERO; passed.compareTo(twoExpiries) < 0; passed = passed.plus(step)) {
             clock.advanceBy(step);
             assertThat(publish().isSent()).isTrue();
             clock.advanceBy(Duration.ofMillis(1));
         }
-        clock.advanceBy(step);
-        assertThat(publish().isSent()).isTrue();
-        clock.advanceBy(Duration.ofMillis(1));
 
-        assertThat(renewals).as("renewed in between").isNotEmpty();
+        assertThat(renewals).as("renewed in between").hasSizeGreaterThanOrEqualTo(declarations.size());
+        // every half to whole queue expiry, to within a refresh: twice to four times in two expiries
         assertThat(declarations).as("declared again in full, which binds a queue that lost its binding")
-                .hasSize(2);
+                .hasSizeBetween(3, 5);
         assertThat(broker.queueExists(TOPOLOGY.aggregateQueue(PRODUCT, ADS))).isTrue();
+    }
+
+    @Test
+    void spreadsTheFullDeclarationsOfRoutesDeclaredTogether() {
+        List<AggregateRef> together = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            together.add(AggregateRef.of("Product", "p-" + i));
+        }
+        together.forEach(this::publishTo);
+        List<Instant> again = new CopyOnWriteArrayList<>();
+        Duration step = Duration.ofSeconds(1);
+        for (Duration passed = Duration.ZERO; passed.compareTo(queueExpiry.plus(ttl)) < 0; passed = passed.plus(step)) {
+            int before = declarations.size();
+            together.forEach(this::publishTo);
+            clock.advanceBy(step);
+            for (int i = before; i < declarations.size(); i++) {
+                again.add(clock.instant());
+            }
+        }
+
+        assertThat(again).as("each declared in full again within a queue expiry").hasSizeGreaterThanOrEqualTo(20);
+        // declared together, they are renewed together, every half TTL: their full declarations come at the renewals
+        // between half and a whole queue expiry, not all at the first one
+        assertThat(new HashSet<>(again)).as("not all at one moment").hasSizeGreaterThan(1);
     }
 
     @Test
@@ -222,7 +254,11 @@ class RouteRefreshTest {
     }
 
     private Publication publish() {
-        return publisher.publish(PRODUCT, ExpectedVersion.ANY, List.of(new NewEvent(EventId.of("e-" + nextId++),
+        return publishTo(PRODUCT);
+    }
+
+    private Publication publishTo(AggregateRef aggregate) {
+        return publisher.publish(aggregate, ExpectedVersion.ANY, List.of(new NewEvent(EventId.of("e-" + nextId++),
                 EventName.of("Renamed"), Payload.text("x"), Map.of(), clock.instant())));
     }
 }
