@@ -214,7 +214,7 @@ final class PartitionConsumer implements DeliveryListener {
         return consumer != null && !ended && consumer.isRetrying();
     }
 
-    /** Whether this consumer's lane of the aggregate holds a message of it at or after {@code sequence}, not started. */
+    /** Whether this consumer's lane of the aggregate holds a message at or after {@code sequence}, not started. */
     boolean holdsFrom(AggregateRef aggregate, long sequence) {
         AggregateConsumer consumer = consumerOf(aggregate);
         return consumer != null && !ended && consumer.holdsFrom(sequence);

@@ -359,7 +359,8 @@ final class Router {
 
     /**
      * Makes sure of a batch of aging routes again: renews those declared in full recently enough
-     * ({@link Lease#renewableAt}) and declares the rest, and those a queue of which is missing; a failure leaves each to the next publish to it.
+     * ({@link Lease#renewableAt}) and declares the rest, and those a queue of which is missing; a failure leaves each
+     * to the next publish to it.
      */
     private void refresh(Map<AggregateRef, Set<ServiceName>> batch) {
         // a renewal or declaration restarts the queues' expiry no earlier than it is made

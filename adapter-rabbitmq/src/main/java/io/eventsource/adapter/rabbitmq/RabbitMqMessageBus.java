@@ -522,14 +522,7 @@ final class RabbitMqMessageBus implements MessageBus {
         Map<AggregateRef, RouteCollisionException> refused =
                 new LinkedHashMap<>(declarePartitionRoutes(partitionRoutes));
         refused.putAll(declareAggregateRoutes(aggregateRoutes));
-        Map<AggregateRef, RouteCollisionException> inOrder = new LinkedHashMap<>();
-        for (AggregateRef aggregate : routes.keySet()) {
-            RouteCollisionException why = refused.get(aggregate);
-            if (why != null) {
-                inOrder.put(aggregate, why);
-            }
-        }
-        return inOrder;
+        return inOrderOf(routes, refused);
     }
 
     /**
@@ -593,13 +586,20 @@ final class RabbitMqMessageBus implements MessageBus {
             return MessageBus.super.declareRoutes(routes);
         }
         Map<AggregateRef, RouteCollisionException> refused = new ConcurrentHashMap<>();
-        forEachConcurrently(routes, "Declaring the routes of " + routes.size() + " aggregates", (aggregate, services) -> {
+        String action = "Declaring the routes of " + routes.size() + " aggregates";
+        forEachConcurrently(routes, action, (aggregate, services) -> {
             try {
                 declareRoute(aggregate, services);
             } catch (RouteCollisionException e) {
                 refused.put(aggregate, e);
             }
         });
+        return inOrderOf(routes, refused);
+    }
+
+    /** The refusals in the order of the routes they concern. */
+    private static Map<AggregateRef, RouteCollisionException> inOrderOf(
+            Map<AggregateRef, Set<ServiceName>> routes, Map<AggregateRef, RouteCollisionException> refused) {
         Map<AggregateRef, RouteCollisionException> inOrder = new LinkedHashMap<>();
         for (AggregateRef aggregate : routes.keySet()) {
             RouteCollisionException why = refused.get(aggregate);
@@ -616,7 +616,8 @@ final class RabbitMqMessageBus implements MessageBus {
         Objects.requireNonNull(routes, "routes");
         ensureOpen();
         Set<AggregateRef> notRenewed = ConcurrentHashMap.newKeySet();
-        forEachConcurrently(routes, "Renewing the routes of " + routes.size() + " aggregates", (aggregate, services) -> {
+        String action = "Renewing the routes of " + routes.size() + " aggregates";
+        forEachConcurrently(routes, action, (aggregate, services) -> {
             if (!renewRoute(aggregate, services)) {
                 notRenewed.add(aggregate);
             }
