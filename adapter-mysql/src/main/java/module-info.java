@@ -23,8 +23,11 @@ module io.eventsource.adapter.mysql {
     // Dagger may emit @javax.annotation.processing.Generated on the factories it writes here
     requires static java.compiler;
 
+    // the pool of connections for reads (the SessionFactory's pool is HikariCP's too, named by class in its settings)
+    requires com.zaxxer.hikari;
+
     // Not required: mysql-connector-j (found by java.sql.Driver service loading; its module name is
-    // file-derived) and hibernate-hikaricp / HikariCP (named by class in the Hibernate settings).
+    // file-derived) and hibernate-hikaricp (named by class in the Hibernate settings).
 
     exports io.eventsource.adapter.mysql;
 

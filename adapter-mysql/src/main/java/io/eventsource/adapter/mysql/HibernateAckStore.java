@@ -70,6 +70,7 @@ final class HibernateAckStore implements AckStore {
             .thenComparing(ack -> ack.key().projection().value());
 
     private final SessionFactory sessionFactory;
+    private final Sessions sessions;
     private final Tables tables;
     private final AckStatements statements;
     private final int batchSize;
@@ -107,6 +108,7 @@ final class HibernateAckStore implements AckStore {
     private HibernateAckStore(SessionFactory sessionFactory, MySqlSettings settings, int retries,
                               HibernateDatabase database) {
         this.sessionFactory = Objects.requireNonNull(sessionFactory, "sessionFactory");
+        this.sessions = database == null ? Sessions.inTransactions(sessionFactory) : database.sessions();
         this.database = database;
         this.tables = Tables.of(settings);
         this.statements = new AckStatements(tables.ack());
@@ -322,7 +324,8 @@ final class HibernateAckStore implements AckStore {
         Map<AckKey, Ack> found = new HashMap<>();
         for (int from = 0; from < eventIds.size(); from += KEYS_PER_QUERY) {
             List<String> chunk = eventIds.subList(from, Math.min(eventIds.size(), from + KEYS_PER_QUERY));
-            List<Ack> rows = read("find " + wanted.size() + " acks", session -> statements.ofEvents(session, chunk));
+            List<Ack> rows = sessions.read("find " + wanted.size() + " acks",
+                    session -> statements.ofEvents(session, chunk));
             for (Ack ack : rows) {
                 if (wanted.contains(ack.key())) {
                     found.put(ack.key(), ack);
@@ -337,7 +340,8 @@ final class HibernateAckStore implements AckStore {
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(projection, "projection");
         Objects.requireNonNull(aggregate, "aggregate");
-        Long last = read("read the last sequence of " + service + "/" + projection + " on " + aggregate, session -> session
+        Long last = sessions.read("read the last sequence of " + service + "/" + projection + " on " + aggregate,
+                session -> session
                 .createSelectionQuery("select max(a.sequence) from AckRow a where a.key.service = :service"
                         + " and a.key.projection = :projection and a.aggregateType = :type and a.aggregateId = :id",
                         Long.class)
@@ -379,8 +383,8 @@ final class HibernateAckStore implements AckStore {
         List<String> ids = last.keySet().stream().map(aggregate -> aggregate.id().value()).toList();
         for (int from = 0; from < ids.size(); from += KEYS_PER_QUERY) {
             List<String> chunk = ids.subList(from, Math.min(ids.size(), from + KEYS_PER_QUERY));
-            read("read the last sequences of " + bindings.size() + " bindings on " + chunk.size() + " aggregates of "
-                    + type, session -> {
+            sessions.read("read the last sequences of " + bindings.size() + " bindings on " + chunk.size()
+                    + " aggregates of " + type, session -> {
                 statements.lastSequences(session, type, distinct, chunk, last);
                 return null;
             });
@@ -397,7 +401,7 @@ final class HibernateAckStore implements AckStore {
         Set<EventId> acknowledged = new LinkedHashSet<>();
         for (int from = 0; from < ids.size(); from += KEYS_PER_QUERY) {
             List<String> chunk = ids.subList(from, Math.min(ids.size(), from + KEYS_PER_QUERY));
-            read("find the acknowledged events of " + service + "/" + projection, session -> statements
+            sessions.read("find the acknowledged events of " + service + "/" + projection, session -> statements
                     .acknowledged(session, service.value(), projection.value(), chunk))
                     .forEach(id -> acknowledged.add(EventId.of(id)));
         }
@@ -412,7 +416,7 @@ final class HibernateAckStore implements AckStore {
                 .map(EventId::value).toList();
         for (int from = 0; from < ids.size(); from += KEYS_PER_QUERY) {
             List<String> chunk = ids.subList(from, Math.min(ids.size(), from + KEYS_PER_QUERY));
-            read("forget " + chunk.size() + " acks of " + binding, session -> session
+            sessions.write("forget " + chunk.size() + " acks of " + binding, session -> session
                     .createMutationQuery("delete from AckRow a where a.key.eventId in :ids"
                             + " and a.key.service = :service and a.key.projection = :projection")
                     .setParameterList("ids", chunk)
@@ -429,7 +433,7 @@ final class HibernateAckStore implements AckStore {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be 1 or more, got " + limit);
         }
-        return read("read the failures of " + service + "/" + projection, session -> session
+        return sessions.read("read the failures of " + service + "/" + projection, session -> session
                 .createSelectionQuery("from AckRow a where a.key.service = :service and a.key.projection = :projection"
                         + " and a.status = :fail order by a.ackedAt, a.key.eventId", AckRow.class)
                 .setParameter("service", service.value())
@@ -477,19 +481,4 @@ final class HibernateAckStore implements AckStore {
                 Timestamps.fromColumn(row.ackedAt()));
     }
 
-    private <T> T read(String action, Function<StatelessSession, T> work) {
-        try (StatelessSession session = sessionFactory.openStatelessSession()) {
-            Transaction transaction = session.beginTransaction();
-            try {
-                T result = work.apply(session);
-                transaction.commit();
-                return result;
-            } catch (RuntimeException e) {
-                HibernateEventLog.rollbackQuietly(transaction);
-                throw e;
-            }
-        } catch (RuntimeException e) {
-            throw Failures.translate(action, e);
-        }
-    }
 }

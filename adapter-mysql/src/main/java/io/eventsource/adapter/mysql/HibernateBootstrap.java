@@ -6,6 +6,8 @@ import io.eventsource.adapter.mysql.entity.EventRow;
 import io.eventsource.domain.PayloadLimit;
 import io.eventsource.ports.Credentials;
 import io.eventsource.ports.PermanentPortException;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.hibernate.SessionFactory;
 import org.hibernate.cfg.Configuration;
@@ -18,6 +20,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +43,8 @@ import java.util.regex.Pattern;
 final class HibernateBootstrap {
     private static final Logger LOG = LoggerFactory.getLogger(HibernateBootstrap.class);
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+    /** How long a caller waits for a connection of a pool before a transient failure. */
+    static final String CONNECTION_TIMEOUT_MILLIS = "5000";
     /** The last x.y.z before "-MariaDB": skips the "5.5.5-" that the MySQL protocol puts in front. */
     private static final Pattern MARIADB_VERSION = Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)-MariaDB");
     /**
@@ -76,6 +81,32 @@ final class HibernateBootstrap {
         } catch (RuntimeException e) {
             throw Failures.translate("start (Hibernate bootstrap and schema validation) on " + where(settings), e);
         }
+    }
+
+    /**
+     * The adapter's pool of connections for reads, beside the SessionFactory's: in autocommit, so that a read sends no
+     * {@code COMMIT} after its statements ({@link Sessions}), and read-only, so that nothing writes through it. It
+     * connects on first use: the SessionFactory's start has just checked the database.
+     *
+     * @param connectionTimeout how long a read waits for a connection before it fails as transient
+     */
+    static HikariDataSource readPool(MySqlSettings settings, Duration connectionTimeout) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("eventsource-mysql-reads-" + Tables.of(settings).prefix());
+        config.setJdbcUrl(settings.jdbcUrl());
+        config.setUsername(settings.user());
+        config.setPassword(settings.password());
+        driverProperties(settings).forEach((key, value) -> config.addDataSourceProperty(key.toString(), value));
+        config.getDataSourceProperties().remove("user");
+        config.getDataSourceProperties().remove("password");
+        config.setAutoCommit(true);
+        config.setReadOnly(true);
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        config.setMaximumPoolSize(settings.poolSize());
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(connectionTimeout.toMillis());
+        config.setInitializationFailTimeout(-1);
+        return new HikariDataSource(config);
     }
 
     /** The MariaDB version in a server version string such as "5.5.5-10.11.19-MariaDB-0+deb12u1"; empty for MySQL. */
@@ -177,7 +208,7 @@ final class HibernateBootstrap {
         properties.setProperty("hibernate.hikari.poolName", "eventsource-mysql-" + settings.tablePrefix());
         properties.setProperty("hibernate.hikari.minimumIdle", "1");
         // how long a caller waits for a connection before a transient failure
-        properties.setProperty("hibernate.hikari.connectionTimeout", "5000");
+        properties.setProperty("hibernate.hikari.connectionTimeout", CONNECTION_TIMEOUT_MILLIS);
         // refuse rather than truncate an oversized value, whatever the server's default sql_mode
         properties.setProperty("hibernate.hikari.connectionInitSql",
                 "SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'STRICT_ALL_TABLES')");

@@ -79,6 +79,7 @@ final class HibernateEventLog implements EventLog {
     static final String LIMIT_SETTING = "MySqlSettings.payloadLimit";
 
     private final SessionFactory sessionFactory;
+    private final Sessions sessions;
     private final PayloadLimit payloadLimit;
     /** The database this log releases when it closes; null when the SessionFactory belongs to the caller. */
     private final HibernateDatabase database;
@@ -99,6 +100,7 @@ final class HibernateEventLog implements EventLog {
 
     private HibernateEventLog(SessionFactory sessionFactory, MySqlSettings settings, HibernateDatabase database) {
         this.sessionFactory = Objects.requireNonNull(sessionFactory, "sessionFactory");
+        this.sessions = database == null ? Sessions.inTransactions(sessionFactory) : database.sessions();
         this.payloadLimit = PayloadLimit.ofBytes(settings.payloadLimit());
         this.database = database;
         // the bootstrap made sure that max_allowed_packet holds this much
@@ -328,7 +330,7 @@ final class HibernateEventLog implements EventLog {
                                         RuntimeException cause) {
         String action = "append to " + aggregate;
         Optional<List<LoggedEvent>> retried = retried(aggregate, expected, batch,
-                read(action, session -> loggedWithIds(session, batch)));
+                sessions.read(action, session -> loggedWithIds(session, batch)));
         if (retried.isPresent()) {
             return retried.get();
         }
@@ -337,7 +339,7 @@ final class HibernateEventLog implements EventLog {
             throw new TransientPortException(action + " met an event id among " + ids(batch) + " that another append"
                     + " was writing and did not commit; nothing was written, try again", cause);
         }
-        long actual = read(action, session -> version(session, aggregate));
+        long actual = sessions.read(action, session -> version(session, aggregate));
         if (isDeadlock(cause) && expected.admits(actual)) {
             // nothing changed: the deadlock was with another kind of writer; a retry may pass
             throw Failures.translate(action, cause);
@@ -387,7 +389,7 @@ final class HibernateEventLog implements EventLog {
     @Override
     public long version(AggregateRef aggregate) {
         Objects.requireNonNull(aggregate, "aggregate");
-        return read("read the version of " + aggregate, session -> version(session, aggregate));
+        return sessions.read("read the version of " + aggregate, session -> version(session, aggregate));
     }
 
     /**
@@ -410,7 +412,7 @@ final class HibernateEventLog implements EventLog {
         return versions;
     }
 
-    private static long version(StatelessSession session, AggregateRef aggregate) {
+    static long version(StatelessSession session, AggregateRef aggregate) {
         Long version = session.createSelectionQuery("select max(e.sequence) from EventRow e"
                         + " where e.aggregateType = :type and e.aggregateId = :id", Long.class)
                 .setParameter("type", aggregate.type().value())
@@ -425,7 +427,7 @@ final class HibernateEventLog implements EventLog {
         if (fromSequence > toSequence) {
             return List.of();
         }
-        return read("read " + aggregate + " #" + fromSequence + "-" + toSequence, session -> session
+        return sessions.read("read " + aggregate + " #" + fromSequence + "-" + toSequence, session -> session
                 .createSelectionQuery("from EventRow e where e.aggregateType = :type and e.aggregateId = :id"
                         + " and e.sequence between :from and :to order by e.sequence", EventRow.class)
                 .setParameter("type", aggregate.type().value())
@@ -463,14 +465,15 @@ final class HibernateEventLog implements EventLog {
             }
         }
         List<LoggedEvent> rows = wanted.isEmpty() ? List.of()
-                : read("read " + wanted.size() + " aggregates' events", session -> statements.inRanges(session, wanted));
+                : sessions.read("read " + wanted.size() + " aggregates' events",
+                        session -> statements.inRanges(session, wanted));
         return SequenceRange.answer(ranges, rows);
     }
 
     @Override
     public LogPage read(LogQuery query) {
         Objects.requireNonNull(query, "query");
-        List<LoggedEvent> rows = read("read the log after position " + query.afterPosition(),
+        List<LoggedEvent> rows = sessions.read("read the log after position " + query.afterPosition(),
                 session -> statements.page(session, query));
         boolean hasMore = rows.size() > query.limit();
         List<LoggedEvent> events = rows.size() > query.limit() ? rows.subList(0, query.limit()) : rows;
@@ -482,7 +485,7 @@ final class HibernateEventLog implements EventLog {
     public long newestPosition(AggregateType type) {
         Objects.requireNonNull(type, "type");
         // one probe of the index on (aggregate_type, global_position)
-        Long newest = read("read the newest position of " + type, session -> session
+        Long newest = sessions.read("read the newest position of " + type, session -> session
                 .createSelectionQuery("select max(e.position) from EventRow e where e.aggregateType = :type", Long.class)
                 .setParameter("type", type.value())
                 .getSingleResult());
@@ -495,7 +498,7 @@ final class HibernateEventLog implements EventLog {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be 1 or more, got " + limit);
         }
-        return read("read unpublished events", session -> session
+        return sessions.read("read unpublished events", session -> session
                 .createSelectionQuery("from EventRow e where e.publishedAt is null and e.occurredAt < :before"
                         + " order by e.position", EventRow.class)
                 .setParameter("before", Timestamps.bound(occurredBefore))
@@ -513,47 +516,24 @@ final class HibernateEventLog implements EventLog {
             return;
         }
         long publishedAt = Timestamps.toColumn(at, "published at");
-        try (StatelessSession session = sessionFactory.openStatelessSession()) {
-            Transaction transaction = session.beginTransaction();
-            try {
-                for (int from = 0; from < ids.size(); from += IDS_PER_QUERY) {
-                    statements.markPublished(session, ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY)),
-                            publishedAt);
-                }
-                transaction.commit();
-            } catch (RuntimeException e) {
-                rollbackQuietly(transaction);
-                throw e;
+        sessions.write("mark " + ids.size() + " events published", session -> {
+            for (int from = 0; from < ids.size(); from += IDS_PER_QUERY) {
+                statements.markPublished(session, ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY)),
+                        publishedAt);
             }
-        } catch (RuntimeException e) {
-            throw Failures.translate("mark " + ids.size() + " events published", e);
-        }
+            return null;
+        });
     }
 
     /** For a second look after a refusal: a failure here leaves the refusal as it was. */
     private <T> T readQuietly(Function<StatelessSession, T> work) {
         try {
-            return read("look up a retried append", work);
+            return sessions.read("look up a retried append", work);
         } catch (RuntimeException e) {
             return null;
         }
     }
 
-    private <T> T read(String action, Function<StatelessSession, T> work) {
-        try (StatelessSession session = sessionFactory.openStatelessSession()) {
-            Transaction transaction = session.beginTransaction();
-            try {
-                T result = work.apply(session);
-                transaction.commit();
-                return result;
-            } catch (RuntimeException e) {
-                rollbackQuietly(transaction);
-                throw e;
-            }
-        } catch (RuntimeException e) {
-            throw Failures.translate(action, e);
-        }
-    }
 
     static LoggedEvent toLogged(EventRow row) {
         return toLogged(row.position(), row.eventId(), row.aggregateType(), row.aggregateId(), row.sequence(),

@@ -5,6 +5,8 @@ import io.eventsource.ports.AckStore;
 import io.eventsource.ports.CheckpointStore;
 import io.eventsource.ports.EventLog;
 
+import org.hibernate.SessionFactory;
+
 import javax.sql.DataSource;
 import java.util.Objects;
 
@@ -59,6 +61,8 @@ public abstract class MySqlModule {
     public static MySqlPorts ports(MySqlSettings settings, DataSource dataSource) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(dataSource, "dataSource");
-        return new MySqlPorts(new HibernateDatabase(DataSourceBootstrap.open(settings, dataSource)), settings);
+        SessionFactory sessionFactory = DataSourceBootstrap.open(settings, dataSource);
+        return new MySqlPorts(new HibernateDatabase(sessionFactory, Sessions.readingFrom(sessionFactory, dataSource)),
+                settings);
     }
 }

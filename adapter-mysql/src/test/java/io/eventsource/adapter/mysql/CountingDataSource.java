@@ -21,8 +21,8 @@ import java.util.logging.Logger;
  * call, counting the connections handed out and those not yet closed (whether a user returns what it borrows), the
  * statements executed on them and, when a connection closes, the index entries the server read on it after the first
  * (its session's {@code Handler_read_next} and {@code Handler_read_prev}: the entries a range or ref scan steps over,
- * beyond the one each lookup lands on). Each connection is one of the adapter's transactions, so the counts are the
- * adapter's alone, whatever else the server does.
+ * beyond the one each lookup lands on), and the commits and rollbacks asked of them. Each connection is one of the
+ * adapter's transactions or reads, so the counts are the adapter's alone, whatever else the server does.
  */
 public final class CountingDataSource implements DataSource {
     private final String url;
@@ -30,6 +30,9 @@ public final class CountingDataSource implements DataSource {
     private final AtomicInteger opened = new AtomicInteger();
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger statements = new AtomicInteger();
+    private final AtomicInteger commits = new AtomicInteger();
+    private final AtomicInteger rollbacks = new AtomicInteger();
+    private volatile boolean autoCommit = true;
     private final AtomicLong indexEntriesStepped = new AtomicLong();
 
     /** Connections to the settings' database, as the adapter's pool makes them. */
@@ -55,6 +58,17 @@ public final class CountingDataSource implements DataSource {
         return statements.get();
     }
 
+    /** The commits and rollbacks asked so far on the connections handed out, as {@code "commits/rollbacks"}. */
+    public String endings() {
+        return commits.get() + "/" + rollbacks.get();
+    }
+
+    /** Hands out connections in autocommit (as the driver makes them, the default) or not, as a pool may. */
+    public CountingDataSource autoCommit(boolean on) {
+        this.autoCommit = on;
+        return this;
+    }
+
     /** The index entries stepped over so far on the connections handed out and closed since. */
     public long indexEntriesStepped() {
         return indexEntriesStepped.get();
@@ -63,10 +77,16 @@ public final class CountingDataSource implements DataSource {
     @Override
     public Connection getConnection() throws SQLException {
         Connection connection = DriverManager.getConnection(url, properties);
+        connection.setAutoCommit(autoCommit);
         opened.incrementAndGet();
         open.incrementAndGet();
         return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[]{Connection.class},
                 (proxy, method, arguments) -> {
+                    if (method.getName().equals("commit")) {
+                        commits.incrementAndGet();
+                    } else if (method.getName().equals("rollback") && (arguments == null || arguments.length == 0)) {
+                        rollbacks.incrementAndGet();
+                    }
                     if (method.getName().equals("close") && !connection.isClosed()) {
                         indexEntriesStepped.addAndGet(indexEntriesStepped(connection));
                         open.decrementAndGet();
