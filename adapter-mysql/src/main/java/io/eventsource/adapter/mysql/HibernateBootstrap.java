@@ -43,6 +43,11 @@ import java.util.regex.Pattern;
 final class HibernateBootstrap {
     private static final Logger LOG = LoggerFactory.getLogger(HibernateBootstrap.class);
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+    /**
+     * How long a statement on a pool's connection waits for the server's answer before it fails as transient: far
+     * longer than any of the adapter's statements takes, far shorter than forever.
+     */
+    static final int SOCKET_TIMEOUT_MILLIS = 60_000;
     /** How long a caller waits for a connection of a pool before a transient failure. */
     static final String CONNECTION_TIMEOUT_MILLIS = "5000";
     /** The last x.y.z before "-MariaDB": skips the "5.5.5-" that the MySQL protocol puts in front. */
@@ -96,7 +101,7 @@ final class HibernateBootstrap {
         config.setJdbcUrl(settings.jdbcUrl());
         config.setUsername(settings.user());
         config.setPassword(settings.password());
-        driverProperties(settings).forEach((key, value) -> config.addDataSourceProperty(key.toString(), value));
+        poolDriverProperties(settings).forEach((key, value) -> config.addDataSourceProperty(key.toString(), value));
         config.getDataSourceProperties().remove("user");
         config.getDataSourceProperties().remove("password");
         config.setAutoCommit(true);
@@ -212,7 +217,7 @@ final class HibernateBootstrap {
         // refuse rather than truncate an oversized value, whatever the server's default sql_mode
         properties.setProperty("hibernate.hikari.connectionInitSql",
                 "SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'STRICT_ALL_TABLES')");
-        driverProperties(settings).forEach((key, value) ->
+        poolDriverProperties(settings).forEach((key, value) ->
                 properties.setProperty("hibernate.hikari.dataSource." + key, value.toString()));
         properties.remove("hibernate.hikari.dataSource.user");
         properties.remove("hibernate.hikari.dataSource.password");
@@ -256,6 +261,21 @@ final class HibernateBootstrap {
         properties.setProperty("password", settings.password());
         // explicit, whatever the driver's default: the settings refuse a URL that sets it
         properties.setProperty("sslMode", settings.tls().sslMode());
+        return properties;
+    }
+
+    /**
+     * The driver properties of the pools' connections: {@link #driverProperties}, and a socket timeout of
+     * {@value #SOCKET_TIMEOUT_MILLIS} ms unless the URL sets one. Without it a statement on a connection that died
+     * without a word (a server or a network gone, no reset sent) waits for its answer forever, and so does the thread
+     * that sent it (the ack writer, a delivery's read); with it the statement fails as transient and the pool drops the
+     * connection. The migrations' connections have none: a migration may rightly take long.
+     */
+    static Properties poolDriverProperties(MySqlSettings settings) {
+        Properties properties = driverProperties(settings);
+        if (!urlParameterNames(settings.jdbcUrl()).contains("sockettimeout")) {
+            properties.setProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_MILLIS));
+        }
         return properties;
     }
 

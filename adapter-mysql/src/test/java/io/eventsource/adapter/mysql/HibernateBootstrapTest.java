@@ -23,6 +23,19 @@ class HibernateBootstrapTest {
     }
 
     @Test
+    void thePoolsConnectionsGiveUpOnASilentServerAfterTheSocketTimeoutTheMigrationsDoNot() {
+        MySqlSettings settings = MySqlSettings.defaults();
+        MySqlSettings ownTimeout = settings.withJdbcUrl(settings.jdbcUrl() + "?socketTimeout=1000");
+
+        assertThat(HibernateBootstrap.poolDriverProperties(settings).getProperty("socketTimeout")).isEqualTo("60000");
+        assertThat(HibernateBootstrap.hibernateProperties(settings).getProperty(
+                "hibernate.hikari.dataSource.socketTimeout")).isEqualTo("60000");
+        assertThat(HibernateBootstrap.driverProperties(settings).getProperty("socketTimeout")).isNull();
+        // the URL's own value reaches the driver from the URL: no property overrides it
+        assertThat(HibernateBootstrap.poolDriverProperties(ownTimeout).getProperty("socketTimeout")).isNull();
+    }
+
+    @Test
     void aParameterOfTheUrlWinsOverTheAdaptersDefaultsButNotOverTheCredentials() {
         // the driver lets a property win over the URL: the adapter leaves out what the URL sets
         MySqlSettings settings = MySqlSettings.of("jdbc:mysql://db.internal/prod?connectTimeout=900&User=other&cachePrepStmts",
