@@ -24,8 +24,11 @@ module io.eventsource.adapter.postgresql {
     // Dagger may emit @javax.annotation.processing.Generated on the factories it writes here
     requires static java.compiler;
 
-    // Not required: the PostgreSQL driver (found by java.sql.Driver service loading) and hibernate-hikaricp /
-    // HikariCP (named by class in the Hibernate settings).
+    // the pool of connections for reads (the SessionFactory's pool is HikariCP's too, named by class in its settings)
+    requires com.zaxxer.hikari;
+
+    // Not required: the PostgreSQL driver (found by java.sql.Driver service loading) and hibernate-hikaricp (named by
+    // class in the Hibernate settings).
 
     exports io.eventsource.adapter.postgresql;
 

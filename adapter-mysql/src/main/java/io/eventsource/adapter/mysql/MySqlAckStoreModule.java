@@ -9,7 +9,7 @@ import io.eventsource.ports.AckStore;
  * The component passes a {@link MySqlSettings} with {@code @BindsInstance} and is {@code @Singleton}.
  *
  * <p>Listed with {@link MySqlEventLogModule} (or as part of {@link MySqlModule}), both ports share the component's
- * one database: one SessionFactory and one connection pool, closed with the last of the two ports. Providing the
+ * one database: one SessionFactory and its connection pools, closed with the last of the two ports. Providing the
  * store migrates the schema and validates the mapping, and throws as {@link MySqlModule} says; close it on
  * shutdown, so that it writes the acks it has queued.
  */

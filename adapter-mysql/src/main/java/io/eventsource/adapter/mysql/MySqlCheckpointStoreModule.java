@@ -11,7 +11,7 @@ import io.eventsource.ports.CheckpointStore;
  * listeners keep their checkpoints there.
  *
  * <p>List it with {@link MySqlEventLogModule} (or as part of {@link MySqlModule}): the store shares the component's one
- * database (one SessionFactory, one connection pool) with the event log and the ack store, and holds it open for
+ * database (one SessionFactory, its connection pools) with the event log and the ack store, and holds it open for
  * nobody, so the database closes with the last of those two, as it did before checkpoints existed; closing the
  * checkpoint store changes nothing, and it fails with a {@link io.eventsource.ports.PermanentPortException} once the
  * database is closed (close the runtime first). Providing the store migrates the schema, and throws as

@@ -9,7 +9,7 @@ import io.eventsource.ports.EventLog;
  * The component passes a {@link MySqlSettings} with {@code @BindsInstance} and is {@code @Singleton}.
  *
  * <p>Listed with {@link MySqlAckStoreModule} (or as part of {@link MySqlModule}), both ports share the component's
- * one database: one SessionFactory and one connection pool, closed with the last of the two ports. Providing the
+ * one database: one SessionFactory and its connection pools, closed with the last of the two ports. Providing the
  * log migrates the schema and validates the mapping, and throws as {@link MySqlModule} says.
  */
 @Module

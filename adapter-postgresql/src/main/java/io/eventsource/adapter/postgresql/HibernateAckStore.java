@@ -44,7 +44,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Function;
 
 /**
  * The acks in {@code <prefix>ack}, written in batches: {@link #record} queues the acks and returns at
@@ -71,6 +70,7 @@ final class HibernateAckStore implements AckStore {
             .thenComparing(ack -> ack.key().projection().value());
 
     private final SessionFactory sessionFactory;
+    private final Sessions sessions;
     private final Tables tables;
     private final AckStatements statements;
     private final int batchSize;
@@ -108,6 +108,7 @@ final class HibernateAckStore implements AckStore {
     private HibernateAckStore(SessionFactory sessionFactory, PostgreSqlSettings settings, int retries,
                               HibernateDatabase database) {
         this.sessionFactory = Objects.requireNonNull(sessionFactory, "sessionFactory");
+        this.sessions = database == null ? Sessions.inTransactions(sessionFactory) : database.sessions();
         this.database = database;
         this.tables = Tables.of(settings);
         this.statements = new AckStatements(tables.ack());
@@ -352,7 +353,8 @@ final class HibernateAckStore implements AckStore {
         Map<AckKey, Ack> found = new HashMap<>();
         for (int from = 0; from < eventIds.size(); from += KEYS_PER_QUERY) {
             List<String> chunk = eventIds.subList(from, Math.min(eventIds.size(), from + KEYS_PER_QUERY));
-            List<Ack> rows = read("find " + wanted.size() + " acks", session -> statements.ofEvents(session, chunk));
+            List<Ack> rows = sessions.read("find " + wanted.size() + " acks",
+                    session -> statements.ofEvents(session, chunk));
             for (Ack ack : rows) {
                 if (wanted.contains(ack.key())) {
                     found.put(ack.key(), ack);
@@ -367,7 +369,8 @@ final class HibernateAckStore implements AckStore {
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(projection, "projection");
         Objects.requireNonNull(aggregate, "aggregate");
-        Long last = read("read the last sequence of " + service + "/" + projection + " on " + aggregate, session -> session
+        Long last = sessions.read("read the last sequence of " + service + "/" + projection + " on " + aggregate,
+                session -> session
                 .createSelectionQuery("select max(a.sequence) from AckRow a where a.key.service = :service"
                         + " and a.key.projection = :projection and a.aggregateType = :type and a.aggregateId = :id",
                         Long.class)
@@ -395,7 +398,7 @@ final class HibernateAckStore implements AckStore {
         if (last.isEmpty()) {
             return last;
         }
-        read("read the last sequences of " + last.size() + " bindings on " + aggregate, session -> {
+        sessions.read("read the last sequences of " + last.size() + " bindings on " + aggregate, session -> {
             statements.lastSequences(session, aggregate.type(), last.keySet(), List.of(aggregate.id().value()),
                     Map.of(aggregate, last));
             return null;
@@ -426,8 +429,8 @@ final class HibernateAckStore implements AckStore {
         List<String> ids = last.keySet().stream().map(aggregate -> aggregate.id().value()).toList();
         for (int from = 0; from < ids.size(); from += KEYS_PER_QUERY) {
             List<String> chunk = ids.subList(from, Math.min(ids.size(), from + KEYS_PER_QUERY));
-            read("read the last sequences of " + bindings.size() + " bindings on " + chunk.size() + " aggregates of "
-                    + type, session -> {
+            sessions.read("read the last sequences of " + bindings.size() + " bindings on " + chunk.size()
+                    + " aggregates of " + type, session -> {
                 statements.lastSequences(session, type, distinct, chunk, last);
                 return null;
             });
@@ -444,7 +447,7 @@ final class HibernateAckStore implements AckStore {
         Set<EventId> acknowledged = new LinkedHashSet<>();
         for (int from = 0; from < ids.size(); from += KEYS_PER_QUERY) {
             List<String> chunk = ids.subList(from, Math.min(ids.size(), from + KEYS_PER_QUERY));
-            read("find the acknowledged events of " + service + "/" + projection, session -> statements
+            sessions.read("find the acknowledged events of " + service + "/" + projection, session -> statements
                     .acknowledged(session, service.value(), projection.value(), chunk))
                     .forEach(id -> acknowledged.add(EventId.of(id)));
         }
@@ -459,7 +462,7 @@ final class HibernateAckStore implements AckStore {
                 .map(EventId::value).toList();
         for (int from = 0; from < ids.size(); from += KEYS_PER_QUERY) {
             List<String> chunk = ids.subList(from, Math.min(ids.size(), from + KEYS_PER_QUERY));
-            read("forget " + chunk.size() + " acks of " + binding, session -> session
+            sessions.write("forget " + chunk.size() + " acks of " + binding, session -> session
                     .createMutationQuery("delete from AckRow a where a.key.eventId in :ids"
                             + " and a.key.service = :service and a.key.projection = :projection")
                     .setParameterList("ids", chunk)
@@ -476,7 +479,7 @@ final class HibernateAckStore implements AckStore {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be 1 or more, got " + limit);
         }
-        return read("read the failures of " + service + "/" + projection, session -> session
+        return sessions.read("read the failures of " + service + "/" + projection, session -> session
                 .createSelectionQuery("from AckRow a where a.key.service = :service and a.key.projection = :projection"
                         + " and a.status = :fail order by a.ackedAt, a.key.eventId", AckRow.class)
                 .setParameter("service", service.value())
@@ -522,21 +525,5 @@ final class HibernateAckStore implements AckStore {
                 Projection.of(row.key().projection())), AckStatus.valueOf(row.status()), row.attempts(),
                 row.lastError(), AggregateRef.of(row.aggregateType(), row.aggregateId()), row.sequence(),
                 Timestamps.fromColumn(row.ackedAt()));
-    }
-
-    private <T> T read(String action, Function<StatelessSession, T> work) {
-        try (StatelessSession session = sessionFactory.openStatelessSession()) {
-            Transaction transaction = session.beginTransaction();
-            try {
-                T result = work.apply(session);
-                transaction.commit();
-                return result;
-            } catch (RuntimeException e) {
-                HibernateEventLog.rollbackQuietly(transaction);
-                throw e;
-            }
-        } catch (RuntimeException e) {
-            throw PostgreSqlFailures.translate(action, e);
-        }
     }
 }

@@ -3,12 +3,15 @@ package io.eventsource.adapter.postgresql;
 import io.eventsource.adapter.postgresql.entity.AckRow;
 import io.eventsource.adapter.postgresql.entity.EventRow;
 import io.eventsource.ports.Credentials;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.hibernate.SessionFactory;
 import org.hibernate.cfg.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -26,6 +29,13 @@ import java.util.TreeSet;
 final class HibernateBootstrap {
     private static final Logger LOG = LoggerFactory.getLogger(HibernateBootstrap.class);
     private static final int CONNECT_TIMEOUT_SECONDS = 5;
+    /**
+     * How long a statement on a pool's connection waits for the server's answer before it fails as transient: far
+     * longer than any of the adapter's statements takes, far shorter than forever. In seconds, as the driver takes it.
+     */
+    static final int SOCKET_TIMEOUT_SECONDS = 60;
+    /** How long a caller waits for a connection of a pool before a transient failure. */
+    static final String CONNECTION_TIMEOUT_MILLIS = "5000";
 
     private HibernateBootstrap() {
     }
@@ -53,6 +63,35 @@ final class HibernateBootstrap {
         } catch (RuntimeException e) {
             throw PostgreSqlFailures.translate("start (Hibernate bootstrap and schema validation) on " + where(settings), e);
         }
+    }
+
+    /**
+     * The adapter's pool of connections for reads, beside the SessionFactory's: in autocommit, so that a read sends no
+     * {@code COMMIT} after its statements ({@link Sessions}), and read-only, so that nothing writes through it. It
+     * connects on first use: the SessionFactory's start has just checked the database.
+     *
+     * @param connectionTimeout how long a read waits for a connection before it fails as transient
+     */
+    static HikariDataSource readPool(PostgreSqlSettings settings, Duration connectionTimeout) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("eventsource-postgresql-reads-" + Tables.of(settings).prefix());
+        config.setJdbcUrl(settings.jdbcUrl());
+        config.setUsername(settings.user());
+        config.setPassword(settings.password());
+        poolDriverProperties(settings).forEach((key, value) -> config.addDataSourceProperty(key.toString(), value));
+        config.getDataSourceProperties().remove("user");
+        config.getDataSourceProperties().remove("password");
+        // the driver's default mode (transaction) makes only transactions read-only, not a connection in autocommit:
+        // this one makes the session read-only, so that the server refuses a write
+        config.addDataSourceProperty("readOnlyMode", "always");
+        config.setAutoCommit(true);
+        config.setReadOnly(true);
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        config.setMaximumPoolSize(settings.poolSize());
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(connectionTimeout.toMillis());
+        config.setInitializationFailTimeout(-1);
+        return new HikariDataSource(config);
     }
 
     /** Runs the migrations. */
@@ -99,8 +138,8 @@ final class HibernateBootstrap {
         properties.setProperty("hibernate.hikari.poolName", "eventsource-postgresql-" + settings.tablePrefix());
         properties.setProperty("hibernate.hikari.minimumIdle", "1");
         // how long a caller waits for a connection before a transient failure
-        properties.setProperty("hibernate.hikari.connectionTimeout", "5000");
-        driverProperties(settings).forEach((key, value) ->
+        properties.setProperty("hibernate.hikari.connectionTimeout", CONNECTION_TIMEOUT_MILLIS);
+        poolDriverProperties(settings).forEach((key, value) ->
                 properties.setProperty("hibernate.hikari.dataSource." + key, value.toString()));
         properties.remove("hibernate.hikari.dataSource.user");
         properties.remove("hibernate.hikari.dataSource.password");
@@ -133,6 +172,22 @@ final class HibernateBootstrap {
         properties.setProperty("password", settings.password());
         // explicit, whatever the driver's default (prefer, which falls back to plain TCP unnoticed)
         properties.setProperty("sslmode", settings.tls().sslMode());
+        return properties;
+    }
+
+    /**
+     * The driver properties of the pools' connections: {@link #driverProperties}, and a socket timeout of
+     * {@value #SOCKET_TIMEOUT_SECONDS} s unless the URL sets one. Without it a statement on a connection that died
+     * without a word (a server or a network gone, no reset sent) waits for its answer forever, and so does the thread
+     * that sent it (the ack writer, a delivery's read): the keepalive that {@code tcpKeepAlive} turns on notices only
+     * after the system's keepalive time (two hours by default on Linux). With it the statement fails as transient and
+     * the pool drops the connection. The migrations' connections have none: a migration may rightly take long.
+     */
+    static Properties poolDriverProperties(PostgreSqlSettings settings) {
+        Properties properties = driverProperties(settings);
+        if (!urlParameterNames(settings.jdbcUrl()).contains("sockettimeout")) {
+            properties.setProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_SECONDS));
+        }
         return properties;
     }
 

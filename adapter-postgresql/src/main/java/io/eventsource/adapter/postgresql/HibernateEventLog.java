@@ -86,6 +86,7 @@ final class HibernateEventLog implements EventLog {
     static final String LIMIT_SETTING = "PostgreSqlSettings.payloadLimit";
 
     private final SessionFactory sessionFactory;
+    private final Sessions sessions;
     private final PayloadLimit payloadLimit;
     private final Tables tables;
     /** The database this log releases when it closes; null when the SessionFactory belongs to the caller. */
@@ -106,6 +107,7 @@ final class HibernateEventLog implements EventLog {
 
     private HibernateEventLog(SessionFactory sessionFactory, PostgreSqlSettings settings, HibernateDatabase database) {
         this.sessionFactory = Objects.requireNonNull(sessionFactory, "sessionFactory");
+        this.sessions = database == null ? Sessions.inTransactions(sessionFactory) : database.sessions();
         this.payloadLimit = PayloadLimit.ofBytes(settings.payloadLimit());
         this.tables = Tables.of(settings);
         this.database = database;
@@ -289,7 +291,7 @@ final class HibernateEventLog implements EventLog {
                                         RuntimeException cause) {
         String action = "append to " + aggregate;
         Optional<List<LoggedEvent>> retried = retried(aggregate, expected, batch,
-                read(action, session -> loggedWithIds(session, batch)));
+                sessions.read(action, session -> loggedWithIds(session, batch)));
         if (retried.isPresent()) {
             return retried.get();
         }
@@ -298,7 +300,7 @@ final class HibernateEventLog implements EventLog {
             throw new TransientPortException(action + " met an event id among " + ids(batch) + " that another append"
                     + " was writing and did not commit; nothing was written, try again", cause);
         }
-        long actual = read(action, session -> version(session, aggregate));
+        long actual = sessions.read(action, session -> version(session, aggregate));
         if (isDeadlock(cause) && expected.admits(actual)) {
             // nothing changed: the deadlock was with another kind of writer; a retry may pass
             throw PostgreSqlFailures.translate(action, cause);
@@ -363,10 +365,10 @@ final class HibernateEventLog implements EventLog {
     @Override
     public long version(AggregateRef aggregate) {
         Objects.requireNonNull(aggregate, "aggregate");
-        return read("read the version of " + aggregate, session -> version(session, aggregate));
+        return sessions.read("read the version of " + aggregate, session -> version(session, aggregate));
     }
 
-    private static long version(StatelessSession session, AggregateRef aggregate) {
+    static long version(StatelessSession session, AggregateRef aggregate) {
         Long version = session.createSelectionQuery("select max(e.sequence) from EventRow e"
                         + " where e.aggregateType = :type and e.aggregateId = :id", Long.class)
                 .setParameter("type", aggregate.type().value())
@@ -381,7 +383,7 @@ final class HibernateEventLog implements EventLog {
         if (fromSequence > toSequence) {
             return List.of();
         }
-        return read("read " + aggregate + " #" + fromSequence + "-" + toSequence, session -> session
+        return sessions.read("read " + aggregate + " #" + fromSequence + "-" + toSequence, session -> session
                 .createSelectionQuery("from EventRow e where e.aggregateType = :type and e.aggregateId = :id"
                         + " and e.sequence between :from and :to order by e.sequence", EventRow.class)
                 .setParameter("type", aggregate.type().value())
@@ -419,14 +421,15 @@ final class HibernateEventLog implements EventLog {
             }
         }
         List<LoggedEvent> rows = wanted.isEmpty() ? List.of()
-                : read("read " + wanted.size() + " aggregates' events", session -> statements.inRanges(session, wanted));
+                : sessions.read("read " + wanted.size() + " aggregates' events",
+                        session -> statements.inRanges(session, wanted));
         return SequenceRange.answer(ranges, rows);
     }
 
     @Override
     public LogPage read(LogQuery query) {
         Objects.requireNonNull(query, "query");
-        List<LoggedEvent> rows = read("read the log after position " + query.afterPosition(),
+        List<LoggedEvent> rows = sessions.read("read the log after position " + query.afterPosition(),
                 session -> statements.page(session, query));
         boolean hasMore = rows.size() > query.limit();
         List<LoggedEvent> events = rows.size() > query.limit() ? rows.subList(0, query.limit()) : rows;
@@ -438,7 +441,7 @@ final class HibernateEventLog implements EventLog {
     public long newestPosition(AggregateType type) {
         Objects.requireNonNull(type, "type");
         // one probe of the index on (aggregate_type, global_position), not the port's default that pages the log
-        Long newest = read("read the newest position of " + type, session -> session
+        Long newest = sessions.read("read the newest position of " + type, session -> session
                 .createSelectionQuery("select max(e.position) from EventRow e where e.aggregateType = :type", Long.class)
                 .setParameter("type", type.value())
                 .getSingleResult());
@@ -451,7 +454,7 @@ final class HibernateEventLog implements EventLog {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be 1 or more, got " + limit);
         }
-        return read("read unpublished events", session -> session
+        return sessions.read("read unpublished events", session -> session
                 .createSelectionQuery("from EventRow e where e.publishedAt is null and e.occurredAt < :before"
                         + " order by e.position", EventRow.class)
                 .setParameter("before", Timestamps.bound(occurredBefore))
@@ -469,45 +472,21 @@ final class HibernateEventLog implements EventLog {
             return;
         }
         long publishedAt = Timestamps.toColumn(at, "published at");
-        try (StatelessSession session = sessionFactory.openStatelessSession()) {
-            Transaction transaction = session.beginTransaction();
-            try {
-                for (int from = 0; from < ids.size(); from += IDS_PER_QUERY) {
-                    statements.markPublished(session, ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY)),
-                            publishedAt);
-                }
-                transaction.commit();
-            } catch (RuntimeException e) {
-                rollbackQuietly(transaction);
-                throw e;
+        sessions.write("mark " + ids.size() + " events published", session -> {
+            for (int from = 0; from < ids.size(); from += IDS_PER_QUERY) {
+                statements.markPublished(session, ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY)),
+                        publishedAt);
             }
-        } catch (RuntimeException e) {
-            throw PostgreSqlFailures.translate("mark " + ids.size() + " events published", e);
-        }
+            return null;
+        });
     }
 
     /** For a second look after a refusal: a failure here leaves the refusal as it was. */
     private <T> T readQuietly(Function<StatelessSession, T> work) {
         try {
-            return read("look up a retried append", work);
+            return sessions.read("look up a retried append", work);
         } catch (RuntimeException e) {
             return null;
-        }
-    }
-
-    private <T> T read(String action, Function<StatelessSession, T> work) {
-        try (StatelessSession session = sessionFactory.openStatelessSession()) {
-            Transaction transaction = session.beginTransaction();
-            try {
-                T result = work.apply(session);
-                transaction.commit();
-                return result;
-            } catch (RuntimeException e) {
-                rollbackQuietly(transaction);
-                throw e;
-            }
-        } catch (RuntimeException e) {
-            throw PostgreSqlFailures.translate(action, e);
         }
     }
 

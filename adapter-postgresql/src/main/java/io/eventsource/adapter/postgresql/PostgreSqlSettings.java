@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  * @param tls how the connection is protected, see {@link Tls}; {@link #of} and {@link #fromEnvironment()} choose
  *            {@link Tls#VERIFY_IDENTITY} unless every host of the URL is a loopback address ({@code localhost},
  *            {@code 127.x.y.z}, {@code ::1}, or none), where they choose {@link Tls#DISABLED}
- * @param poolSize connections in the pool, 1-{@value #MAX_POOL_SIZE}
+ * @param poolSize connections in each of the adapter's two pools (one for transactions, one for reads: up to twice as
+ *                 many connections to the server), 1-{@value #MAX_POOL_SIZE}
  * @param payloadLimit the largest event payload accepted, in bytes, 1-{@value #MAX_PAYLOAD_LIMIT}
  *                     (the MySQL adapter's largest); a larger payload is refused with a
  *                     {@link io.eventsource.domain.PayloadTooLargeException} before anything is written

@@ -23,6 +23,20 @@ class HibernateBootstrapTest {
     }
 
     @Test
+    void thePoolsConnectionsGiveUpOnASilentServerAfterTheSocketTimeoutTheMigrationsDoNot() {
+        PostgreSqlSettings settings = PostgreSqlSettings.defaults();
+        PostgreSqlSettings ownTimeout = settings.withJdbcUrl(settings.jdbcUrl() + "?socketTimeout=1");
+
+        // pgjdbc counts the socket timeout in seconds
+        assertThat(HibernateBootstrap.poolDriverProperties(settings).getProperty("socketTimeout")).isEqualTo("60");
+        assertThat(HibernateBootstrap.hibernateProperties(settings).getProperty(
+                "hibernate.hikari.dataSource.socketTimeout")).isEqualTo("60");
+        assertThat(HibernateBootstrap.driverProperties(settings).getProperty("socketTimeout")).isNull();
+        // the URL's own value reaches the driver from the URL: no property overrides it
+        assertThat(HibernateBootstrap.poolDriverProperties(ownTimeout).getProperty("socketTimeout")).isNull();
+    }
+
+    @Test
     void aParameterOfTheUrlWinsOverTheAdaptersDefaultsButTheUserIsASetting() {
         PostgreSqlSettings settings = PostgreSqlSettings.of(
                 "jdbc:postgresql://db.internal/prod?connectTimeout=900&ApplicationName=billing", "app", "pw");

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * How the adapter fails: a store that goes away is transient for every operation; a schema that does not fit, a role
@@ -75,6 +77,36 @@ class PostgreSqlFailuresIT {
                         .satisfies(failure -> assertThat(((PortException) failure).isTransient()).isTrue());
             } finally {
                 sessionFactory.close();
+            }
+        }
+    }
+
+    @Test
+    void aStatementOnAConnectionThatStopsAnsweringFailsAsTransientAfterTheSocketTimeout() throws Exception {
+        URI server = URI.create(database.settings().jdbcUrl().substring("jdbc:".length()));
+        try (TcpProxy proxy = new TcpProxy(server.getHost(), server.getPort())) {
+            // the URL's socket timeout (in seconds) wins over the adapter's 60, so that the test waits 1 s
+            PostgreSqlSettings settings = database.settings().withPoolSize(2).withJdbcUrl(
+                    "jdbc:postgresql://127.0.0.1:" + proxy.port() + server.getRawPath() + "?"
+                            + (server.getRawQuery() == null ? "" : server.getRawQuery() + "&") + "socketTimeout=1");
+            HibernateDatabase frozenAfterAppend = new HibernateDatabase(settings,
+                    Map.of("hibernate.hikari.connectionTimeout", "1000"));
+            try (HibernateAckStore acks = new HibernateAckStore(frozenAfterAppend, settings);
+                 HibernateEventLog log = new HibernateEventLog(frozenAfterAppend, settings)) {
+                AggregateRef aggregate = AggregateRef.of("Product", "frozen");
+                log.append(aggregate, ExpectedVersion.NONE, List.of(event()));
+                assertThat(log.version(aggregate)).isEqualTo(1);
+
+                proxy.freeze();
+
+                assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                    assertThatThrownBy(() -> log.version(aggregate))
+                            .isInstanceOf(TransientPortException.class)
+                            .hasMessageContaining("read the version of Product-frozen");
+                    assertThatThrownBy(() -> log.append(aggregate, ExpectedVersion.exactly(1), List.of(event())))
+                            .isInstanceOf(TransientPortException.class)
+                            .hasMessageContaining("append to Product-frozen");
+                });
             }
         }
     }

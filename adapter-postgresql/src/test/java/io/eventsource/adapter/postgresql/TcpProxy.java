@@ -10,12 +10,16 @@ import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A loopback TCP relay to the database that a test can cut, to see the adapter with its store down. */
+/**
+ * A loopback TCP relay to the database that a test can cut, to see the adapter with its store down, or freeze, to see
+ * it with connections that stop answering without a word (a server or a network gone, no reset sent).
+ */
 final class TcpProxy implements AutoCloseable {
     private final ServerSocket server;
     private final String targetHost;
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private volatile boolean frozen;
 
     TcpProxy(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
@@ -46,12 +50,15 @@ final class TcpProxy implements AutoCloseable {
         }
     }
 
-    private static void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int read;
                 while ((read = in.read(buffer)) >= 0) {
+                    if (frozen) {
+                        continue;
+                    }
                     out.write(buffer, 0, read);
                     out.flush();
                 }
@@ -64,6 +71,11 @@ final class TcpProxy implements AutoCloseable {
         }, "tcp-proxy-pump");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** From now on, what either side sends is dropped, and the connections stay open: nobody answers any more. */
+    void freeze() {
+        frozen = true;
     }
 
     /** Refuses new connections and cuts the open ones: the database is gone. */

@@ -90,7 +90,7 @@ final class TestDatabase implements AutoCloseable {
      * come; the ports made on it close it with the last of them.
      */
     static HibernateDatabase quickToGiveUp(PostgreSqlSettings settings) {
-        return new HibernateDatabase(HibernateBootstrap.open(settings, Map.of("hibernate.hikari.connectionTimeout", "1000")));
+        return new HibernateDatabase(settings, Map.of("hibernate.hikari.connectionTimeout", "1000"));
     }
 
     /**
