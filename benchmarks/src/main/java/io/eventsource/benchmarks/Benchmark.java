@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
@@ -86,6 +87,8 @@ public final class Benchmark {
     /** Whether the cleanup has started (it runs once: at the end, or from the shutdown hook). */
     private final AtomicBoolean cleaning = new AtomicBoolean();
     private boolean failures;
+    /** The phases profiled so far ({@code bench.profile}), which number their files. */
+    private int profiledPhases;
     /** The per-aggregate phases' figures, which the partitioned phases compare with. */
     private Throughput perAggregateCold;
     private Double rawHot;
@@ -534,25 +537,34 @@ public final class Benchmark {
 
     /**
      * Runs a library phase, under the wall-clock sampler when {@code bench.sample} asks for it (every throughput phase
-     * of the library then runs under it, so that the ratios between them compare like with like).
+     * of the library then runs under it, so that the ratios between them compare like with like), and under the CPU
+     * profiler when {@code bench.profile} does.
      */
     private <T> T sampled(Callable<T> phase) throws Exception {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         long compiledBefore = jit.getTotalCompilationTime();
         CpuShares cpu = CpuShares.start();
         StackSampler sampler = options.sample() ? StackSampler.start() : null;
+        CpuProfile profile = options.profile() ? CpuProfile.start(options.output().resolve(
+                String.format(Locale.ROOT, "cpu-%s%02d.collapsed", settings.namespace().prefix(), ++profiledPhases)))
+                : null;
         T result;
+        List<String> profiled = List.of();
         try {
             result = phase.call();
         } finally {
             if (sampler != null) {
                 sampler.close();
             }
+            if (profile != null) {
+                profiled = profile.stop();
+            }
         }
         // the JIT shares the two cores with everything measured: a phase that runs while it compiles is slower
         report.say("  the JIT compiled for %d ms (its threads' time) during the phase",
                 jit.getTotalCompilationTime() - compiledBefore);
         report.say("  %s", cpu.summary());
+        profiled.forEach(line -> report.say("%s", line));
         if (sampler != null) {
             report.say("  where the time went (wall-clock samples every 100 ms; innermost library frame < top frame):");
             sampler.summary(SAMPLED_PLACES).forEach(line -> report.say("%s", line));

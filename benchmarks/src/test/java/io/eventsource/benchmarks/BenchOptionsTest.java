@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class BenchOptionsTest {
     private static final String[] NAMES = {"bench.events", "bench.seconds", "bench.only", "bench.latency.rate",
-        "bench.queue.expiry", "bench.sample"};
+        "bench.queue.expiry", "bench.sample", "bench.profile"};
 
     @AfterEach
     void clearProperties() {
@@ -56,6 +56,19 @@ class BenchOptionsTest {
                 .isInstanceOf(InvalidValueException.class)
                 .hasMessageContaining("bench.sample")
                 .hasMessageContaining("not true or false");
+    }
+
+    @Test
+    void profilesOnlyWhenAsked() {
+        assertThat(BenchOptions.fromSystemProperties().profile()).as("the profiler costs the runtimes CPU").isFalse();
+
+        System.setProperty("bench.profile", "true");
+        assertThat(BenchOptions.fromSystemProperties().profile()).isTrue();
+
+        System.setProperty("bench.profile", "cpu");
+        assertThatThrownBy(BenchOptions::fromSystemProperties)
+                .isInstanceOf(InvalidValueException.class)
+                .hasMessageContaining("bench.profile");
     }
 
     @Test
