@@ -616,8 +616,17 @@ final class RabbitMqMessageBus implements MessageBus {
         Objects.requireNonNull(routes, "routes");
         ensureOpen();
         Set<AggregateRef> notRenewed = ConcurrentHashMap.newKeySet();
-        String action = "Renewing the routes of " + routes.size() + " aggregates";
-        forEachConcurrently(routes, action, (aggregate, services) -> {
+        // a partitioned type's aggregate has no queue of its own to renew: no channel or thread is taken for it
+        Map<AggregateRef, Set<ServiceName>> perAggregate = new LinkedHashMap<>();
+        routes.forEach((aggregate, services) -> {
+            if (partitioned(aggregate.type()).isPresent()) {
+                notRenewed.add(aggregate);
+            } else {
+                perAggregate.put(aggregate, services);
+            }
+        });
+        String action = "Renewing the routes of " + perAggregate.size() + " aggregates";
+        forEachConcurrently(perAggregate, action, (aggregate, services) -> {
             if (!renewRoute(aggregate, services)) {
                 notRenewed.add(aggregate);
             }
@@ -632,14 +641,11 @@ final class RabbitMqMessageBus implements MessageBus {
     }
 
     /**
-     * Passive declarations of the route's queues (each restarts its queue's {@code x-expires} period); false for a
-     * partitioned type's aggregate, and at the first queue that does not exist, whose 404 closes the channel.
+     * Passive declarations of the route's queues (each restarts its queue's {@code x-expires} period) for an aggregate
+     * of the per-aggregate topology; false at the first queue that does not exist, whose 404 closes the channel.
      */
     private boolean renewRoute(AggregateRef aggregate, Set<ServiceName> services) {
         Objects.requireNonNull(aggregate, "aggregate");
-        if (partitioned(aggregate.type()).isPresent()) {
-            return false;
-        }
         String action = "Renewing the route of " + aggregate + " for " + services;
         PublishingChannel channel = borrow(action);
         boolean healthy = false;
