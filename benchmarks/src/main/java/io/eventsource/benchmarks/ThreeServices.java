@@ -194,23 +194,42 @@ final class ThreeServices implements AutoCloseable {
      * round robin, for {@code duration}; each event carries its due time, and every binding's handler notes the time
      * from it to the handling. Events due in the first {@code warmUp} count apart ({@link Paced#warmUp()}).
      */
-    Paced paced(List<AggregateRef> targets, double rate, Duration duration, Duration warmUp, int inFlight)
-            throws Exception {
+    /**
+     * Publishes one event to each target in turn at {@code rate}, and measures each event's latency from its due time
+     * to each binding's handling of it. The first events are the warm-up, counted apart: at least {@code warmUp}, and
+     * then until the deliveries outstanding fall to a quarter second's worth (the backlog of the consumers' starts has
+     * drained), or {@code longestWarmUp} has passed. The {@code window} after it is measured.
+     */
+    Paced paced(List<AggregateRef> targets, double rate, Duration warmUp, Duration window, Duration longestWarmUp,
+                int inFlight) throws Exception {
         Latencies measured = new Latencies();
         Latencies first = new Latencies();
         latencies = measured;
         warmUpLatencies = first;
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
         warmUpFrom = start;
-        measureFrom = start + warmUp.toNanos();
+        measureFrom = Long.MAX_VALUE;
+        long handledBefore = handled.sum();
+        long drainedBacklog = Math.max(1, (long) (rate * SERVICES.size() / 4));
+        long[] measuredFrom = {Long.MAX_VALUE};
+        boolean[] drained = {false};
         endToEnd(counters -> inThreads(1, thread -> {
             Publisher publisher = producer.eventsource().publisher();
             Semaphore permits = new Semaphore(inFlight);
             Pacer pacer = new Pacer(start, rate);
-            long end = start + duration.toNanos();
+            long end = Long.MAX_VALUE;
             long k = 0;
             for (long due = pacer.due(0); due < end; due = pacer.due(++k)) {
                 Pacer.waitUntil(due);
+                if (end == Long.MAX_VALUE && due - start >= warmUp.toNanos()) {
+                    long outstanding = k * SERVICES.size() - (handled.sum() - handledBefore);
+                    drained[0] = outstanding <= drainedBacklog;
+                    if (drained[0] || due - start >= longestWarmUp.toNanos()) {
+                        measureFrom = due;
+                        measuredFrom[0] = due;
+                        end = due + window.toNanos();
+                    }
+                }
                 permits.acquireUninterruptibly();
                 try {
                     publisher.publishAsync(targets.get((int) (k % targets.size())), ExpectedVersion.ANY,
@@ -228,11 +247,14 @@ final class ThreeServices implements AutoCloseable {
         }));
         measureFrom = Long.MAX_VALUE;
         warmUpFrom = Long.MAX_VALUE;
-        return new Paced(first, measured);
+        return new Paced(first, measured, Duration.ofNanos(measuredFrom[0] - start), drained[0]);
     }
 
-    /** The latencies of a paced run: of the events due in its warm-up, and of the rest (the measured ones). */
-    record Paced(Latencies warmUp, Latencies measured) {
+    /**
+     * The latencies of a paced run: of the events due in its warm-up, and of the rest (the measured ones); how long the
+     * warm-up took, and whether its backlog had drained then (else it ended at its longest).
+     */
+    record Paced(Latencies warmUp, Latencies measured, Duration warmedUp, boolean drained) {
     }
 
     /** Runs the publishing, then waits until the bindings handled every published event and their acks are stored. */
