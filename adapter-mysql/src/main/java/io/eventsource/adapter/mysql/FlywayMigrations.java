@@ -1,6 +1,7 @@
 package io.eventsource.adapter.mysql;
 
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
@@ -44,6 +45,10 @@ final class FlywayMigrations {
     private static final Logger LOG = LoggerFactory.getLogger(FlywayMigrations.class);
     /** Where the migrations are: a resource folder of the adapter's jar, opened to everyone in module-info. */
     static final String LOCATION = "classpath:io/eventsource/adapter/mysql/migration";
+    /** What Flyway says when another process made the history table a moment ago and has not filled it yet. */
+    private static final String BASELINE_RACE = "as it already exists, and is empty";
+    /** How often a start that meets that tries again, waiting 0.1 s more each time (4.5 s in all). */
+    private static final int BASELINE_RACE_ATTEMPTS = 10;
 
     private FlywayMigrations() {
     }
@@ -78,6 +83,30 @@ final class FlywayMigrations {
                     .baselineDescription("tables " + tables.prefix() + "* before their first migration");
         }
         Flyway flyway = configuration.load();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return migrate(flyway, tables);
+            } catch (FlywayException e) {
+                // Flyway creates the history table, then takes its lock: a process that starts at the same moment
+                // as another can find the table made but still empty, and refuses to baseline it. The other holds
+                // the lock and migrates; once it is done, the history is there and this one finds nothing to do.
+                if (attempt == BASELINE_RACE_ATTEMPTS || e.getMessage() == null
+                        || !e.getMessage().contains(BASELINE_RACE)) {
+                    throw e;
+                }
+                LOG.info("Tables {}* are being migrated by another process; trying again (try {})", tables.prefix(),
+                        attempt);
+                try {
+                    Thread.sleep(100L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static MigrateResult migrate(Flyway flyway, Tables tables) {
         MigrationInfo[] failed = Arrays.stream(flyway.info().all())
                 .filter(info -> info.getState() == MigrationState.FAILED).toArray(MigrationInfo[]::new);
         if (failed.length > 0) {
