@@ -44,7 +44,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Function;
 
 /**
  * The acks in {@code <prefix>ack}, written in batches: {@link #record} queues the acks and returns at
