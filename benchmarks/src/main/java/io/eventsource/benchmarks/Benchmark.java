@@ -409,9 +409,10 @@ public final class Benchmark {
      * the first pass over the aggregates starts each one's consumers again (on the seed's topology, three consumers
      * per aggregate within one pass), and its events queue behind those starts; the passes after it drain that
      * backlog. The warm-up, not counted (its figures are printed apart), is two passes and a second, and then as long
-     * as the backlog takes to drain (at most {@link #LONGEST_LATENCY_WARM_UP}): the figure is the latency at the
-     * rate, not how long 3,000 consumers take to start on the machine. {@code bench.latency.seconds} are measured after
-     * it. The raw client, which has no consumer to start, runs the two passes and a second, then the same window.
+     * as the backlog takes to drain and stay drained for a whole pass (at most {@link #LONGEST_LATENCY_WARM_UP}): the
+     * figure is the latency at the rate, not how long 3,000 consumers take to start on the machine.
+     * {@code bench.latency.seconds} are measured after it. The raw client, which has no consumer to start, runs the two
+     * passes and a second, then the same window.
      */
     private void latency(RawAmqp raw, ThreeServices three, List<AggregateRef> aggregates, double rate)
             throws InterruptedException {
@@ -421,7 +422,7 @@ public final class Benchmark {
         quiet();
         report.say("latency: %s events/s (half the hot maximum unless set) for %s after a warm-up of at least %s (two"
                 + " passes over the %d aggregates, the first of which starts their consumers again, and a second; for"
-                + " the library, then until their backlog has drained, at most %s)",
+                + " the library, then until their backlog has drained and stayed so for a pass, at most %s)",
                 Report.number(rate), options.latencySeconds(), warmUp, aggregates.size(), LONGEST_LATENCY_WARM_UP);
         Latencies rawLatencies = attempt("raw latency", () -> raw.latency(ThreeServices.SERVICES.size(), rate,
                 duration, warmUp));
@@ -434,7 +435,7 @@ public final class Benchmark {
         if (firstPass != null) {
             report.say("  library, warm-up (consumers starting, then their backlog draining) of %.1f s, %s: %d samples,"
                     + " p50 %.2f ms, p99 %.2f ms, max %.2f ms", paced.warmedUp().toMillis() / 1000.0,
-                    paced.drained() ? "until the backlog had drained" : "the longest: the backlog had NOT drained",
+                    paced.drained() ? "until the backlog had stayed drained for a pass" : "the longest: the backlog had NOT drained",
                     firstPass.count(), firstPass.p50Millis(), firstPass.p99Millis(), firstPass.maxMillis());
         }
         if (rawSummary != null) {

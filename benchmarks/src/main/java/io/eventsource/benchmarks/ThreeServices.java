@@ -190,15 +190,12 @@ final class ThreeServices implements AutoCloseable {
     }
 
     /**
-     * One producer thread calls {@code publishAsync} at {@code rate} (at most {@code inFlight} outstanding), aggregates
-     * round robin, for {@code duration}; each event carries its due time, and every binding's handler notes the time
-     * from it to the handling. Events due in the first {@code warmUp} count apart ({@link Paced#warmUp()}).
-     */
-    /**
-     * Publishes one event to each target in turn at {@code rate}, and measures each event's latency from its due time
-     * to each binding's handling of it. The first events are the warm-up, counted apart: at least {@code warmUp}, and
-     * then until the deliveries outstanding fall to a quarter second's worth (the backlog of the consumers' starts has
-     * drained), or {@code longestWarmUp} has passed. The {@code window} after it is measured.
+     * Publishes one event to each target in turn at {@code rate} (one producer thread, {@code publishAsync}, at most
+     * {@code inFlight} outstanding), and measures each event's latency from its due time to each binding's handling of
+     * it. The first events are the warm-up, counted apart ({@link Paced#warmUp()}): at least {@code warmUp}, and then
+     * until the deliveries outstanding have stayed at or below a quarter second's worth for a whole pass over the
+     * targets (the backlog of the consumers' starts has drained, and stays so), or {@code longestWarmUp} has passed
+     * ({@link WarmUp}). The {@code window} after it is measured.
      */
     Paced paced(List<AggregateRef> targets, double rate, Duration warmUp, Duration window, Duration longestWarmUp,
                 int inFlight) throws Exception {
@@ -211,8 +208,9 @@ final class ThreeServices implements AutoCloseable {
         measureFrom = Long.MAX_VALUE;
         long handledBefore = handled.sum();
         long drainedBacklog = Math.max(1, (long) (rate * SERVICES.size() / 4));
+        Duration onePass = Duration.ofNanos((long) (targets.size() * 1e9 / rate));
+        WarmUp warmingUp = new WarmUp(start, warmUp, longestWarmUp, drainedBacklog, onePass);
         long[] measuredFrom = {Long.MAX_VALUE};
-        boolean[] drained = {false};
         endToEnd(counters -> inThreads(1, thread -> {
             Publisher publisher = producer.eventsource().publisher();
             Semaphore permits = new Semaphore(inFlight);
@@ -221,14 +219,11 @@ final class ThreeServices implements AutoCloseable {
             long k = 0;
             for (long due = pacer.due(0); due < end; due = pacer.due(++k)) {
                 Pacer.waitUntil(due);
-                if (end == Long.MAX_VALUE && due - start >= warmUp.toNanos()) {
-                    long outstanding = k * SERVICES.size() - (handled.sum() - handledBefore);
-                    drained[0] = outstanding <= drainedBacklog;
-                    if (drained[0] || due - start >= longestWarmUp.toNanos()) {
-                        measureFrom = due;
-                        measuredFrom[0] = due;
-                        end = due + window.toNanos();
-                    }
+                if (end == Long.MAX_VALUE
+                        && warmingUp.over(due, k * SERVICES.size() - (handled.sum() - handledBefore))) {
+                    measureFrom = due;
+                    measuredFrom[0] = due;
+                    end = due + window.toNanos();
                 }
                 permits.acquireUninterruptibly();
                 try {
@@ -247,12 +242,12 @@ final class ThreeServices implements AutoCloseable {
         }));
         measureFrom = Long.MAX_VALUE;
         warmUpFrom = Long.MAX_VALUE;
-        return new Paced(first, measured, Duration.ofNanos(measuredFrom[0] - start), drained[0]);
+        return new Paced(first, measured, Duration.ofNanos(measuredFrom[0] - start), warmingUp.drained());
     }
 
     /**
      * The latencies of a paced run: of the events due in its warm-up, and of the rest (the measured ones); how long the
-     * warm-up took, and whether its backlog had drained then (else it ended at its longest).
+     * warm-up took, and whether its backlog had stayed drained for a pass then (else it ended at its longest).
      */
     record Paced(Latencies warmUp, Latencies measured, Duration warmedUp, boolean drained) {
     }
