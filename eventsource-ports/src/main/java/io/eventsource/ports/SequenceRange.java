@@ -1,15 +1,20 @@
 package io.eventsource.ports;
 
+import io.eventsource.domain.AggregateId;
 import io.eventsource.domain.AggregateRef;
+import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.Event;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One aggregate's part of {@link EventLog#readAll}: what {@link EventLog#read(AggregateRef, long, long)} takes, as a
@@ -60,5 +65,49 @@ public record SequenceRange(AggregateRef aggregate, long fromSequence, long toSe
             answers.add(List.copyOf(inRange));
         }
         return answers;
+    }
+
+    /**
+     * The ranges as windows: the ranges of one type with the same bounds together, the window with the most aggregates
+     * first (then in the order of their first range). A listener reads the same window of many aggregates at once (the
+     * first events of new ones, or the next of each aggregate a producer goes round), and an adapter can ask a window
+     * as one list of ids, which a database takes more cheaply than a range per aggregate.
+     */
+    public static List<Window> windows(Collection<SequenceRange> ranges) {
+        record Bounds(AggregateType type, long fromSequence, long toSequence) {
+        }
+        Map<Bounds, Set<AggregateId>> byBounds = new LinkedHashMap<>();
+        for (SequenceRange range : ranges) {
+            byBounds.computeIfAbsent(new Bounds(range.aggregate().type(), range.fromSequence(), range.toSequence()),
+                    bounds -> new LinkedHashSet<>()).add(range.aggregate().id());
+        }
+        List<Window> windows = new ArrayList<>(byBounds.size());
+        byBounds.forEach((bounds, ids) -> windows.add(new Window(bounds.type(), bounds.fromSequence(),
+                bounds.toSequence(), List.copyOf(ids))));
+        windows.sort(Comparator.comparingInt((Window window) -> window.ids().size()).reversed());
+        return windows;
+    }
+
+    /**
+     * The same range of sequences of several aggregates of one type.
+     *
+     * @param type         the aggregates' type
+     * @param fromSequence the first sequence to read (inclusive)
+     * @param toSequence   the last sequence to read (inclusive)
+     * @param ids          the aggregates' ids, distinct, one or more
+     */
+    public record Window(AggregateType type, long fromSequence, long toSequence, List<AggregateId> ids) {
+        /**
+         * @throws NullPointerException     if {@code type} or {@code ids} is null
+         * @throws IllegalArgumentException if {@code ids} is empty
+         */
+        public Window {
+            Objects.requireNonNull(type, "type");
+            ids = List.copyOf(ids);
+            if (ids.isEmpty()) {
+                throw new IllegalArgumentException("a window of " + type + " #" + fromSequence + "-" + toSequence
+                        + " needs one or more aggregate ids");
+            }
+        }
     }
 }

@@ -14,6 +14,7 @@ import io.eventsource.domain.ServiceName;
 import io.eventsource.ports.Append;
 import io.eventsource.ports.AppendOutcome;
 import io.eventsource.ports.LoggedEvent;
+import io.eventsource.ports.SequenceRange;
 import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,8 +32,9 @@ import static org.assertj.core.api.Assertions.entry;
 
 /**
  * What the reads on the publishing and delivery paths cost the server as an aggregate's history grows: an append
- * reads each aggregate's version, and a consumer starting on an aggregate reads each binding's position, with one
- * index lookup each, not with a scan of every event or ack the aggregate ever had. Counted with the server's own
+ * reads each aggregate's version, a consumer starting on an aggregate reads each binding's position, and deliveries
+ * read their events' windows of the log, with one index lookup each, not with a scan of every event or ack the
+ * aggregate ever had. Counted with the server's own
  * handler counters on the adapter's connections ({@link CountingDataSource}), so the figure is the database's, not a
  * timing.
  */
@@ -133,7 +135,37 @@ class IndexReadsIT {
     }
 
     @Test
-    void aggregatesWhoseIdsDifferOnlyInCaseHaveTheirOwnVersionsAndPositions() {
+    void aReadOfManyAggregatesWindowsStepsOverNoEventOutsideThem() {
+        AggregateRef longLived = fresh();
+        List<LoggedEvent> history = history(longLived);
+        List<AggregateRef> fresh = List.of(fresh(), fresh(), fresh());
+        for (AggregateRef aggregate : fresh) {
+            log.appendAll(List.of(new Append(aggregate, ExpectedVersion.exactly(0), List.of(event(0), event(1)))));
+        }
+        List<SequenceRange> ranges = List.of(
+                new SequenceRange(longLived, HISTORY - 1, HISTORY + 14),
+                new SequenceRange(fresh.get(0), 1, 16),
+                new SequenceRange(fresh.get(1), 1, 16),
+                new SequenceRange(fresh.get(2), 2, 17),
+                new SequenceRange(longLived, 10, 11));
+
+        Counted<List<List<LoggedEvent>>> read = counted(() -> log.readAllLogged(ranges));
+
+        assertThat(read.result().get(0)).extracting(logged -> logged.event().sequence())
+                .containsExactly((long) HISTORY - 1, (long) HISTORY);
+        assertThat(read.result().get(0).get(1).position()).isEqualTo(history.get(HISTORY - 1).position());
+        assertThat(read.result().get(1)).extracting(logged -> logged.event().sequence()).containsExactly(1L, 2L);
+        assertThat(read.result().get(2)).extracting(logged -> logged.event().aggregate()).containsOnly(fresh.get(1));
+        assertThat(read.result().get(3)).extracting(logged -> logged.event().sequence()).containsExactly(2L);
+        assertThat(read.result().get(4)).extracting(logged -> logged.event().sequence()).containsExactly(10L, 11L);
+        System.out.printf("a read of 5 ranges, 2 on an aggregate of %d events, stepped over %d index entries%n",
+                HISTORY, read.stepped());
+        assertThat(read.stepped()).as("index entries stepped over by a read of 5 ranges, 2 on an aggregate of %d"
+                + " events", HISTORY).isLessThan(FEW);
+    }
+
+    @Test
+    void aggregatesWhoseIdsDifferOnlyInCaseHaveTheirOwnVersionsPositionsAndEvents() {
         String id = "Case-" + UUID.randomUUID();
         AggregateRef upper = AggregateRef.of("Order", id);
         AggregateRef lower = AggregateRef.of("Order", id.toLowerCase(java.util.Locale.ROOT));
@@ -153,7 +185,12 @@ class IndexReadsIT {
         Map<AggregateRef, Map<Binding, Long>> positions = acks.lastSequencesAll(List.of(CATALOG, SEARCH),
                 List.of(lower, upper));
 
+        List<List<LoggedEvent>> read = log.readAllLogged(List.of(new SequenceRange(upper, 1, 16),
+                new SequenceRange(lower, 1, 16)));
+
         assertThat(next).allSatisfy(outcome -> assertThat(outcome).isInstanceOf(AppendOutcome.Appended.class));
+        assertThat(read.get(0)).extracting(logged -> logged.event().aggregate()).hasSize(4).containsOnly(upper);
+        assertThat(read.get(1)).extracting(logged -> logged.event().aggregate()).hasSize(2).containsOnly(lower);
         assertThat(positions.get(upper)).containsExactly(entry(CATALOG, 3L), entry(SEARCH, 0L));
         assertThat(positions.get(lower)).containsExactly(entry(CATALOG, 0L), entry(SEARCH, 1L));
     }

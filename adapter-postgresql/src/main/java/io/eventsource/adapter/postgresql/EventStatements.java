@@ -6,6 +6,7 @@ import io.eventsource.domain.AggregateType;
 import io.eventsource.ports.LogQuery;
 import io.eventsource.ports.LoggedEvent;
 import io.eventsource.ports.SequenceRange;
+import io.eventsource.ports.SequenceRange.Window;
 import org.hibernate.StatelessSession;
 
 import java.sql.Connection;
@@ -23,7 +24,7 @@ import java.util.Map;
  * execution paid a translation of the query that cost more CPU than the database took to answer it (the same
  * statements in the MySQL adapter, profiled with JFR in the benchmark's partitioned cold phase: Hibernate's query
  * translation led the listeners' CPU samples). The text of the range read and of the mark changes with the number of
- * ranges or ids; their lists are padded ({@link ListShapes}), so that a few texts serve every batch and the driver,
+ * windows or ids; their lists are padded ({@link ListShapes}), so that a few texts serve every batch and the driver,
  * once a text has run {@code prepareThreshold} times on a connection, runs it server-prepared rather than have the
  * server parse and plan it again. The versions take their ids as one array parameter: a single text. Every value is a
  * parameter; only the validated table name is joined into the text.
@@ -55,36 +56,55 @@ final class EventStatements {
 
     /**
      * The events in the ranges (none of them empty), in no particular order: one range scan of the unique index on
-     * (aggregate_type, aggregate_id, aggregate_sequence) per range, which PostgreSQL's planner ORs together (a
-     * BitmapOr of index scans) once the table is larger than a few pages.
+     * (aggregate_type, aggregate_id, aggregate_sequence) per range. Ranges of one type with the same first and last
+     * sequence ({@link SequenceRange#windows}: a listener reads the same window of many aggregates) are asked as one
+     * term, {@code (aggregate_type = ? AND aggregate_sequence BETWEEN ? AND ? AND aggregate_id = ANY (?))} with the ids
+     * as one array parameter, which the index scan takes as a list of keys; the terms are joined by {@code OR} (a
+     * BitmapOr of index scans, once the table is larger than a few pages).
      */
     List<LoggedEvent> inRanges(StatelessSession session, List<SequenceRange> ranges) {
-        int padded = ListShapes.padded(ranges.size());
-        StringBuilder sql = new StringBuilder(96 + padded * 84).append("SELECT ").append(COLUMNS)
-                .append(" FROM ").append(table).append(" WHERE ");
-        for (int i = 0; i < padded; i++) {
-            sql.append(i == 0 ? "" : " OR ")
-                    .append("(aggregate_type = ? AND aggregate_id = ? AND aggregate_sequence BETWEEN ? AND ?)");
-        }
-        return session.doReturningWork(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
-                int parameter = 1;
-                for (int i = 0; i < padded; i++) {
-                    SequenceRange range = ListShapes.at(ranges, i);
-                    select.setString(parameter++, range.aggregate().type().value());
-                    select.setString(parameter++, range.aggregate().id().value());
-                    select.setLong(parameter++, range.fromSequence());
-                    select.setLong(parameter++, range.toSequence());
-                }
-                List<LoggedEvent> events = new ArrayList<>();
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        events.add(logged(rows));
-                    }
-                }
-                return events;
+        return session.doReturningWork(connection -> inRanges(connection, ranges));
+    }
+
+    /**
+     * {@link #inRanges(StatelessSession, List)} on a connection: the session's, or a test's that explains what runs on
+     * it.
+     */
+    List<LoggedEvent> inRanges(Connection connection, List<SequenceRange> ranges) throws SQLException {
+        List<Window> windows = SequenceRange.windows(ranges);
+        try (PreparedStatement select = connection.prepareStatement(inRangesSql(table, windows.size()))) {
+            int parameter = 1;
+            for (int i = 0, terms = ListShapes.padded(windows.size()); i < terms; i++) {
+                Window window = ListShapes.at(windows, i);
+                select.setString(parameter++, window.type().value());
+                select.setLong(parameter++, window.fromSequence());
+                select.setLong(parameter++, window.toSequence());
+                select.setArray(parameter++, connection.createArrayOf("varchar",
+                        window.ids().stream().map(AggregateId::value).toArray()));
             }
-        });
+            List<LoggedEvent> events = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    events.add(logged(rows));
+                }
+            }
+            return events;
+        }
+    }
+
+    /**
+     * The text of {@link #inRanges} for {@code windows} windows: a term per window, padded with copies of the last
+     * ({@link ListShapes}), so that a listener's reads run a few texts whatever the number of aggregates in each.
+     */
+    static String inRangesSql(String table, int windows) {
+        int terms = ListShapes.padded(windows);
+        StringBuilder sql = new StringBuilder(96 + terms * 100).append("SELECT ").append(COLUMNS)
+                .append(" FROM ").append(table).append(" WHERE ");
+        for (int i = 0; i < terms; i++) {
+            sql.append(i == 0 ? "" : " OR ").append("(aggregate_type = ? AND aggregate_sequence BETWEEN ? AND ?")
+                    .append(" AND aggregate_id = ANY (?::varchar[]))");
+        }
+        return sql.toString();
     }
 
     /**

@@ -17,6 +17,7 @@ import io.eventsource.domain.ServiceName;
 import io.eventsource.ports.Append;
 import io.eventsource.ports.AppendOutcome;
 import io.eventsource.ports.LoggedEvent;
+import io.eventsource.ports.SequenceRange;
 import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -139,6 +141,37 @@ class HighestSequenceReadsIT {
             assertThat(explaining.rowsRead(table)).as("index entries read for 4 bindings on 4 ids, with acks of 3"
                     + " bindings for up to %s events of one aggregate: %s", LONG_HISTORY, explaining.plans())
                     .isLessThanOrEqualTo(4 * 4);
+        }
+    }
+
+    @Test
+    void readsTheWindowsOfSeveralAggregatesFromTheirOwnIndexEntriesWhateverTheirHistory() throws SQLException {
+        String table = Tables.of(database.settings()).event();
+        List<SequenceRange> ranges = List.of(
+                new SequenceRange(LONG, LONG_HISTORY - 1, LONG_HISTORY + 14),
+                new SequenceRange(SHORT, 2, 17),
+                new SequenceRange(NO_EVENTS, 2, 17),
+                new SequenceRange(LONG, 10, 11));
+        try (Connection plain = database.connect()) {
+            // the statistics that autovacuum gathers once a table has had its first thousands of rows: without any,
+            // the planner takes the table for a few pages and scans it by type, whatever the statement says
+            try (Statement analyze = plain.createStatement()) {
+                analyze.execute("ANALYZE " + table);
+            }
+            ExplainingConnection explaining = new ExplainingConnection(plain);
+
+            List<LoggedEvent> found = new EventStatements(table).inRanges(explaining.connection(), ranges);
+
+            List<List<LoggedEvent>> answers = SequenceRange.answer(ranges, found);
+            assertThat(answers.get(0)).extracting(logged -> logged.event().sequence())
+                    .containsExactly((long) LONG_HISTORY - 1, (long) LONG_HISTORY);
+            assertThat(answers.get(1)).extracting(logged -> logged.event().sequence()).containsExactly(2L, 3L);
+            assertThat(answers.get(2)).isEmpty();
+            assertThat(answers.get(3)).extracting(logged -> logged.event().sequence()).containsExactly(10L, 11L);
+            assertThat(found).hasSize(6);
+            assertThat(explaining.plans()).hasSize(1);
+            assertThat(explaining.rowsRead(table)).as("rows read for 4 windows, two of an aggregate of %s events: %s",
+                    LONG_HISTORY, explaining.plans()).isLessThanOrEqualTo(6);
         }
     }
 
