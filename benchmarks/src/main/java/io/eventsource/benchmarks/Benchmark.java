@@ -445,6 +445,10 @@ public final class Benchmark {
         if (librarySummary != null) {
             report.say("  library: %d samples, p50 %.2f ms, p99 %.2f ms, max %.2f ms", librarySummary.count(),
                     librarySummary.p50Millis(), librarySummary.p99Millis(), librarySummary.maxMillis());
+            Latencies.Summary published = paced.published().summary();
+            report.say("    of which the producer's side (due to publishAsync complete: append, publish, confirm):"
+                    + " p50 %.2f ms, p99 %.2f ms, max %.2f ms", published.p50Millis(), published.p99Millis(),
+                    published.maxMillis());
         }
         double rawP50 = rawSummary == null ? Double.NaN : rawSummary.p50Millis();
         double rawP99 = rawSummary == null ? Double.NaN : rawSummary.p99Millis();

@@ -201,6 +201,7 @@ final class ThreeServices implements AutoCloseable {
                 int inFlight) throws Exception {
         Latencies measured = new Latencies();
         Latencies first = new Latencies();
+        Latencies publishing = new Latencies();
         latencies = measured;
         warmUpLatencies = first;
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
@@ -226,10 +227,15 @@ final class ThreeServices implements AutoCloseable {
                     end = due + window.toNanos();
                 }
                 permits.acquireUninterruptibly();
+                long dueAt = due;
+                boolean measuring = end != Long.MAX_VALUE;
                 try {
                     publisher.publishAsync(targets.get((int) (k % targets.size())), ExpectedVersion.ANY,
                                     List.of(event(k, Map.of(DUE, Long.toString(due)))))
                             .whenComplete((publication, failure) -> {
+                                if (measuring) {
+                                    publishing.add(System.nanoTime() - dueAt);
+                                }
                                 counters.count(publication, failure);
                                 permits.release();
                             });
@@ -242,14 +248,17 @@ final class ThreeServices implements AutoCloseable {
         }));
         measureFrom = Long.MAX_VALUE;
         warmUpFrom = Long.MAX_VALUE;
-        return new Paced(first, measured, Duration.ofNanos(measuredFrom[0] - start), warmingUp.drained());
+        return new Paced(first, measured, publishing, Duration.ofNanos(measuredFrom[0] - start),
+                warmingUp.drained());
     }
 
     /**
-     * The latencies of a paced run: of the events due in its warm-up, and of the rest (the measured ones); how long the
-     * warm-up took, and whether its backlog had stayed drained for a pass then (else it ended at its longest).
+     * The latencies of a paced run: of the events due in its warm-up, and of the rest (the measured ones); of the
+     * measured ones, also from their due time to the completion of their {@code publishAsync} (the append, the
+     * publish and its confirm: the producer's side of the path); how long the warm-up took, and whether its backlog
+     * had stayed drained for a pass then (else it ended at its longest).
      */
-    record Paced(Latencies warmUp, Latencies measured, Duration warmedUp, boolean drained) {
+    record Paced(Latencies warmUp, Latencies measured, Latencies published, Duration warmedUp, boolean drained) {
     }
 
     /** Runs the publishing, then waits until the bindings handled every published event and their acks are stored. */
