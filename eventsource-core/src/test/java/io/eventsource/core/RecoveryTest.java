@@ -248,6 +248,36 @@ class RecoveryTest {
     }
 
     /**
+     * A service is down when an event of a new aggregate comes, and the broker restarts before it is back: the
+     * announcement that waited for it in its queue was as transient as the event, and went with it. The sweeper
+     * brings the event to the service once it is back.
+     */
+    @Test
+    void theSweeperBringsWhatARestartedBrokerLostOfAnAbsentServicesAnnouncements() {
+        Eventsource producer = runtime(EventsourceOptions.defaults());
+        Eventsource service = runtime(EventsourceOptions.defaults());
+        listen(service);
+        producer.publisher().publishAsync(P1, event());
+        clock.advanceBy(Duration.ofMillis(100));
+        service.stop();
+        runtimes.remove(service);
+        QueueName announcements = Topology.of(Namespace.NONE).announcementQueue(PRODUCT, ADS);
+
+        producer.publisher().publishAsync(P2, event());
+        clock.advanceBy(Duration.ofMillis(100));
+        assertThat(broker.queueDepth(announcements)).as("waiting for the service").isEqualTo(1);
+        broker.restart();
+        assertThat(broker.queueDepth(announcements)).as("lost in the restart").isZero();
+        assertThat(broker.queueDepth(queue(P2))).as("lost in the restart").isZero();
+        listen(EventsourceOptions.defaults());
+        clock.advanceBy(Duration.ofSeconds(5));
+        assertThat(handled).as("nothing tells of it yet").containsExactly("ads:Product-1#1");
+        clock.advanceBy(SweepPolicy.defaults().gracePeriod().plus(SweepPolicy.defaults().interval()).plusSeconds(1));
+
+        assertThat(handled).containsExactly("ads:Product-1#1", "ads:Product-2#1");
+    }
+
+    /**
      * RabbitMQ's cancel of an idle consumer is not instant: a message that comes meanwhile goes back to the queue, and
      * its announcement may have found the consumer still open. The bus says so, and the listener consumes again at
      * once, rather than leave the message to the sweeper (10-15 s later).

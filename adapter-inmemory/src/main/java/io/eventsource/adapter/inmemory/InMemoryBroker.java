@@ -155,8 +155,8 @@ public final class InMemoryBroker {
      * Restarts the broker at once, as a RabbitMQ node restart does with the RabbitMQ adapter's default settings: every
      * subscription of every connection ends with {@link EndReason#CONNECTION_LOST} (the connections themselves
      * work on, as the client's recovery reconnects them); exchanges and queues stay, and so do the messages of
-     * announcement and partition queues, which are persistent; the messages of aggregate queues, which are transient,
-     * are lost, also those their consumers held unsettled.
+     * partition queues, which are persistent; the messages of aggregate queues and their announcements, which are
+     * transient, are lost, also those their consumers held unsettled.
      */
     public void restart() {
         synchronized (lock) {
@@ -164,7 +164,7 @@ public final class InMemoryBroker {
                 endSubscriptionsOf(bus, EndReason.CONNECTION_LOST, true);
             }
             for (Queue queue : queues.values()) {
-                if (queue.kind == Kind.AGGREGATE) {
+                if (queue.kind != Kind.PARTITION) {
                     queue.ready.clear();
                 }
             }

@@ -95,14 +95,19 @@ final class EventEnvelope {
         return new Message(properties, event.payload().bytes());
     }
 
-    static Message encodeAnnouncement(AggregateRef aggregate) {
+    /**
+     * An announcement of news on the aggregate.
+     *
+     * @param persistent whether the broker writes it to disk (delivery mode 2) or keeps it in memory (1)
+     */
+    static Message encodeAnnouncement(AggregateRef aggregate, boolean persistent) {
         Map<String, Object> headers = new LinkedHashMap<>();
         headers.put(VERSION_HEADER, VERSION);
         headers.put(AGGREGATE_TYPE_HEADER, aggregate.type().value());
         headers.put(AGGREGATE_ID_HEADER, aggregate.id().value());
         AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
                 .contentType(ANNOUNCEMENT_CONTENT_TYPE)
-                .deliveryMode(PERSISTENT)
+                .deliveryMode(persistent ? PERSISTENT : TRANSIENT)
                 .headers(headers)
                 .build();
         return new Message(properties, aggregate.id().value().getBytes(StandardCharsets.UTF_8));

@@ -83,8 +83,8 @@ import java.util.regex.Pattern;
  * A message over the inbound limit makes the client close the connection; the bus then drops it from its queue
  * ({@link OversizedMessages}), so that it does not come back with every reconnect.
  * Publishing borrows a confirm-mode channel from a small pool (one thread at a time per channel): {@code mandatory},
- * confirms awaited once per batch; announcements and partitioned events persistent, the events on aggregate queues
- * transient unless {@link RabbitMqSettings#persistentAggregateEvents()}. Each subscription has a channel of its own,
+ * confirms awaited once per batch; partitioned events persistent, the events on aggregate queues and their
+ * announcements transient unless {@link RabbitMqSettings#persistentAggregateEvents()}. Each subscription has a channel of its own,
  * driven by its own {@link SerialExecutor} on the bus's worker threads; an aggregate subscription that ends idle leaves
  * its channel to the next one (at most {@value #MAX_IDLE_CONSUMER_CHANNELS} wait), which spares the broker a channel's
  * opening and closing for each aggregate consumer that goes idle and starts again.
@@ -899,7 +899,7 @@ final class RabbitMqMessageBus implements MessageBus {
             PublishingChannel.Route route = PublishingChannel.Route.fanout(
                     topology.announcementExchange(aggregate.type()).value());
             routes.put(aggregate, route);
-            byRoute.computeIfAbsent(route, r -> new ArrayList<>()).add(EventEnvelope.encodeAnnouncement(aggregate));
+            byRoute.computeIfAbsent(route, r -> new ArrayList<>()).add(announcement(aggregate));
         }
     }
 
@@ -967,7 +967,16 @@ final class RabbitMqMessageBus implements MessageBus {
             return new PublishResult.Routed();
         }
         return send(PublishingChannel.Route.fanout(topology.announcementExchange(aggregate.type()).value()),
-                List.of(EventEnvelope.encodeAnnouncement(aggregate)), "Announcing " + aggregate);
+                List.of(announcement(aggregate)), "Announcing " + aggregate);
+    }
+
+    /**
+     * An aggregate's announcement, as durable as the events it announces: what it tells of is on the aggregate's
+     * queues, which a broker restart empties unless their events are persistent, and the log and the sweeper cover
+     * whatever a restart takes, announcements included.
+     */
+    private EventEnvelope.Message announcement(AggregateRef aggregate) {
+        return EventEnvelope.encodeAnnouncement(aggregate, settings.persistentAggregateEvents());
     }
 
     private PublishResult send(PublishingChannel.Route route, List<EventEnvelope.Message> messages, String action) {

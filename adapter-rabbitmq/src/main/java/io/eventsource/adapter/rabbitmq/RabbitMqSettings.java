@@ -42,8 +42,9 @@ import java.util.Objects;
  * @param partitionPrefetch     how many unsettled messages one subscription to a partition queue may hold at a time
  *                              (1-65535): larger than {@code prefetch}, since a partition carries many aggregates at
  *                              once, each handled in parallel with the others
- * @param persistentAggregateEvents whether the broker writes the events on aggregates' own queues to disk
- *                              (persistent messages) or keeps them in memory (transient); false by default. The event
+ * @param persistentAggregateEvents whether the broker writes the events on aggregates' own queues, and the
+ *                              announcements of them, to disk (persistent messages) or keeps them in memory
+ *                              (transient); false by default. The event
  *                              log is their durable copy, and an aggregate queue is a delivery buffer that the broker
  *                              deletes, with whatever it holds, once unused for the queue expiry. Writing each message
  *                              to disk in thousands of small queues costs the broker about four times what the
@@ -51,9 +52,11 @@ import java.util.Objects;
  *                              aggregates with three services), and buys one thing: after a broker restart, the
  *                              messages are still there. Transient, a listener that consumes an aggregate again after
  *                              a lost connection catches up from the log within seconds, and the sweeper re-drives
- *                              the rest. Set it when the sweeper is disabled. Announcements and the events of
- *                              partitioned types are always persistent: their queues hold what a service that is down
- *                              for long comes back to
+ *                              the rest. An announcement tells of what its aggregate's queues hold, so it is as
+ *                              durable as they are: transient, the broker confirms it without writing it to disk,
+ *                              and the sweeper covers announcements a restart took. Set it
+ *                              when the sweeper is disabled. The events of partitioned types are always persistent:
+ *                              their queues hold what a service that is down for long comes back to
  */
 public record RabbitMqSettings(URI uri, Namespace namespace, int prefetch, int confirmBatchSize,
                                Duration publishTimeout, Duration connectionTimeout, Duration recoveryInterval,

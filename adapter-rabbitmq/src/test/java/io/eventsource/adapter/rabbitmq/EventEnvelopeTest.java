@@ -150,7 +150,7 @@ class EventEnvelopeTest {
 
     @Test
     void readsAnnouncementsFromHeadersOrFromTheSeedsBareBody() throws MalformedMessageException {
-        EventEnvelope.Message announcement = EventEnvelope.encodeAnnouncement(PRODUCT_42);
+        EventEnvelope.Message announcement = EventEnvelope.encodeAnnouncement(PRODUCT_42, true);
         AMQP.BasicProperties bare = new AMQP.BasicProperties.Builder().build();
 
         assertThat(EventEnvelope.decodeAnnouncement(PRODUCT_42.type(), asReceived(announcement.properties()),
@@ -161,7 +161,7 @@ class EventEnvelopeTest {
 
     @Test
     void refusesAnnouncementsOfAnotherTypeOrWithoutAValidId() {
-        EventEnvelope.Message order = EventEnvelope.encodeAnnouncement(AggregateRef.of("Order", "1"));
+        EventEnvelope.Message order = EventEnvelope.encodeAnnouncement(AggregateRef.of("Order", "1"), false);
         AMQP.BasicProperties bare = new AMQP.BasicProperties.Builder().build();
 
         assertThatThrownBy(() -> EventEnvelope.decodeAnnouncement(AggregateType.of("Product"),

@@ -19,9 +19,9 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Which messages the broker writes to disk: the events on aggregates' own queues only when the settings ask for it
- * (the log is their durable copy, and the queue a buffer that expires), announcements and partitioned events always
- * (their queues hold what a service that is down for long comes back to).
+ * Which messages the broker writes to disk: the events on aggregates' own queues and their announcements only when
+ * the settings ask for it (the log is their durable copy, and the queue a buffer that expires), partitioned events
+ * always (their queues hold what a service that is down for long comes back to).
  */
 class RabbitMqMessageDurabilityIT {
     private static final int TRANSIENT = 1;
@@ -78,18 +78,29 @@ class RabbitMqMessageDurabilityIT {
     }
 
     @Test
-    void announcementsArePersistent() throws Exception {
-        RabbitMqMessageBus bus = broker.bus(Broker.SHORT);
-        AggregateRef product = product();
-        bus.declareAnnouncements(product.type(), ADS);
-        broker.deleteAfterwards(topology.announcementQueue(product.type(), ADS).value(),
-                topology.announcementExchange(product.type()).value());
+    void announcementsAreAsDurableAsTheEventsTheyAnnounce() throws Exception {
+        assertThat(announcementModes(broker.bus(Broker.SHORT), AggregateType.of("Product")))
+                .as("by default").containsExactly(TRANSIENT, TRANSIENT, TRANSIENT);
+        assertThat(announcementModes(broker.bus(Broker.SHORT, broker.settings.withPersistentAggregateEvents(true)),
+                AggregateType.of("Device")))
+                .as("with persistent aggregate events").containsExactly(PERSISTENT, PERSISTENT, PERSISTENT);
+    }
 
-        bus.announce(product);
-        bus.announceAll(List.of(product));
+    /** The delivery modes of the announcements of an aggregate of the type that each way of announcing sends. */
+    private List<Integer> announcementModes(RabbitMqMessageBus bus, AggregateType type) throws Exception {
+        AggregateRef aggregate = new AggregateRef(type, AggregateId.of(UUID.randomUUID().toString()));
+        broker.deleteAfterwards(topology.aggregateQueue(aggregate, ADS).value(),
+                topology.aggregateExchange(aggregate).value());
+        bus.declareAnnouncements(type, ADS);
+        String queue = topology.announcementQueue(type, ADS).value();
+        broker.deleteAfterwards(queue, topology.announcementExchange(type).value());
+        bus.declareRoute(aggregate, Set.of(ADS));
 
-        assertThat(broker.deliveryModes(topology.announcementQueue(product.type(), ADS).value()))
-                .containsExactly(PERSISTENT, PERSISTENT);
+        bus.announce(aggregate);
+        bus.announceAll(List.of(aggregate));
+        bus.publishAndAnnounce(Map.of(aggregate, Recorder.events(aggregate, 1, 1)), List.of(aggregate));
+
+        return broker.deliveryModes(queue);
     }
 
     @Test
