@@ -113,7 +113,8 @@ final class AggregateConsumers implements Redrive.Queues {
         return droppedAnnouncements.get();
     }
 
-    private boolean isConsuming(AggregateRef aggregate) {
+    /** Whether this listener consumes the aggregate's queue (or waits as a standby consumer of it); never blocks. */
+    boolean isConsuming(AggregateRef aggregate) {
         AggregateConsumer existing = consumers.get(aggregate);
         return existing != null && existing.isOpen();
     }
