@@ -31,6 +31,9 @@ import java.util.function.Function;
  *                        default rather than the seed's 30 s: the hot phases measure aggregates whose routes exist,
  *                        and making 1,000 routes takes longer than 30 s on a 2-core machine, so that with the seed's
  *                        expiry most of them are gone again when the hot phase reaches them ({@code 30} measures that)
+ * @param idleTimeout     the runtimes' consumer idle timeout ({@link io.eventsource.domain.ExpiryPolicy#consumerIdleTimeout()}),
+ *                        the seed's 5 s by default: an aggregate whose events come further apart than it starts its
+ *                        consumers again for each, which a longer one spares at the cost of holding them longer
  * @param sample          whether the library's throughput phases run under the wall-clock {@link StackSampler} and print
  *                        where the time went; off by default, since taking every thread's stack ten times a second
  *                        costs the measured runtimes CPU (about 6% of the JVM's in a partitioned phase)
@@ -45,7 +48,7 @@ import java.util.function.Function;
  */
 record BenchOptions(int events, Duration seconds, int aggregates, int inFlight, int threads, int cold,
                     Duration latencySeconds, double latencyRate, int acks, int memoryAggregates, Duration queueExpiry,
-                    boolean sample, boolean profile, boolean persistentEvents, Set<String> only, Path output) {
+                    Duration idleTimeout, boolean sample, boolean profile, boolean persistentEvents, Set<String> only, Path output) {
     /** The phases, in the order they run. */
     static final Set<String> PHASES = Set.of("hot", "cold", "latency", "partitioned", "acks", "memory");
     /** The number of active aggregates that the memory target is about. */
@@ -66,6 +69,10 @@ record BenchOptions(int events, Duration seconds, int aggregates, int inFlight, 
         if (queueExpiry.compareTo(Duration.ofSeconds(10)) < 0) {
             throw new InvalidValueException("bench.queue.expiry must be 10 seconds or more (longer than the consumer"
                     + " idle timeout), got " + queueExpiry.toSeconds());
+        }
+        if (idleTimeout.isZero() || idleTimeout.isNegative() || idleTimeout.compareTo(queueExpiry) >= 0) {
+            throw new InvalidValueException("bench.idle must be positive and shorter than bench.queue.expiry ("
+                    + queueExpiry.toSeconds() + " s), got " + idleTimeout.toSeconds());
         }
         if (latencyRate < 0) {
             throw new InvalidValueException("bench.latency.rate must be 0 (half the hot maximum) or a positive rate in"
@@ -92,6 +99,7 @@ record BenchOptions(int events, Duration seconds, int aggregates, int inFlight, 
                 read("bench.acks", 20_000, Integer::parseInt),
                 read("bench.memory.aggregates", 2_000, Integer::parseInt),
                 Duration.ofSeconds(read("bench.queue.expiry", 120, Integer::parseInt)),
+                Duration.ofSeconds(read("bench.idle", 5, Integer::parseInt)),
                 read("bench.sample", false, BenchOptions::parseBoolean),
                 read("bench.profile", false, BenchOptions::parseBoolean),
                 read("bench.persistent", false, BenchOptions::parseBoolean),

@@ -39,6 +39,11 @@ record BenchSettings(ExpiryPolicy expiry, EventsourceOptions options, RabbitMqSe
         return new BenchSettings(expiry.withQueueExpiry(value), options, rabbitMq, redis, mySql);
     }
 
+    /** These settings with the seed's expiry policy but another consumer idle timeout. */
+    BenchSettings withConsumerIdleTimeout(Duration value) {
+        return new BenchSettings(expiry.withConsumerIdleTimeout(value), options, rabbitMq, redis, mySql);
+    }
+
     /** From the environment, in the environment's namespace ({@code EVENTSOURCE_NAMESPACE}). */
     static BenchSettings fromEnvironment(Map<String, String> environment) {
         return new BenchSettings(ExpiryPolicy.seed(), EventsourceOptions.defaults(),

@@ -106,7 +106,8 @@ public final class Benchmark {
 
     public static void main(String[] args) throws Exception {
         BenchOptions options = BenchOptions.fromSystemProperties();
-        BenchSettings fresh = BenchSettings.fresh(System.getenv()).withQueueExpiry(options.queueExpiry());
+        BenchSettings fresh = BenchSettings.fresh(System.getenv()).withQueueExpiry(options.queueExpiry())
+                .withConsumerIdleTimeout(options.idleTimeout());
         BenchSettings settings = fresh.withRabbitMq(fresh.rabbitMq()
                 .withPersistentAggregateEvents(options.persistentEvents()));
         Report report = new Report(System.out);

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class BenchOptionsTest {
     private static final String[] NAMES = {"bench.events", "bench.seconds", "bench.only", "bench.latency.rate",
-        "bench.queue.expiry", "bench.sample", "bench.profile"};
+        "bench.queue.expiry", "bench.idle", "bench.sample", "bench.profile"};
 
     @AfterEach
     void clearProperties() {
@@ -42,6 +42,24 @@ class BenchOptionsTest {
         System.setProperty("bench.queue.expiry", "5");
         assertThatThrownBy(BenchOptions::fromSystemProperties)
                 .hasMessageContaining("bench.queue.expiry must be 10 seconds or more");
+    }
+
+    @Test
+    void readsTheIdleTimeoutAndRefusesOneThatTheQueueExpiryCannotFit() {
+        assertThat(BenchOptions.fromSystemProperties().idleTimeout()).as("the seed's").isEqualTo(Duration.ofSeconds(5));
+
+        System.setProperty("bench.idle", "20");
+        assertThat(BenchOptions.fromSystemProperties().idleTimeout()).isEqualTo(Duration.ofSeconds(20));
+
+        System.setProperty("bench.queue.expiry", "20");
+        assertThatThrownBy(BenchOptions::fromSystemProperties)
+                .isInstanceOf(InvalidValueException.class)
+                .hasMessageContaining("bench.idle must be positive and shorter than bench.queue.expiry (20 s), got 20");
+
+        System.setProperty("bench.idle", "0");
+        System.clearProperty("bench.queue.expiry");
+        assertThatThrownBy(BenchOptions::fromSystemProperties)
+                .hasMessageContaining("bench.idle must be positive");
     }
 
     @Test
