@@ -71,11 +71,13 @@ public final class Benchmark {
     /** The warm-up ends after this long whatever the JIT does, so that a run stays within minutes. */
     static final Duration WARM_UP_AT_MOST = Duration.ofSeconds(45);
     /**
-     * The warm-up ends after a round in which the JIT's compiler threads used less than this share of one core: the
-     * phases then measure the library, not the JIT (on two cores, four runtimes' code still compiling takes half a
-     * core for a minute or more, and halves the partitioned rates).
+     * The warm-up ends after {@link #JIT_QUIET_ROUNDS} rounds in a row in which the JIT's compiler threads used less
+     * than this share of one core: the phases then measure the library, not the JIT (on two cores, four runtimes' code
+     * still compiling takes half a core for a minute or more, and halves the partitioned rates).
      */
     static final double JIT_SETTLED = 0.15;
+    /** How many quiet rounds in a row end a warm-up ({@link JitSettling}: one lull is not enough). */
+    static final int JIT_QUIET_ROUNDS = 2;
     /** The longest the library's latency warm-up waits for the backlog of its consumers' starts to drain. */
     static final Duration LONGEST_LATENCY_WARM_UP = Duration.ofSeconds(60);
 
@@ -320,19 +322,20 @@ public final class Benchmark {
     }
 
     /**
-     * Publishes in rounds of {@link #WARM_UP_ROUND} (not counted) until, after {@link #WARM_UP_AT_LEAST}, a round in
-     * which the JIT used less than {@link #JIT_SETTLED} of a core, or for {@link #WARM_UP_AT_MOST} at most (or for
-     * {@link #WARM_UP_AT_LEAST} where {@code /proc} does not tell the JIT's time). It prints the JIT's share in each
-     * round.
+     * Publishes in rounds of {@link #WARM_UP_ROUND} (not counted) until, after {@link #WARM_UP_AT_LEAST},
+     * {@link #JIT_QUIET_ROUNDS} rounds in a row in which the JIT used less than {@link #JIT_SETTLED} of a core, or for
+     * {@link #WARM_UP_AT_MOST} at most (or for {@link #WARM_UP_AT_LEAST} where {@code /proc} does not tell the JIT's
+     * time). It prints the JIT's share in each round.
      *
      * @param what what the rounds publish, in words
      */
     private void warmUp(String what, WarmUpRound rounds) throws Exception {
         long started = System.nanoTime();
+        JitSettling settling = new JitSettling(WARM_UP_AT_LEAST, WARM_UP_AT_MOST, JIT_SETTLED, JIT_QUIET_ROUNDS);
         List<String> shares = new ArrayList<>();
         long events = 0;
-        String ended;
-        while (true) {
+        JitSettling.Ended ended;
+        do {
             double jitBefore = CpuShares.jitSeconds();
             long roundStarted = System.nanoTime();
             Throughput round = rounds.run(shares.size());
@@ -341,25 +344,16 @@ public final class Benchmark {
             double share = jitBefore < 0 || jitAfter < 0 ? Double.NaN
                     : Math.max(0, jitAfter - jitBefore) / ((System.nanoTime() - roundStarted) / 1e9);
             shares.add(Double.isNaN(share) ? "?" : String.format(java.util.Locale.ROOT, "%.0f", 100 * share));
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-            if (elapsed.compareTo(WARM_UP_AT_LEAST) >= 0) {
-                if (share < JIT_SETTLED) {
-                    ended = String.format(java.util.Locale.ROOT, "until the JIT used less than %.0f%% of a core",
-                            100 * JIT_SETTLED);
-                    break;
-                }
-                if (Double.isNaN(share)) {
-                    ended = "the JIT's time unknown (no /proc)";
-                    break;
-                }
-                if (elapsed.compareTo(WARM_UP_AT_MOST) >= 0) {
-                    ended = "the most it waits: the JIT had not settled";
-                    break;
-                }
-            }
-        }
+            ended = settling.afterRound(share, Duration.ofNanos(System.nanoTime() - started));
+        } while (ended == null);
+        String why = switch (ended) {
+            case SETTLED -> String.format(java.util.Locale.ROOT, "until the JIT used less than %.0f%% of a core in %d"
+                    + " rounds in a row", 100 * JIT_SETTLED, JIT_QUIET_ROUNDS);
+            case AT_MOST -> "the most it waits: the JIT had not settled";
+            case UNKNOWN -> "the JIT's time unknown (no /proc)";
+        };
         report.say("  warm-up (not counted): %d %s in %.1f s, %s; the JIT's share of a core in each round of %d s,"
-                        + " in %%: %s", events, what, (System.nanoTime() - started) / 1e9, ended,
+                        + " in %%: %s", events, what, (System.nanoTime() - started) / 1e9, why,
                 WARM_UP_ROUND.toSeconds(), String.join(", ", shares));
     }
 
