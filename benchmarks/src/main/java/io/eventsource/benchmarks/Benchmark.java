@@ -573,6 +573,9 @@ public final class Benchmark {
         report.say("  the JIT compiled for %d ms (its threads' time) during the phase",
                 jit.getTotalCompilationTime() - compiledBefore);
         report.say("  %s", cpu.summary());
+        if (result instanceof Throughput throughput) {
+            report.say("  %s", cpu.perEvent(throughput.published()));
+        }
         profiled.forEach(line -> report.say("%s", line));
         if (sampler != null) {
             report.say("  where the time went (wall-clock samples every 100 ms; innermost library frame < top frame):");
