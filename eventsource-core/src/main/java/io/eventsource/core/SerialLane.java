@@ -117,9 +117,17 @@ final class SerialLane {
 
     /**
      * Goes on after a task's stage completed: on the lane's executor, so that the thread that completed the stage (a
-     * timer, the ack store's completions) is not the one that runs the lane's next tasks.
+     * timer, the ack store's completions) is not the one that runs the lane's next tasks. A lane that has no next task
+     * and nobody waiting for it to be idle becomes idle here instead: handing it over only for it to find nothing
+     * would wake a thread per task (most of a partition's aggregates have one event at a time).
      */
     private void resume() {
+        synchronized (this) {
+            if (tasks.isEmpty() && idle == null) {
+                running = false;
+                return;
+            }
+        }
         start.execute(this::drain);
     }
 

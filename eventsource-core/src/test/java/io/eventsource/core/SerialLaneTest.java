@@ -100,4 +100,43 @@ class SerialLaneTest {
         assertThat(ran).containsExactly("first", "second");
         assertThat(lane.whenIdle()).isDone();
     }
+
+    @Test
+    void aLaneWithNothingMoreBecomesIdleWhereItsStageCompletesWithoutAHandOver() {
+        List<Runnable> queued = new ArrayList<>();
+        SerialLane lane = new SerialLane("lane", queued::add);
+        CompletableFuture<Void> stage = new CompletableFuture<>();
+        lane.submit(() -> stage);
+        queued.remove(0).run();
+
+        stage.complete(null);
+
+        assertThat(queued).as("nothing to hand over").isEmpty();
+        assertThat(lane.whenIdle()).isDone();
+        List<String> ran = new ArrayList<>();
+        lane.submit(() -> {
+            ran.add("next");
+            return CompletableFuture.completedFuture(null);
+        });
+        assertThat(queued).as("the next task starts on the executor, as on any idle lane").hasSize(1);
+        queued.remove(0).run();
+        assertThat(ran).containsExactly("next");
+    }
+
+    @Test
+    void whoWaitsForTheLaneToBeIdleIsToldOnItsExecutorNotOnTheCompletingThread() {
+        List<Runnable> queued = new ArrayList<>();
+        SerialLane lane = new SerialLane("lane", queued::add);
+        CompletableFuture<Void> stage = new CompletableFuture<>();
+        lane.submit(() -> stage);
+        queued.remove(0).run();
+        CompletableFuture<Void> idle = lane.whenIdle();
+
+        stage.complete(null);
+
+        assertThat(idle).as("not on the completing thread").isNotDone();
+        assertThat(queued).hasSize(1);
+        queued.remove(0).run();
+        assertThat(idle).isDone();
+    }
 }
