@@ -114,7 +114,7 @@ final class AggregateConsumer implements DeliveryListener {
         waiting.add(delivery);
         if (!delivered) {
             delivered = true;
-            lane.submit(this::handedOver);
+            lane.submitNonBlocking(this::handedOver);
         }
         lane.submit(() -> {
             waiting.remove(delivery);
@@ -157,7 +157,7 @@ final class AggregateConsumer implements DeliveryListener {
      * aggregate) has finished whatever it still had in progress: one aggregate never runs in two lanes at once.
      */
     void after(AggregateConsumer previous) {
-        lane.submit(previous.lane::whenIdle);
+        lane.submitNonBlocking(previous.lane::whenIdle);
     }
 
     /**

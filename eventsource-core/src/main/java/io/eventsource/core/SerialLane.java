@@ -63,6 +63,35 @@ final class SerialLane {
         start.execute(this::drain);
     }
 
+    /**
+     * Submits a task that does not block: it only starts waiting for something (a timer, another lane) and returns
+     * the stage that completes when the wait is over. On an idle lane it runs at once on the submitting thread, so the
+     * wait starts without a hand-over to the executor; queued behind other tasks, it runs as any task does.
+     */
+    void submitNonBlocking(Supplier<? extends CompletionStage<?>> task) {
+        synchronized (this) {
+            if (running) {
+                tasks.add(task);
+                return;
+            }
+            running = true;
+        }
+        CompletableFuture<?> stage;
+        try {
+            stage = task.get().toCompletableFuture();
+        } catch (RuntimeException | Error e) {
+            if (e instanceof VirtualMachineError) {
+                throw e;
+            }
+            LOG.error("task in lane {} failed; the lane goes on", name, e);
+            stage = CompletableFuture.completedFuture(null);
+        }
+        stage.whenComplete((result, error) -> {
+            logFailure(error);
+            resume();
+        });
+    }
+
     /** Completes once no task is running or queued. */
     synchronized CompletableFuture<Void> whenIdle() {
         if (!running) {

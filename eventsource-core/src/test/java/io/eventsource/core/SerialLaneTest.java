@@ -139,4 +139,71 @@ class SerialLaneTest {
         queued.remove(0).run();
         assertThat(idle).isDone();
     }
+
+    @Test
+    void aTaskThatDoesNotBlockStartsOnTheSubmittingThreadOfAnIdleLane() {
+        List<Runnable> queued = new ArrayList<>();
+        SerialLane lane = new SerialLane("lane", queued::add);
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        List<String> ran = new ArrayList<>();
+
+        lane.submitNonBlocking(() -> {
+            ran.add("wait");
+            return gate;
+        });
+        lane.submit(() -> {
+            ran.add("next");
+            return CompletableFuture.completedFuture(null);
+        });
+
+        assertThat(ran).as("started here, at once").containsExactly("wait");
+        assertThat(queued).as("nothing handed to the executor while the wait lasts").isEmpty();
+        gate.complete(null);
+        assertThat(ran).as("the next task not on the thread that ended the wait").containsExactly("wait");
+        assertThat(queued).hasSize(1);
+        queued.remove(0).run();
+        assertThat(ran).containsExactly("wait", "next");
+        assertThat(lane.whenIdle()).isDone();
+    }
+
+    @Test
+    void aTaskThatDoesNotBlockWaitsItsTurnBehindARunningOne() {
+        List<Runnable> queued = new ArrayList<>();
+        SerialLane lane = new SerialLane("lane", queued::add);
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        List<String> ran = new ArrayList<>();
+        lane.submit(() -> {
+            ran.add("first");
+            return first;
+        });
+        queued.remove(0).run();
+
+        lane.submitNonBlocking(() -> {
+            ran.add("wait");
+            return CompletableFuture.completedFuture(null);
+        });
+
+        assertThat(ran).containsExactly("first");
+        first.complete(null);
+        queued.remove(0).run();
+        assertThat(ran).containsExactly("first", "wait");
+        assertThat(lane.whenIdle()).isDone();
+    }
+
+    @Test
+    void aTaskThatDoesNotBlockAndThrowsLeavesTheLaneGoingOn() {
+        SerialLane lane = new SerialLane("lane");
+        List<String> ran = new ArrayList<>();
+
+        lane.submitNonBlocking(() -> {
+            throw new IllegalStateException("boom");
+        });
+        lane.submit(() -> {
+            ran.add("after");
+            return CompletableFuture.completedFuture(null);
+        });
+
+        assertThat(ran).containsExactly("after");
+        assertThat(lane.whenIdle()).isDone();
+    }
 }
