@@ -141,6 +141,16 @@ final class PartitionConsumer implements DeliveryListener {
         consumer.onDelivery(delivery);
     }
 
+    /**
+     * True: a delivery only goes to its aggregate's lane, which starts its work on the runtime's scheduler; no handler
+     * and no store runs on the caller's thread. (A hand-over to another instance cancels the subscription, which the
+     * bus does off the caller's thread.)
+     */
+    @Override
+    public boolean returnsAtOnce() {
+        return true;
+    }
+
     /** A consumer of one aggregate of the partition, after whatever the partition's previous consumer still runs of it. */
     private AggregateConsumer lane(AggregateRef aggregate) {
         AggregateConsumer consumer = new AggregateConsumer(aggregate, new SerialLane(name + "/" + aggregate, lanes),

@@ -28,7 +28,8 @@ import java.util.function.BooleanSupplier;
 /**
  * One consumer of one queue of events (an aggregate's or a partition's), on a channel of its own. amqp-client calls
  * the consumer on its dispatch threads; they only decode and hand over to the subscription's {@link SerialExecutor},
- * which calls the listener one delivery at a time. Every operation on the channel (consume, ack, reject, cancel, close)
+ * which calls the listener one delivery at a time (a listener that {@link DeliveryListener#returnsAtOnce() returns at
+ * once} is called on the dispatch thread itself when the executor has nothing else to do). Every operation on the channel (consume, ack, reject, cancel, close)
  * holds the subscription's channel lock, so the channel is never used by two threads at once, and an ack from any
  * thread has been written to the broker when {@link Delivery#ack()} returns (an ack queued for later could be lost with
  * a crash right after it). Each delivery is settled on its own, in any order. The consumer is not in the client's
@@ -349,7 +350,7 @@ abstract class QueueSubscription implements Subscription {
             return;
         }
         RabbitDelivery delivery = new RabbitDelivery(event, envelope.isRedeliver(), tag);
-        serial.execute(() -> {
+        Runnable handOut = () -> {
             if (!isOpen()) {
                 return;
             }
@@ -359,7 +360,13 @@ abstract class QueueSubscription implements Subscription {
                 LOG.error("The listener of {} failed on {}; the message is requeued", queue, event, e);
                 delivery.requeue();
             }
-        });
+        };
+        if (listener.returnsAtOnce()) {
+            // on the client's dispatch thread, unless the subscription's executor is busy: one hand-over fewer
+            serial.runHereIfIdle(handOut);
+        } else {
+            serial.execute(handOut);
+        }
     }
 
     private void reject(long tag) {

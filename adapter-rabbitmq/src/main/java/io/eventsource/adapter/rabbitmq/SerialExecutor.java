@@ -42,6 +42,36 @@ final class SerialExecutor implements Executor {
         }
     }
 
+    /**
+     * Runs {@code task} on the calling thread if nothing of this executor runs or waits, else queues it as
+     * {@link #execute} does. Tasks handed in while it runs wait for it, and then run on the pool, never on the calling
+     * thread: that thread is only lent for this one task.
+     */
+    void runHereIfIdle(Runnable task) {
+        synchronized (tasks) {
+            if (draining) {
+                tasks.add(task);
+                return;
+            }
+            draining = true;
+        }
+        run(task);
+        synchronized (tasks) {
+            if (tasks.isEmpty()) {
+                draining = false;
+                return;
+            }
+        }
+        try {
+            pool.execute(this::drain);
+        } catch (RejectedExecutionException closing) {
+            synchronized (tasks) {
+                tasks.clear();
+                draining = false;
+            }
+        }
+    }
+
     private void drain() {
         while (true) {
             Runnable next;
@@ -52,11 +82,15 @@ final class SerialExecutor implements Executor {
                     return;
                 }
             }
-            try {
-                next.run();
-            } catch (RuntimeException | Error e) {
-                LOG.error("A task of the RabbitMQ message bus failed; the next ones still run", e);
-            }
+            run(next);
+        }
+    }
+
+    private static void run(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException | Error e) {
+            LOG.error("A task of the RabbitMQ message bus failed; the next ones still run", e);
         }
     }
 }

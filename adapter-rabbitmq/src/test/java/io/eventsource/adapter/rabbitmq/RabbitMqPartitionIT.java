@@ -6,6 +6,9 @@ import io.eventsource.domain.AggregateTopology;
 import io.eventsource.domain.AggregateType;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.domain.Topology;
+import io.eventsource.ports.Delivery;
+import io.eventsource.ports.DeliveryListener;
+import io.eventsource.ports.EndReason;
 import io.eventsource.ports.PermanentPortException;
 import io.eventsource.ports.PublishResult;
 import io.eventsource.ports.Subscription;
@@ -16,8 +19,13 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -110,6 +118,53 @@ class RabbitMqPartitionIT {
         Poll.never("more than the prefetch unsettled", Duration.ofMillis(500), () -> recorder.deliveries.size() > 3);
         recorder.deliveries.get(1).ack();
         Poll.until("one more after an ack", PATIENCE, () -> recorder.deliveries.size() == 4);
+    }
+
+    @Test
+    void aListenerThatReturnsAtOnceIsCalledOnTheClientsThreadOneDeliveryAtATimeInOrderAndEndedAfterThem() {
+        RabbitMqMessageBus bus = partitioned(broker.settings);
+        bus.declarePartitions(ORDER, ADS);
+        List<Long> sequences = new CopyOnWriteArrayList<>();
+        List<String> threads = new CopyOnWriteArrayList<>();
+        AtomicInteger inCall = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        AtomicReference<Integer> deliveriesWhenEnded = new AtomicReference<>();
+        DeliveryListener atOnce = new DeliveryListener() {
+            @Override
+            public void onDelivery(Delivery delivery) {
+                if (inCall.incrementAndGet() > 1) {
+                    overlaps.incrementAndGet();
+                }
+                threads.add(Thread.currentThread().getName());
+                sequences.add(delivery.event().sequence());
+                delivery.ack();
+                inCall.decrementAndGet();
+            }
+
+            @Override
+            public void onEnded(EndReason reason) {
+                deliveriesWhenEnded.set(sequences.size());
+            }
+
+            @Override
+            public boolean returnsAtOnce() {
+                return true;
+            }
+        };
+        Subscription subscription = bus.subscribePartition(ORDER, 3, ADS, "ads-1", atOnce);
+        AggregateRef order = orderIn(3);
+
+        bus.publish(order, Recorder.events(order, 1, 50));
+        Poll.until("fifty delivered", PATIENCE, () -> sequences.size() == 50);
+        subscription.cancel();
+        Poll.until("told of the end", PATIENCE, () -> deliveriesWhenEnded.get() != null);
+
+        assertThat(sequences).as("in queue order").isEqualTo(LongStream.rangeClosed(1, 50).boxed().toList());
+        assertThat(overlaps.get()).as("one call at a time").isZero();
+        assertThat(deliveriesWhenEnded.get()).as("the end after every delivery").isEqualTo(50);
+        assertThat(threads.get(0)).as("the first on the client's thread, not handed to one of the bus's")
+                .doesNotStartWith("eventsource-rabbitmq-");
+        Poll.until("every delivery settled", PATIENCE, () -> messageCount(queue(3)) == 0);
     }
 
     @Test
