@@ -76,20 +76,8 @@ final class SerialLane {
             }
             running = true;
         }
-        CompletableFuture<?> stage;
-        try {
-            stage = task.get().toCompletableFuture();
-        } catch (RuntimeException | Error e) {
-            if (e instanceof VirtualMachineError) {
-                throw e;
-            }
-            LOG.error("task in lane {} failed; the lane goes on", name, e);
-            stage = CompletableFuture.completedFuture(null);
-        }
-        stage.whenComplete((result, error) -> {
-            logFailure(error);
-            resume();
-        });
+        CompletableFuture<?> stage = stageOf(task);
+        resumeWhenDone(stage == null ? CompletableFuture.completedFuture(null) : stage);
     }
 
     /** Completes once no task is running or queued. */
@@ -121,27 +109,38 @@ final class SerialLane {
                 }
                 return;
             }
-            CompletableFuture<?> stage;
-            try {
-                stage = next.get().toCompletableFuture();
-            } catch (RuntimeException | Error e) {
-                if (e instanceof VirtualMachineError) {
-                    throw e;
-                }
-                LOG.error("task in lane {} failed; the lane goes on", name, e);
+            CompletableFuture<?> stage = stageOf(next);
+            if (stage == null) {
                 continue;
             }
             if (!stage.isDone()) {
-                stage.whenComplete((result, error) -> {
-                    logFailure(error);
-                    resume();
-                });
+                resumeWhenDone(stage);
                 return;
             }
             if (stage.isCompletedExceptionally()) {
                 stage.whenComplete((result, error) -> logFailure(error));
             }
         }
+    }
+
+    /** Starts a task; null if it threw (logged: the lane goes on). */
+    private CompletableFuture<?> stageOf(Supplier<? extends CompletionStage<?>> task) {
+        try {
+            return task.get().toCompletableFuture();
+        } catch (RuntimeException | Error e) {
+            if (e instanceof VirtualMachineError) {
+                throw e;
+            }
+            LOG.error("task in lane {} failed; the lane goes on", name, e);
+            return null;
+        }
+    }
+
+    private void resumeWhenDone(CompletableFuture<?> stage) {
+        stage.whenComplete((result, error) -> {
+            logFailure(error);
+            resume();
+        });
     }
 
     /**

@@ -32,14 +32,7 @@ final class SerialExecutor implements Executor {
             }
             draining = true;
         }
-        try {
-            pool.execute(this::drain);
-        } catch (RejectedExecutionException closing) {
-            synchronized (tasks) {
-                tasks.clear();
-                draining = false;
-            }
-        }
+        drainOnPool();
     }
 
     /**
@@ -62,6 +55,11 @@ final class SerialExecutor implements Executor {
                 return;
             }
         }
+        drainOnPool();
+    }
+
+    /** Drains on the pool; if the pool is closing, what waits is dropped (the bus is closing too). */
+    private void drainOnPool() {
         try {
             pool.execute(this::drain);
         } catch (RejectedExecutionException closing) {
