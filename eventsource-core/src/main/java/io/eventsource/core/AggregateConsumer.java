@@ -69,12 +69,17 @@ final class AggregateConsumer implements DeliveryListener {
     private boolean delivered;
 
     /**
+     * A consumer of an aggregate queue: a delivery runs on the bus's thread that hands it over while the lane is idle;
+     * the next one after an event whose ack, retry or hand-over completed later runs on the scheduler's workers, not
+     * on the thread that completed it (an ack store's one completion thread, a timer), which other aggregates wait for.
+     *
      * @param laneName names the lane in logs
      * @param stopping whether the listener is stopping: then nothing more starts here
      */
     AggregateConsumer(AggregateRef aggregate, String laneName, Dispatcher dispatcher, Scheduler scheduler,
                       BooleanSupplier stopping, Keeper keeper) {
-        this(aggregate, new SerialLane(laneName), dispatcher, scheduler, stopping, keeper, () -> NEVER_FRESH);
+        this(aggregate, SerialLane.resumingOn(laneName, scheduler::execute), dispatcher, scheduler, stopping, keeper,
+                () -> NEVER_FRESH);
     }
 
     /**

@@ -12,8 +12,11 @@ import java.util.function.Supplier;
 
 /**
  * Runs asynchronous tasks one at a time, in submission order: a task starts only when the previous one's stage
- * has completed. A task runs on the thread that submitted it when the lane was idle, or on the thread that completed
- * the previous task's stage; a lane given an executor runs every task there instead, so that the submitter and
+ * has completed. Where a task runs depends on how the lane was made. {@link #SerialLane(String)}: on the thread that
+ * submitted it when the lane was idle, or on the thread that completed the previous task's stage.
+ * {@link #resumingOn}: on the submitting thread when the lane was idle, and after a stage that completed later, on
+ * the executor given, never on the thread that completed it (a timer, the ack store's one completion thread), which
+ * serves other lanes too. {@link #SerialLane(String, Executor)}: every task on the executor, so that the submitter and
  * whoever completes a stage go on at once. No thread of its own, and no thread ever blocks waiting. A task that
  * throws or fails is logged and the lane goes on. This is what keeps one aggregate's events strictly serial
  * while the bus threads, retry timers and store completions that drive them vary.
@@ -24,6 +27,8 @@ final class SerialLane {
     private final String name;
     /** Where a lane that was idle starts its next task. */
     private final Executor start;
+    /** Where the lane goes on after a task whose stage completed later than the task returned. */
+    private final Executor resume;
     /** The executor the lane was given, or null: its tasks run on the threads that submit them or complete stages. */
     private final Executor executor;
     private final Queue<Supplier<? extends CompletionStage<?>>> tasks = new ArrayDeque<>();
@@ -31,16 +36,30 @@ final class SerialLane {
     private CompletableFuture<Void> idle;
 
     SerialLane(String name) {
-        this.name = name;
-        this.start = Runnable::run;
-        this.executor = null;
+        this(name, Runnable::run, Runnable::run, null);
     }
 
     /** A lane whose first task after it was idle starts on {@code start} rather than on the submitting thread. */
     SerialLane(String name, Executor start) {
+        this(name, RunsAnyway.of(start), RunsAnyway.of(start), start);
+    }
+
+    private SerialLane(String name, Executor start, Executor resume, Executor executor) {
         this.name = name;
-        this.start = RunsAnyway.of(start);
-        this.executor = start;
+        this.start = start;
+        this.resume = resume;
+        this.executor = executor;
+    }
+
+    /**
+     * A lane that runs a task on the thread that submits it while the lane is idle, and goes on on {@code resumeOn}
+     * after a task whose stage completed later: an aggregate queue's consumer, whose deliveries come on the bus's
+     * threads one at a time, and whose next delivery after an ack, a retry's backoff or a hand-over must not run on
+     * the thread that completed it. Its tasks may block: they wait for their reads on their own thread
+     * ({@link #executor()} is null).
+     */
+    static SerialLane resumingOn(String name, Executor resumeOn) {
+        return new SerialLane(name, Runnable::run, RunsAnyway.of(resumeOn), null);
     }
 
     /**
@@ -144,10 +163,10 @@ final class SerialLane {
     }
 
     /**
-     * Goes on after a task's stage completed: on the lane's executor, so that the thread that completed the stage (a
-     * timer, the ack store's completions) is not the one that runs the lane's next tasks. A lane that has no next task
-     * and nobody waiting for it to be idle becomes idle here instead: handing it over only for it to find nothing
-     * would wake a thread per task (most of a partition's aggregates have one event at a time).
+     * Goes on after a task's stage completed: on the lane's executor or the one it resumes on, so that the thread that
+     * completed the stage (a timer, the ack store's completions) is not the one that runs the lane's next tasks. A lane
+     * that has no next task and nobody waiting for it to be idle becomes idle here instead: handing it over only for
+     * it to find nothing would wake a thread per task (most aggregates have one event at a time).
      */
     private void resume() {
         synchronized (this) {
@@ -156,7 +175,7 @@ final class SerialLane {
                 return;
             }
         }
-        start.execute(this::drain);
+        resume.execute(this::drain);
     }
 
     private void logFailure(Throwable error) {

@@ -1,29 +1,39 @@
 package io.eventsource.core;
 
 import io.eventsource.adapter.inmemory.InMemoryBroker;
+import io.eventsource.domain.Ack;
 import io.eventsource.domain.AggregateRef;
 import io.eventsource.domain.Event;
 import io.eventsource.domain.EventName;
 import io.eventsource.domain.ExpiryPolicy;
 import io.eventsource.domain.Payload;
 import io.eventsource.domain.ServiceName;
+import io.eventsource.ports.AckStore;
 import io.eventsource.ports.Append;
 import io.eventsource.ports.AppendOutcome;
+import io.eventsource.ports.DeliveryListener;
 import io.eventsource.ports.EventLog;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.PublishResult;
+import io.eventsource.ports.Subscription;
 import io.eventsource.tck.ForwardingEventLog;
 import io.eventsource.tck.ForwardingMessageBus;
 import org.junit.jupiter.api.Test;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -245,6 +255,113 @@ class RealThreadsTest {
             assertThat(order).filteredOn(s -> s.startsWith("fast")).containsExactly("fast#1", "fast#2");
             producing.stop().get(10, TimeUnit.SECONDS);
             listening.stop().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * The MySQL and PostgreSQL ack stores complete the stages of recorded acks on one thread of their own. An
+     * aggregate whose next event waits in its lane when its ack completes goes on elsewhere: run on that thread, its
+     * handler would hold up the completion of every other aggregate's acks, and with them those aggregates.
+     */
+    @Test
+    void anAggregateThatGoesOnAfterItsAckHoldsUpNoOtherAggregateWhenAcksCompleteOnOneThread() throws Exception {
+        InMemoryPorts ports = InMemoryPorts.create();
+        ExecutorService completions = Executors.newSingleThreadExecutor();
+        CountDownLatch slowSecondDelivered = new CountDownLatch(1);
+        AtomicReference<Thread> slowFirstHandledOn = new AtomicReference<>();
+        List<String> handlerThreads = new CopyOnWriteArrayList<>();
+        AckStore acks = new ForwardingAckStore(ports.ackStore()) {
+            @Override
+            public CompletionStage<Void> record(Collection<Ack> recorded) {
+                boolean slowFirst = recorded.stream().anyMatch(ack -> ack.aggregate().equals(SLOW) && ack.sequence() == 1);
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                super.record(recorded).whenComplete((ok, error) -> completions.execute(() -> {
+                    if (slowFirst) {
+                        // SLOW's second event waits in its lane when its first one's ack completes, and the thread
+                        // that handled the first one has left the lane (it waits for its next task)
+                        await(slowSecondDelivered);
+                        awaitWaiting(slowFirstHandledOn.get());
+                    }
+                    if (error == null) {
+                        done.complete(null);
+                    } else {
+                        done.completeExceptionally(error);
+                    }
+                }));
+                return done;
+            }
+        };
+        CountDownLatch fastHandled = new CountDownLatch(2);
+        AtomicBoolean fastWentOn = new AtomicBoolean();
+        CountDownLatch slowHandled = new CountDownLatch(2);
+        try (SystemScheduler scheduler = new SystemScheduler(2)) {
+            InMemoryBroker broker = new InMemoryBroker(scheduler, ExpiryPolicy.seed());
+            MessageBus bus = new ForwardingMessageBus(broker.connect()) {
+                @Override
+                public Subscription subscribeAggregate(AggregateRef aggregate, ServiceName service,
+                                                       DeliveryListener listener) {
+                    return super.subscribeAggregate(aggregate, service, delivery -> {
+                        listener.onDelivery(delivery);
+                        if (delivery.event().aggregate().equals(SLOW) && delivery.event().sequence() == 2) {
+                            slowSecondDelivered.countDown();
+                        }
+                    });
+                }
+            };
+            Eventsource runtime = new Eventsource(ports.eventLog(), acks, ports.registry(), bus, scheduler,
+                    ExpiryPolicy.seed());
+            Listener ads = runtime.listener(ServiceName.of("ads"));
+            ads.listen("Product", "projections").onAny(event -> {
+                handlerThreads.add(Thread.currentThread().getName());
+                if (event.aggregate().equals(SLOW) && event.sequence() == 1) {
+                    slowFirstHandledOn.set(Thread.currentThread());
+                }
+                if (event.aggregate().equals(SLOW) && event.sequence() == 2) {
+                    fastWentOn.set(awaitQuietly(fastHandled));
+                }
+                (event.aggregate().equals(FAST) ? fastHandled : slowHandled).countDown();
+            });
+            ads.start();
+            Publisher publisher = runtime.publisher();
+            publisher.publish(SLOW, EventName.of("Changed"), Payload.text("slow 1"));
+            publisher.publish(SLOW, EventName.of("Changed"), Payload.text("slow 2"));
+            assertThat(slowSecondDelivered.await(10, TimeUnit.SECONDS)).as("both of SLOW's events delivered").isTrue();
+            publisher.publish(FAST, EventName.of("Changed"), Payload.text("fast 1"));
+            publisher.publish(FAST, EventName.of("Changed"), Payload.text("fast 2"));
+
+            assertThat(slowHandled.await(20, TimeUnit.SECONDS)).as("SLOW's two events handled").isTrue();
+            assertThat(fastWentOn).as("FAST's two events handled while SLOW's second one waited for them").isTrue();
+            assertThat(fastHandled.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(handlerThreads).as("no handler on the ack store's completion thread").hasSize(4)
+                    .doesNotContain(completionThread(completions));
+            runtime.stop().get(10, TimeUnit.SECONDS);
+        } finally {
+            completions.shutdownNow();
+        }
+    }
+
+    private static String completionThread(ExecutorService completions) throws Exception {
+        return completions.submit(() -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS);
+    }
+
+    /** Waits until {@code thread} waits (for its pool's next task, here), or has ended. */
+    private static void awaitWaiting(Thread thread) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (thread.getState() != Thread.State.WAITING && thread.getState() != Thread.State.TIMED_WAITING
+                && thread.getState() != Thread.State.TERMINATED) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(thread + " never went back to waiting");
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private static boolean awaitQuietly(CountDownLatch latch) {
+        try {
+            return latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

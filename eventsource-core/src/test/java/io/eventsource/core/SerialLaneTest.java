@@ -102,6 +102,44 @@ class SerialLaneTest {
     }
 
     @Test
+    void aLaneResumingOnAnExecutorStartsOnTheSubmitterAndGoesOnThereAfterAStageCompletesElsewhere() {
+        List<Runnable> queued = new ArrayList<>();
+        SerialLane lane = SerialLane.resumingOn("lane", queued::add);
+        CompletableFuture<Void> stage = new CompletableFuture<>();
+        List<String> ran = new ArrayList<>();
+        Thread submitter = Thread.currentThread();
+        List<Thread> ranOn = new ArrayList<>();
+        lane.submit(() -> {
+            ran.add("first");
+            ranOn.add(Thread.currentThread());
+            return stage;
+        });
+        assertThat(ran).as("the idle lane runs it on the submitting thread, at once").containsExactly("first");
+        assertThat(ranOn).containsExactly(submitter);
+        assertThat(queued).isEmpty();
+        assertThat(lane.executor()).as("its tasks wait for their reads on their own thread").isNull();
+        lane.submit(() -> {
+            ran.add("second");
+            return CompletableFuture.completedFuture(null);
+        });
+
+        // whoever completes the stage (the ack store's one completion thread, a timer) does not run the next task
+        stage.complete(null);
+
+        assertThat(ran).as("not on the completing thread").containsExactly("first");
+        assertThat(queued).as("handed to the executor it resumes on").hasSize(1);
+        queued.remove(0).run();
+        assertThat(ran).containsExactly("first", "second");
+        assertThat(lane.whenIdle()).isDone();
+        lane.submit(() -> {
+            ran.add("third");
+            return CompletableFuture.completedFuture(null);
+        });
+        assertThat(ran).as("idle again: on the submitting thread").containsExactly("first", "second", "third");
+        assertThat(queued).isEmpty();
+    }
+
+    @Test
     void aLaneWithNothingMoreBecomesIdleWhereItsStageCompletesWithoutAHandOver() {
         List<Runnable> queued = new ArrayList<>();
         SerialLane lane = new SerialLane("lane", queued::add);

@@ -346,56 +346,6 @@ class SharedReadsTest {
         assertThat(later.stream().mapToInt(Integer::intValue).sum()).isEqualTo(WAITING);
     }
 
-    /** An ack store that forwards every call, for tests that watch one of them. */
-    private static class ForwardingAckStore implements AckStore {
-        private final AckStore delegate;
-
-        ForwardingAckStore(AckStore delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public CompletionStage<Void> record(Collection<Ack> acks) {
-            return delegate.record(acks);
-        }
-
-        @Override
-        public Map<AckKey, Ack> find(Collection<AckKey> keys) {
-            return delegate.find(keys);
-        }
-
-        @Override
-        public long lastSequence(ServiceName service, Projection projection, AggregateRef aggregate) {
-            return delegate.lastSequence(service, projection, aggregate);
-        }
-
-        @Override
-        public Map<Binding, Long> lastSequences(Collection<Binding> bindings, AggregateRef aggregate) {
-            return delegate.lastSequences(bindings, aggregate);
-        }
-
-        @Override
-        public Map<AggregateRef, Map<Binding, Long>> lastSequencesAll(Collection<Binding> bindings,
-                                                                       Collection<AggregateRef> aggregates) {
-            return delegate.lastSequencesAll(bindings, aggregates);
-        }
-
-        @Override
-        public Set<EventId> acknowledged(ServiceName service, Projection projection, Collection<EventId> events) {
-            return delegate.acknowledged(service, projection, events);
-        }
-
-        @Override
-        public void forget(Binding binding, Collection<EventId> events) {
-            delegate.forget(binding, events);
-        }
-
-        @Override
-        public List<Ack> failures(ServiceName service, Projection projection, int limit) {
-            return delegate.failures(service, projection, limit);
-        }
-    }
-
     private static NewEvent event() {
         return new NewEvent(EventId.random(), EventName.of("Changed"), Payload.json("{}"), Map.of(),
                 Instant.parse("2026-01-01T00:00:00Z"));
