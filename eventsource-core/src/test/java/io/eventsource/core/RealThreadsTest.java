@@ -16,6 +16,7 @@ import io.eventsource.ports.EventLog;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.PublishResult;
 import io.eventsource.ports.Subscription;
+import io.eventsource.tck.ForwardingAckStore;
 import io.eventsource.tck.ForwardingEventLog;
 import io.eventsource.tck.ForwardingMessageBus;
 import org.junit.jupiter.api.Test;

@@ -18,6 +18,7 @@ import io.eventsource.ports.EventLog;
 import io.eventsource.ports.LoggedEvent;
 import io.eventsource.ports.SequenceRange;
 import io.eventsource.ports.TransientPortException;
+import io.eventsource.tck.ForwardingAckStore;
 import io.eventsource.tck.ForwardingEventLog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

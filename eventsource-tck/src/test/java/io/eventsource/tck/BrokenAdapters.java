@@ -125,50 +125,6 @@ final class BrokenAdapters {
         }
     }
 
-    /** An {@link AckStore} that hands every call to another one. */
-    abstract static class ForwardingAckStore implements AckStore {
-        private final AckStore delegate;
-
-        ForwardingAckStore(AckStore delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public CompletionStage<Void> record(Collection<Ack> acks) {
-            return delegate.record(acks);
-        }
-
-        @Override
-        public Map<AckKey, Ack> find(Collection<AckKey> keys) {
-            return delegate.find(keys);
-        }
-
-        @Override
-        public long lastSequence(ServiceName service, Projection projection, AggregateRef aggregate) {
-            return delegate.lastSequence(service, projection, aggregate);
-        }
-
-        @Override
-        public Set<EventId> acknowledged(ServiceName service, Projection projection, Collection<EventId> events) {
-            return delegate.acknowledged(service, projection, events);
-        }
-
-        @Override
-        public List<Ack> failures(ServiceName service, Projection projection, int limit) {
-            return delegate.failures(service, projection, limit);
-        }
-
-        @Override
-        public void forget(Binding binding, Collection<EventId> events) {
-            delegate.forget(binding, events);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
-        }
-    }
-
     /**
      * A store behind TCP, for the connection-failure suites: a server that takes a one-byte password first (answering
      * {@code K} to the right one, {@code N} and closing to any other), then answers each byte with the same byte.
@@ -395,6 +351,17 @@ final class BrokenAdapters {
         @Override
         public long lastSequence(ServiceName service, Projection projection, AggregateRef aggregate) {
             return over(() -> super.lastSequence(service, projection, aggregate));
+        }
+
+        @Override
+        public Map<Binding, Long> lastSequences(Collection<Binding> bindings, AggregateRef aggregate) {
+            return over(() -> super.lastSequences(bindings, aggregate));
+        }
+
+        @Override
+        public Map<AggregateRef, Map<Binding, Long>> lastSequencesAll(Collection<Binding> bindings,
+                                                                       Collection<AggregateRef> aggregates) {
+            return over(() -> super.lastSequencesAll(bindings, aggregates));
         }
 
         @Override

@@ -1,4 +1,4 @@
-package io.eventsource.core;
+package io.eventsource.tck;
 
 import io.eventsource.domain.Ack;
 import io.eventsource.domain.AckKey;
@@ -12,15 +12,26 @@ import io.eventsource.ports.AckStore;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
-/** An ack store that forwards every call, for tests that watch one of them. */
-class ForwardingAckStore implements AckStore {
+/**
+ * An {@link AckStore} that hands every call to another one, the port's default methods too: tests extend it to
+ * observe, delay or break one or two calls (count reads, complete records on a thread of their own, fail the next
+ * record) without restating the rest of the port.
+ */
+public abstract class ForwardingAckStore implements AckStore {
     private final AckStore delegate;
 
-    ForwardingAckStore(AckStore delegate) {
-        this.delegate = delegate;
+    /** A store that forwards to {@code delegate}. */
+    protected ForwardingAckStore(AckStore delegate) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+    }
+
+    /** The store every call is handed to. */
+    protected final AckStore delegate() {
+        return delegate;
     }
 
     @Override
@@ -38,11 +49,13 @@ class ForwardingAckStore implements AckStore {
         return delegate.lastSequence(service, projection, aggregate);
     }
 
+    /** Forwards the call as one, so that the delegate's own batching is what a test sees. */
     @Override
     public Map<Binding, Long> lastSequences(Collection<Binding> bindings, AggregateRef aggregate) {
         return delegate.lastSequences(bindings, aggregate);
     }
 
+    /** Forwards the call as one, so that the delegate's own batching is what a test sees. */
     @Override
     public Map<AggregateRef, Map<Binding, Long>> lastSequencesAll(Collection<Binding> bindings,
                                                                    Collection<AggregateRef> aggregates) {
@@ -62,5 +75,10 @@ class ForwardingAckStore implements AckStore {
     @Override
     public List<Ack> failures(ServiceName service, Projection projection, int limit) {
         return delegate.failures(service, projection, limit);
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
     }
 }
