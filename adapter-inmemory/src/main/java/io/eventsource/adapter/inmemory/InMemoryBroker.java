@@ -806,12 +806,16 @@ public final class InMemoryBroker {
             }
         }
 
-        /** Queues a call to the listener; calls run in order, one at a time, on the scheduler. */
+        /**
+         * Queues a call to the listener; calls run in order, one at a time, on the scheduler's threads for blocking work
+         * ({@link Scheduler#execute}): a listener may run handlers there, which must not hold up its timers. On a
+         * virtual clock that is the same as a task due now.
+         */
         private void post(Runnable call) {
             mailbox.add(call);
             if (!draining) {
                 draining = true;
-                scheduler.schedule(Duration.ZERO, this::drain);
+                scheduler.execute(this::drain);
             }
         }
 
@@ -835,7 +839,7 @@ public final class InMemoryBroker {
                         if (mailbox.isEmpty()) {
                             draining = false;
                         } else {
-                            scheduler.schedule(Duration.ZERO, this::drain);
+                            scheduler.execute(this::drain);
                         }
                     }
                     throw e;

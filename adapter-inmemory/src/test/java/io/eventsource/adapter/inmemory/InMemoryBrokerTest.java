@@ -14,17 +14,21 @@ import io.eventsource.domain.QueueName;
 import io.eventsource.domain.ServiceName;
 import io.eventsource.domain.InvalidValueException;
 import io.eventsource.domain.Topology;
+import io.eventsource.ports.Cancellable;
 import io.eventsource.ports.EndReason;
 import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.PermanentPortException;
 import io.eventsource.ports.PublishResult;
 import io.eventsource.ports.RouteCollisionException;
+import io.eventsource.ports.Scheduler;
 import io.eventsource.ports.Subscription;
 import io.eventsource.ports.TransientPortException;
 import io.eventsource.tck.Recorder;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,6 +52,55 @@ class InMemoryBrokerTest {
                 .mapToObj(sequence -> new Event(EventId.random(), PRODUCT_42, sequence, EventName.of("ProductRenamed"),
                         Payload.text("x"), Map.of(), VirtualScheduler.DEFAULT_START))
                 .toList();
+    }
+
+    /**
+     * A listener may run handlers where the broker calls it, so the broker calls it from work handed to
+     * {@link Scheduler#execute} (a real-time scheduler's threads for blocking work), never from a timer task.
+     */
+    @Test
+    void callsListenersFromTheSchedulersBlockingWorkNotFromItsTimers() {
+        ThreadLocal<Boolean> inBlockingWork = ThreadLocal.withInitial(() -> false);
+        Scheduler recording = new Scheduler() {
+            @Override
+            public Instant instant() {
+                return scheduler.instant();
+            }
+
+            @Override
+            public Cancellable schedule(Duration delay, Runnable task) {
+                return scheduler.schedule(delay, task);
+            }
+
+            @Override
+            public Cancellable scheduleAtFixedRate(Duration initialDelay, Duration period, Runnable task) {
+                return scheduler.scheduleAtFixedRate(initialDelay, period, task);
+            }
+
+            @Override
+            public void execute(Runnable task) {
+                scheduler.schedule(Duration.ZERO, () -> {
+                    inBlockingWork.set(true);
+                    try {
+                        task.run();
+                    } finally {
+                        inBlockingWork.set(false);
+                    }
+                });
+            }
+        };
+        MessageBus bus = new InMemoryBroker(recording, ExpiryPolicy.SEED).connect();
+        bus.declareRoute(PRODUCT_42, Set.of(ADS));
+        List<String> calls = new ArrayList<>();
+        bus.subscribeAggregate(PRODUCT_42, ADS, delivery -> {
+            calls.add(delivery.event().sequence() + (inBlockingWork.get() ? " in blocking work" : " in a timer task"));
+            delivery.ack();
+        });
+
+        bus.publish(PRODUCT_42, events(1, 2));
+        scheduler.runDueTasks();
+
+        assertThat(calls).containsExactly("1 in blocking work", "2 in blocking work");
     }
 
     @Test
