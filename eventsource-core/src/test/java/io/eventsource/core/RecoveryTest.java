@@ -32,6 +32,7 @@ import io.eventsource.ports.MessageBus;
 import io.eventsource.ports.ServiceRegistry;
 import io.eventsource.ports.Subscription;
 import io.eventsource.ports.TransientPortException;
+import io.eventsource.tck.ForwardingAckStore;
 import io.eventsource.tck.ForwardingEventLog;
 import io.eventsource.tck.ForwardingMessageBus;
 import org.junit.jupiter.api.AfterEach;
@@ -502,52 +503,22 @@ class RecoveryTest {
         }
     }
 
-    /** The in-memory ack store, down while the test says so. */
-    private static final class FlakyAcks implements AckStore {
-        private final AckStore acks;
+    /** The in-memory ack store, whose records fail while the test says so. */
+    private static final class FlakyAcks extends ForwardingAckStore {
         volatile boolean down;
         volatile int recordCalls;
 
         FlakyAcks(AckStore acks) {
-            this.acks = acks;
-        }
-
-        private void check() {
-            if (down) {
-                throw new TransientPortException("the ack store is down (simulated)");
-            }
-        }
-
-        @Override
-        public void forget(Binding binding, Collection<EventId> events) {
-            acks.forget(binding, events);
+            super(acks);
         }
 
         @Override
         public CompletionStage<Void> record(Collection<Ack> outcome) {
             recordCalls++;
-            check();
-            return acks.record(outcome);
-        }
-
-        @Override
-        public Map<AckKey, Ack> find(Collection<AckKey> keys) {
-            return acks.find(keys);
-        }
-
-        @Override
-        public long lastSequence(ServiceName service, Projection projection, AggregateRef aggregate) {
-            return acks.lastSequence(service, projection, aggregate);
-        }
-
-        @Override
-        public Set<EventId> acknowledged(ServiceName service, Projection projection, Collection<EventId> events) {
-            return acks.acknowledged(service, projection, events);
-        }
-
-        @Override
-        public List<Ack> failures(ServiceName service, Projection projection, int limit) {
-            return acks.failures(service, projection, limit);
+            if (down) {
+                throw new TransientPortException("the ack store is down (simulated)");
+            }
+            return super.record(outcome);
         }
     }
 
