@@ -69,9 +69,10 @@ final class AggregateConsumer implements DeliveryListener {
     private boolean delivered;
 
     /**
-     * A consumer of an aggregate queue: a delivery runs on the bus's thread that hands it over while the lane is idle;
-     * the next one after an event whose ack, retry or hand-over completed later runs on the scheduler's workers, not
-     * on the thread that completed it (an ack store's one completion thread, a timer), which other aggregates wait for.
+     * A consumer of an aggregate queue: a delivery starts on the bus's thread that hands it over while the lane is
+     * idle, there asks its reads, and goes on on the scheduler's workers; so does the next one after an event whose
+     * ack, retry or hand-over completed later, never on the thread that completed it (an ack store's one completion
+     * thread, a timer), which other aggregates wait for.
      *
      * @param laneName names the lane in logs
      * @param stopping whether the listener is stopping: then nothing more starts here
@@ -95,6 +96,10 @@ final class AggregateConsumer implements DeliveryListener {
         this.scheduler = scheduler;
         this.stopping = stopping;
         this.keeper = keeper;
+        if (lane.executor() == null) {
+            throw new IllegalArgumentException("an aggregate's lane needs an executor for its deliveries to go on on"
+                    + " after their reads: " + aggregate);
+        }
         this.lane = lane;
         this.freshAfter = freshAfter;
     }
@@ -121,14 +126,25 @@ final class AggregateConsumer implements DeliveryListener {
             delivered = true;
             lane.submitNonBlocking(this::handedOver);
         }
+        Thread delivering = Thread.currentThread();
         lane.submit(() -> {
             waiting.remove(delivery);
             if (hasEnded() || stopping.getAsBoolean()) {
                 // not started: the bus returns it to the queue when the subscription ends
                 return DONE;
             }
-            return dispatcher.process(this, delivery);
+            return dispatcher.process(this, delivery, Thread.currentThread() == delivering);
         });
+    }
+
+    /**
+     * True: a delivery goes to the aggregate's lane, and where the lane was idle only asks its reads on the caller's
+     * thread ({@link Dispatcher#process}); its handlers and stores run on the runtime's scheduler. (A hand-over to
+     * another instance cancels the subscription, which the bus does off the caller's thread.)
+     */
+    @Override
+    public boolean returnsAtOnce() {
+        return true;
     }
 
     /**
@@ -194,10 +210,7 @@ final class AggregateConsumer implements DeliveryListener {
         return next;
     }
 
-    /**
-     * Where this consumer's deliveries go on after a read that no thread waits for: its lane's executor; null if the
-     * lane runs on the bus's threads, which then wait for the reads themselves.
-     */
+    /** Where this consumer's deliveries go on after a read that no thread waits for: its lane's executor. */
     Executor readsOn() {
         return lane.executor();
     }

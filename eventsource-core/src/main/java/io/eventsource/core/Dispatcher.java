@@ -126,8 +126,19 @@ final class Dispatcher {
         return log.newestPosition(type);
     }
 
-    /** Processes the delivery in its aggregate's lane; the stage completes when it is settled or handed back. */
-    CompletionStage<Void> process(AggregateConsumer consumer, Delivery delivery) {
+    /**
+     * Processes the delivery in its aggregate's lane; the stage completes when it is settled or handed back. The log
+     * read and, for an aggregate this consumer does not know yet, the positions read are asked at once and wait
+     * without a thread; the delivery goes on on the lane's executor once both are read. So the deliveries that wait
+     * for reads hold no thread, and a shared read carries as many of them as wait. The first event of an aggregate of
+     * a partition waits for the log read alone: if the log appended it after this consumer became the partition's
+     * active consumer, it needs no positions ({@link #isFresh}); otherwise they are asked then.
+     *
+     * @param onDeliveringThread whether this runs on the thread that handed the delivery over (the bus's): then only
+     *                           the reads are asked here, and the handlers run on the lane's executor even when
+     *                           nothing is left to read, so that the bus's thread never waits for a handler or a store
+     */
+    CompletionStage<Void> process(AggregateConsumer consumer, Delivery delivery, boolean onDeliveringThread) {
         metrics.delivered(service, delivery.event().aggregate().type());
         String replayFor = delivery.event().metadata().get(Replay.REPLAY_FOR);
         Event delivered = replayFor == null ? delivery.event() : Replay.unmarked(delivery.event());
@@ -139,33 +150,6 @@ final class Dispatcher {
             return DONE;
         }
         Executor readsOn = consumer.readsOn();
-        if (readsOn != null) {
-            return processAfterReads(consumer, delivery, delivered, bindings, replayFor, readsOn);
-        }
-        // a consumer on the bus's thread: it waits for the reads here
-        Plan plan;
-        try {
-            Event event = logged(consumer, delivered);
-            boolean tookOver = event != null && readPositions(consumer, event.aggregate());
-            plan = decide(consumer, delivered, event, bindings, replayFor, tookOver);
-        } catch (RuntimeException e) {
-            retryLater(consumer, delivery, e);
-            return DONE;
-        }
-        return act(consumer, delivery, delivered, plan);
-    }
-
-    /**
-     * As {@link #process}, for a consumer whose lane has an executor (an aggregate of a partition): the log read and,
-     * for an aggregate this consumer does not know yet, the positions read are asked at once and wait without a
-     * thread; the delivery goes on on the lane's executor once both are read. So the deliveries that wait for reads
-     * do not hold the workers, and a shared read carries as many of them as wait. The first event of an aggregate
-     * waits for the log read alone: if the log appended it after this consumer became the partition's active consumer,
-     * it needs no positions ({@link #isFresh}); otherwise they are asked then.
-     */
-    private CompletionStage<Void> processAfterReads(AggregateConsumer consumer, Delivery delivery, Event delivered,
-                                                    List<BindingHandlers> bindings, String replayFor,
-                                                    Executor readsOn) {
         Event readAhead = consumer.loggedAt(delivered.sequence());
         List<Binding> unknown = consumer.known().unknownPositions(bindingsByType.get(delivered.aggregate().type()));
         List<Binding> unlessFresh = !unknown.isEmpty() && readAhead == null && delivered.sequence() == 1
@@ -182,17 +166,20 @@ final class Dispatcher {
             return DONE;
         }
         return afterBoth(consumer, delivery, delivered, bindings, replayFor, readAhead, logRead, positionsRead,
-                unlessFresh, readsOn);
+                unlessFresh, readsOn, !onDeliveringThread);
     }
 
-    /** Goes on with the delivery once both reads are in: at once if they are, else on the lane's executor. */
+    /**
+     * Goes on with the delivery once both reads are in: at once if they are and {@code mayGoOnHere}, else on the
+     * lane's executor.
+     */
     private CompletionStage<Void> afterBoth(AggregateConsumer consumer, Delivery delivery, Event delivered,
                                             List<BindingHandlers> bindings, String replayFor, Event readAhead,
                                             CompletableFuture<List<LoggedEvent>> logRead,
                                             CompletableFuture<Map<Binding, Long>> positionsRead,
-                                            List<Binding> unlessFresh, Executor readsOn) {
+                                            List<Binding> unlessFresh, Executor readsOn, boolean mayGoOnHere) {
         CompletableFuture<Void> both = CompletableFuture.allOf(logRead, positionsRead);
-        if (both.isDone()) {
+        if (both.isDone() && mayGoOnHere) {
             return afterReads(consumer, delivery, delivered, bindings, replayFor, readAhead, logRead, positionsRead,
                     unlessFresh, readsOn);
         }
@@ -229,12 +216,12 @@ final class Dispatcher {
                     CompletableFuture<Map<Binding, Long>> later = positions.readAsync(
                             new SharedReads.Positions(event.aggregate(), unlessFresh), readsOn);
                     return afterBoth(consumer, delivery, delivered, bindings, replayFor, event,
-                            CompletableFuture.completedFuture(null), later, null, readsOn);
+                            CompletableFuture.completedFuture(null), later, null, readsOn, true);
                 }
                 read = nothingHandled(unlessFresh);
             }
-            // positions read for a message that is not an event of the log are dropped, as the thread-bound path does
-            // not read them: the pass that takes the aggregate over is the one of its first event
+            // positions read for a message that is not an event of the log are dropped: the pass that takes the
+            // aggregate over is the one of its first event
             boolean tookOver = read != null && event != null;
             if (tookOver) {
                 consumer.known().positions(read);
@@ -312,22 +299,6 @@ final class Dispatcher {
         });
     }
 
-    /**
-     * The log's event that the delivered message stands for, or null if the log holds none with its id at its
-     * aggregate and sequence, or holds it with other content: the log decides, never the message. What is handled
-     * is the log's event.
-     */
-    private Event logged(AggregateConsumer consumer, Event delivered) {
-        Event event = consumer.loggedAt(delivered.sequence());
-        if (event == null) {
-            List<LoggedEvent> found = reads.read(readAhead(delivered));
-            consumer.rememberLogged(found);
-            LoggedEvent logged = atSequence(found, delivered.sequence());
-            event = logged == null ? null : logged.event();
-        }
-        return sameAs(event, delivered);
-    }
-
     /** The log read for a message: its sequence and the next ones, as the next messages are most likely those. */
     private static SequenceRange readAhead(Event delivered) {
         return new SequenceRange(delivered.aggregate(), delivered.sequence(), delivered.sequence() + LOG_READ_AHEAD - 1);
@@ -361,8 +332,8 @@ final class Dispatcher {
 
     /**
      * Reads from the ack store what the consumer does not know yet to decide this delivery, in one batch that also
-     * serves the messages prefetched behind it, once it knows the bindings' positions ({@link #readPositions}, or
-     * asked together with the log read by {@link #processAfterReads}): under the policy that parks, the event at
+     * serves the messages prefetched behind it, once it knows the bindings' positions (asked together with the log
+     * read by {@link #process}): under the policy that parks, the event at
      * each position whose parking it does not know (one log read); and in one more read, the acks of those events and
      * of every held message that some binding has handled already or that is a replay (a message that the previous
      * consumer handled and did not settle, a copy the relay or the sweeper sent, a replay). Nothing else: an event
@@ -405,19 +376,6 @@ final class Dispatcher {
         }
     }
 
-    /**
-     * Reads the positions of the bindings that the consumer does not know on the aggregate (one shared read: a
-     * consumer that starts); returns whether it read any: this consumer took the aggregate over.
-     */
-    private boolean readPositions(AggregateConsumer consumer, AggregateRef aggregate) {
-        KnownAcks known = consumer.known();
-        List<Binding> unknown = known.unknownPositions(bindingsByType.get(aggregate.type()));
-        if (unknown.isEmpty()) {
-            return false;
-        }
-        known.positions(positions.read(new SharedReads.Positions(aggregate, unknown)));
-        return true;
-    }
 
     /** What the consumer knows of each binding for this event, once {@link #read} has read what it lacked. */
     private List<DeliveryDecision.Seen> seen(KnownAcks known, Event event, List<BindingHandlers> bindings,

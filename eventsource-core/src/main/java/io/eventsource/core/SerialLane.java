@@ -55,17 +55,17 @@ final class SerialLane {
      * A lane that runs a task on the thread that submits it while the lane is idle, and goes on on {@code resumeOn}
      * after a task whose stage completed later: an aggregate queue's consumer, whose deliveries come on the bus's
      * threads one at a time, and whose next delivery after an ack, a retry's backoff or a hand-over must not run on
-     * the thread that completed it. Its tasks may block: they wait for their reads on their own thread
-     * ({@link #executor()} is null).
+     * the thread that completed it. {@code resumeOn} is also its {@link #executor()}: a task that waits for a read
+     * goes on there.
      */
     static SerialLane resumingOn(String name, Executor resumeOn) {
-        return new SerialLane(name, Runnable::run, RunsAnyway.of(resumeOn), null);
+        return new SerialLane(name, Runnable::run, RunsAnyway.of(resumeOn), resumeOn);
     }
 
     /**
-     * The executor this lane runs its tasks on, for a task that waits for something without a thread and goes on
-     * there; null for a lane that runs them on the threads that submit them (a task of such a lane does its waiting
-     * on that thread).
+     * The executor this lane runs or resumes its tasks on, for a task that waits for something without a thread and
+     * goes on there; null for a lane made without one, which runs its tasks on the threads that submit them or
+     * complete their stages.
      */
     Executor executor() {
         return executor;

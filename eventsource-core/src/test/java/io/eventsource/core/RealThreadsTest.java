@@ -343,6 +343,100 @@ class RealThreadsTest {
         }
     }
 
+    /**
+     * An aggregate queue's consumer says that it returns at once, so a bus may call it on the thread that received the
+     * message (amqp-client's): there it only asks its reads, and never runs a handler, even for an event that it read
+     * ahead from the log and needs nothing more to handle. Here the bus is a thread of the test's that delivers the
+     * second event only once the lane went idle after the first, which read the second one ahead.
+     */
+    @Test
+    void anAggregateQueuesConsumerTakesDeliveriesOnTheBusThreadAndRunsNoHandlerThere() throws Exception {
+        InMemoryPorts ports = InMemoryPorts.create();
+        ExecutorService busThread = Executors.newSingleThreadExecutor(task -> new Thread(task, "bus-thread"));
+        CountDownLatch bothPublished = new CountDownLatch(1);
+        CountDownLatch firstSettled = new CountDownLatch(1);
+        AtomicReference<Thread> settledOn = new AtomicReference<>();
+        List<Boolean> returnsAtOnce = new CopyOnWriteArrayList<>();
+        List<String> handledOn = new CopyOnWriteArrayList<>();
+        CountDownLatch handled = new CountDownLatch(2);
+        try (SystemScheduler scheduler = new SystemScheduler(2)) {
+            InMemoryBroker broker = new InMemoryBroker(scheduler, ExpiryPolicy.seed());
+            MessageBus bus = new ForwardingMessageBus(broker.connect()) {
+                @Override
+                public Subscription subscribeAggregate(AggregateRef aggregate, ServiceName service,
+                                                       DeliveryListener listener) {
+                    returnsAtOnce.add(listener.returnsAtOnce());
+                    return super.subscribeAggregate(aggregate, service, delivery -> busThread.execute(() -> {
+                        long sequence = delivery.event().sequence();
+                        if (sequence == 1) {
+                            await(bothPublished);
+                            listener.onDelivery(new SettleNoted(delivery, () -> {
+                                settledOn.set(Thread.currentThread());
+                                firstSettled.countDown();
+                            }));
+                        } else {
+                            // the lane is idle again: the thread that settled the first event has left it
+                            await(firstSettled);
+                            awaitWaiting(settledOn.get());
+                            listener.onDelivery(delivery);
+                        }
+                    }));
+                }
+            };
+            Eventsource runtime = new Eventsource(ports.eventLog(), ports.ackStore(), ports.registry(), bus,
+                    scheduler, ExpiryPolicy.seed());
+            Listener ads = runtime.listener(ServiceName.of("ads"));
+            ads.listen("Product", "projections").onAny(event -> {
+                handledOn.add(Thread.currentThread().getName());
+                handled.countDown();
+            });
+            ads.start();
+            Publisher publisher = runtime.publisher();
+            publisher.publish(SLOW, EventName.of("Changed"), Payload.text("slow 1"));
+            publisher.publish(SLOW, EventName.of("Changed"), Payload.text("slow 2"));
+            bothPublished.countDown();
+
+            assertThat(handled.await(10, TimeUnit.SECONDS)).as("both events handled").isTrue();
+            assertThat(returnsAtOnce).as("the consumer's subscription").containsExactly(true);
+            assertThat(handledOn).as("no handler on the bus's thread").hasSize(2).doesNotContain("bus-thread");
+            runtime.stop().get(10, TimeUnit.SECONDS);
+        } finally {
+            busThread.shutdownNow();
+        }
+    }
+
+    /** A delivery that tells when it is settled (acknowledged, requeued or rejected). */
+    private record SettleNoted(io.eventsource.ports.Delivery delivery, Runnable settled)
+            implements io.eventsource.ports.Delivery {
+        @Override
+        public Event event() {
+            return delivery.event();
+        }
+
+        @Override
+        public boolean redelivered() {
+            return delivery.redelivered();
+        }
+
+        @Override
+        public void ack() {
+            delivery.ack();
+            settled.run();
+        }
+
+        @Override
+        public void requeue() {
+            delivery.requeue();
+            settled.run();
+        }
+
+        @Override
+        public void reject() {
+            delivery.reject();
+            settled.run();
+        }
+    }
+
     private static String completionThread(ExecutorService completions) throws Exception {
         return completions.submit(() -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS);
     }

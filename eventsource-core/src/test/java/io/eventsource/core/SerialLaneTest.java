@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -104,7 +105,8 @@ class SerialLaneTest {
     @Test
     void aLaneResumingOnAnExecutorStartsOnTheSubmitterAndGoesOnThereAfterAStageCompletesElsewhere() {
         List<Runnable> queued = new ArrayList<>();
-        SerialLane lane = SerialLane.resumingOn("lane", queued::add);
+        Executor workers = queued::add;
+        SerialLane lane = SerialLane.resumingOn("lane", workers);
         CompletableFuture<Void> stage = new CompletableFuture<>();
         List<String> ran = new ArrayList<>();
         Thread submitter = Thread.currentThread();
@@ -117,7 +119,7 @@ class SerialLaneTest {
         assertThat(ran).as("the idle lane runs it on the submitting thread, at once").containsExactly("first");
         assertThat(ranOn).containsExactly(submitter);
         assertThat(queued).isEmpty();
-        assertThat(lane.executor()).as("its tasks wait for their reads on their own thread").isNull();
+        assertThat(lane.executor()).as("a task that waits for a read goes on on the executor").isSameAs(workers);
         lane.submit(() -> {
             ran.add("second");
             return CompletableFuture.completedFuture(null);
