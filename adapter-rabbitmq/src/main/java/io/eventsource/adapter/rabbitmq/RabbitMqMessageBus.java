@@ -85,7 +85,9 @@ import java.util.regex.Pattern;
  * Publishing borrows a confirm-mode channel from a small pool (one thread at a time per channel): {@code mandatory},
  * confirms awaited once per batch; partitioned events persistent, the events on aggregate queues and their
  * announcements transient unless {@link RabbitMqSettings#persistentAggregateEvents()}. Each subscription has a channel of its own,
- * driven by its own {@link SerialExecutor} on the bus's worker threads; an aggregate subscription that ends idle leaves
+ * driven by its own {@link SerialExecutor} on the bus's worker threads (a listener that
+ * {@link io.eventsource.ports.DeliveryListener#returnsAtOnce() returns at once}, as the core's consumers do, is called
+ * on the client's dispatch thread while that executor is idle); an aggregate subscription that ends idle leaves
  * its channel to the next one (at most {@value #MAX_IDLE_CONSUMER_CHANNELS} wait), which spares the broker a channel's
  * opening and closing for each aggregate consumer that goes idle and starts again.
  */
